@@ -1,0 +1,208 @@
+//! What pages, the widget and API clients are shown: ids, conversations, messages, search hits.
+//! Plain data with a stable JSON shape; no behaviour beyond parsing and display.
+
+use std::{fmt, str::FromStr};
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A tenant: every row it owns carries this id.
+    OrganizationId
+);
+id_type!(BotId);
+id_type!(ConversationId);
+id_type!(MessageId);
+
+/// The PRD §5.3.1 conversation states (wire names are the PRD's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationStatus {
+    Active,
+    Waiting,
+    Escalated,
+    AgentHandling,
+    Resolved,
+    Abandoned,
+    Archived,
+}
+
+impl ConversationStatus {
+    pub const ALL: [Self; 7] = [
+        Self::Active,
+        Self::Waiting,
+        Self::Escalated,
+        Self::AgentHandling,
+        Self::Resolved,
+        Self::Abandoned,
+        Self::Archived,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Waiting => "waiting",
+            Self::Escalated => "escalated",
+            Self::AgentHandling => "agent_handling",
+            Self::Resolved => "resolved",
+            Self::Abandoned => "abandoned",
+            Self::Archived => "archived",
+        }
+    }
+
+    /// Words for a badge in the dashboard.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Active => "Active",
+            Self::Waiting => "Waiting",
+            Self::Escalated => "Escalated",
+            Self::AgentHandling => "Agent handling",
+            Self::Resolved => "Resolved",
+            Self::Abandoned => "Abandoned",
+            Self::Archived => "Archived",
+        }
+    }
+}
+
+impl FromStr for ConversationStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| format!("unknown conversation status `{s}`"))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SenderKind {
+    Visitor,
+    Bot,
+    Agent,
+}
+
+impl SenderKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Visitor => "visitor",
+            Self::Bot => "bot",
+            Self::Agent => "agent",
+        }
+    }
+}
+
+impl FromStr for SenderKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "visitor" => Ok(Self::Visitor),
+            "bot" => Ok(Self::Bot),
+            "agent" => Ok(Self::Agent),
+            other => Err(format!("unknown sender kind `{other}`")),
+        }
+    }
+}
+
+/// Who wrote a message, as the PRD's `sender` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Sender {
+    #[serde(rename = "type")]
+    pub kind: SenderKind,
+    pub name: String,
+}
+
+/// One stored message. `seq` orders messages within a conversation and lets a client that
+/// reconnects ask for everything after the last one it saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MessageView {
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
+    pub seq: i64,
+    pub sender: Sender,
+    pub content: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// The id the sending client chose, echoed so it can match its optimistic copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_msg_id: Option<String>,
+}
+
+/// A conversation as the dashboard's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ConversationView {
+    pub id: ConversationId,
+    pub bot_id: BotId,
+    pub bot_name: String,
+    pub visitor_name: String,
+    pub status: ConversationStatus,
+    pub preview: String,
+    pub message_count: i64,
+    /// RFC 3339, UTC.
+    pub started_at: String,
+    /// RFC 3339, UTC; the list is sorted by it, newest first.
+    pub updated_at: String,
+}
+
+/// What the widget needs to draw its header before the first message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BotProfile {
+    pub name: String,
+    pub greeting: String,
+}
+
+/// A message found by full-text search. `highlights` are byte ranges of `snippet` that matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SearchHit {
+    pub message_id: MessageId,
+    pub conversation_id: ConversationId,
+    pub sender_kind: SenderKind,
+    pub snippet: String,
+    pub highlights: Vec<(usize, usize)>,
+    pub created_at: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_round_trips_through_its_wire_name() {
+        for status in ConversationStatus::ALL {
+            assert_eq!(status.as_str().parse::<ConversationStatus>(), Ok(status));
+            let json = serde_json::to_string(&status).expect("serializes");
+            assert_eq!(json, format!("\"{}\"", status.as_str()));
+        }
+        assert!("open".parse::<ConversationStatus>().is_err());
+    }
+}

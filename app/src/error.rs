@@ -1,0 +1,128 @@
+//! `ApiError`: the one error vocabulary every client sees — server functions, REST bodies and
+//! WebSocket `error` frames. It carries only what a person or a program may know: never a
+//! database message or a stack of causes (the server logs those under the `request_id`).
+
+use serde::{Deserialize, Serialize};
+
+/// One invalid input field and what is wrong with it, in words a person understands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ApiError {
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    #[error("You are not allowed to do that.")]
+    Forbidden,
+    #[error("The {resource} was not found.")]
+    NotFound { resource: String },
+    #[error("{}", validation_summary(fields))]
+    Validation { fields: Vec<FieldError> },
+    #[error("{message}")]
+    Conflict { message: String },
+    #[error("Too many requests. Please try again in {retry_after_secs} seconds.")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("The request is too large (at most {max_bytes} bytes).")]
+    PayloadTooLarge { max_bytes: usize },
+    #[error("{message}")]
+    BadRequest { message: String },
+    #[error("Something went wrong on our side. Reference: {request_id}.")]
+    Internal { request_id: String },
+    /// Raised on the client only: the request never got an answer.
+    #[error("Could not reach the server: {message}")]
+    Network { message: String },
+}
+
+fn validation_summary(fields: &[FieldError]) -> String {
+    match fields {
+        [] => "Some of the input is not valid.".to_owned(),
+        [one] => one.message.clone(),
+        many => many.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join(" "),
+    }
+}
+
+impl ApiError {
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation { fields: vec![FieldError { field: field.into(), message: message.into() }] }
+    }
+
+    pub fn not_found(resource: impl Into<String>) -> Self {
+        Self::NotFound { resource: resource.into() }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::BadRequest { message: message.into() }
+    }
+
+    /// The HTTP status every transport maps this error to (REST and server functions alike).
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::Unauthenticated => 401,
+            Self::Forbidden => 403,
+            Self::NotFound { .. } => 404,
+            Self::Validation { .. } => 422,
+            Self::Conflict { .. } => 409,
+            Self::RateLimited { .. } => 429,
+            Self::PayloadTooLarge { .. } => 413,
+            Self::BadRequest { .. } => 400,
+            Self::Internal { .. } => 500,
+            Self::Network { .. } => 503,
+        }
+    }
+
+    /// The JSON body REST handlers send: the error's fields plus a readable `message`.
+    pub fn to_body(&self) -> ErrorBody {
+        ErrorBody { error: self.clone(), message: self.to_string() }
+    }
+}
+
+/// What a REST response or WebSocket `error` frame carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ApiError,
+    pub message: String,
+}
+
+impl leptos::server_fn::error::FromServerFnError for ApiError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        use leptos::server_fn::error::ServerFnErrorErr as E;
+        match value {
+            E::Request(message) => Self::Network { message },
+            E::Args(message) | E::MissingArg(message) => Self::BadRequest { message },
+            E::Deserialization(message) | E::Serialization(message) => {
+                Self::BadRequest { message: format!("The data could not be read: {message}") }
+            }
+            _ => Self::Internal { request_id: "server-fn".to_owned() },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wire_shape_names_the_code_and_keeps_fields() {
+        let err = ApiError::validation("content", "A message cannot be empty.");
+        let json = serde_json::to_value(err.to_body()).expect("serializes");
+        assert_eq!(json["error"]["code"], "validation");
+        assert_eq!(json["error"]["fields"][0]["field"], "content");
+        assert_eq!(json["message"], "A message cannot be empty.");
+    }
+
+    #[test]
+    fn internal_errors_reveal_only_a_reference() {
+        let err = ApiError::Internal { request_id: "r-1".into() };
+        assert_eq!(err.to_string(), "Something went wrong on our side. Reference: r-1.");
+        assert_eq!(err.status_code(), 500);
+    }
+}

@@ -1,0 +1,86 @@
+//! ChatSupport's isomorphic library: the dashboard's pages and components, the DTOs and wire
+//! protocol every client shares, the `ApiError` vocabulary, and typed server functions. It must
+//! not depend on the server: server-only needs are declared as ports in [`ssr`].
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod dto;
+pub mod error;
+pub mod live;
+pub mod pages;
+pub mod protocol;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use error::ApiError;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    components::{A, Redirect, Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="stylesheet" href="/pkg/chatsupport.css" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The dashboard's CSP carries a fresh nonce so the one inline hydration script may run and
+/// nothing else inline may.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    leptos::nonce::provide_nonce();
+    let Some(nonce) = leptos::nonce::use_nonce() else { return };
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title text="ChatSupport" />
+        <Router>
+            <div class="layout">
+                <header class="topbar">
+                    <a class="brand" href="/conversations">"ChatSupport"</a>
+                </header>
+                <nav class="sidebar" aria-label="Main">
+                    <A href="/conversations">"Conversations"</A>
+                    <a href="/api/docs" rel="external">"API docs"</a>
+                </nav>
+                <main class="content">
+                    <Routes fallback=pages::NotFound>
+                        <Route path=path!("/") view=|| view! { <Redirect path="/conversations" /> } />
+                        <Route path=path!("/conversations") view=pages::conversations::ConversationsPage />
+                    </Routes>
+                </main>
+            </div>
+        </Router>
+    }
+}

@@ -1,0 +1,27 @@
+//! Dashboard pages, one module each.
+
+pub mod conversations;
+
+use leptos::prelude::*;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <section class="empty">
+            <h1>"Page not found"</h1>
+            <p><a href="/conversations">"Go to conversations"</a></p>
+        </section>
+    }
+}
+
+/// "2025-08-29T09:00:05Z" → "2025-08-29 09:00"; anything else is shown as it is.
+pub fn short_time(rfc3339: &str) -> String {
+    match (rfc3339.get(..10), rfc3339.get(11..16)) {
+        (Some(date), Some(time)) => format!("{date} {time}"),
+        _ => rfc3339.to_owned(),
+    }
+}

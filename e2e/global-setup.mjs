@@ -1,0 +1,58 @@
+// Starts the server under test (fresh data dir, free port, demo data) and the third-party
+// page (another origin), and hands their URLs to the tests through the environment.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const DEMO_BOT_KEY = "demo-acme-helper";
+
+function startChatSupport(dataDir) {
+  const bin = process.env.CHATSUPPORT_BIN || join(here, "..", "target", "debug", "chatsupport");
+  const child = spawn(bin, ["serve", "--bind", "127.0.0.1:0", "--data-dir", dataDir, "--demo"], {
+    env: { ...process.env, CHATSUPPORT_BOT_REPLY_DELAY_MS: "300", RUST_LOG: process.env.RUST_LOG || "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`chatsupport did not start:\n${out}`)), 30_000);
+    child.on("exit", (code) => reject(new Error(`chatsupport exited with ${code}:\n${out}`)));
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const match = out.match(/serving on (http:\/\/[\d.:]+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] });
+      }
+    });
+  });
+}
+
+function startThirdPartySite(chatsupportUrl) {
+  const page = readFileSync(join(here, "third-party", "index.html"), "utf8")
+    .replaceAll("{{CHATSUPPORT}}", chatsupportUrl)
+    .replaceAll("{{BOT}}", DEMO_BOT_KEY);
+  const server = createServer((req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(page);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${server.address().port}/` })),
+  );
+}
+
+export default async function globalSetup() {
+  const dataDir = mkdtempSync(join(tmpdir(), "chatsupport-e2e-"));
+  const app = await startChatSupport(dataDir);
+  const site = await startThirdPartySite(app.url);
+  process.env.CHATSUPPORT_URL = app.url;
+  process.env.THIRD_PARTY_URL = site.url;
+  return async () => {
+    site.server.close();
+    app.child.kill("SIGTERM");
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

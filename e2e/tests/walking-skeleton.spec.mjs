@@ -1,0 +1,65 @@
+// The walking skeleton, as a person would use it: a visitor on another site chats through the
+// widget; the owner's dashboard shows it live, without a reload, and search finds it.
+import { expect, test } from "@playwright/test";
+
+const FALLBACK = "I don't have an answer for that yet";
+
+test("a visitor chats on a third-party site and the dashboard sees it live", async ({ browser }) => {
+  const app = process.env.CHATSUPPORT_URL;
+
+  const dashboard = await browser.newPage();
+  await dashboard.goto(`${app}/conversations`);
+  await expect(dashboard.getByRole("heading", { name: "Conversations" })).toBeVisible();
+  await expect(dashboard.getByRole("list", { name: "Conversations" })).toContainText("John Smith");
+  // "Live" shows once the page has hydrated and its WebSocket is open.
+  await expect(dashboard.getByRole("status")).toHaveText("Live");
+  await dashboard.evaluate(() => (window.__notReloaded = true));
+
+  const visitor = await browser.newPage();
+  await visitor.goto(process.env.THIRD_PARTY_URL);
+  await visitor.getByRole("button", { name: "Open chat" }).click();
+  const chat = visitor.frameLocator('iframe[title="Chat"]');
+  const log = chat.getByRole("log");
+  await expect(log).toContainText("Acme Helper");
+  await chat.getByRole("textbox", { name: "Message" }).fill("Hello");
+  await chat.getByRole("button", { name: "Send" }).click();
+  await expect(log).toContainText("Hello");
+  await expect(log).toContainText(FALLBACK);
+
+  // The dashboard got the new conversation over its socket: no reload happened.
+  const list = dashboard.getByRole("list", { name: "Conversations" });
+  await expect(list.getByRole("link").first()).toContainText("Visitor");
+  expect(await dashboard.evaluate(() => window.__notReloaded)).toBe(true);
+  await list.getByRole("link").first().click();
+  const messages = dashboard.getByRole("log", { name: "Messages" });
+  await expect(messages).toContainText("Hello");
+  await expect(messages).toContainText(FALLBACK);
+
+  await dashboard.getByRole("searchbox", { name: "Search messages" }).fill("Hello");
+  await dashboard.getByRole("searchbox", { name: "Search messages" }).press("Enter");
+  const results = dashboard.getByRole("region", { name: "Search results" });
+  await expect(results).toContainText("1 message matches");
+  await expect(results.locator("mark")).toHaveText("Hello");
+});
+
+test("new messages appear on an open conversation without a reload", async ({ browser }) => {
+  const app = process.env.CHATSUPPORT_URL;
+  const visitor = await browser.newPage();
+  await visitor.goto(process.env.THIRD_PARTY_URL);
+  await visitor.getByRole("button", { name: "Open chat" }).click();
+  const chat = visitor.frameLocator('iframe[title="Chat"]');
+  await chat.getByRole("textbox", { name: "Message" }).fill("Do you ship to Norway?");
+  await chat.getByRole("textbox", { name: "Message" }).press("Enter");
+  await expect(chat.getByRole("log")).toContainText(FALLBACK);
+
+  const dashboard = await browser.newPage();
+  await dashboard.goto(`${app}/conversations`);
+  await dashboard.getByRole("link", { name: /Visitor/ }).first().click();
+  const messages = dashboard.getByRole("log", { name: "Messages" });
+  await expect(messages).toContainText("Do you ship to Norway?");
+  await expect(dashboard.getByRole("status")).toHaveText("Live");
+
+  await chat.getByRole("textbox", { name: "Message" }).fill("And to Iceland?");
+  await chat.getByRole("button", { name: "Send" }).click();
+  await expect(messages).toContainText("And to Iceland?");
+});

@@ -1,0 +1,15 @@
+//! Schema migrations, applied at startup by `chatsupport serve` (and by every test app). Each
+//! migration is portable between SQLite and PostgreSQL: it speaks sea-query, never raw SQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_skeleton;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_skeleton::Migration)]
+    }
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Shared by scripts/serve.sh and scripts/test.sh: install what is missing (pinned versions,
+# from crates.io, npm and Debian only), then build the server and the site (dashboard bundle,
+# widget, loader, CSS) into "$SITE_DIR". Every step says what it does and skips what is done.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$ROOT/e2e/node_modules/.bin:$PATH"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export CHATSUPPORT_SITE_DIR="${CHATSUPPORT_SITE_DIR:-$TARGET_DIR/site}"
+SITE_DIR="$CHATSUPPORT_SITE_DIR"
+TRUNK_VERSION="0.21.14"
+# wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock to the patch.
+WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "need root for: $*" >&2; return 1; fi
+}
+
+ensure_rust_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "installing the wasm32-unknown-unknown target (rustup)"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (cargo install, ~2 min once)"
+    # Not --locked: its lockfile pins a webpki-roots release the registry no longer serves.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+  if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
+    say "installing trunk $TRUNK_VERSION (cargo install --locked, ~7 min once)"
+    cargo install --locked trunk --version "$TRUNK_VERSION" --force
+  fi
+}
+
+ensure_node_packages() {
+  if ! command -v npm >/dev/null; then
+    say "installing Node.js and npm (apt)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
+  fi
+  if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
+    say "installing npm packages (binaryen's wasm-opt, Playwright) with npm ci"
+    (cd e2e && npm ci --no-audit --no-fund)
+  fi
+}
+
+ensure_chromium() {
+  if ! command -v chromium >/dev/null; then
+    say "installing Chromium (apt; Playwright never downloads a browser here)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  fi
+}
+
+wasm_opt() {
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-reference-types --enable-multivalue --enable-mutable-globals "$1" -o "$1"
+}
+
+build_all() {
+  say "building the server (cargo build -p chatsupport)"
+  cargo build -p chatsupport
+
+  say "building the dashboard's hydrate bundle (wasm-release profile)"
+  cargo build -p frontend --target wasm32-unknown-unknown --profile wasm-release
+  mkdir -p "$SITE_DIR/pkg"
+  local wasm="$TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"
+  if [ ! -f "$SITE_DIR/pkg/.built" ] || [ "$wasm" -nt "$SITE_DIR/pkg/.built" ]; then
+    wasm-bindgen --target web --no-typescript --out-dir "$SITE_DIR/pkg" --out-name chatsupport "$wasm"
+    say "shrinking it with wasm-opt -Oz"
+    wasm_opt "$SITE_DIR/pkg/chatsupport_bg.wasm"
+    touch "$SITE_DIR/pkg/.built"
+  fi
+  cp style/main.css "$SITE_DIR/pkg/chatsupport.css"
+
+  say "building the widget (trunk, wasm-release profile)"
+  trunk build --release --cargo-profile wasm-release --dist "$SITE_DIR/widget" --public-url /widget-app/
+  cp widget/embed.js "$SITE_DIR/embed.js"
+
+  say "precompressing static assets (brotli + gzip)"
+  "$TARGET_DIR/debug/chatsupport" assets --site-dir "$SITE_DIR"
+}

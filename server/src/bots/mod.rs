@@ -1,0 +1,61 @@
+//! Bots: looking one up by the public key its embed snippet carries, and its widget profile.
+
+use app::{
+    ApiError,
+    dto::{BotId, BotProfile, OrganizationId},
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use crate::{entities::bot, error::Result};
+
+/// A bot as the conversation engine needs it.
+#[derive(Debug, Clone)]
+pub struct Bot {
+    pub id: BotId,
+    pub organization_id: OrganizationId,
+    pub name: String,
+    pub greeting: String,
+    pub fallback_message: String,
+}
+
+impl From<bot::Model> for Bot {
+    fn from(model: bot::Model) -> Self {
+        Self {
+            id: BotId(model.id),
+            organization_id: OrganizationId(model.organization_id),
+            name: model.name,
+            greeting: model.greeting,
+            fallback_message: model.fallback_message,
+        }
+    }
+}
+
+impl Bot {
+    pub fn profile(&self) -> BotProfile {
+        BotProfile { name: self.name.clone(), greeting: self.greeting.clone() }
+    }
+}
+
+/// The bot behind a widget's public key. Unknown keys are `NotFound` ("chatbot").
+#[tracing::instrument(skip(db))]
+pub async fn find_by_public_key(db: &DatabaseConnection, public_key: &str) -> Result<Bot> {
+    if public_key.is_empty() || public_key.len() > 100 {
+        return Err(ApiError::not_found("chatbot").into());
+    }
+    bot::Entity::find()
+        .filter(bot::Column::PublicKey.eq(public_key))
+        .one(db)
+        .await?
+        .map(Bot::from)
+        .ok_or_else(|| ApiError::not_found("chatbot").into())
+}
+
+/// A bot of this organization by id.
+pub async fn find(db: &DatabaseConnection, organization: OrganizationId, id: BotId) -> Result<Bot> {
+    bot::Entity::find_by_id(id.0)
+        .filter(bot::Column::OrganizationId.eq(organization.0))
+        .one(db)
+        .await?
+        .map(Bot::from)
+        .ok_or_else(|| ApiError::not_found("chatbot").into())
+}

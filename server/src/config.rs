@@ -1,0 +1,80 @@
+//! Command line and environment: every setting has a flag, an env var and a default, so
+//! `chatsupport` with no arguments serves the embedded default (SQLite + tantivy under ./data).
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "chatsupport", version, about = "ChatSupport: AI customer-support platform")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: Config,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the dashboard, widget, REST API and WebSockets (the default).
+    Serve(Config),
+    /// Precompress the built static assets (brotli + gzip) and print their sizes.
+    Assets {
+        #[arg(long, env = "CHATSUPPORT_SITE_DIR", default_value = "target/site")]
+        site_dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address to listen on. Port 0 picks a free port.
+    #[arg(long, env = "CHATSUPPORT_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+    /// Where the SQLite database, search index and uploaded files live.
+    #[arg(long, env = "CHATSUPPORT_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Database URL; `sqlite://…` or `postgres://…`. Default: SQLite in the data dir.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Built static assets (dashboard bundle, widget, embed.js, CSS).
+    #[arg(long, env = "CHATSUPPORT_SITE_DIR", default_value = "target/site")]
+    pub site_dir: PathBuf,
+    /// Load the demo organization (Acme Corp) if it is missing. It is always loaded into an
+    /// empty database.
+    #[arg(long, env = "CHATSUPPORT_DEMO", default_value_t = false)]
+    pub demo: bool,
+    /// Do not load demo data into an empty database.
+    #[arg(long, env = "CHATSUPPORT_NO_DEMO", default_value_t = false, conflicts_with = "demo")]
+    pub no_demo: bool,
+    /// How long a bot waits before it answers, in milliseconds (the typing indicator shows
+    /// meanwhile).
+    #[arg(long, env = "CHATSUPPORT_BOT_REPLY_DELAY_MS", default_value_t = 400)]
+    pub bot_reply_delay_ms: u64,
+}
+
+impl Config {
+    /// A configuration for tests and tools: a free port on loopback, the given data dir, no
+    /// demo data, no reply delay.
+    pub fn for_tests(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: data_dir.into(),
+            database_url: None,
+            site_dir: PathBuf::from("target/site"),
+            demo: false,
+            no_demo: true,
+            bot_reply_delay_ms: 0,
+        }
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("chatsupport.db").display()),
+        }
+    }
+
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir.join("index")
+    }
+}

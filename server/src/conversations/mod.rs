@@ -1,0 +1,398 @@
+//! Conversations and messages: the one place that appends a message (per-conversation
+//! sequence numbers, idempotency by client message id) and reads them back, always scoped by
+//! organization. Publishes `MessageCreated` after each commit.
+
+pub mod content;
+
+use std::collections::HashMap;
+
+use app::{
+    ApiError,
+    dto::{
+        BotId, ConversationId, ConversationStatus, ConversationView, MessageId, MessageView,
+        OrganizationId, Sender, SenderKind,
+    },
+};
+use chrono::{SecondsFormat, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+};
+use uuid::Uuid;
+
+pub use content::MessageContent;
+
+use crate::{
+    bots::Bot,
+    entities::{bot, conversation, message},
+    error::Result,
+    events::{DomainEvent, EventBus},
+};
+
+/// Name shown for a visitor who has not told us theirs.
+pub const ANONYMOUS_VISITOR: &str = "Visitor";
+/// How much of the latest message the conversation list shows.
+const PREVIEW_CHARS: usize = 140;
+
+/// A visitor's message as the widget sent it, content already validated.
+#[derive(Debug, Clone)]
+pub struct NewVisitorMessage {
+    pub client_msg_id: String,
+    pub conversation_id: Option<ConversationId>,
+    pub content: MessageContent,
+}
+
+/// What posting a visitor message did.
+#[derive(Debug, Clone)]
+pub struct Posted {
+    pub conversation: ConversationView,
+    /// The stored messages, oldest first: the greeting (for a new conversation) and the
+    /// visitor's message.
+    pub messages: Vec<MessageView>,
+    /// True when this `client_msg_id` had been stored already: nothing new was written.
+    pub duplicate: bool,
+}
+
+#[derive(Clone)]
+pub struct ConversationService {
+    db: DatabaseConnection,
+    events: EventBus,
+}
+
+impl ConversationService {
+    pub fn new(db: DatabaseConnection, events: EventBus) -> Self {
+        Self { db, events }
+    }
+
+    /// Stores a visitor's message, opening a conversation (with the bot's greeting first) when
+    /// `conversation_id` is `None`. Resending a `client_msg_id` returns the stored message.
+    #[tracing::instrument(skip(self, bot, input), fields(bot = %bot.id))]
+    pub async fn post_visitor_message(
+        &self,
+        bot: &Bot,
+        visitor_id: &str,
+        input: NewVisitorMessage,
+    ) -> Result<Posted> {
+        validate_client_msg_id(&input.client_msg_id)?;
+        let txn = self.db.begin().await?;
+        if let Some(existing) = find_by_client_msg_id(&txn, bot.organization_id, &input.client_msg_id).await? {
+            let conversation = load_conversation(&txn, bot.organization_id, ConversationId(existing.conversation_id)).await?;
+            txn.commit().await?;
+            if conversation.visitor_id != visitor_id || conversation.bot_id != bot.id.0 {
+                return Err(ApiError::Conflict { message: "This message id is already taken.".into() }.into());
+            }
+            return Ok(Posted {
+                conversation: conversation_view(conversation, &bot.name),
+                messages: vec![message_view(existing)],
+                duplicate: true,
+            });
+        }
+
+        let mut stored = Vec::new();
+        let conversation = match input.conversation_id {
+            Some(id) => {
+                let found = load_conversation(&txn, bot.organization_id, id).await?;
+                if found.visitor_id != visitor_id || found.bot_id != bot.id.0 {
+                    return Err(ApiError::not_found("conversation").into());
+                }
+                found
+            }
+            None => {
+                let created = create_conversation(&txn, bot, visitor_id).await?;
+                stored.push(
+                    append_message(&txn, &created, SenderKind::Bot, &bot.name, &bot.greeting, None).await?,
+                );
+                created
+            }
+        };
+        stored.push(
+            append_message(
+                &txn,
+                &conversation,
+                SenderKind::Visitor,
+                conversation.visitor_name.as_deref().unwrap_or(ANONYMOUS_VISITOR),
+                input.content.as_str(),
+                Some(&input.client_msg_id),
+            )
+            .await?,
+        );
+        let conversation = reopen_if_waiting(&txn, load_conversation(&txn, bot.organization_id, ConversationId(conversation.id)).await?).await?;
+        txn.commit().await?;
+
+        let conversation = conversation_view(conversation, &bot.name);
+        let messages: Vec<MessageView> = stored.into_iter().map(message_view).collect();
+        for message in &messages {
+            self.publish_created(bot, visitor_id, &conversation, message).await;
+        }
+        Ok(Posted { conversation, messages, duplicate: false })
+    }
+
+    /// Stores a message from the bot in one of its conversations.
+    #[tracing::instrument(skip(self, bot, content), fields(bot = %bot.id))]
+    pub async fn post_bot_message(
+        &self,
+        bot: &Bot,
+        conversation_id: ConversationId,
+        content: &str,
+    ) -> Result<MessageView> {
+        let txn = self.db.begin().await?;
+        let found = load_conversation(&txn, bot.organization_id, conversation_id).await?;
+        if found.bot_id != bot.id.0 {
+            return Err(ApiError::not_found("conversation").into());
+        }
+        let stored = append_message(&txn, &found, SenderKind::Bot, &bot.name, content, None).await?;
+        let after = load_conversation(&txn, bot.organization_id, conversation_id).await?;
+        let after = set_status(&txn, after, ConversationStatus::Waiting).await?;
+        txn.commit().await?;
+        let visitor_id = after.visitor_id.clone();
+        let conversation = conversation_view(after, &bot.name);
+        let message = message_view(stored);
+        self.publish_created(bot, &visitor_id, &conversation, &message).await;
+        Ok(message)
+    }
+
+    /// An organization's conversations, most recent activity first.
+    #[tracing::instrument(skip(self))]
+    pub async fn list(&self, organization: OrganizationId, limit: u64) -> Result<Vec<ConversationView>> {
+        let rows = conversation::Entity::find()
+            .filter(conversation::Column::OrganizationId.eq(organization.0))
+            .order_by_desc(conversation::Column::UpdatedAt)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        let bot_names: HashMap<Uuid, String> = bot::Entity::find()
+            .filter(bot::Column::OrganizationId.eq(organization.0))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|b| (b.id, b.name))
+            .collect();
+        Ok(rows
+            .into_iter()
+            .map(|c| {
+                let name = bot_names.get(&c.bot_id).cloned().unwrap_or_default();
+                conversation_view(c, &name)
+            })
+            .collect())
+    }
+
+    /// Messages of a conversation of this organization with `seq > after_seq`, in order.
+    #[tracing::instrument(skip(self))]
+    pub async fn messages(
+        &self,
+        organization: OrganizationId,
+        conversation_id: ConversationId,
+        after_seq: i64,
+    ) -> Result<Vec<MessageView>> {
+        load_conversation(&self.db, organization, conversation_id).await?;
+        let rows = message::Entity::find()
+            .filter(message::Column::OrganizationId.eq(organization.0))
+            .filter(message::Column::ConversationId.eq(conversation_id.0))
+            .filter(message::Column::Seq.gt(after_seq))
+            .order_by_asc(message::Column::Seq)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(message_view).collect())
+    }
+
+    /// Like [`Self::messages`], for the visitor who owns the conversation (widget resume).
+    pub async fn visitor_messages(
+        &self,
+        bot: &Bot,
+        visitor_id: &str,
+        conversation_id: ConversationId,
+        after_seq: i64,
+    ) -> Result<Vec<MessageView>> {
+        let found = load_conversation(&self.db, bot.organization_id, conversation_id).await?;
+        if found.visitor_id != visitor_id || found.bot_id != bot.id.0 {
+            return Err(ApiError::not_found("conversation").into());
+        }
+        self.messages(bot.organization_id, conversation_id, after_seq).await
+    }
+
+    /// Every message of every organization, in batches, for rebuilding the search index.
+    pub async fn for_each_message_batch<F>(&self, batch: u64, mut f: F) -> Result<u64>
+    where
+        F: FnMut(Vec<(OrganizationId, MessageView)>),
+    {
+        let mut after: Option<Uuid> = None;
+        let mut total = 0;
+        loop {
+            let mut query = message::Entity::find().order_by_asc(message::Column::Id).limit(batch);
+            if let Some(last) = after {
+                query = query.filter(message::Column::Id.gt(last));
+            }
+            let rows = query.all(&self.db).await?;
+            let Some(last) = rows.last() else { break };
+            after = Some(last.id);
+            total += rows.len() as u64;
+            f(rows.into_iter().map(|m| (OrganizationId(m.organization_id), message_view(m))).collect());
+        }
+        Ok(total)
+    }
+
+    async fn publish_created(&self, bot: &Bot, visitor_id: &str, conversation: &ConversationView, message: &MessageView) {
+        self.events
+            .publish(DomainEvent::MessageCreated {
+                organization_id: bot.organization_id,
+                bot_id: bot.id,
+                visitor_id: visitor_id.into(),
+                conversation: conversation.clone(),
+                message: message.clone(),
+            })
+            .await;
+    }
+}
+
+fn validate_client_msg_id(id: &str) -> Result<()> {
+    let ok = !id.is_empty()
+        && id.len() <= 100
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::validation(
+            "client_msg_id",
+            "A message id must be 1 to 100 letters, digits, '-' or '_'.",
+        )
+        .into())
+    }
+}
+
+async fn find_by_client_msg_id(
+    txn: &DatabaseTransaction,
+    organization: OrganizationId,
+    client_msg_id: &str,
+) -> Result<Option<message::Model>> {
+    Ok(message::Entity::find()
+        .filter(message::Column::OrganizationId.eq(organization.0))
+        .filter(message::Column::ClientMsgId.eq(client_msg_id))
+        .one(txn)
+        .await?)
+}
+
+async fn load_conversation<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    organization: OrganizationId,
+    id: ConversationId,
+) -> Result<conversation::Model> {
+    conversation::Entity::find_by_id(id.0)
+        .filter(conversation::Column::OrganizationId.eq(organization.0))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("conversation").into())
+}
+
+async fn create_conversation(txn: &DatabaseTransaction, bot: &Bot, visitor_id: &str) -> Result<conversation::Model> {
+    let now = Utc::now();
+    let model = conversation::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(bot.organization_id.0),
+        bot_id: Set(bot.id.0),
+        visitor_id: Set(visitor_id.to_owned()),
+        visitor_name: Set(None),
+        status: Set(ConversationStatus::Active.as_str().to_owned()),
+        last_seq: Set(0),
+        message_count: Set(0),
+        preview: Set(String::new()),
+        started_at: Set(now),
+        updated_at: Set(now),
+    };
+    Ok(conversation::Entity::insert(model).exec_with_returning(txn).await?)
+}
+
+/// Appends one message: takes the conversation's next sequence number atomically (an
+/// `UPDATE … RETURNING`, so concurrent appends on PostgreSQL cannot share a number).
+async fn append_message(
+    txn: &DatabaseTransaction,
+    conversation: &conversation::Model,
+    kind: SenderKind,
+    sender_name: &str,
+    content: &str,
+    client_msg_id: Option<&str>,
+) -> Result<message::Model> {
+    let now = Utc::now();
+    let preview: String = content.chars().take(PREVIEW_CHARS).collect();
+    let updated = conversation::Entity::update_many()
+        .col_expr(conversation::Column::LastSeq, Expr::col(conversation::Column::LastSeq).add(1))
+        .col_expr(conversation::Column::MessageCount, Expr::col(conversation::Column::MessageCount).add(1))
+        .col_expr(conversation::Column::Preview, Expr::value(preview))
+        .col_expr(conversation::Column::UpdatedAt, Expr::value(now))
+        .filter(conversation::Column::Id.eq(conversation.id))
+        .filter(conversation::Column::OrganizationId.eq(conversation.organization_id))
+        .exec_with_returning(txn)
+        .await?;
+    let seq = updated
+        .first()
+        .map(|c| c.last_seq)
+        .ok_or_else(|| ApiError::not_found("conversation"))?;
+    let model = message::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(conversation.organization_id),
+        conversation_id: Set(conversation.id),
+        seq: Set(seq),
+        sender_kind: Set(kind.as_str().to_owned()),
+        sender_name: Set(sender_name.to_owned()),
+        content: Set(content.to_owned()),
+        client_msg_id: Set(client_msg_id.map(str::to_owned)),
+        created_at: Set(now),
+    };
+    Ok(message::Entity::insert(model).exec_with_returning(txn).await?)
+}
+
+/// A visitor writing into a conversation that waited on them makes it active again.
+async fn reopen_if_waiting(txn: &DatabaseTransaction, found: conversation::Model) -> Result<conversation::Model> {
+    match found.status.parse::<ConversationStatus>() {
+        Ok(ConversationStatus::Waiting | ConversationStatus::Resolved) => {
+            set_status(txn, found, ConversationStatus::Active).await
+        }
+        _ => Ok(found),
+    }
+}
+
+async fn set_status(
+    txn: &DatabaseTransaction,
+    found: conversation::Model,
+    status: ConversationStatus,
+) -> Result<conversation::Model> {
+    if found.status == status.as_str() {
+        return Ok(found);
+    }
+    let mut active: conversation::ActiveModel = found.into();
+    active.status = Set(status.as_str().to_owned());
+    Ok(sea_orm::ActiveModelTrait::update(active, txn).await?)
+}
+
+pub fn rfc3339(at: chrono::DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+pub fn conversation_view(model: conversation::Model, bot_name: &str) -> ConversationView {
+    ConversationView {
+        id: ConversationId(model.id),
+        bot_id: BotId(model.bot_id),
+        bot_name: bot_name.to_owned(),
+        visitor_name: model.visitor_name.unwrap_or_else(|| ANONYMOUS_VISITOR.to_owned()),
+        status: model.status.parse().unwrap_or(ConversationStatus::Active),
+        preview: model.preview,
+        message_count: model.message_count,
+        started_at: rfc3339(model.started_at),
+        updated_at: rfc3339(model.updated_at),
+    }
+}
+
+pub fn message_view(model: message::Model) -> MessageView {
+    MessageView {
+        id: MessageId(model.id),
+        conversation_id: ConversationId(model.conversation_id),
+        seq: model.seq,
+        sender: Sender {
+            kind: model.sender_kind.parse().unwrap_or(SenderKind::Bot),
+            name: model.sender_name,
+        },
+        content: model.content,
+        created_at: rfc3339(model.created_at),
+        client_msg_id: model.client_msg_id,
+    }
+}

@@ -1,0 +1,183 @@
+//! Demo data: the seed snapshot (Acme Corp, its workspace, bot, a conversation) loaded into an
+//! empty database on first run, or with `--demo`. The snapshot ships inside the binary.
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::entities::{bot, conversation, message, organization, workspace};
+
+const SNAPSHOT: &str = include_str!("../demo/mock_data_snapshot.json");
+
+/// The demo bot's public key, used by the demo page and the e2e tests.
+pub const DEMO_BOT_KEY: &str = "demo-acme-helper";
+pub const DEMO_GREETING: &str = "Hi! I'm Acme Helper. Ask me anything about orders, shipping or returns.";
+pub const DEMO_FALLBACK: &str =
+    "Thanks for your message! I don't have an answer for that yet, so a member of our team will follow up here.";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Snapshot {
+    clients: Vec<Client>,
+    workspaces: Vec<Workspace>,
+    bots: Vec<Bot>,
+    conversations: Vec<Conversation>,
+    messages: Vec<Message>,
+}
+
+#[derive(Deserialize)]
+struct Client {
+    id: String,
+    name: String,
+    slug: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Workspace {
+    id: String,
+    client_id: String,
+    name: String,
+    plan: String,
+    status: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Bot {
+    id: String,
+    client_id: String,
+    workspace_id: String,
+    name: String,
+    status: String,
+    description: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Conversation {
+    id: String,
+    bot_id: String,
+    client_id: String,
+    user_id: String,
+    user_name: String,
+    status: String,
+    preview: String,
+    started_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Message {
+    conversation_id: String,
+    sender: String,
+    sender_name: String,
+    content: String,
+    timestamp: DateTime<Utc>,
+}
+
+pub async fn is_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    Ok(organization::Entity::find().count(db).await? == 0)
+}
+
+/// Loads the snapshot unless its organization (by slug) is there already.
+pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let snapshot: Snapshot = serde_json::from_str(SNAPSHOT).context("reading the demo snapshot")?;
+    let txn = db.begin().await?;
+    let mut ids: HashMap<String, Uuid> = HashMap::new();
+    let mut id_of = |seed: &str| *ids.entry(seed.to_owned()).or_insert_with(Uuid::now_v7);
+    let now = Utc::now();
+
+    for client in &snapshot.clients {
+        let exists = organization::Entity::find()
+            .filter(organization::Column::Slug.eq(&client.slug))
+            .one(&txn)
+            .await?
+            .is_some();
+        if exists {
+            tracing::info!(slug = %client.slug, "demo organization already present");
+            return Ok(());
+        }
+        organization::Entity::insert(organization::ActiveModel {
+            id: Set(id_of(&client.id)),
+            name: Set(client.name.clone()),
+            slug: Set(client.slug.clone()),
+            created_at: Set(now),
+        })
+        .exec(&txn)
+        .await?;
+    }
+    for w in &snapshot.workspaces {
+        workspace::Entity::insert(workspace::ActiveModel {
+            id: Set(id_of(&w.id)),
+            organization_id: Set(id_of(&w.client_id)),
+            name: Set(w.name.clone()),
+            plan: Set(w.plan.clone()),
+            status: Set(w.status.clone()),
+            created_at: Set(now),
+        })
+        .exec(&txn)
+        .await?;
+    }
+    let mut bot_orgs = HashMap::new();
+    for (n, b) in snapshot.bots.iter().enumerate() {
+        bot_orgs.insert(b.id.clone(), b.client_id.clone());
+        bot::Entity::insert(bot::ActiveModel {
+            id: Set(id_of(&b.id)),
+            organization_id: Set(id_of(&b.client_id)),
+            workspace_id: Set(id_of(&b.workspace_id)),
+            name: Set(b.name.clone()),
+            public_key: Set(if n == 0 { DEMO_BOT_KEY.to_owned() } else { format!("{DEMO_BOT_KEY}-{n}") }),
+            status: Set(b.status.to_lowercase()),
+            description: Set(b.description.clone()),
+            greeting: Set(DEMO_GREETING.to_owned()),
+            fallback_message: Set(DEMO_FALLBACK.to_owned()),
+            created_at: Set(now),
+        })
+        .exec(&txn)
+        .await?;
+    }
+    for c in &snapshot.conversations {
+        let messages: Vec<&Message> = snapshot.messages.iter().filter(|m| m.conversation_id == c.id).collect();
+        let updated_at = messages.iter().map(|m| m.timestamp).max().unwrap_or(c.started_at);
+        let conversation_id = id_of(&c.id);
+        let organization_id = id_of(&c.client_id);
+        conversation::Entity::insert(conversation::ActiveModel {
+            id: Set(conversation_id),
+            organization_id: Set(organization_id),
+            bot_id: Set(id_of(&c.bot_id)),
+            visitor_id: Set(c.user_id.clone()),
+            visitor_name: Set(Some(c.user_name.clone())),
+            status: Set(c.status.clone()),
+            last_seq: Set(messages.len() as i64),
+            message_count: Set(messages.len() as i64),
+            preview: Set(c.preview.clone()),
+            started_at: Set(c.started_at),
+            updated_at: Set(updated_at),
+        })
+        .exec(&txn)
+        .await?;
+        for (seq, m) in messages.iter().enumerate() {
+            message::Entity::insert(message::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                organization_id: Set(organization_id),
+                conversation_id: Set(conversation_id),
+                seq: Set(seq as i64 + 1),
+                sender_kind: Set(m.sender.clone()),
+                sender_name: Set(m.sender_name.clone()),
+                content: Set(m.content.clone()),
+                client_msg_id: Set(None),
+                created_at: Set(m.timestamp),
+            })
+            .exec(&txn)
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    tracing::info!("demo data loaded (Acme Corp)");
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! Domain events: what services announce *after* their transaction commits. Listeners (the
+//! realtime fan-out, the search indexer, the bot's reply) each get their own bounded queue, so
+//! a slow listener slows publishers down instead of losing events. Adding a side effect means
+//! adding a listener, not touching a service.
+
+use std::sync::Arc;
+
+use app::dto::{BotId, ConversationView, MessageView, OrganizationId};
+use tokio::sync::mpsc;
+
+#[derive(Debug, Clone)]
+pub enum DomainEvent {
+    /// A message was stored. `conversation` is the conversation as it is after the message.
+    MessageCreated {
+        organization_id: OrganizationId,
+        bot_id: BotId,
+        /// The visitor the conversation belongs to (their widget receives the message).
+        visitor_id: Arc<str>,
+        conversation: ConversationView,
+        message: MessageView,
+    },
+}
+
+/// How many events a listener may fall behind before publishers wait for it.
+const LISTENER_QUEUE: usize = 4_096;
+
+#[derive(Clone, Default)]
+pub struct EventBus {
+    listeners: Arc<std::sync::RwLock<Vec<(&'static str, mpsc::Sender<Arc<DomainEvent>>)>>>,
+}
+
+impl EventBus {
+    /// Registers a listener and returns its queue. Call at startup, before serving.
+    pub fn subscribe(&self, name: &'static str) -> mpsc::Receiver<Arc<DomainEvent>> {
+        let (tx, rx) = mpsc::channel(LISTENER_QUEUE);
+        if let Ok(mut listeners) = self.listeners.write() {
+            listeners.push((name, tx));
+        }
+        rx
+    }
+
+    /// Hands the event to every listener, waiting for room in a full queue.
+    pub async fn publish(&self, event: DomainEvent) {
+        let event = Arc::new(event);
+        let listeners = match self.listeners.read() {
+            Ok(listeners) => listeners.clone(),
+            Err(_) => return,
+        };
+        for (name, tx) in listeners {
+            if tx.send(event.clone()).await.is_err() {
+                tracing::warn!(listener = name, "event listener has stopped");
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! The ChatSupport server: configuration, startup, domain services, storage (SeaORM),
+//! search (tantivy), the realtime hub and the HTTP/WebSocket edges. See ARCHITECTURE.md.
+
+pub mod bots;
+pub mod config;
+pub mod conversations;
+pub mod dashboard;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod error;
+pub mod events;
+pub mod health;
+pub mod openapi;
+pub mod realtime;
+pub mod replies;
+pub mod search;
+pub mod startup;
+pub mod web;
+pub mod widget;
+
+pub use config::Config;
+pub use startup::{AppState, Application};

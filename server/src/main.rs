@@ -1,0 +1,38 @@
+//! `chatsupport`: serve (default) or precompress assets.
+
+use clap::Parser;
+use chatsupport::{
+    Application,
+    config::{Cli, Command},
+};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tantivy=warn")),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Assets { site_dir }) => {
+            let sizes = chatsupport::web::precompress(&site_dir)?;
+            println!("| asset | raw bytes | gzip bytes | brotli bytes |\n|---|---:|---:|---:|");
+            for s in sizes {
+                println!("| {} | {} | {} | {} |", s.path.display(), s.raw, s.gzip, s.brotli);
+            }
+            Ok(())
+        }
+        Some(Command::Serve(config)) => serve(config).await,
+        None => serve(cli.serve).await,
+    }
+}
+
+async fn serve(config: chatsupport::Config) -> anyhow::Result<()> {
+    tracing::info!(data_dir = %config.data_dir.display(), site_dir = %config.site_dir.display(), "starting");
+    let app = Application::build(config).await?;
+    println!("ChatSupport is serving on http://{}", app.address());
+    app.run_until_stopped().await?;
+    Ok(())
+}

@@ -1,0 +1,29 @@
+//! The OpenAPI document (`/api/v1/openapi.json`) and Swagger UI (`/api/docs`, served from the
+//! binary: no CDN).
+
+use app::{
+    dto::{BotProfile, ConversationView, MessageView, SearchHit, Sender},
+    error::{ApiError, ErrorBody, FieldError},
+    protocol::{ClientMsg, ServerMsg},
+};
+use axum::Router;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{health, startup::AppState};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "ChatSupport API", description = "REST API v1. Realtime: WebSocket `/api/v1/widget/ws?bot={public_key}&visitor={visitor_id}` (visitors) and `/api/v1/ws/dashboard` (dashboard), JSON frames `ClientMsg` / `ServerMsg`."),
+    paths(health::health),
+    components(schemas(
+        health::HealthView, ApiError, ErrorBody, FieldError, ClientMsg, ServerMsg,
+        MessageView, ConversationView, BotProfile, Sender, SearchHit
+    )),
+    tags((name = "system", description = "Health and metadata"))
+)]
+pub struct ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    Router::new().merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
+}

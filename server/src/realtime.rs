@@ -1,0 +1,103 @@
+//! The realtime hub: topics (an organization's dashboard, one conversation) with their
+//! subscribers. A frame is serialized once per publish and shared by every subscriber. The hub
+//! knows nothing of services; the [`listen`] task turns domain events into frames.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use app::{
+    dto::{BotId, OrganizationId},
+    protocol::ServerMsg,
+};
+use tokio::sync::{broadcast, mpsc};
+
+use crate::events::DomainEvent;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Topic {
+    /// Everything a dashboard of this organization shows live.
+    Organization(OrganizationId),
+    /// What one visitor of one bot sees (all of their conversations). Visitor ids are random
+    /// 128-bit values handed out by the server, so knowing one is holding the session.
+    Visitor(BotId, Arc<str>),
+}
+
+/// Frames buffered per topic for a subscriber that reads slowly. One that falls further
+/// behind is told it lagged and resumes from its last sequence number.
+const TOPIC_BUFFER: usize = 256;
+
+#[derive(Clone, Default)]
+pub struct Hub {
+    topics: Arc<Mutex<HashMap<Topic, broadcast::Sender<Arc<str>>>>>,
+}
+
+impl Hub {
+    pub fn subscribe(&self, topic: Topic) -> broadcast::Receiver<Arc<str>> {
+        let mut topics = self.topics.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        topics.entry(topic).or_insert_with(|| broadcast::channel(TOPIC_BUFFER).0).subscribe()
+    }
+
+    /// Sends to the topic's current subscribers; a topic nobody listens to is dropped.
+    pub fn publish(&self, topic: Topic, msg: &ServerMsg) {
+        let frame: Arc<str> = Arc::from(msg.to_json());
+        let mut topics = self.topics.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(sender) = topics.get(&topic) {
+            if sender.receiver_count() == 0 {
+                topics.remove(&topic);
+            } else {
+                let _ = sender.send(frame);
+            }
+        }
+    }
+
+    pub fn topic_count(&self) -> usize {
+        self.topics.lock().map(|t| t.len()).unwrap_or(0)
+    }
+}
+
+/// The realtime listener: every stored message goes to its conversation and to its
+/// organization's dashboards, with the conversation's new summary.
+pub async fn listen(hub: Hub, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
+    while let Some(event) = events.recv().await {
+        match event.as_ref() {
+            DomainEvent::MessageCreated { organization_id, bot_id, visitor_id, conversation, message } => {
+                let frame = ServerMsg::MessageReceive { message: message.clone() };
+                hub.publish(Topic::Visitor(*bot_id, visitor_id.clone()), &frame);
+                hub.publish(Topic::Organization(*organization_id), &frame);
+                hub.publish(
+                    Topic::Organization(*organization_id),
+                    &ServerMsg::ConversationUpdated { conversation: conversation.clone() },
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[tokio::test]
+    async fn a_subscriber_receives_only_its_topic() {
+        let hub = Hub::default();
+        let bot = BotId(Uuid::from_u128(1));
+        let mine = Topic::Visitor(bot, Arc::from("v-1"));
+        let mut rx = hub.subscribe(mine.clone());
+        let mut other_rx = hub.subscribe(Topic::Visitor(bot, Arc::from("v-2")));
+        hub.publish(mine, &ServerMsg::Pong);
+        assert_eq!(&*rx.recv().await.expect("frame"), r#"{"type":"pong"}"#);
+        assert!(other_rx.try_recv().is_err());
+    }
+
+    #[test]
+    fn a_topic_without_subscribers_is_forgotten() {
+        let hub = Hub::default();
+        let topic = Topic::Organization(OrganizationId(Uuid::from_u128(7)));
+        drop(hub.subscribe(topic));
+        hub.publish(topic.clone(), &ServerMsg::Pong);
+        assert_eq!(hub.topic_count(), 0);
+    }
+}

@@ -1,0 +1,61 @@
+//! The bot's answer to each visitor message. Until an AI answerer is configured this is the
+//! fallback path: the bot's configured fallback text, after a short typing indicator. The AI
+//! reply will slot in here; the fallback stays for when it has nothing to say.
+
+use std::{sync::Arc, time::Duration};
+
+use app::{
+    dto::{ConversationId, Sender, SenderKind},
+    protocol::ServerMsg,
+};
+use sea_orm::DatabaseConnection;
+use tokio::sync::mpsc;
+
+use crate::{
+    bots,
+    conversations::ConversationService,
+    events::DomainEvent,
+    realtime::{Hub, Topic},
+};
+
+#[derive(Clone)]
+pub struct Replier {
+    pub db: DatabaseConnection,
+    pub conversations: ConversationService,
+    pub hub: Hub,
+    pub delay: Duration,
+}
+
+pub async fn listen(replier: Replier, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
+    while let Some(event) = events.recv().await {
+        let DomainEvent::MessageCreated { organization_id, bot_id, visitor_id, message, .. } = event.as_ref();
+        if message.sender.kind != SenderKind::Visitor {
+            continue;
+        }
+        // Each answer runs on its own task: a slow answer must not hold up the next event.
+        let replier = replier.clone();
+        let (org, bot_id, visitor, conversation) = (*organization_id, *bot_id, visitor_id.clone(), message.conversation_id);
+        tokio::spawn(async move {
+            let bot = match bots::find(&replier.db, org, bot_id).await {
+                Ok(bot) => bot,
+                Err(err) => return tracing::warn!(error = %err, "the bot of a conversation is gone"),
+            };
+            let topic = Topic::Visitor(bot_id, visitor);
+            let typing = |start: bool, conversation_id: ConversationId| {
+                let sender = Sender { kind: SenderKind::Bot, name: bot.name.clone() };
+                if start {
+                    ServerMsg::TypingStart { conversation_id, sender }
+                } else {
+                    ServerMsg::TypingStop { conversation_id, sender }
+                }
+            };
+            replier.hub.publish(topic.clone(), &typing(true, conversation));
+            tokio::time::sleep(replier.delay).await;
+            let answered = replier.conversations.post_bot_message(&bot, conversation, &bot.fallback_message).await;
+            replier.hub.publish(topic, &typing(false, conversation));
+            if let Err(err) = answered {
+                tracing::error!(error = %err, %conversation, "the bot could not answer");
+            }
+        });
+    }
+}

@@ -1,0 +1,226 @@
+//! Full-text search over message text (tantivy, on disk under `<data>/index/messages`).
+//! Exactly one `IndexWriter`, owned by [`run_writer`], fed by a channel and committing in
+//! batches (a burst of messages is one commit, never one per document). Every query is
+//! filtered by organization.
+
+use std::{path::Path, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use app::dto::{ConversationId, MessageId, MessageView, OrganizationId, SearchHit, SenderKind};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, TantivyDocument, Term,
+    collector::TopDocs,
+    directory::MmapDirectory,
+    doc,
+    query::{BooleanQuery, Occur, QueryParser, TermQuery},
+    schema::{Field, IndexRecordOption, STORED, STRING, Schema, TEXT, Value},
+    snippet::SnippetGenerator,
+};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{error::Result, events::DomainEvent};
+
+/// How long the writer gathers documents before one commit.
+const BATCH_WINDOW: Duration = Duration::from_millis(200);
+const BATCH_MAX: usize = 5_000;
+const WRITER_HEAP_BYTES: usize = 50_000_000;
+const MAX_HITS: usize = 50;
+
+#[derive(Clone, Copy)]
+struct Fields {
+    message_id: Field,
+    conversation_id: Field,
+    organization_id: Field,
+    sender_kind: Field,
+    content: Field,
+    created_at: Field,
+}
+
+/// A request to the writer task.
+pub enum IndexOp {
+    Add(OrganizationId, MessageView),
+    /// Commit what is queued and answer once it is searchable.
+    Flush(oneshot::Sender<()>),
+    /// Remove every document (before a rebuild).
+    Clear,
+}
+
+#[derive(Clone)]
+pub struct MessageSearch {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    ops: mpsc::Sender<IndexOp>,
+}
+
+impl MessageSearch {
+    /// Opens (or creates) the index under `dir` and starts its writer task.
+    pub fn open(dir: &Path) -> anyhow::Result<Self> {
+        let dir = dir.join("messages");
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let mut builder = Schema::builder();
+        let fields = Fields {
+            message_id: builder.add_text_field("message_id", STRING | STORED),
+            conversation_id: builder.add_text_field("conversation_id", STRING | STORED),
+            organization_id: builder.add_text_field("organization_id", STRING),
+            sender_kind: builder.add_text_field("sender_kind", STRING | STORED),
+            content: builder.add_text_field("content", TEXT | STORED),
+            created_at: builder.add_text_field("created_at", STRING | STORED),
+        };
+        let directory = MmapDirectory::open(&dir).with_context(|| format!("opening {}", dir.display()))?;
+        let index = Index::open_or_create(directory, builder.build()).context("opening the message index")?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .context("opening the index reader")?;
+        let writer: IndexWriter = index.writer(WRITER_HEAP_BYTES).context("taking the index writer")?;
+        let (ops, rx) = mpsc::channel(BATCH_MAX * 2);
+        tokio::spawn(run_writer(writer, reader.clone(), fields, rx));
+        Ok(Self { index, reader, fields, ops })
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Queues a message for indexing.
+    pub async fn add(&self, organization: OrganizationId, message: MessageView) {
+        if self.ops.send(IndexOp::Add(organization, message)).await.is_err() {
+            tracing::error!("the search writer has stopped; a message was not indexed");
+        }
+    }
+
+    pub async fn clear(&self) {
+        let _ = self.ops.send(IndexOp::Clear).await;
+    }
+
+    /// Waits until everything queued so far is committed and searchable.
+    pub async fn flush(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.ops.send(IndexOp::Flush(tx)).await.is_ok() {
+            let _ = rx.await;
+        }
+    }
+
+    /// Messages of `organization` matching `query` (tantivy query syntax, read leniently), best
+    /// first, with a highlighted snippet each.
+    #[tracing::instrument(skip(self))]
+    pub fn search(&self, organization: OrganizationId, query: &str) -> Result<Vec<SearchHit>> {
+        let query = query.trim();
+        if query.is_empty() {
+            return Ok(Vec::new());
+        }
+        let f = self.fields;
+        let searcher = self.reader.searcher();
+        let parser = QueryParser::for_index(&self.index, vec![f.content]);
+        let (user_query, _ignored) = parser.parse_query_lenient(query);
+        let tenant = TermQuery::new(
+            Term::from_field_text(f.organization_id, &organization.to_string()),
+            IndexRecordOption::Basic,
+        );
+        let scoped = BooleanQuery::new(vec![(Occur::Must, Box::new(tenant)), (Occur::Must, user_query.box_clone())]);
+        let top: Vec<(Score, DocAddress)> = searcher.search(&scoped, &TopDocs::with_limit(MAX_HITS).order_by_score())?;
+        let snippets = SnippetGenerator::create(&searcher, &*user_query, f.content)?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (_score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            let (Ok(message_id), Ok(conversation_id)) =
+                (text(f.message_id).parse::<MessageId>(), text(f.conversation_id).parse::<ConversationId>())
+            else {
+                continue;
+            };
+            let snippet = snippets.snippet_from_doc(&doc);
+            let (snippet_text, highlights) = if snippet.fragment().is_empty() {
+                (text(f.content).chars().take(200).collect(), Vec::new())
+            } else {
+                (snippet.fragment().to_owned(), snippet.highlighted().iter().map(|r| (r.start, r.end)).collect())
+            };
+            hits.push(SearchHit {
+                message_id,
+                conversation_id,
+                sender_kind: text(f.sender_kind).parse().unwrap_or(SenderKind::Visitor),
+                snippet: snippet_text,
+                highlights,
+                created_at: text(f.created_at),
+            });
+        }
+        Ok(hits)
+    }
+}
+
+/// The only writer: gathers ops for up to `BATCH_WINDOW`, applies them, commits once, reloads
+/// the reader so the batch is searchable, then answers any flush requests.
+async fn run_writer(mut writer: IndexWriter, reader: IndexReader, f: Fields, mut rx: mpsc::Receiver<IndexOp>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        let deadline = tokio::time::Instant::now() + BATCH_WINDOW;
+        while batch.len() < BATCH_MAX {
+            if matches!(batch.last(), Some(IndexOp::Flush(_))) {
+                break;
+            }
+            match tokio::time::timeout_at(deadline, rx.recv()).await {
+                Ok(Some(op)) => batch.push(op),
+                Ok(None) | Err(_) => break,
+            }
+        }
+        let reader = reader.clone();
+        let applied = tokio::task::spawn_blocking(move || {
+            let mut waiting = Vec::new();
+            for op in batch {
+                match op {
+                    IndexOp::Add(org, m) => {
+                        writer.delete_term(Term::from_field_text(f.message_id, &m.id.to_string()));
+                        let added = writer.add_document(doc!(
+                            f.message_id => m.id.to_string(),
+                            f.conversation_id => m.conversation_id.to_string(),
+                            f.organization_id => org.to_string(),
+                            f.sender_kind => m.sender.kind.as_str(),
+                            f.content => m.content,
+                            f.created_at => m.created_at,
+                        ));
+                        if let Err(err) = added {
+                            tracing::error!(error = %err, "indexing a message failed");
+                        }
+                    }
+                    IndexOp::Clear => {
+                        if let Err(err) = writer.delete_all_documents() {
+                            tracing::error!(error = %err, "clearing the index failed");
+                        }
+                    }
+                    IndexOp::Flush(done) => waiting.push(done),
+                }
+            }
+            if let Err(err) = writer.commit() {
+                tracing::error!(error = %err, "committing the search index failed");
+            }
+            if let Err(err) = reader.reload() {
+                tracing::error!(error = %err, "reloading the search reader failed");
+            }
+            for done in waiting {
+                let _ = done.send(());
+            }
+            writer
+        })
+        .await;
+        match applied {
+            Ok(w) => writer = w,
+            Err(err) => {
+                tracing::error!(error = %err, "the search writer task failed");
+                return;
+            }
+        }
+    }
+}
+
+/// The search listener: indexes every stored message.
+pub async fn listen(search: MessageSearch, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
+    while let Some(event) = events.recv().await {
+        match event.as_ref() {
+            DomainEvent::MessageCreated { organization_id, message, .. } => {
+                search.add(*organization_id, message.clone()).await;
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! The one way in: `Application::build(config)` wires storage, services, listeners and routes;
+//! `main` and every integration test call it.
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use app::ssr::Ports;
+use axum::{Router, middleware};
+use leptos::prelude::{LeptosOptions, provide_context};
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use tokio::net::TcpListener;
+use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
+
+use crate::{
+    config::Config,
+    conversations::ConversationService,
+    dashboard::Dashboard,
+    db, demo,
+    entities::message,
+    events::EventBus,
+    health, openapi, realtime,
+    realtime::Hub,
+    replies::{self, Replier},
+    search::{self, MessageSearch},
+    web, widget,
+};
+
+/// What handlers share. Cheap to clone: every field is a handle.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: DatabaseConnection,
+    pub hub: Hub,
+    pub events: EventBus,
+    pub search: MessageSearch,
+    pub conversations: ConversationService,
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+/// Largest request body any route accepts (uploads will get their own limit).
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating the data dir {}", config.data_dir.display()))?;
+        let db = db::connect(&config.database_url()).await?;
+        let empty = demo::is_empty(&db).await?;
+        if config.demo || (empty && !config.no_demo) {
+            demo::load(&db).await.context("loading demo data")?;
+        }
+
+        let events = EventBus::default();
+        let hub = Hub::default();
+        let search = MessageSearch::open(&config.index_dir())?;
+        let conversations = ConversationService::new(db.clone(), events.clone());
+        let state = AppState {
+            config: Arc::new(config),
+            db: db.clone(),
+            hub: hub.clone(),
+            events: events.clone(),
+            search: search.clone(),
+            conversations: conversations.clone(),
+        };
+
+        tokio::spawn(realtime::listen(hub.clone(), events.subscribe("realtime")));
+        tokio::spawn(search::listen(search.clone(), events.subscribe("search")));
+        let replier = Replier {
+            db: db.clone(),
+            conversations: conversations.clone(),
+            hub,
+            delay: Duration::from_millis(state.config.bot_reply_delay_ms),
+        };
+        tokio::spawn(replies::listen(replier, events.subscribe("replies")));
+        rebuild_index_if_behind(&state).await?;
+
+        let listener = TcpListener::bind(state.config.bind)
+            .await
+            .with_context(|| format!("binding {}", state.config.bind))?;
+        let router = routes(&state);
+        Ok(Self { listener, router, state })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or_else(|_| self.state.config.bind)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        tracing::info!(address = %self.address(), "serving");
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+fn routes(state: &AppState) -> Router {
+    let site_root = state.config.site_dir.to_string_lossy().to_string();
+    let leptos_options =
+        LeptosOptions::builder().output_name("chatsupport").site_root(site_root).site_pkg_dir("pkg").build();
+    let ports = Ports {
+        dashboard: Arc::new(Dashboard {
+            db: state.db.clone(),
+            conversations: state.conversations.clone(),
+            search: state.search.clone(),
+        }),
+    };
+    let context = move || provide_context(ports.clone());
+    let server_fns = {
+        let context = context.clone();
+        move |request| handle_server_fns_with_context(context.clone(), request)
+    };
+    let pages = Router::new()
+        .leptos_routes_with_context(&leptos_options, generate_route_list(app::App), context, {
+            let options = leptos_options.clone();
+            move || app::shell(options.clone())
+        })
+        .route("/api/fn/{*name}", axum::routing::post(server_fns.clone()).get(server_fns))
+        .with_state(leptos_options);
+
+    let api = Router::new()
+        .merge(health::router())
+        .merge(openapi::router())
+        .merge(widget::router())
+        .merge(crate::dashboard::router())
+        .merge(web::router(&state.config.site_dir))
+        .fallback(|| async { crate::error::ApiResponse(app::ApiError::not_found("page")) })
+        .with_state(state.clone());
+
+    pages
+        .merge(api)
+        .layer(middleware::from_fn(web::security_headers))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// The search index is derived from the database; if it holds fewer documents than there are
+/// messages (first run, a crash between commit and index, a deleted index) it is rebuilt.
+async fn rebuild_index_if_behind(state: &AppState) -> anyhow::Result<()> {
+    let stored = message::Entity::find().count(&state.db).await?;
+    if state.search.num_docs() == stored {
+        return Ok(());
+    }
+    tracing::info!(stored, indexed = state.search.num_docs(), "rebuilding the message index");
+    state.search.clear().await;
+    let mut batches = Vec::new();
+    state.conversations.for_each_message_batch(1_000, |batch| batches.push(batch)).await?;
+    for batch in batches {
+        for (org, message) in batch {
+            state.search.add(org, message).await;
+        }
+    }
+    state.search.flush().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

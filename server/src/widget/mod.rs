@@ -1,0 +1,70 @@
+//! The visitor side: the page inside the widget iframe (`/widget/{public_key}`) and the
+//! visitor WebSocket (`/api/v1/widget/ws`). Each socket belongs to one visitor of one bot and
+//! receives only that visitor's events.
+
+mod socket;
+
+pub use socket::configure as configure_socket;
+
+use std::path::PathBuf;
+
+use axum::{
+    Router,
+    extract::{Path, Query, State, WebSocketUpgrade},
+    http::{HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+    routing::get,
+};
+use serde::Deserialize;
+
+use crate::{bots, error::Result, startup::AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/widget/{public_key}", get(widget_page))
+        .route("/api/v1/widget/ws", get(widget_socket))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SocketParams {
+    pub bot: String,
+    pub visitor: Option<String>,
+}
+
+async fn widget_socket(
+    State(state): State<AppState>,
+    Query(params): Query<SocketParams>,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response> {
+    let bot = bots::find_by_public_key(&state.db, &params.bot).await?;
+    let visitor = socket::visitor_id_or_new(params.visitor.as_deref());
+    Ok(socket::configure(upgrade).on_upgrade(move |ws| socket::run(state, bot, visitor, ws)))
+}
+
+/// The iframe's document: Trunk's `index.html` with a per-request nonce on its scripts, and a
+/// CSP that lets other sites frame it (the one page that may be framed).
+async fn widget_page(State(state): State<AppState>, Path(public_key): Path<String>) -> Response {
+    if bots::find_by_public_key(&state.db, &public_key).await.is_err() {
+        return (StatusCode::NOT_FOUND, Html("<!doctype html><title>Chat unavailable</title><p>This chat is not available.</p>"))
+            .into_response();
+    }
+    let index: PathBuf = state.config.site_dir.join("widget").join("index.html");
+    let Ok(html) = tokio::fs::read_to_string(&index).await else {
+        tracing::error!(path = %index.display(), "the widget is not built; run scripts/serve.sh");
+        return (StatusCode::SERVICE_UNAVAILABLE, Html("<!doctype html><p>The chat widget is not built yet.</p>"))
+            .into_response();
+    };
+    let nonce = uuid::Uuid::new_v4().simple().to_string();
+    let html = html.replace("<script", &format!("<script nonce=\"{nonce}\""));
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         frame-ancestors *; base-uri 'self'; object-src 'none'"
+    );
+    let mut response = Html(html).into_response();
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}

@@ -1,0 +1,146 @@
+//! One visitor's WebSocket session: parse each frame, call the conversation service, answer
+//! with `ServerMsg`s; forward the visitor's events from the hub. Bad frames get an `error`
+//! frame and the session goes on.
+
+use std::sync::Arc;
+
+use app::{
+    ApiError,
+    protocol::{ClientMsg, MAX_FRAME_BYTES, ServerMsg},
+};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use futures::{SinkExt, StreamExt};
+use tokio::sync::broadcast;
+
+use crate::{
+    bots::Bot,
+    conversations::{MessageContent, NewVisitorMessage},
+    realtime::Topic,
+    startup::AppState,
+};
+
+/// Chat frames are small: a few KiB of buffer per connection instead of axum's 128 KiB.
+const SOCKET_BUFFER_BYTES: usize = 8 * 1024;
+
+pub fn configure(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
+    upgrade
+        .max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .read_buffer_size(SOCKET_BUFFER_BYTES)
+        .write_buffer_size(SOCKET_BUFFER_BYTES)
+}
+
+/// A visitor id the client kept from an earlier session, if well-formed; a new one otherwise.
+pub fn visitor_id_or_new(kept: Option<&str>) -> Arc<str> {
+    match kept {
+        Some(id)
+            if (16..=64).contains(&id.len())
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+        {
+            Arc::from(id)
+        }
+        _ => Arc::from(format!("v_{}", uuid::Uuid::new_v4().simple())),
+    }
+}
+
+pub async fn run(state: AppState, bot: Bot, visitor: Arc<str>, socket: WebSocket) {
+    let (mut sink, mut stream) = socket.split();
+    // Subscribe before anything can be published for this visitor, so nothing falls between.
+    let mut events = state.hub.subscribe(Topic::Visitor(bot.id, visitor.clone()));
+    let ready = ServerMsg::SessionReady { visitor_id: visitor.to_string(), bot: bot.profile() };
+    if sink.send(Message::Text(ready.to_json().into())).await.is_err() {
+        return;
+    }
+    loop {
+        tokio::select! {
+            incoming = stream.next() => {
+                let replies = match incoming {
+                    Some(Ok(Message::Text(text))) => handle_frame(&state, &bot, &visitor, text.as_str()).await,
+                    Some(Ok(Message::Binary(_))) => vec![ServerMsg::error(
+                        ApiError::bad_request("Frames must be JSON text."), None)],
+                    Some(Ok(_)) => continue,
+                    Some(Err(err)) => {
+                        tracing::debug!(error = %err, "visitor socket closed with an error");
+                        break;
+                    }
+                    None => break,
+                };
+                for reply in replies {
+                    if sink.send(Message::Text(reply.to_json().into())).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            event = events.recv() => match event {
+                Ok(frame) => {
+                    if sink.send(Message::Text(frame.as_ref().into())).await.is_err() {
+                        return;
+                    }
+                }
+                // The client resumes from its last sequence number; tell it to.
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    let lagged = ServerMsg::error(ApiError::Conflict {
+                        message: "Some updates were skipped; resume from your last message.".into(),
+                    }, None);
+                    if sink.send(Message::Text(lagged.to_json().into())).await.is_err() {
+                        return;
+                    }
+                }
+                Err(broadcast::error::RecvError::Closed) => break,
+            },
+        }
+    }
+}
+
+/// One client frame → the frames to answer with directly. Stored messages also reach the
+/// visitor through the hub; the client drops copies by message id.
+async fn handle_frame(state: &AppState, bot: &Bot, visitor: &str, text: &str) -> Vec<ServerMsg> {
+    let msg = match serde_json::from_str::<ClientMsg>(text) {
+        Ok(msg) => msg,
+        Err(err) => {
+            return vec![ServerMsg::error(
+                ApiError::bad_request(format!("That frame is not a message this server understands ({err}).")),
+                None,
+            )];
+        }
+    };
+    match msg {
+        ClientMsg::Ping => vec![ServerMsg::Pong],
+        ClientMsg::MessageSend { client_msg_id, conversation_id, content } => {
+            let content = match MessageContent::try_from(content) {
+                Ok(content) => content,
+                Err(err) => return vec![ServerMsg::error(err, Some(client_msg_id))],
+            };
+            let input = NewVisitorMessage { client_msg_id: client_msg_id.clone(), conversation_id, content };
+            match state.conversations.post_visitor_message(bot, visitor, input).await {
+                // A resend of a stored message: answer with the stored copy (the hub will not).
+                Ok(posted) if posted.duplicate => {
+                    posted.messages.into_iter().map(|message| ServerMsg::MessageReceive { message }).collect()
+                }
+                Ok(_) => Vec::new(),
+                Err(err) => vec![ServerMsg::error(err.into_api(), Some(client_msg_id))],
+            }
+        }
+        ClientMsg::Resume { conversation_id, after_seq } => {
+            match state.conversations.visitor_messages(bot, visitor, conversation_id, after_seq).await {
+                Ok(messages) => messages.into_iter().map(|message| ServerMsg::MessageReceive { message }).collect(),
+                Err(err) => vec![ServerMsg::error(err.into_api(), None)],
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_malformed_or_short_visitor_id_is_replaced_by_a_fresh_one() {
+        let kept = "v_0123456789abcdef0123";
+        assert_eq!(&*visitor_id_or_new(Some(kept)), kept);
+        for bad in [None, Some("short"), Some("has spaces in it, quite long"), Some("<script>alert(1)</script>")] {
+            let id = visitor_id_or_new(bad);
+            assert!(id.starts_with("v_") && id.len() == 34, "{id}");
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! The widget's state and its socket: connect, resume, send, retry with backoff.
+
+use app::{
+    dto::{BotProfile, ConversationId, MessageView},
+    protocol::{ClientMsg, ServerMsg},
+};
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, closure::Closure};
+use web_sys::{MessageEvent, WebSocket};
+
+use crate::storage;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    Connecting,
+    Online,
+    Offline,
+}
+
+/// A message the visitor sent that the server has not confirmed yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub client_msg_id: String,
+    pub content: String,
+    /// Why the server refused it; refused messages are not resent.
+    pub error: Option<String>,
+    /// Sent on the current socket (reset on reconnect so it is sent again).
+    pub sent: bool,
+}
+
+#[derive(Clone, Copy)]
+pub struct Chat {
+    bot: StoredValue<String>,
+    visitor: StoredValue<Option<String>>,
+    interacted: StoredValue<bool>,
+    pub conversation: RwSignal<Option<ConversationId>>,
+    pub profile: RwSignal<Option<BotProfile>>,
+    pub messages: RwSignal<Vec<MessageView>>,
+    pub pending: RwSignal<Vec<Pending>>,
+    pub typing: RwSignal<Option<String>>,
+    pub link: RwSignal<Link>,
+    pub error: RwSignal<Option<String>>,
+    socket: StoredValue<Option<WebSocket>, LocalStorage>,
+    attempt: StoredValue<u32>,
+}
+
+impl Chat {
+    pub fn start() -> Self {
+        let bot = bot_key().unwrap_or_default();
+        let conversation = storage::read(&bot, "conversation").and_then(|id| id.parse().ok());
+        let chat = Self {
+            visitor: StoredValue::new(storage::read(&bot, "visitor")),
+            interacted: StoredValue::new(conversation.is_some()),
+            bot: StoredValue::new(bot),
+            conversation: RwSignal::new(conversation),
+            profile: RwSignal::new(None),
+            messages: RwSignal::new(Vec::new()),
+            pending: RwSignal::new(Vec::new()),
+            typing: RwSignal::new(None),
+            link: RwSignal::new(Link::Connecting),
+            error: RwSignal::new(None),
+            socket: StoredValue::new_local(None),
+            attempt: StoredValue::new(0),
+        };
+        chat.connect();
+        chat
+    }
+
+    /// Queues the visitor's text and sends it if connected. Returns false for blank text.
+    pub fn send(self, text: String) -> bool {
+        let content = text.trim().to_owned();
+        if content.is_empty() {
+            return false;
+        }
+        self.interacted.set_value(true);
+        if let Some(visitor) = self.visitor.get_value() {
+            storage::write(&self.bot.get_value(), "visitor", &visitor);
+        }
+        self.error.set(None);
+        self.pending.update(|all| {
+            all.push(Pending { client_msg_id: new_client_id(), content, error: None, sent: false })
+        });
+        self.flush();
+        true
+    }
+
+    fn connect(self) {
+        let bot = self.bot.get_value();
+        let Some(url) = socket_url(&bot, self.visitor.get_value().as_deref()) else { return };
+        let Ok(ws) = WebSocket::new(&url) else {
+            self.retry();
+            return;
+        };
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(text) = event.data().as_string()
+                && let Ok(msg) = serde_json::from_str::<ServerMsg>(&text)
+            {
+                self.receive(msg);
+            }
+        });
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        let on_close = Closure::<dyn FnMut()>::new(move || {
+            self.link.set(Link::Offline);
+            self.typing.set(None);
+            self.socket.set_value(None);
+            self.pending.update(|all| all.iter_mut().for_each(|p| p.sent = false));
+            self.retry();
+        });
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        on_close.forget();
+        self.socket.set_value(Some(ws));
+    }
+
+    fn retry(self) {
+        let attempt = self.attempt.get_value();
+        self.attempt.set_value(attempt.saturating_add(1));
+        // 0.5 s, 1 s, 2 s … capped at 15 s.
+        let delay = 500u64.saturating_mul(1 << attempt.min(5)).min(15_000);
+        set_timeout(move || self.connect(), std::time::Duration::from_millis(delay));
+    }
+
+    fn receive(self, msg: ServerMsg) {
+        match msg {
+            ServerMsg::SessionReady { visitor_id, bot } => {
+                self.attempt.set_value(0);
+                self.link.set(Link::Online);
+                self.visitor.set_value(Some(visitor_id));
+                self.profile.set(Some(bot));
+                if let Some(conversation_id) = self.conversation.get_untracked() {
+                    let after_seq = self.messages.with_untracked(|all| all.last().map_or(0, |m| m.seq));
+                    self.transmit(&ClientMsg::Resume { conversation_id, after_seq });
+                }
+                self.flush();
+            }
+            ServerMsg::MessageReceive { message } => self.accept(message),
+            ServerMsg::TypingStart { sender, .. } => self.typing.set(Some(sender.name)),
+            ServerMsg::TypingStop { .. } => self.typing.set(None),
+            ServerMsg::Error { message, client_msg_id, .. } => match client_msg_id {
+                Some(id) => self.pending.update(|all| {
+                    if let Some(p) = all.iter_mut().find(|p| p.client_msg_id == id) {
+                        p.error = Some(message.clone());
+                    }
+                }),
+                None => self.error.set(Some(message)),
+            },
+            ServerMsg::ConversationUpdated { .. } | ServerMsg::Pong => {}
+        }
+    }
+
+    /// Adds a stored message (once, in sequence order) and settles its pending copy.
+    fn accept(self, message: MessageView) {
+        if self.conversation.get_untracked() != Some(message.conversation_id) {
+            self.conversation.set(Some(message.conversation_id));
+            if self.interacted.get_value() {
+                storage::write(&self.bot.get_value(), "conversation", &message.conversation_id.to_string());
+            }
+        }
+        if let Some(id) = &message.client_msg_id {
+            self.pending.update(|all| all.retain(|p| &p.client_msg_id != id));
+        }
+        self.messages.update(|all| {
+            if !all.iter().any(|m| m.id == message.id) {
+                let at = all.partition_point(|m| m.seq < message.seq);
+                all.insert(at, message);
+            }
+        });
+        self.flush();
+    }
+
+    /// Sends queued messages. Before a conversation exists only the first goes out, so that
+    /// two quick messages open one conversation, not two.
+    fn flush(self) {
+        if self.link.get_untracked() != Link::Online {
+            return;
+        }
+        let conversation_id = self.conversation.get_untracked();
+        let mut out = Vec::new();
+        self.pending.update(|all| {
+            for p in all.iter_mut().filter(|p| p.error.is_none()) {
+                if conversation_id.is_none() && (p.sent || !out.is_empty()) {
+                    break;
+                }
+                if !p.sent {
+                    p.sent = true;
+                    out.push(ClientMsg::MessageSend {
+                        client_msg_id: p.client_msg_id.clone(),
+                        conversation_id,
+                        content: p.content.clone(),
+                    });
+                }
+            }
+        });
+        for msg in out {
+            self.transmit(&msg);
+        }
+    }
+
+    fn transmit(self, msg: &ClientMsg) {
+        self.socket.with_value(|socket| {
+            if let Some(ws) = socket {
+                let _ = ws.send_with_str(&msg.to_json());
+            }
+        });
+    }
+}
+
+/// Asks the page that embeds us (through the loader) to close the panel.
+pub fn close_frame() {
+    let Some(window) = web_sys::window() else { return };
+    if let Ok(Some(parent)) = window.parent() {
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"type".into(), &"chatsupport:close".into());
+        let _ = parent.post_message(&message, "*");
+    }
+}
+
+fn bot_key() -> Option<String> {
+    let path = web_sys::window()?.location().pathname().ok()?;
+    path.strip_prefix("/widget/").map(|key| key.trim_end_matches('/').to_owned())
+}
+
+fn socket_url(bot: &str, visitor: Option<&str>) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+    let encode = |s: &str| String::from(js_sys::encode_uri_component(s));
+    let mut url = format!("{scheme}://{}/api/v1/widget/ws?bot={}", location.host().ok()?, encode(bot));
+    if let Some(visitor) = visitor {
+        url.push_str("&visitor=");
+        url.push_str(&encode(visitor));
+    }
+    Some(url)
+}
+
+fn new_client_id() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("c{}", (js_sys::Math::random() * 1e16) as u64))
+}
