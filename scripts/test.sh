@@ -16,4 +16,14 @@ cargo nextest run --no-fail-fast
 
 say "e2e tests (Playwright + /usr/bin/chromium)"
 export CHATSUPPORT_BIN="$TARGET_DIR/debug/chatsupport"
-(cd e2e && npx playwright test)
+status=0
+(cd e2e && rm -rf test-results && npx playwright test) || status=$?
+# One plain closing line for the e2e run ("N passed, N failed"), read from Playwright's JSON.
+node -e '
+  const fs = require("fs");
+  const file = "e2e/test-results/results.json";
+  if (!fs.existsSync(file)) { console.log("e2e: 0 passed, 1 failed"); process.exit(0); }
+  const s = JSON.parse(fs.readFileSync(file, "utf8")).stats;
+  console.log(`e2e: ${s.expected + s.flaky} passed, ${s.unexpected} failed, ${s.skipped} skipped`);
+'
+exit "$status"

@@ -51,10 +51,7 @@ impl LiveFeed {
     /// Messages of one conversation that arrived live after `after_seq`.
     pub fn messages_of(&self, conversation: ConversationId, after_seq: i64) -> Vec<MessageView> {
         self.messages.with(|all| {
-            all.iter()
-                .filter(|m| m.conversation_id == conversation && m.seq > after_seq)
-                .cloned()
-                .collect()
+            all.iter().filter(|m| m.conversation_id == conversation && m.seq > after_seq).cloned().collect()
         })
     }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -16,8 +16,7 @@ const SNAPSHOT: &str = include_str!("../demo/mock_data_snapshot.json");
 /// The demo bot's public key, used by the demo page and the e2e tests.
 pub const DEMO_BOT_KEY: &str = "demo-acme-helper";
 pub const DEMO_GREETING: &str = "Hi! I'm Acme Helper. Ask me anything about orders, shipping or returns.";
-pub const DEMO_FALLBACK: &str =
-    "Thanks for your message! I don't have an answer for that yet, so a member of our team will follow up here.";
+pub const DEMO_FALLBACK: &str = "Thanks for your message! I don't have an answer for that yet, so a member of our team will follow up here.";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -87,7 +86,7 @@ pub async fn is_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
 /// Loads the snapshot unless its organization (by slug) is there already.
 pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     let snapshot: Snapshot = serde_json::from_str(SNAPSHOT).context("reading the demo snapshot")?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut ids: HashMap<String, Uuid> = HashMap::new();
     let mut id_of = |seed: &str| *ids.entry(seed.to_owned()).or_insert_with(Uuid::now_v7);
     let now = Utc::now();
@@ -142,7 +141,8 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         .await?;
     }
     for c in &snapshot.conversations {
-        let messages: Vec<&Message> = snapshot.messages.iter().filter(|m| m.conversation_id == c.id).collect();
+        let messages: Vec<&Message> =
+            snapshot.messages.iter().filter(|m| m.conversation_id == c.id).collect();
         let updated_at = messages.iter().map(|m| m.timestamp).max().unwrap_or(c.started_at);
         let conversation_id = id_of(&c.id);
         let organization_id = id_of(&c.client_id);

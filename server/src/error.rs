@@ -59,8 +59,7 @@ pub struct ApiResponse(pub ApiError);
 
 impl IntoResponse for ApiResponse {
     fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, Json(self.0.to_body())).into_response();
         if let ApiError::RateLimited { retry_after_secs } = self.0
             && let Ok(value) = retry_after_secs.to_string().parse()

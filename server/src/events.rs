@@ -24,9 +24,12 @@ pub enum DomainEvent {
 /// How many events a listener may fall behind before publishers wait for it.
 const LISTENER_QUEUE: usize = 4_096;
 
+/// A listener's name (for logs) and its queue.
+type Listener = (&'static str, mpsc::Sender<Arc<DomainEvent>>);
+
 #[derive(Clone, Default)]
 pub struct EventBus {
-    listeners: Arc<std::sync::RwLock<Vec<(&'static str, mpsc::Sender<Arc<DomainEvent>>)>>>,
+    listeners: Arc<std::sync::RwLock<Vec<Listener>>>,
 }
 
 impl EventBus {

@@ -1,17 +1,18 @@
 //! `chatsupport`: serve (default) or precompress assets.
 
-use clap::Parser;
 use chatsupport::{
     Application,
     config::{Cli, Command},
 };
+use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tantivy=warn")),
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tantivy=warn")),
         )
         .init();
     let cli = Cli::parse();

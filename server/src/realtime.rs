@@ -96,7 +96,7 @@ mod tests {
     fn a_topic_without_subscribers_is_forgotten() {
         let hub = Hub::default();
         let topic = Topic::Organization(OrganizationId(Uuid::from_u128(7)));
-        drop(hub.subscribe(topic));
+        drop(hub.subscribe(topic.clone()));
         hub.publish(topic.clone(), &ServerMsg::Pong);
         assert_eq!(hub.topic_count(), 0);
     }

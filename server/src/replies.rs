@@ -34,7 +34,8 @@ pub async fn listen(replier: Replier, mut events: mpsc::Receiver<Arc<DomainEvent
         }
         // Each answer runs on its own task: a slow answer must not hold up the next event.
         let replier = replier.clone();
-        let (org, bot_id, visitor, conversation) = (*organization_id, *bot_id, visitor_id.clone(), message.conversation_id);
+        let (org, bot_id, visitor, conversation) =
+            (*organization_id, *bot_id, visitor_id.clone(), message.conversation_id);
         tokio::spawn(async move {
             let bot = match bots::find(&replier.db, org, bot_id).await {
                 Ok(bot) => bot,
@@ -51,7 +52,8 @@ pub async fn listen(replier: Replier, mut events: mpsc::Receiver<Arc<DomainEvent
             };
             replier.hub.publish(topic.clone(), &typing(true, conversation));
             tokio::time::sleep(replier.delay).await;
-            let answered = replier.conversations.post_bot_message(&bot, conversation, &bot.fallback_message).await;
+            let answered =
+                replier.conversations.post_bot_message(&bot, conversation, &bot.fallback_message).await;
             replier.hub.publish(topic, &typing(false, conversation));
             if let Err(err) = answered {
                 tracing::error!(error = %err, %conversation, "the bot could not answer");

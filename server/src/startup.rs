@@ -4,8 +4,9 @@
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
+use app::ApiError;
 use app::ssr::Ports;
-use axum::{Router, middleware};
+use axum::{Router, extract::Request, middleware, response::IntoResponse};
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
@@ -18,6 +19,7 @@ use crate::{
     dashboard::Dashboard,
     db, demo,
     entities::message,
+    error::ApiResponse,
     events::EventBus,
     health, openapi, realtime,
     realtime::Hub,
@@ -120,12 +122,26 @@ fn routes(state: &AppState) -> Router {
         let context = context.clone();
         move |request| handle_server_fns_with_context(context.clone(), request)
     };
+    let shell = {
+        let options = leptos_options.clone();
+        move || app::shell(options.clone())
+    };
+    // Unknown pages render the app (its 404 page); unknown API paths get an ApiError.
+    let not_found_page = leptos_axum::render_app_to_stream_with_context(context.clone(), shell.clone());
+    let fallback = move |request: Request| {
+        let render = not_found_page.clone();
+        async move {
+            if request.uri().path().starts_with("/api/") {
+                ApiResponse(ApiError::not_found("page")).into_response()
+            } else {
+                render(request).await.into_response()
+            }
+        }
+    };
     let pages = Router::new()
-        .leptos_routes_with_context(&leptos_options, generate_route_list(app::App), context, {
-            let options = leptos_options.clone();
-            move || app::shell(options.clone())
-        })
+        .leptos_routes_with_context(&leptos_options, generate_route_list(app::App), context, shell)
         .route("/api/fn/{*name}", axum::routing::post(server_fns.clone()).get(server_fns))
+        .fallback(fallback)
         .with_state(leptos_options);
 
     let api = Router::new()
@@ -134,7 +150,6 @@ fn routes(state: &AppState) -> Router {
         .merge(widget::router())
         .merge(crate::dashboard::router())
         .merge(web::router(&state.config.site_dir))
-        .fallback(|| async { crate::error::ApiResponse(app::ApiError::not_found("page")) })
         .with_state(state.clone());
 
     pages

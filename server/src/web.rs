@@ -115,10 +115,8 @@ pub fn precompress(site_dir: &Path) -> anyhow::Result<Vec<AssetSize>> {
                 stack.push(path);
                 continue;
             }
-            let compressible = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|ext| COMPRESSIBLE.contains(&ext));
+            let compressible =
+                path.extension().and_then(|e| e.to_str()).is_some_and(|ext| COMPRESSIBLE.contains(&ext));
             if !compressible {
                 continue;
             }

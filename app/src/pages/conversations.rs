@@ -15,9 +15,7 @@ use crate::{
 #[component]
 pub fn ConversationsPage() -> impl IntoView {
     let query = use_query_map();
-    let selected = Memo::new(move |_| {
-        query.read().get("c").and_then(|id| id.parse::<ConversationId>().ok())
-    });
+    let selected = Memo::new(move |_| query.read().get("c").and_then(|id| id.parse::<ConversationId>().ok()));
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
 
     let live = LiveFeed::new();
@@ -35,9 +33,7 @@ pub fn ConversationsPage() -> impl IntoView {
     );
     let hits = Resource::new(
         move || search.get(),
-        |q| async move {
-            if q.trim().is_empty() { Ok(None) } else { search_messages(q).await.map(Some) }
-        },
+        |q| async move { if q.trim().is_empty() { Ok(None) } else { search_messages(q).await.map(Some) } },
     );
 
     view! {
@@ -151,7 +147,7 @@ fn ConversationList(
                                 </span>
                                 <span class="preview">{c.preview}</span>
                                 <span class="meta">
-                                    {c.bot_name} " · " {c.message_count} " messages · " {short_time(&c.updated_at)}
+                                    {c.bot_name} " · " {plural(c.message_count, "message")} " · " {short_time(&c.updated_at)}
                                 </span>
                             </a>
                         </li>
@@ -212,6 +208,10 @@ fn SearchResults(hits: Vec<SearchHit>, query: String) -> impl IntoView {
             </ul>
         </section>
     }
+}
+
+fn plural(count: i64, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
 
 fn sender_label(kind: SenderKind) -> &'static str {

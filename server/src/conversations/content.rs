@@ -24,7 +24,9 @@ impl TryFrom<String> for MessageContent {
         if chars > MAX_MESSAGE_CHARS {
             return Err(ApiError::validation(
                 "content",
-                format!("A message can be at most {MAX_MESSAGE_CHARS} characters long (this one has {chars})."),
+                format!(
+                    "A message can be at most {MAX_MESSAGE_CHARS} characters long (this one has {chars})."
+                ),
             ));
         }
         Ok(Self(trimmed.to_owned()))

@@ -9,14 +9,14 @@ use std::collections::HashMap;
 use app::{
     ApiError,
     dto::{
-        BotId, ConversationId, ConversationStatus, ConversationView, MessageId, MessageView,
-        OrganizationId, Sender, SenderKind,
+        BotId, ConversationId, ConversationStatus, ConversationView, MessageId, MessageView, OrganizationId,
+        Sender, SenderKind,
     },
 };
 use chrono::{SecondsFormat, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveValue::Set,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
@@ -75,9 +75,12 @@ impl ConversationService {
         input: NewVisitorMessage,
     ) -> Result<Posted> {
         validate_client_msg_id(&input.client_msg_id)?;
-        let txn = self.db.begin().await?;
-        if let Some(existing) = find_by_client_msg_id(&txn, bot.organization_id, &input.client_msg_id).await? {
-            let conversation = load_conversation(&txn, bot.organization_id, ConversationId(existing.conversation_id)).await?;
+        let txn = crate::db::begin_write(&self.db).await?;
+        if let Some(existing) = find_by_client_msg_id(&txn, bot.organization_id, &input.client_msg_id).await?
+        {
+            let conversation =
+                load_conversation(&txn, bot.organization_id, ConversationId(existing.conversation_id))
+                    .await?;
             txn.commit().await?;
             if conversation.visitor_id != visitor_id || conversation.bot_id != bot.id.0 {
                 return Err(ApiError::Conflict { message: "This message id is already taken.".into() }.into());
@@ -117,7 +120,11 @@ impl ConversationService {
             )
             .await?,
         );
-        let conversation = reopen_if_waiting(&txn, load_conversation(&txn, bot.organization_id, ConversationId(conversation.id)).await?).await?;
+        let conversation = reopen_if_waiting(
+            &txn,
+            load_conversation(&txn, bot.organization_id, ConversationId(conversation.id)).await?,
+        )
+        .await?;
         txn.commit().await?;
 
         let conversation = conversation_view(conversation, &bot.name);
@@ -136,7 +143,7 @@ impl ConversationService {
         conversation_id: ConversationId,
         content: &str,
     ) -> Result<MessageView> {
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         let found = load_conversation(&txn, bot.organization_id, conversation_id).await?;
         if found.bot_id != bot.id.0 {
             return Err(ApiError::not_found("conversation").into());
@@ -232,7 +239,13 @@ impl ConversationService {
         Ok(total)
     }
 
-    async fn publish_created(&self, bot: &Bot, visitor_id: &str, conversation: &ConversationView, message: &MessageView) {
+    async fn publish_created(
+        &self,
+        bot: &Bot,
+        visitor_id: &str,
+        conversation: &ConversationView,
+        message: &MessageView,
+    ) {
         self.events
             .publish(DomainEvent::MessageCreated {
                 organization_id: bot.organization_id,
@@ -284,7 +297,11 @@ async fn load_conversation<C: sea_orm::ConnectionTrait>(
         .ok_or_else(|| ApiError::not_found("conversation").into())
 }
 
-async fn create_conversation(txn: &DatabaseTransaction, bot: &Bot, visitor_id: &str) -> Result<conversation::Model> {
+async fn create_conversation(
+    txn: &DatabaseTransaction,
+    bot: &Bot,
+    visitor_id: &str,
+) -> Result<conversation::Model> {
     let now = Utc::now();
     let model = conversation::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -323,10 +340,7 @@ async fn append_message(
         .filter(conversation::Column::OrganizationId.eq(conversation.organization_id))
         .exec_with_returning(txn)
         .await?;
-    let seq = updated
-        .first()
-        .map(|c| c.last_seq)
-        .ok_or_else(|| ApiError::not_found("conversation"))?;
+    let seq = updated.first().map(|c| c.last_seq).ok_or_else(|| ApiError::not_found("conversation"))?;
     let model = message::ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(conversation.organization_id),
@@ -342,7 +356,10 @@ async fn append_message(
 }
 
 /// A visitor writing into a conversation that waited on them makes it active again.
-async fn reopen_if_waiting(txn: &DatabaseTransaction, found: conversation::Model) -> Result<conversation::Model> {
+async fn reopen_if_waiting(
+    txn: &DatabaseTransaction,
+    found: conversation::Model,
+) -> Result<conversation::Model> {
     match found.status.parse::<ConversationStatus>() {
         Ok(ConversationStatus::Waiting | ConversationStatus::Resolved) => {
             set_status(txn, found, ConversationStatus::Active).await

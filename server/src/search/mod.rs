@@ -119,13 +119,16 @@ impl MessageSearch {
             Term::from_field_text(f.organization_id, &organization.to_string()),
             IndexRecordOption::Basic,
         );
-        let scoped = BooleanQuery::new(vec![(Occur::Must, Box::new(tenant)), (Occur::Must, user_query.box_clone())]);
-        let top: Vec<(Score, DocAddress)> = searcher.search(&scoped, &TopDocs::with_limit(MAX_HITS).order_by_score())?;
+        let scoped =
+            BooleanQuery::new(vec![(Occur::Must, Box::new(tenant)), (Occur::Must, user_query.box_clone())]);
+        let top: Vec<(Score, DocAddress)> =
+            searcher.search(&scoped, &TopDocs::with_limit(MAX_HITS).order_by_score())?;
         let snippets = SnippetGenerator::create(&searcher, &*user_query, f.content)?;
         let mut hits = Vec::with_capacity(top.len());
         for (_score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            let text =
+                |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
             let (Ok(message_id), Ok(conversation_id)) =
                 (text(f.message_id).parse::<MessageId>(), text(f.conversation_id).parse::<ConversationId>())
             else {
@@ -135,7 +138,10 @@ impl MessageSearch {
             let (snippet_text, highlights) = if snippet.fragment().is_empty() {
                 (text(f.content).chars().take(200).collect(), Vec::new())
             } else {
-                (snippet.fragment().to_owned(), snippet.highlighted().iter().map(|r| (r.start, r.end)).collect())
+                (
+                    snippet.fragment().to_owned(),
+                    snippet.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+                )
             };
             hits.push(SearchHit {
                 message_id,
@@ -152,7 +158,12 @@ impl MessageSearch {
 
 /// The only writer: gathers ops for up to `BATCH_WINDOW`, applies them, commits once, reloads
 /// the reader so the batch is searchable, then answers any flush requests.
-async fn run_writer(mut writer: IndexWriter, reader: IndexReader, f: Fields, mut rx: mpsc::Receiver<IndexOp>) {
+async fn run_writer(
+    mut writer: IndexWriter,
+    reader: IndexReader,
+    f: Fields,
+    mut rx: mpsc::Receiver<IndexOp>,
+) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         let deadline = tokio::time::Instant::now() + BATCH_WINDOW;

@@ -45,13 +45,19 @@ async fn widget_socket(
 /// CSP that lets other sites frame it (the one page that may be framed).
 async fn widget_page(State(state): State<AppState>, Path(public_key): Path<String>) -> Response {
     if bots::find_by_public_key(&state.db, &public_key).await.is_err() {
-        return (StatusCode::NOT_FOUND, Html("<!doctype html><title>Chat unavailable</title><p>This chat is not available.</p>"))
+        return (
+            StatusCode::NOT_FOUND,
+            Html("<!doctype html><title>Chat unavailable</title><p>This chat is not available.</p>"),
+        )
             .into_response();
     }
     let index: PathBuf = state.config.site_dir.join("widget").join("index.html");
     let Ok(html) = tokio::fs::read_to_string(&index).await else {
         tracing::error!(path = %index.display(), "the widget is not built; run scripts/serve.sh");
-        return (StatusCode::SERVICE_UNAVAILABLE, Html("<!doctype html><p>The chat widget is not built yet.</p>"))
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Html("<!doctype html><p>The chat widget is not built yet.</p>"),
+        )
             .into_response();
     };
     let nonce = uuid::Uuid::new_v4().simple().to_string();

@@ -99,7 +99,9 @@ async fn handle_frame(state: &AppState, bot: &Bot, visitor: &str, text: &str) ->
         Ok(msg) => msg,
         Err(err) => {
             return vec![ServerMsg::error(
-                ApiError::bad_request(format!("That frame is not a message this server understands ({err}).")),
+                ApiError::bad_request(format!(
+                    "That frame is not a message this server understands ({err})."
+                )),
                 None,
             )];
         }
@@ -123,7 +125,9 @@ async fn handle_frame(state: &AppState, bot: &Bot, visitor: &str, text: &str) ->
         }
         ClientMsg::Resume { conversation_id, after_seq } => {
             match state.conversations.visitor_messages(bot, visitor, conversation_id, after_seq).await {
-                Ok(messages) => messages.into_iter().map(|message| ServerMsg::MessageReceive { message }).collect(),
+                Ok(messages) => {
+                    messages.into_iter().map(|message| ServerMsg::MessageReceive { message }).collect()
+                }
                 Err(err) => vec![ServerMsg::error(err.into_api(), None)],
             }
         }
@@ -138,7 +142,9 @@ mod tests {
     fn a_malformed_or_short_visitor_id_is_replaced_by_a_fresh_one() {
         let kept = "v_0123456789abcdef0123";
         assert_eq!(&*visitor_id_or_new(Some(kept)), kept);
-        for bad in [None, Some("short"), Some("has spaces in it, quite long"), Some("<script>alert(1)</script>")] {
+        for bad in
+            [None, Some("short"), Some("has spaces in it, quite long"), Some("<script>alert(1)</script>")]
+        {
             let id = visitor_id_or_new(bad);
             assert!(id.starts_with("v_") && id.len() == 34, "{id}");
         }

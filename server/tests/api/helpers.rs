@@ -1,0 +1,195 @@
+//! Spawning the app and talking to it like a client would.
+
+use std::{net::SocketAddr, time::Duration};
+
+use app::{
+    dto::{BotId, OrganizationId},
+    protocol::{ClientMsg, ServerMsg},
+};
+use chatsupport::{
+    AppState, Application, Config,
+    entities::{bot, organization, workspace},
+};
+use chrono::Utc;
+use futures::{SinkExt, StreamExt};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async, tungstenite::Message};
+use uuid::Uuid;
+
+pub const DEMO_BOT: &str = chatsupport::demo::DEMO_BOT_KEY;
+const WAIT: Duration = Duration::from_secs(10);
+
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub state: AppState,
+    pub http: reqwest::Client,
+    _data_dir: tempfile::TempDir,
+}
+
+/// A fresh app with the demo organization loaded and a minimal built site.
+pub async fn spawn_app() -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let site = data_dir.path().join("site");
+    std::fs::create_dir_all(site.join("widget")).expect("site dir");
+    std::fs::write(site.join("embed.js"), "/* loader */ console.log('chatsupport');\n".repeat(50))
+        .expect("embed.js");
+    std::fs::write(
+        site.join("widget/index.html"),
+        "<!doctype html><title>Chat</title><script type=\"module\">import init from '/widget-app/w.js'; init();</script>",
+    )
+    .expect("widget page");
+    chatsupport::web::precompress(&site).expect("precompress");
+
+    let mut config = Config::for_tests(data_dir.path());
+    config.site_dir = site;
+    config.demo = true;
+    config.no_demo = false;
+    let app = Application::build(config).await.expect("the application builds");
+    let address = app.address();
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp { address, state, http: reqwest::Client::new(), _data_dir: data_dir }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.expect("GET answers")
+    }
+
+    pub async fn socket(&self, path: &str) -> Socket {
+        let (stream, _) =
+            connect_async(format!("ws://{}{path}", self.address)).await.expect("socket connects");
+        Socket { stream }
+    }
+
+    /// A visitor's widget socket, after its `session:ready`.
+    pub async fn visitor(&self, bot_key: &str) -> (Socket, String) {
+        let mut socket = self.socket(&format!("/api/v1/widget/ws?bot={bot_key}")).await;
+        match socket.recv().await {
+            ServerMsg::SessionReady { visitor_id, .. } => (socket, visitor_id),
+            other => panic!("expected session:ready, got {other:?}"),
+        }
+    }
+
+    pub async fn demo_org(&self) -> OrganizationId {
+        let org = organization::Entity::find()
+            .filter(organization::Column::Slug.eq("acme"))
+            .one(&self.state.db)
+            .await
+            .expect("query")
+            .expect("demo org");
+        OrganizationId(org.id)
+    }
+
+    /// Another tenant with one bot; returns its id and the bot's public key.
+    pub async fn second_tenant(&self) -> (OrganizationId, BotId, String) {
+        let (org, ws, bot_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let key = format!("other-{}", Uuid::new_v4().simple());
+        let now = Utc::now();
+        let db = &self.state.db;
+        organization::Entity::insert(organization::ActiveModel {
+            id: Set(org),
+            name: Set("Globex".into()),
+            slug: Set(format!("globex-{}", Uuid::new_v4().simple())),
+            created_at: Set(now),
+        })
+        .exec(db)
+        .await
+        .expect("org");
+        workspace::Entity::insert(workspace::ActiveModel {
+            id: Set(ws),
+            organization_id: Set(org),
+            name: Set("Globex Support".into()),
+            plan: Set("starter".into()),
+            status: Set("active".into()),
+            created_at: Set(now),
+        })
+        .exec(db)
+        .await
+        .expect("workspace");
+        bot::Entity::insert(bot::ActiveModel {
+            id: Set(bot_id),
+            organization_id: Set(org),
+            workspace_id: Set(ws),
+            name: Set("Globex Bot".into()),
+            public_key: Set(key.clone()),
+            status: Set("live".into()),
+            description: Set(String::new()),
+            greeting: Set("Hello from Globex".into()),
+            fallback_message: Set("Globex will get back to you.".into()),
+            created_at: Set(now),
+        })
+        .exec(db)
+        .await
+        .expect("bot");
+        (OrganizationId(org), BotId(bot_id), key)
+    }
+}
+
+pub struct Socket {
+    stream: WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+impl Socket {
+    pub async fn send(&mut self, msg: &ClientMsg) {
+        self.send_text(&msg.to_json()).await;
+    }
+
+    pub async fn send_text(&mut self, text: &str) {
+        self.stream.send(Message::text(text)).await.expect("frame sent");
+    }
+
+    pub async fn send_raw(&mut self, msg: Message) -> Result<(), tokio_tungstenite::tungstenite::Error> {
+        self.stream.send(msg).await
+    }
+
+    /// The next server frame (pings and other control frames skipped).
+    pub async fn recv(&mut self) -> ServerMsg {
+        loop {
+            let next = tokio::time::timeout(WAIT, self.stream.next()).await.expect("a frame in time");
+            match next.expect("socket open").expect("no socket error") {
+                Message::Text(text) => return serde_json::from_str(text.as_str()).expect("a ServerMsg"),
+                Message::Close(frame) => panic!("socket closed: {frame:?}"),
+                _ => continue,
+            }
+        }
+    }
+
+    /// Skips frames until one matches.
+    pub async fn recv_until(&mut self, mut wanted: impl FnMut(&ServerMsg) -> bool) -> ServerMsg {
+        loop {
+            let msg = self.recv().await;
+            if wanted(&msg) {
+                return msg;
+            }
+        }
+    }
+
+    /// True when nothing arrives within `quiet`.
+    pub async fn is_silent_for(&mut self, quiet: Duration) -> bool {
+        tokio::time::timeout(quiet, self.stream.next()).await.is_err()
+    }
+
+    /// Waits for the server to end the connection; returns the close code if one was sent.
+    pub async fn closed(&mut self) -> Option<u16> {
+        loop {
+            match tokio::time::timeout(WAIT, self.stream.next()).await.expect("closed in time") {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return None,
+            }
+        }
+    }
+}
+
+pub fn send(
+    client_msg_id: &str,
+    conversation_id: Option<app::dto::ConversationId>,
+    content: &str,
+) -> ClientMsg {
+    ClientMsg::MessageSend { client_msg_id: client_msg_id.into(), conversation_id, content: content.into() }
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the whole application through `Application::build`, on a throw-away data
+//! dir and a free port, spoken to over real HTTP and WebSockets.
+
+mod dashboard;
+mod health;
+mod helpers;
+mod web;
+mod widget_socket;

@@ -1,0 +1,215 @@
+use std::time::Duration;
+
+use app::{
+    ApiError,
+    dto::SenderKind,
+    protocol::{ClientMsg, MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, ServerMsg},
+};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::helpers::{DEMO_BOT, send, spawn_app};
+
+fn received(msg: ServerMsg) -> app::dto::MessageView {
+    match msg {
+        ServerMsg::MessageReceive { message } => message,
+        other => panic!("expected message:receive, got {other:?}"),
+    }
+}
+
+fn is_message(msg: &ServerMsg) -> bool {
+    matches!(msg, ServerMsg::MessageReceive { .. })
+}
+
+#[tokio::test]
+async fn a_visitor_message_is_stored_answered_and_fanned_out_to_the_dashboard() {
+    let app = spawn_app().await;
+    let mut dashboard = app.socket("/api/v1/ws/dashboard").await;
+    let (mut visitor, _) = app.visitor(DEMO_BOT).await;
+
+    visitor.send(&send("c-1", None, "Hello")).await;
+    let greeting = received(visitor.recv_until(is_message).await);
+    assert_eq!((greeting.seq, greeting.sender.kind), (1, SenderKind::Bot));
+    let mine = received(visitor.recv_until(is_message).await);
+    assert_eq!((mine.seq, mine.content.as_str(), mine.client_msg_id.as_deref()), (2, "Hello", Some("c-1")));
+    let answer = received(visitor.recv_until(is_message).await);
+    assert_eq!((answer.seq, answer.sender.kind), (3, SenderKind::Bot));
+    assert_eq!(answer.content, chatsupport::demo::DEMO_FALLBACK);
+
+    // The dashboard saw the visitor's message and the conversation's new summary.
+    let seen = received(
+        dashboard
+            .recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.content == "Hello"))
+            .await,
+    );
+    assert_eq!(seen.id, mine.id);
+    let updated = dashboard.recv_until(|m| matches!(m, ServerMsg::ConversationUpdated { .. })).await;
+    let ServerMsg::ConversationUpdated { conversation } = updated else { unreachable!() };
+    assert_eq!(conversation.id, mine.conversation_id);
+
+    // And it is in the database, in order.
+    let stored = app
+        .state
+        .conversations
+        .messages(app.demo_org().await, mine.conversation_id, 0)
+        .await
+        .expect("messages");
+    let texts: Vec<_> = stored.iter().map(|m| (m.seq, m.content.as_str())).collect();
+    assert_eq!(texts[1], (2, "Hello"));
+    assert_eq!(stored.len(), 3);
+}
+
+#[tokio::test]
+async fn malformed_frames_get_an_api_error_and_the_socket_stays_usable() {
+    let app = spawn_app().await;
+    let (mut visitor, _) = app.visitor(DEMO_BOT).await;
+    for bad in ["not json", "{\"type\":\"message:send\"}", "{\"type\":\"launch:missiles\"}", "[]"] {
+        visitor.send_text(bad).await;
+        match visitor.recv().await {
+            ServerMsg::Error { error: ApiError::BadRequest { .. }, message, .. } => {
+                assert!(!message.is_empty())
+            }
+            other => panic!("{bad}: expected a bad_request error, got {other:?}"),
+        }
+    }
+    visitor.send_raw(Message::binary(vec![1, 2, 3])).await.expect("sent");
+    assert!(matches!(visitor.recv().await, ServerMsg::Error { error: ApiError::BadRequest { .. }, .. }));
+    visitor.send(&ClientMsg::Ping).await;
+    assert_eq!(visitor.recv().await, ServerMsg::Pong);
+}
+
+#[tokio::test]
+async fn an_oversize_message_is_refused_with_a_validation_error_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let (mut visitor, _) = app.visitor(DEMO_BOT).await;
+    visitor.send(&send("big-1", None, &"a".repeat(MAX_MESSAGE_CHARS + 1))).await;
+    match visitor.recv().await {
+        ServerMsg::Error { error: ApiError::Validation { fields }, client_msg_id, .. } => {
+            assert_eq!(fields[0].field, "content");
+            assert_eq!(client_msg_id.as_deref(), Some("big-1"));
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    visitor.send(&send("blank-1", None, "   ")).await;
+    assert!(matches!(visitor.recv().await, ServerMsg::Error { error: ApiError::Validation { .. }, .. }));
+    let conversations = app.state.conversations.list(app.demo_org().await, 100).await.expect("list");
+    assert_eq!(conversations.len(), 1, "only the demo conversation exists");
+}
+
+#[tokio::test]
+async fn a_frame_over_the_size_limit_closes_that_socket_and_nothing_else() {
+    let app = spawn_app().await;
+    let (mut visitor, _) = app.visitor(DEMO_BOT).await;
+    let huge = format!("{{\"type\":\"ping\",\"pad\":\"{}\"}}", "x".repeat(MAX_FRAME_BYTES + 1));
+    let _ = visitor.send_raw(Message::text(huge)).await;
+    let code = visitor.closed().await;
+    assert!(code.is_none() || code == Some(1009), "closed with {code:?}");
+    // The server is fine and serves the next visitor.
+    assert_eq!(app.get("/api/v1/health").await.status(), 200);
+    let (mut next, _) = app.visitor(DEMO_BOT).await;
+    next.send(&ClientMsg::Ping).await;
+    assert_eq!(next.recv().await, ServerMsg::Pong);
+}
+
+#[tokio::test]
+async fn resending_a_client_message_id_stores_the_message_once() {
+    let app = spawn_app().await;
+    let (mut visitor, _) = app.visitor(DEMO_BOT).await;
+    visitor.send(&send("same-id", None, "Where is my order?")).await;
+    let first = received(
+        visitor
+            .recv_until(
+                |m| matches!(m, ServerMsg::MessageReceive { message } if message.client_msg_id.is_some()),
+            )
+            .await,
+    );
+    visitor.send(&send("same-id", Some(first.conversation_id), "Where is my order?")).await;
+    let again = received(
+        visitor
+            .recv_until(
+                |m| matches!(m, ServerMsg::MessageReceive { message } if message.client_msg_id.is_some()),
+            )
+            .await,
+    );
+    assert_eq!(again.id, first.id);
+    assert_eq!(again.seq, first.seq);
+    let stored = app
+        .state
+        .conversations
+        .messages(app.demo_org().await, first.conversation_id, 0)
+        .await
+        .expect("messages");
+    assert_eq!(stored.iter().filter(|m| m.content == "Where is my order?").count(), 1);
+}
+
+#[tokio::test]
+async fn a_visitor_who_reconnects_resumes_after_the_last_message_seen() {
+    let app = spawn_app().await;
+    let (mut visitor, visitor_id) = app.visitor(DEMO_BOT).await;
+    visitor.send(&send("r-1", None, "First")).await;
+    let mine = received(
+        visitor
+            .recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.content == "First"))
+            .await,
+    );
+    let answer = received(visitor.recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.sender.kind == SenderKind::Bot && message.seq > 2)).await);
+    drop(visitor);
+
+    let mut back = app.socket(&format!("/api/v1/widget/ws?bot={DEMO_BOT}&visitor={visitor_id}")).await;
+    match back.recv().await {
+        ServerMsg::SessionReady { visitor_id: same, .. } => assert_eq!(same, visitor_id),
+        other => panic!("expected session:ready, got {other:?}"),
+    }
+    back.send(&ClientMsg::Resume { conversation_id: mine.conversation_id, after_seq: mine.seq }).await;
+    let resumed = received(back.recv().await);
+    assert_eq!(resumed.id, answer.id, "only what came after seq {} is replayed", mine.seq);
+    assert!(back.is_silent_for(Duration::from_millis(300)).await);
+}
+
+#[tokio::test]
+async fn a_visitor_cannot_resume_or_write_into_someone_elses_conversation() {
+    let app = spawn_app().await;
+    let (mut alice, _) = app.visitor(DEMO_BOT).await;
+    alice.send(&send("a-1", None, "Private question")).await;
+    let hers = received(alice.recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.content == "Private question")).await);
+
+    let (mut mallory, _) = app.visitor(DEMO_BOT).await;
+    mallory.send(&ClientMsg::Resume { conversation_id: hers.conversation_id, after_seq: 0 }).await;
+    assert!(matches!(mallory.recv().await, ServerMsg::Error { error: ApiError::NotFound { .. }, .. }));
+    mallory.send(&send("m-1", Some(hers.conversation_id), "Injected")).await;
+    assert!(matches!(mallory.recv().await, ServerMsg::Error { error: ApiError::NotFound { .. }, .. }));
+}
+
+#[tokio::test]
+async fn a_visitor_of_one_bot_never_receives_events_of_another_tenants_bot() {
+    let app = spawn_app().await;
+    let (_, _, other_key) = app.second_tenant().await;
+    let (mut acme_visitor, _) = app.visitor(DEMO_BOT).await;
+    let (mut globex_visitor, _) = app.visitor(&other_key).await;
+
+    globex_visitor.send(&send("g-1", None, "Globex secret")).await;
+    let answer = received(
+        globex_visitor
+            .recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.seq == 3))
+            .await,
+    );
+    assert_eq!(answer.content, "Globex will get back to you.");
+    assert!(acme_visitor.is_silent_for(Duration::from_millis(500)).await, "nothing of Globex reaches Acme");
+}
+
+#[tokio::test]
+async fn an_unknown_bot_key_is_refused_before_the_upgrade() {
+    let app = spawn_app().await;
+    let refused =
+        tokio_tungstenite::connect_async(format!("ws://{}/api/v1/widget/ws?bot=no-such-bot", app.address))
+            .await;
+    match refused {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 404);
+            let body: serde_json::Value =
+                serde_json::from_slice(response.body().as_deref().unwrap_or_default()).expect("json");
+            assert_eq!(body["error"]["code"], "not_found");
+            assert_eq!(body["error"]["resource"], "chatbot");
+        }
+        other => panic!("expected an HTTP 404 instead of an upgrade, got {other:?}"),
+    }
+}
