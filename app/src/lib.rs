@@ -9,6 +9,8 @@ pub mod error;
 pub mod live;
 pub mod pages;
 pub mod protocol;
+#[cfg(feature = "browser")]
+pub mod socket;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

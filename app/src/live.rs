@@ -70,50 +70,29 @@ impl Default for LiveFeed {
 
 #[cfg(feature = "hydrate")]
 mod socket {
-    use wasm_bindgen::{JsCast, closure::Closure};
-    use web_sys::{MessageEvent, WebSocket};
-
     use super::{LinkState, LiveFeed};
-    use crate::protocol::ServerMsg;
+    use crate::socket;
     use leptos::prelude::*;
 
     pub(super) fn open(feed: LiveFeed, attempt: u32) {
-        let Some(url) = socket_url() else { return };
-        let Ok(ws) = WebSocket::new(&url) else {
-            retry(feed, attempt);
-            return;
-        };
-        let on_open = Closure::<dyn FnMut()>::new(move || feed.state.set(LinkState::Live));
-        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        on_open.forget();
-
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Some(text) = event.data().as_string()
-                && let Ok(msg) = serde_json::from_str::<ServerMsg>(&text)
-            {
-                feed.apply(msg);
-            }
-        });
-        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
-
-        let on_close = Closure::<dyn FnMut()>::new(move || {
-            feed.state.set(LinkState::Reconnecting);
+        let Some(url) = socket::url("/api/v1/ws/dashboard") else { return };
+        let opened = socket::open(
+            &url,
+            move || feed.state.set(LinkState::Live),
+            move |msg| feed.apply(msg),
+            move || {
+                // A socket that had been open starts the backoff over.
+                let next = if feed.state.get_untracked() == LinkState::Live { 0 } else { attempt + 1 };
+                feed.state.set(LinkState::Reconnecting);
+                retry(feed, next);
+            },
+        );
+        if opened.is_none() {
             retry(feed, attempt + 1);
-        });
-        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        on_close.forget();
+        }
     }
 
     fn retry(feed: LiveFeed, attempt: u32) {
-        // 0.5 s, 1 s, 2 s … capped at 15 s.
-        let delay = 500u64.saturating_mul(1 << attempt.min(5)).min(15_000);
-        set_timeout(move || open(feed, attempt), std::time::Duration::from_millis(delay));
-    }
-
-    fn socket_url() -> Option<String> {
-        let location = web_sys::window()?.location();
-        let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
-        Some(format!("{scheme}://{}/api/v1/ws/dashboard", location.host().ok()?))
+        set_timeout(move || open(feed, attempt), socket::backoff(attempt));
     }
 }

@@ -3,10 +3,10 @@
 use app::{
     dto::{BotProfile, ConversationId, MessageView},
     protocol::{ClientMsg, ServerMsg},
+    socket,
 };
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, closure::Closure};
-use web_sys::{MessageEvent, WebSocket};
+use web_sys::WebSocket;
 
 use crate::storage;
 
@@ -85,39 +85,33 @@ impl Chat {
     }
 
     fn connect(self) {
-        let bot = self.bot.get_value();
-        let Some(url) = socket_url(&bot, self.visitor.get_value().as_deref()) else { return };
-        let Ok(ws) = WebSocket::new(&url) else {
-            self.retry();
-            return;
-        };
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Some(text) = event.data().as_string()
-                && let Ok(msg) = serde_json::from_str::<ServerMsg>(&text)
-            {
-                self.receive(msg);
-            }
-        });
-        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
-        let on_close = Closure::<dyn FnMut()>::new(move || {
-            self.link.set(Link::Offline);
-            self.typing.set(None);
-            self.socket.set_value(None);
-            self.pending.update(|all| all.iter_mut().for_each(|p| p.sent = false));
-            self.retry();
-        });
-        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        on_close.forget();
-        self.socket.set_value(Some(ws));
+        let mut path = format!("/api/v1/widget/ws?bot={}", encode(&self.bot.get_value()));
+        if let Some(visitor) = self.visitor.get_value() {
+            path.push_str(&format!("&visitor={}", encode(&visitor)));
+        }
+        let Some(url) = socket::url(&path) else { return };
+        let opened = socket::open(
+            &url,
+            || {},
+            move |msg| self.receive(msg),
+            move || {
+                self.link.set(Link::Offline);
+                self.typing.set(None);
+                self.socket.set_value(None);
+                self.pending.update(|all| all.iter_mut().for_each(|p| p.sent = false));
+                self.retry();
+            },
+        );
+        match opened {
+            Some(ws) => self.socket.set_value(Some(ws)),
+            None => self.retry(),
+        }
     }
 
     fn retry(self) {
         let attempt = self.attempt.get_value();
         self.attempt.set_value(attempt.saturating_add(1));
-        // 0.5 s, 1 s, 2 s … capped at 15 s.
-        let delay = 500u64.saturating_mul(1 << attempt.min(5)).min(15_000);
-        set_timeout(move || self.connect(), std::time::Duration::from_millis(delay));
+        set_timeout(move || self.connect(), socket::backoff(attempt));
     }
 
     fn receive(self, msg: ServerMsg) {
@@ -197,9 +191,9 @@ impl Chat {
     }
 
     fn transmit(self, msg: &ClientMsg) {
-        self.socket.with_value(|socket| {
-            if let Some(ws) = socket {
-                let _ = ws.send_with_str(&msg.to_json());
+        self.socket.with_value(|ws| {
+            if let Some(ws) = ws {
+                socket::send(ws, msg);
             }
         });
     }
@@ -220,16 +214,8 @@ fn bot_key() -> Option<String> {
     path.strip_prefix("/widget/").map(|key| key.trim_end_matches('/').to_owned())
 }
 
-fn socket_url(bot: &str, visitor: Option<&str>) -> Option<String> {
-    let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
-    let encode = |s: &str| String::from(js_sys::encode_uri_component(s));
-    let mut url = format!("{scheme}://{}/api/v1/widget/ws?bot={}", location.host().ok()?, encode(bot));
-    if let Some(visitor) = visitor {
-        url.push_str("&visitor=");
-        url.push_str(&encode(visitor));
-    }
-    Some(url)
+fn encode(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
 }
 
 fn new_client_id() -> String {
