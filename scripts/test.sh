@@ -11,6 +11,10 @@ if ! cargo nextest --version >/dev/null 2>&1; then
 fi
 build_all
 
+say "lints (cargo clippy, warnings are errors; unwrap and dbg! are denied outside tests)"
+cargo clippy -p chatsupport -p app -p migrations --all-targets -- -D warnings
+cargo fmt --all --check
+
 say "Rust unit and integration tests (cargo nextest)"
 cargo nextest run --no-fail-fast
 

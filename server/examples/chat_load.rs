@@ -43,7 +43,9 @@ fn parse_args() -> Result<Args, String> {
             "--bot" => args.bot = value,
             "--visitors" => args.visitors = value.parse().map_err(|e| format!("--visitors: {e}"))?,
             "--messages" => args.messages = value.parse().map_err(|e| format!("--messages: {e}"))?,
-            "--pause-ms" => args.pause = Duration::from_millis(value.parse().map_err(|e| format!("--pause-ms: {e}"))?),
+            "--pause-ms" => {
+                args.pause = Duration::from_millis(value.parse().map_err(|e| format!("--pause-ms: {e}"))?)
+            }
             other => return Err(format!("unknown flag {other}")),
         }
     }
@@ -70,7 +72,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let (_, mut read) = dashboard.split();
             let mut latencies = Vec::with_capacity(expected);
             while latencies.len() < expected {
-                let Ok(Some(Ok(Message::Text(text)))) = tokio::time::timeout(Duration::from_secs(30), read.next()).await
+                let Ok(Some(Ok(Message::Text(text)))) =
+                    tokio::time::timeout(Duration::from_secs(30), read.next()).await
                 else {
                     break;
                 };
@@ -139,7 +142,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         round_trips.extend(task.await?);
     }
     let fanouts = fanout.await?;
-    println!("messages: {} sent, {} round trips, {} seen by the dashboard", expected, round_trips.len(), fanouts.len());
+    println!(
+        "messages: {} sent, {} round trips, {} seen by the dashboard",
+        expected,
+        round_trips.len(),
+        fanouts.len()
+    );
     report("visitor round trip (send → own message back)", round_trips);
     report("dashboard fan-out (send → dashboard shows it)", fanouts);
     Ok(())
@@ -151,7 +159,9 @@ fn report(what: &str, mut samples: Vec<Duration>) {
         return;
     }
     samples.sort();
-    let pct = |p: f64| samples[((samples.len() as f64 * p).ceil() as usize).saturating_sub(1).min(samples.len() - 1)];
+    let pct = |p: f64| {
+        samples[((samples.len() as f64 * p).ceil() as usize).saturating_sub(1).min(samples.len() - 1)]
+    };
     println!(
         "{what}: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} samples)",
         pct(0.50).as_secs_f64() * 1e3,
