@@ -15,8 +15,12 @@ say "lints (cargo clippy, warnings are errors; unwrap and dbg! are denied outsid
 cargo clippy -p chatsupport -p app -p migrations --all-targets -- -D warnings
 cargo fmt --all --check
 
-say "Rust unit and integration tests (cargo nextest)"
+say "Rust unit and integration tests on SQLite (cargo nextest)"
 cargo nextest run --no-fail-fast
+
+say "the integration tests again on PostgreSQL"
+start_test_postgres
+cargo nextest run -p chatsupport --test api --no-fail-fast
 
 say "e2e tests (Playwright + /usr/bin/chromium)"
 export CHATSUPPORT_BIN="$TARGET_DIR/debug/chatsupport"

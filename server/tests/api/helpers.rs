@@ -12,7 +12,7 @@ use chatsupport::{
 };
 use chrono::Utc;
 use futures::{SinkExt, StreamExt};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async, tungstenite::Message};
 use uuid::Uuid;
 
@@ -23,7 +23,44 @@ pub struct TestApp {
     pub address: SocketAddr,
     pub state: AppState,
     pub http: reqwest::Client,
+    _database: Option<TestDatabase>,
     _data_dir: tempfile::TempDir,
+}
+
+/// With `CHATSUPPORT_TEST_PG_URL` (an admin URL; `scripts/test.sh` starts a private cluster)
+/// every test app gets its own PostgreSQL database, dropped afterwards; without it, SQLite in
+/// the test's temp dir.
+struct TestDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl TestDatabase {
+    async fn create() -> Option<(Self, String)> {
+        let admin_url = std::env::var("CHATSUPPORT_TEST_PG_URL").ok()?;
+        let name = format!("cs_test_{}", Uuid::new_v4().simple());
+        let admin = sea_orm::Database::connect(&admin_url).await.expect("PostgreSQL reachable");
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("test database created");
+        admin.close().await.expect("admin connection closed");
+        let (base, _) = admin_url.rsplit_once('/').expect("a database URL");
+        Some((Self { admin_url: admin_url.clone(), name: name.clone() }, format!("{base}/{name}")))
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        // Drop runs outside async code: a short-lived runtime on its own thread does the work.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(async {
+                if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
+                    let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                }
+            });
+        })
+        .join();
+    }
 }
 
 /// A fresh app with the demo organization loaded and a minimal built site.
@@ -41,6 +78,10 @@ pub async fn spawn_app() -> TestApp {
     chatsupport::web::precompress(&site).expect("precompress");
 
     let mut config = Config::for_tests(data_dir.path());
+    let database = TestDatabase::create().await.map(|(database, url)| {
+        config.database_url = Some(url);
+        database
+    });
     config.site_dir = site;
     config.demo = true;
     config.no_demo = false;
@@ -48,7 +89,7 @@ pub async fn spawn_app() -> TestApp {
     let address = app.address();
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, state, http: reqwest::Client::new(), _data_dir: data_dir }
+    TestApp { address, state, http: reqwest::Client::new(), _database: database, _data_dir: data_dir }
 }
 
 impl TestApp {
