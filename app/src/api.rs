@@ -9,18 +9,84 @@ use crate::{
 
 #[server(prefix = "/api/fn", endpoint = "conversations")]
 pub async fn list_conversations() -> Result<Vec<ConversationView>, ApiError> {
-    let (ports, viewer) = crate::ssr::context().await?;
-    ports.dashboard.list_conversations(&viewer).await
+    crate::ssr::respond(
+        async move {
+            let (ports, viewer) = crate::ssr::context().await?;
+            ports.dashboard.list_conversations(&viewer).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api/fn", endpoint = "conversation_messages")]
 pub async fn conversation_messages(id: ConversationId) -> Result<Vec<MessageView>, ApiError> {
-    let (ports, viewer) = crate::ssr::context().await?;
-    ports.dashboard.conversation_messages(&viewer, id).await
+    crate::ssr::respond(
+        async move {
+            let (ports, viewer) = crate::ssr::context().await?;
+            ports.dashboard.conversation_messages(&viewer, id).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api/fn", endpoint = "search_messages")]
 pub async fn search_messages(query: String) -> Result<Vec<SearchHit>, ApiError> {
-    let (ports, viewer) = crate::ssr::context().await?;
-    ports.dashboard.search_messages(&viewer, &query).await
+    crate::ssr::respond(
+        async move {
+            let (ports, viewer) = crate::ssr::context().await?;
+            ports.dashboard.search_messages(&viewer, &query).await
+        }
+        .await,
+    )
+}
+
+/// The signed-in user, or `Unauthenticated`.
+#[server(prefix = "/api/fn", endpoint = "current_user")]
+pub async fn current_user() -> Result<crate::auth::UserView, ApiError> {
+    crate::ssr::respond(
+        async move {
+            let (ports, parts) = crate::ssr::request().await?;
+            ports.accounts.current_user(&parts).await
+        }
+        .await,
+    )
+}
+
+/// Signs in and sets the session cookie, then sends the browser to the conversations.
+#[server(prefix = "/api/fn", endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<crate::auth::UserView, ApiError> {
+    crate::ssr::respond(
+        async move {
+            let (ports, parts) = crate::ssr::request().await?;
+            let user = ports.accounts.sign_in(&parts, email, password).await?;
+            leptos_axum::redirect("/conversations");
+            Ok(user)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), ApiError> {
+    crate::ssr::respond(
+        async move {
+            let (ports, parts) = crate::ssr::request().await?;
+            ports.accounts.sign_out(&parts).await?;
+            leptos_axum::redirect("/login");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The demo organization's accounts, for the login page's "pick a demo account".
+#[server(prefix = "/api/fn", endpoint = "demo_accounts")]
+pub async fn demo_accounts() -> Result<Vec<crate::auth::DemoAccount>, ApiError> {
+    crate::ssr::respond(
+        async move {
+            let (ports, _) = crate::ssr::request().await?;
+            ports.accounts.demo_accounts().await
+        }
+        .await,
+    )
 }

@@ -18,6 +18,8 @@ pub struct FieldError {
 pub enum ApiError {
     #[error("Please sign in to continue.")]
     Unauthenticated,
+    #[error("That email and password do not match an account.")]
+    InvalidCredentials,
     #[error("You are not allowed to do that.")]
     Forbidden,
     #[error("The {resource} was not found.")]
@@ -63,7 +65,7 @@ impl ApiError {
     /// The HTTP status every transport maps this error to (REST and server functions alike).
     pub fn status_code(&self) -> u16 {
         match self {
-            Self::Unauthenticated => 401,
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
             Self::Forbidden => 403,
             Self::NotFound { .. } => 404,
             Self::Validation { .. } => 422,

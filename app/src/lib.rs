@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod auth;
 pub mod dto;
 pub mod error;
 pub mod live;
@@ -19,7 +20,7 @@ pub use error::ApiError;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    components::{A, Redirect, Route, Router, Routes},
+    components::{A, Outlet, ParentRoute, Redirect, Route, Router, Routes},
     path,
 };
 
@@ -69,21 +70,50 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text="ChatSupport" />
         <Router>
-            <div class="layout">
-                <header class="topbar">
-                    <a class="brand" href="/conversations">"ChatSupport"</a>
-                </header>
-                <nav class="sidebar" aria-label="Main">
-                    <A href="/conversations">"Conversations"</A>
-                    <a href="/api/docs" rel="external">"API docs"</a>
-                </nav>
-                <main class="content">
-                    <Routes fallback=pages::NotFound>
-                        <Route path=path!("/") view=|| view! { <Redirect path="/conversations" /> } />
-                        <Route path=path!("/conversations") view=pages::conversations::ConversationsPage />
-                    </Routes>
-                </main>
-            </div>
+            <Routes fallback=pages::NotFound>
+                <Route path=path!("/login") view=pages::login::LoginPage />
+                <ParentRoute path=path!("") view=DashboardLayout>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/conversations" /> } />
+                    <Route path=path!("/conversations") view=pages::conversations::ConversationsPage />
+                </ParentRoute>
+            </Routes>
         </Router>
+    }
+}
+
+/// The signed-in frame: top bar with the user and "Sign out", navigation, and the page. The
+/// server already sent anyone without a session to /login; a session that ends while the page
+/// is open shows a way back instead.
+#[component]
+fn DashboardLayout() -> impl IntoView {
+    let user = Resource::new(|| (), |_| api::current_user());
+    let sign_out = ServerAction::<api::SignOut>::new();
+    view! {
+        <div class="layout">
+            <header class="topbar">
+                <a class="brand" href="/conversations">"ChatSupport"</a>
+                <Transition fallback=|| ()>
+                    {move || user.get().map(|found| match found {
+                        Ok(user) => view! {
+                            <div class="who-am-i">
+                                <span>{user.name.clone()} " · " {user.organization_name.clone()}</span>
+                                <span class="badge badge-muted">{user.role.label()}</span>
+                                <ActionForm action=sign_out>
+                                    <button type="submit" class="secondary">"Sign out"</button>
+                                </ActionForm>
+                            </div>
+                        }.into_any(),
+                        Err(_) => view! { <a href="/login">"Sign in"</a> }.into_any(),
+                    })}
+                </Transition>
+            </header>
+            <nav class="sidebar" aria-label="Main">
+                <A href="/conversations">"Conversations"</A>
+                <a href="/api/docs" rel="external">"API docs"</a>
+            </nav>
+            <main class="content">
+                <Outlet />
+            </main>
+        </div>
     }
 }

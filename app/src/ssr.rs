@@ -5,19 +5,45 @@
 use std::sync::Arc;
 
 use crate::{
+    auth::{DemoAccount, Permission, Role, UserView},
     dto::{ConversationId, ConversationView, MessageView, OrganizationId, SearchHit},
     error::ApiError,
 };
 
-/// Who is asking. Every port call is scoped by `organization_id`.
+/// Who is asking. Every port call is scoped by `organization_id` and checked against `role`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Viewer {
+    pub user_id: uuid::Uuid,
     pub organization_id: OrganizationId,
+    pub role: Role,
+}
+
+impl Viewer {
+    /// `Forbidden` unless the viewer's role grants `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        if self.role.can(permission) { Ok(()) } else { Err(ApiError::Forbidden) }
+    }
+}
+
+/// Signing in and out of the dashboard. Implementations set and clear the session cookie on
+/// the response through Leptos' `ResponseOptions`.
+#[async_trait::async_trait]
+pub trait AccountsPort: Send + Sync + 'static {
+    /// The signed-in user of this request, or `Unauthenticated`.
+    async fn current_user(&self, request: &http::request::Parts) -> Result<UserView, ApiError>;
+    async fn sign_in(
+        &self,
+        request: &http::request::Parts,
+        email: String,
+        password: String,
+    ) -> Result<UserView, ApiError>;
+    async fn sign_out(&self, request: &http::request::Parts) -> Result<(), ApiError>;
+    async fn demo_accounts(&self) -> Result<Vec<DemoAccount>, ApiError>;
 }
 
 #[async_trait::async_trait]
 pub trait DashboardPort: Send + Sync + 'static {
-    /// Resolves the viewer of a request (its session, once accounts exist).
+    /// Resolves the viewer of a request from its session.
     async fn viewer(&self, request: &http::request::Parts) -> Result<Viewer, ApiError>;
     async fn list_conversations(&self, viewer: &Viewer) -> Result<Vec<ConversationView>, ApiError>;
     async fn conversation_messages(
@@ -32,15 +58,34 @@ pub trait DashboardPort: Send + Sync + 'static {
 #[derive(Clone)]
 pub struct Ports {
     pub dashboard: Arc<dyn DashboardPort>,
+    pub accounts: Arc<dyn AccountsPort>,
 }
 
-/// The ports and the viewer for the current server-function call.
-pub async fn context() -> Result<(Ports, Viewer), ApiError> {
+/// The ports and the request for the current server-function call.
+pub async fn request() -> Result<(Ports, http::request::Parts), ApiError> {
     let ports = leptos::prelude::use_context::<Ports>()
         .ok_or(ApiError::Internal { request_id: "ports-missing".into() })?;
     let parts: http::request::Parts = leptos_axum::extract()
         .await
         .map_err(|_| ApiError::Internal { request_id: "request-parts".into() })?;
+    Ok((ports, parts))
+}
+
+/// The ports and the signed-in viewer for the current server-function call.
+pub async fn context() -> Result<(Ports, Viewer), ApiError> {
+    let (ports, parts) = request().await?;
     let viewer = ports.dashboard.viewer(&parts).await?;
     Ok((ports, viewer))
+}
+
+/// Gives a server function's HTTP response the status its `ApiError` maps to (401, 404, …)
+/// instead of the blanket 500 server functions use for errors.
+pub fn respond<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
+    if let Err(error) = &result
+        && let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(error.status_code())
+    {
+        response.set_status(status);
+    }
+    result
 }

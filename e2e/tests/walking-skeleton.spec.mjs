@@ -4,11 +4,18 @@ import { expect, test } from "@playwright/test";
 
 const FALLBACK = "I don't have an answer for that yet";
 
-test("a visitor chats on a third-party site and the dashboard sees it live", async ({ browser }) => {
-  const app = process.env.CHATSUPPORT_URL;
+/** A dashboard page signed in as the demo owner (the login page's demo account picker). */
+async function signedInDashboard(browser) {
+  const page = await browser.newPage();
+  await page.goto(`${process.env.CHATSUPPORT_URL}/conversations`);
+  await expect(page).toHaveURL(/\/login$/);
+  await page.getByRole("button", { name: /Sign in as Acme Corp Owner/ }).click();
+  await expect(page).toHaveURL(/\/conversations$/);
+  return page;
+}
 
-  const dashboard = await browser.newPage();
-  await dashboard.goto(`${app}/conversations`);
+test("a visitor chats on a third-party site and the dashboard sees it live", async ({ browser }) => {
+  const dashboard = await signedInDashboard(browser);
   await expect(dashboard.getByRole("heading", { name: "Conversations" })).toBeVisible();
   await expect(dashboard.getByRole("list", { name: "Conversations" })).toContainText("John Smith");
   // "Live" shows once the page has hydrated and its WebSocket is open.
@@ -43,7 +50,6 @@ test("a visitor chats on a third-party site and the dashboard sees it live", asy
 });
 
 test("new messages appear on an open conversation without a reload", async ({ browser }) => {
-  const app = process.env.CHATSUPPORT_URL;
   const visitor = await browser.newPage();
   await visitor.goto(process.env.THIRD_PARTY_URL);
   await visitor.getByRole("button", { name: "Open chat" }).click();
@@ -52,8 +58,7 @@ test("new messages appear on an open conversation without a reload", async ({ br
   await chat.getByRole("textbox", { name: "Message" }).press("Enter");
   await expect(chat.getByRole("log")).toContainText(FALLBACK);
 
-  const dashboard = await browser.newPage();
-  await dashboard.goto(`${app}/conversations`);
+  const dashboard = await signedInDashboard(browser);
   await dashboard.getByRole("link", { name: /Visitor/ }).first().click();
   const messages = dashboard.getByRole("log", { name: "Messages" });
   await expect(messages).toContainText("Do you ship to Norway?");

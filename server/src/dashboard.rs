@@ -1,11 +1,12 @@
 //! The dashboard's side of the server: the `DashboardPort` that its server functions call, and
 //! its live WebSocket (`/api/v1/ws/dashboard`) carrying the viewer's organization's events.
 //!
-//! Until accounts exist (the tenancy issue), the viewer is the first organization created —
-//! the demo organization on a fresh install. Every query below is still scoped by it.
+//! The viewer comes from the session cookie; every call checks the viewer's permission and is
+//! scoped by the viewer's organization.
 
 use app::{
     ApiError,
+    auth::Permission,
     dto::{ConversationId, ConversationView, MessageView, OrganizationId, SearchHit},
     protocol::ServerMsg,
     ssr::{DashboardPort, Viewer},
@@ -13,17 +14,16 @@ use app::{
 use axum::{
     Router,
     extract::{State, WebSocketUpgrade, ws::Message},
-    http::request::Parts,
+    http::{HeaderMap, request::Parts},
     response::Response,
     routing::get,
 };
 use futures::{SinkExt, StreamExt};
-use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 use tokio::sync::broadcast;
 
 use crate::{
+    accounts::{AccountService, routes::session_token},
     conversations::ConversationService,
-    entities::organization,
     error::Result,
     realtime::{Hub, Topic},
     search::MessageSearch,
@@ -34,28 +34,25 @@ use crate::{
 const LIST_LIMIT: u64 = 100;
 
 pub struct Dashboard {
-    pub db: DatabaseConnection,
+    pub accounts: AccountService,
     pub conversations: ConversationService,
     pub search: MessageSearch,
 }
 
-/// The organization a dashboard request acts for.
-pub async fn current_organization(db: &DatabaseConnection) -> Result<OrganizationId> {
-    organization::Entity::find()
-        .order_by_asc(organization::Column::CreatedAt)
-        .one(db)
-        .await?
-        .map(|org| OrganizationId(org.id))
-        .ok_or_else(|| ApiError::not_found("organization").into())
+/// The viewer behind a request's session cookie.
+pub async fn viewer(accounts: &AccountService, headers: &HeaderMap) -> Result<Viewer> {
+    let token = session_token(headers).ok_or(ApiError::Unauthenticated)?;
+    accounts.viewer(&token).await
 }
 
 #[async_trait::async_trait]
 impl DashboardPort for Dashboard {
-    async fn viewer(&self, _request: &Parts) -> Result<Viewer, ApiError> {
-        Ok(Viewer { organization_id: current_organization(&self.db).await? })
+    async fn viewer(&self, request: &Parts) -> Result<Viewer, ApiError> {
+        Ok(viewer(&self.accounts, &request.headers).await?)
     }
 
     async fn list_conversations(&self, viewer: &Viewer) -> Result<Vec<ConversationView>, ApiError> {
+        viewer.require(Permission::ViewConversations)?;
         Ok(self.conversations.list(viewer.organization_id, LIST_LIMIT).await?)
     }
 
@@ -64,10 +61,12 @@ impl DashboardPort for Dashboard {
         viewer: &Viewer,
         conversation: ConversationId,
     ) -> Result<Vec<MessageView>, ApiError> {
+        viewer.require(Permission::ViewConversations)?;
         Ok(self.conversations.messages(viewer.organization_id, conversation, 0).await?)
     }
 
     async fn search_messages(&self, viewer: &Viewer, query: &str) -> Result<Vec<SearchHit>, ApiError> {
+        viewer.require(Permission::ViewConversations)?;
         if query.chars().count() > 200 {
             return Err(ApiError::validation("query", "A search can be at most 200 characters long."));
         }
@@ -79,8 +78,15 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/ws/dashboard", get(dashboard_socket))
 }
 
-async fn dashboard_socket(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Result<Response> {
-    let organization = current_organization(&state.db).await?;
+/// The dashboard's live feed. Refused (401) before the upgrade without a session.
+async fn dashboard_socket(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response> {
+    let viewer = viewer(&state.accounts, &headers).await?;
+    viewer.require(Permission::ViewConversations)?;
+    let organization = viewer.organization_id;
     let hub = state.hub.clone();
     Ok(crate::widget::configure_socket(upgrade).on_upgrade(move |ws| forward(hub, organization, ws)))
 }

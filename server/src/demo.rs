@@ -9,7 +9,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, Pa
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::entities::{bot, conversation, message, organization, workspace};
+use crate::entities::{bot, conversation, message, organization, user, workspace};
 
 const SNAPSHOT: &str = include_str!("../demo/mock_data_snapshot.json");
 
@@ -24,6 +24,7 @@ struct Snapshot {
     clients: Vec<Client>,
     workspaces: Vec<Workspace>,
     bots: Vec<Bot>,
+    users: Vec<User>,
     conversations: Vec<Conversation>,
     messages: Vec<Message>,
 }
@@ -33,6 +34,23 @@ struct Client {
     id: String,
     name: String,
     slug: String,
+    login: Login,
+}
+
+#[derive(Deserialize)]
+struct Login {
+    email: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct User {
+    client_id: String,
+    name: String,
+    email: String,
+    role: String,
+    status: String,
 }
 
 #[derive(Deserialize)]
@@ -79,13 +97,42 @@ struct Message {
     timestamp: DateTime<Utc>,
 }
 
+fn snapshot() -> anyhow::Result<Snapshot> {
+    serde_json::from_str(SNAPSHOT).context("reading the demo snapshot")
+}
+
+/// The demo organization's sign-ins (each client's login as its owner, then its team with the
+/// same demo password), for the login page. Empty when the demo organization is not loaded.
+pub async fn accounts(db: &DatabaseConnection) -> crate::error::Result<Vec<app::auth::DemoAccount>> {
+    let snapshot = snapshot()?;
+    let mut out = Vec::new();
+    for client in &snapshot.clients {
+        let Some(org) =
+            organization::Entity::find().filter(organization::Column::Slug.eq(&client.slug)).one(db).await?
+        else {
+            continue;
+        };
+        let members = user::Entity::find().filter(user::Column::OrganizationId.eq(org.id)).all(db).await?;
+        for member in members {
+            let Ok(role) = member.role.parse() else { continue };
+            out.push(app::auth::DemoAccount {
+                name: member.name,
+                email: member.email,
+                password: client.login.password.clone(),
+                role,
+            });
+        }
+    }
+    Ok(out)
+}
+
 pub async fn is_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
     Ok(organization::Entity::find().count(db).await? == 0)
 }
 
 /// Loads the snapshot unless its organization (by slug) is there already.
 pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
-    let snapshot: Snapshot = serde_json::from_str(SNAPSHOT).context("reading the demo snapshot")?;
+    let snapshot = snapshot()?;
     let txn = crate::db::begin_write(db).await?;
     let mut ids: HashMap<String, Uuid> = HashMap::new();
     let mut id_of = |seed: &str| *ids.entry(seed.to_owned()).or_insert_with(Uuid::now_v7);
@@ -121,6 +168,38 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         })
         .exec(&txn)
         .await?;
+    }
+    for client in &snapshot.clients {
+        let hash = crate::accounts::password::hash(&client.login.password).await?;
+        let mut members = vec![(
+            format!("{} Owner", client.name),
+            client.login.email.clone(),
+            "owner".to_owned(),
+            "active".to_owned(),
+        )];
+        members.extend(
+            snapshot
+                .users
+                .iter()
+                .filter(|u| u.client_id == client.id)
+                .map(|u| (u.name.clone(), u.email.clone(), u.role.clone(), u.status.clone())),
+        );
+        for (name, email, role, status) in members {
+            user::Entity::insert(user::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                organization_id: Set(id_of(&client.id)),
+                name: Set(name),
+                email: Set(email.to_lowercase()),
+                password_hash: Set(Some(hash.clone())),
+                role: Set(role),
+                status: Set(status),
+                email_verified_at: Set(Some(now)),
+                last_active_at: Set(None),
+                created_at: Set(now),
+            })
+            .exec(&txn)
+            .await?;
+        }
     }
     let mut bot_orgs = HashMap::new();
     for (n, b) in snapshot.bots.iter().enumerate() {

@@ -1,6 +1,7 @@
 //! The ChatSupport server: configuration, startup, domain services, storage (SeaORM),
 //! search (tantivy), the realtime hub and the HTTP/WebSocket edges. See ARCHITECTURE.md.
 
+pub mod accounts;
 pub mod bots;
 pub mod config;
 pub mod conversations;

@@ -10,17 +10,24 @@ use axum::Router;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{health, startup::AppState};
+use crate::{accounts, health, startup::AppState};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "ChatSupport API", description = "REST API v1. Realtime: WebSocket `/api/v1/widget/ws?bot={public_key}&visitor={visitor_id}` (visitors) and `/api/v1/ws/dashboard` (dashboard), JSON frames `ClientMsg` / `ServerMsg`."),
-    paths(health::health),
+    paths(
+        health::health,
+        accounts::routes::register,
+        accounts::routes::login,
+        accounts::routes::logout,
+        accounts::routes::me
+    ),
     components(schemas(
-        health::HealthView, ApiError, ErrorBody, FieldError, ClientMsg, ServerMsg,
+        health::HealthView, accounts::routes::RegisterRequest, accounts::routes::LoginRequest,
+        accounts::routes::UserResponse, app::auth::UserView, app::auth::Role, ApiError, ErrorBody, FieldError, ClientMsg, ServerMsg,
         MessageView, ConversationView, BotProfile, Sender, SearchHit
     )),
-    tags((name = "system", description = "Health and metadata"))
+    tags((name = "system", description = "Health and metadata"), (name = "auth", description = "Sign-up, sign-in, sessions"))
 )]
 pub struct ApiDoc;
 

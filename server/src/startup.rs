@@ -14,6 +14,10 @@ use tokio::net::TcpListener;
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
 use crate::{
+    accounts::{
+        self, AccountService,
+        routes::{DashboardAccounts, require_session_for_pages},
+    },
     config::Config,
     conversations::ConversationService,
     dashboard::Dashboard,
@@ -32,6 +36,7 @@ use crate::{
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
+    pub accounts: AccountService,
     pub db: DatabaseConnection,
     pub hub: Hub,
     pub events: EventBus,
@@ -64,6 +69,7 @@ impl Application {
         let conversations = ConversationService::new(db.clone(), events.clone());
         let state = AppState {
             config: Arc::new(config),
+            accounts: AccountService::new(db.clone()),
             db: db.clone(),
             hub: hub.clone(),
             events: events.clone(),
@@ -112,10 +118,11 @@ fn routes(state: &AppState) -> Router {
         LeptosOptions::builder().output_name("chatsupport").site_root(site_root).site_pkg_dir("pkg").build();
     let ports = Ports {
         dashboard: Arc::new(Dashboard {
-            db: state.db.clone(),
+            accounts: state.accounts.clone(),
             conversations: state.conversations.clone(),
             search: state.search.clone(),
         }),
+        accounts: Arc::new(DashboardAccounts { accounts: state.accounts.clone(), db: state.db.clone() }),
     };
     let context = move || provide_context(ports.clone());
     let server_fns = {
@@ -142,10 +149,12 @@ fn routes(state: &AppState) -> Router {
         .leptos_routes_with_context(&leptos_options, generate_route_list(app::App), context, shell)
         .route("/api/fn/{*name}", axum::routing::post(server_fns.clone()).get(server_fns))
         .fallback(fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), require_session_for_pages))
         .with_state(leptos_options);
 
     let api = Router::new()
         .merge(health::router())
+        .merge(accounts::routes::router())
         .merge(openapi::router())
         .merge(widget::router())
         .merge(crate::dashboard::router())

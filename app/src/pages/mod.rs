@@ -1,6 +1,7 @@
 //! Dashboard pages, one module each.
 
 pub mod conversations;
+pub mod login;
 
 use leptos::prelude::*;
 

@@ -3,6 +3,9 @@
 
 pub mod bot;
 pub mod conversation;
+pub mod login_history;
 pub mod message;
 pub mod organization;
+pub mod session;
+pub mod user;
 pub mod workspace;

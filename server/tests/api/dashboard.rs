@@ -8,7 +8,7 @@ use crate::helpers::{DEMO_BOT, send, spawn_app};
 async fn the_dashboard_socket_carries_only_its_organizations_events() {
     let app = spawn_app().await;
     let (_, _, other_key) = app.second_tenant().await;
-    let mut dashboard = app.socket("/api/v1/ws/dashboard").await;
+    let mut dashboard = app.dashboard().await;
     let (mut globex_visitor, _) = app.visitor(&other_key).await;
     globex_visitor.send(&send("g-1", None, "Globex only")).await;
     globex_visitor
@@ -23,7 +23,9 @@ async fn the_dashboard_socket_carries_only_its_organizations_events() {
 #[tokio::test]
 async fn the_conversations_page_renders_on_the_server_with_the_demo_conversation() {
     let app = spawn_app().await;
-    let response = app.get("/conversations").await;
+    let cookie = app.demo_owner().await;
+    let response =
+        app.http.get(app.url("/conversations")).header("cookie", &cookie).send().await.expect("GET");
     assert_eq!(response.status(), 200);
     let csp = response.headers()["content-security-policy"].to_str().expect("ascii").to_owned();
     let html = response.text().await.expect("html");
@@ -39,7 +41,9 @@ async fn the_conversations_page_renders_on_the_server_with_the_demo_conversation
 #[tokio::test]
 async fn an_unknown_page_is_a_404_page() {
     let app = spawn_app().await;
-    let response = app.get("/no-such-page").await;
+    let cookie = app.demo_owner().await;
+    let response =
+        app.http.get(app.url("/no-such-page")).header("cookie", &cookie).send().await.expect("GET");
     assert_eq!(response.status(), 404);
     assert!(response.text().await.expect("html").contains("Page not found"));
 }
@@ -70,13 +74,8 @@ async fn search_finds_messages_of_the_viewers_organization_only() {
     assert_ne!(globex_hits[0].message_id, acme_hits[0].message_id);
 
     // Through the typed server function too (what the dashboard calls).
-    let response = app
-        .http
-        .post(app.url("/api/fn/search_messages"))
-        .form(&[("query", "parcel")])
-        .send()
-        .await
-        .expect("server fn answers");
+    let cookie = app.demo_owner().await;
+    let response = app.server_fn("search_messages", &cookie, &[("query", "parcel")]).await;
     assert_eq!(response.status(), 200);
     let hits: Vec<app::dto::SearchHit> = response.json().await.expect("hits");
     assert_eq!(hits.len(), 1);
@@ -86,13 +85,8 @@ async fn search_finds_messages_of_the_viewers_organization_only() {
 #[tokio::test]
 async fn a_server_function_with_bad_arguments_answers_with_an_api_error() {
     let app = spawn_app().await;
-    let response = app
-        .http
-        .post(app.url("/api/fn/conversation_messages"))
-        .form(&[("id", "not-a-uuid")])
-        .send()
-        .await
-        .expect("server fn answers");
+    let cookie = app.demo_owner().await;
+    let response = app.server_fn("conversation_messages", &cookie, &[("id", "not-a-uuid")]).await;
     assert!(response.status().is_client_error() || response.status().is_server_error());
     let error: app::ApiError = response.json().await.expect("an ApiError body");
     assert!(matches!(error, app::ApiError::BadRequest { .. }), "{error:?}");

@@ -52,10 +52,13 @@ impl Drop for TestDatabase {
         let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
         // Drop runs outside async code: a short-lived runtime on its own thread does the work.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             runtime.block_on(async {
                 if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
-                    let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
                 }
             });
         })
@@ -65,6 +68,11 @@ impl Drop for TestDatabase {
 
 /// A fresh app with the demo organization loaded and a minimal built site.
 pub async fn spawn_app() -> TestApp {
+    // Logs go to the test's captured output: shown when a test fails.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
+        .try_init();
     let data_dir = tempfile::tempdir().expect("temp dir");
     let site = data_dir.path().join("site");
     std::fs::create_dir_all(site.join("widget")).expect("site dir");
@@ -105,6 +113,64 @@ impl TestApp {
         let (stream, _) =
             connect_async(format!("ws://{}{path}", self.address)).await.expect("socket connects");
         Socket { stream }
+    }
+
+    /// A socket opened with a session cookie (the dashboard's).
+    pub async fn authed_socket(&self, path: &str, cookie: &str) -> Socket {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = format!("ws://{}{path}", self.address).into_client_request().expect("request");
+        request.headers_mut().insert("cookie", cookie.parse().expect("cookie header"));
+        let (stream, _) = connect_async(request).await.expect("socket connects");
+        Socket { stream }
+    }
+
+    /// The demo owner's dashboard socket.
+    pub async fn dashboard(&self) -> Socket {
+        let cookie = self.demo_owner().await;
+        self.authed_socket("/api/v1/ws/dashboard", &cookie).await
+    }
+
+    /// Signs in through the REST API; returns the `Cookie` header value for the session.
+    pub async fn sign_in(&self, email: &str, password: &str) -> String {
+        let response = self
+            .http
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .expect("login answers");
+        assert_eq!(response.status(), 200, "signing in as {email}");
+        session_cookie(&response)
+    }
+
+    pub async fn demo_owner(&self) -> String {
+        self.sign_in("admin@acme.com", "password123").await
+    }
+
+    /// Registers a new organization and its owner; returns the session cookie.
+    pub async fn register(&self, email: &str, organization: &str) -> String {
+        let response = self
+            .http
+            .post(self.url("/api/v1/auth/register"))
+            .json(&serde_json::json!({
+                "name": "Olive Owner", "email": email, "password": "Str0ng!pass", "organization_name": organization
+            }))
+            .send()
+            .await
+            .expect("register answers");
+        assert_eq!(response.status(), 201, "registering {email}");
+        session_cookie(&response)
+    }
+
+    /// Calls a server function (form-encoded, as the dashboard does) with a session cookie.
+    pub async fn server_fn(&self, name: &str, cookie: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(self.url(&format!("/api/fn/{name}")))
+            .header("cookie", cookie)
+            .form(form)
+            .send()
+            .await
+            .expect("server fn answers")
     }
 
     /// A visitor's widget socket, after its `session:ready`.
@@ -169,6 +235,13 @@ impl TestApp {
         .expect("bot");
         (OrganizationId(org), BotId(bot_id), key)
     }
+}
+
+/// `cs_session=…` from a response's `Set-Cookie`.
+pub fn session_cookie(response: &reqwest::Response) -> String {
+    let set_cookie = response.headers()["set-cookie"].to_str().expect("ascii");
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    set_cookie.split(';').next().expect("name=value").to_owned()
 }
 
 pub struct Socket {

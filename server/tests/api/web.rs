@@ -3,7 +3,7 @@ use crate::helpers::{DEMO_BOT, spawn_app};
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = spawn_app().await;
-    for path in ["/conversations", "/api/v1/health", "/embed.js"] {
+    for path in ["/login", "/api/v1/health", "/embed.js"] {
         let response = app.get(path).await;
         let headers = response.headers();
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
@@ -35,7 +35,7 @@ async fn the_widget_page_may_be_framed_and_its_scripts_carry_the_nonce() {
 
     let unknown = app.get("/widget/not-a-bot").await;
     assert_eq!(unknown.status(), 404);
-    let dashboard = app.get("/conversations").await;
+    let dashboard = app.get("/login").await;
     assert_eq!(dashboard.headers()["x-frame-options"], "DENY");
 }
 

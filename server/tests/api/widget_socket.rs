@@ -23,7 +23,7 @@ fn is_message(msg: &ServerMsg) -> bool {
 #[tokio::test]
 async fn a_visitor_message_is_stored_answered_and_fanned_out_to_the_dashboard() {
     let app = spawn_app().await;
-    let mut dashboard = app.socket("/api/v1/ws/dashboard").await;
+    let mut dashboard = app.dashboard().await;
     let (mut visitor, _) = app.visitor(DEMO_BOT).await;
 
     visitor.send(&send("c-1", None, "Hello")).await;

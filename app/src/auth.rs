@@ -1,0 +1,136 @@
+//! Roles and permissions: the PRD §5.1.2 matrix, in one place. The server checks every action
+//! with [`Role::can`]; pages use the same function to show only what a person may do.
+
+use std::{fmt, str::FromStr};
+
+use serde::{Deserialize, Serialize};
+
+use crate::dto::OrganizationId;
+
+/// A team member's role in their organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Admin,
+    Agent,
+    Viewer,
+}
+
+/// Something a person may or may not do (PRD §5.1.2 rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    ManageBilling,
+    CreateDeleteChatbots,
+    EditChatbotSettings,
+    InviteRemoveTeam,
+    ViewConversations,
+    RespondToConversations,
+    UploadKnowledgeBase,
+    ViewAnalytics,
+    ExportData,
+    ApiAccess,
+}
+
+impl Role {
+    pub const ALL: [Self; 4] = [Self::Owner, Self::Admin, Self::Agent, Self::Viewer];
+
+    /// The permission matrix.
+    pub fn can(self, permission: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Self::Owner => true,
+            Self::Admin => !matches!(permission, ManageBilling),
+            Self::Agent => matches!(
+                permission,
+                EditChatbotSettings
+                    | ViewConversations
+                    | RespondToConversations
+                    | UploadKnowledgeBase
+                    | ViewAnalytics
+            ),
+            Self::Viewer => matches!(permission, ViewConversations | ViewAnalytics),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Admin => "admin",
+            Self::Agent => "agent",
+            Self::Viewer => "viewer",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Owner => "Owner",
+            Self::Admin => "Admin",
+            Self::Agent => "Agent",
+            Self::Viewer => "Viewer",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| format!("unknown role `{s}`"))
+    }
+}
+
+/// The signed-in person, as pages and API clients see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UserView {
+    pub id: uuid::Uuid,
+    pub organization_id: OrganizationId,
+    pub organization_name: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub email_verified: bool,
+}
+
+/// A demo account the login page offers (demo organization only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoAccount {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub role: Role,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Permission::*, Role::*};
+
+    #[test]
+    fn the_matrix_matches_the_prd_row_by_row() {
+        let rows = [
+            (ManageBilling, [true, false, false, false]),
+            (CreateDeleteChatbots, [true, true, false, false]),
+            (EditChatbotSettings, [true, true, true, false]),
+            (InviteRemoveTeam, [true, true, false, false]),
+            (ViewConversations, [true, true, true, true]),
+            (RespondToConversations, [true, true, true, false]),
+            (UploadKnowledgeBase, [true, true, true, false]),
+            (ViewAnalytics, [true, true, true, true]),
+            (ExportData, [true, true, false, false]),
+            (ApiAccess, [true, true, false, false]),
+        ];
+        for (permission, allowed) in rows {
+            for (role, expected) in [Owner, Admin, Agent, Viewer].into_iter().zip(allowed) {
+                assert_eq!(role.can(permission), expected, "{role} / {permission:?}");
+            }
+        }
+    }
+}

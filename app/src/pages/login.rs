@@ -1,0 +1,58 @@
+//! Sign in: email and password, or one click on a demo account (when the demo organization
+//! is loaded). Works without JavaScript too: the forms post to the server functions.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::{SignIn, demo_accounts};
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let sign_in = ServerAction::<SignIn>::new();
+    let demos = Resource::new(|| (), |_| demo_accounts());
+    let error = move || sign_in.value().get().and_then(Result::err).map(|err| err.to_string());
+    view! {
+        <Title text="Sign in · ChatSupport" />
+        <main class="auth">
+            <section class="auth-card" aria-labelledby="sign-in-heading">
+                <p class="brand">"ChatSupport"</p>
+                <h1 id="sign-in-heading">"Sign in"</h1>
+                <ActionForm action=sign_in>
+                    <label>
+                        "Email"
+                        <input type="email" name="email" autocomplete="username" required maxlength="254" />
+                    </label>
+                    <label>
+                        "Password"
+                        <input type="password" name="password" autocomplete="current-password" required maxlength="128" />
+                    </label>
+                    <button type="submit" disabled=move || sign_in.pending().get()>
+                        {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </ActionForm>
+                {move || error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+                <Transition fallback=|| ()>
+                    {move || demos.get().and_then(Result::ok).filter(|d| !d.is_empty()).map(|accounts| view! {
+                        <section class="demo-accounts" aria-labelledby="demo-heading">
+                            <h2 id="demo-heading">"Try a demo account"</h2>
+                            <ul>
+                                {accounts.into_iter().map(|account| view! {
+                                    <li>
+                                        <ActionForm action=sign_in>
+                                            <input type="hidden" name="email" value=account.email.clone() />
+                                            <input type="hidden" name="password" value=account.password.clone() />
+                                            <button type="submit" class="secondary">
+                                                {format!("Sign in as {} ({})", account.name, account.role.label())}
+                                            </button>
+                                            <span class="muted">{account.email.clone()}</span>
+                                        </ActionForm>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })}
+                </Transition>
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,350 @@
+//! Accounts: registration, sign-in with argon2id, server-side sessions (the dashboard's
+//! cookie), the login rate limit and login history. Sessions are looked up by the SHA-256 of
+//! their token; the token itself exists only in the cookie.
+
+pub mod input;
+pub mod password;
+pub mod routes;
+
+use app::{
+    ApiError,
+    auth::{Role, UserView},
+    dto::OrganizationId,
+    ssr::Viewer,
+};
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::{
+    entities::{login_history, organization, session, user, workspace},
+    error::{Result, conflict_on_unique},
+};
+use input::{EmailAddress, NewPassword};
+
+/// How long a dashboard session lives without use.
+pub const SESSION_DAYS: i64 = 30;
+/// Sessions a user may hold at once; signing in again ends the oldest.
+pub const MAX_SESSIONS: usize = 5;
+/// Failed sign-ins allowed per window, per IP address and per account.
+const LOGIN_FAILURES_ALLOWED: u64 = 5;
+const LOGIN_WINDOW_MINUTES: i64 = 15;
+/// `last_seen_at` is written at most this often per session.
+const TOUCH_EVERY_MINUTES: i64 = 5;
+
+/// Where a request came from, for login history and sessions.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A validated sign-up.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub name: String,
+    pub email: EmailAddress,
+    pub password: NewPassword,
+    pub organization_name: String,
+}
+
+#[derive(Clone)]
+pub struct AccountService {
+    db: DatabaseConnection,
+}
+
+impl AccountService {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    /// Creates an organization, its first workspace and its owner.
+    #[tracing::instrument(skip(self, input), fields(email = %input.email.as_str()))]
+    pub async fn register(&self, input: Registration) -> Result<UserView> {
+        let password_hash = password::hash(input.password.as_str()).await?;
+        let now = Utc::now();
+        let organization_id = Uuid::now_v7();
+        let slug =
+            format!("{}-{}", slugify(&input.organization_name), &Uuid::new_v4().simple().to_string()[..6]);
+        let txn = crate::db::begin_write(&self.db).await?;
+        let taken =
+            user::Entity::find().filter(user::Column::Email.eq(input.email.as_str())).count(&txn).await? > 0;
+        if taken {
+            return Err(
+                ApiError::Conflict { message: "An account with this email already exists.".into() }.into()
+            );
+        }
+        organization::Entity::insert(organization::ActiveModel {
+            id: Set(organization_id),
+            name: Set(input.organization_name.clone()),
+            slug: Set(slug),
+            created_at: Set(now),
+        })
+        .exec(&txn)
+        .await?;
+        workspace::Entity::insert(workspace::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(organization_id),
+            name: Set(format!("{} workspace", input.organization_name)),
+            plan: Set("free".into()),
+            status: Set("active".into()),
+            created_at: Set(now),
+        })
+        .exec(&txn)
+        .await?;
+        let owner = user::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(organization_id),
+            name: Set(input.name),
+            email: Set(input.email.as_str().to_owned()),
+            password_hash: Set(Some(password_hash)),
+            role: Set(Role::Owner.as_str().into()),
+            status: Set("active".into()),
+            email_verified_at: Set(None),
+            last_active_at: Set(None),
+            created_at: Set(now),
+        };
+        let owner = user::Entity::insert(owner)
+            .exec_with_returning(&txn)
+            .await
+            .map_err(|e| conflict_on_unique(e, "An account with this email already exists."))?;
+        txn.commit().await?;
+        Ok(user_view(owner, input.organization_name))
+    }
+
+    /// Checks the password and opens a session. Returns the user and the session token.
+    #[tracing::instrument(skip(self, password, client))]
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        client: &ClientInfo,
+    ) -> Result<(UserView, String)> {
+        let email = email.trim().to_lowercase();
+        if email.is_empty() || email.len() > 254 || password.is_empty() || password.len() > 1024 {
+            return Err(ApiError::InvalidCredentials.into());
+        }
+        self.check_login_rate(&email, client).await?;
+        let found = user::Entity::find().filter(user::Column::Email.eq(&email)).one(&self.db).await?;
+        let matches =
+            password::verify(password, found.as_ref().and_then(|u| u.password_hash.clone())).await?;
+        let found = match found {
+            Some(found) if matches && found.status == "active" => found,
+            Some(found) if matches => {
+                self.record_login(&email, Some(&found), client, false, Some("inactive")).await?;
+                return Err(ApiError::Forbidden.into());
+            }
+            other => {
+                self.record_login(&email, other.as_ref(), client, false, Some("bad_credentials")).await?;
+                return Err(ApiError::InvalidCredentials.into());
+            }
+        };
+        self.record_login(&email, Some(&found), client, true, None).await?;
+        let token = self.open_session(&found, client).await?;
+        let organization_name = self.organization_name(found.organization_id).await?;
+        Ok((user_view(found, organization_name), token))
+    }
+
+    /// The user behind a session token; `Unauthenticated` if it is unknown or expired.
+    pub async fn session_user(&self, token: &str) -> Result<UserView> {
+        let (found, _) = self.session(token).await?;
+        let organization_name = self.organization_name(found.organization_id).await?;
+        Ok(user_view(found, organization_name))
+    }
+
+    /// The viewer behind a session token (what every dashboard call is scoped by).
+    pub async fn viewer(&self, token: &str) -> Result<Viewer> {
+        let (found, _) = self.session(token).await?;
+        let role = found.role.parse::<Role>().map_err(|e| anyhow::anyhow!(e))?;
+        Ok(Viewer { user_id: found.id, organization_id: OrganizationId(found.organization_id), role })
+    }
+
+    pub async fn sign_out(&self, token: &str) -> Result<()> {
+        session::Entity::delete_many()
+            .filter(session::Column::TokenHash.eq(token_hash(token)))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token: &str) -> Result<(user::Model, session::Model)> {
+        let unauthenticated = || crate::error::Error::Api(ApiError::Unauthenticated);
+        if token.is_empty() || token.len() > 128 {
+            return Err(unauthenticated());
+        }
+        let now = Utc::now();
+        let found = session::Entity::find()
+            .filter(session::Column::TokenHash.eq(token_hash(token)))
+            .filter(session::Column::ExpiresAt.gt(now))
+            .one(&self.db)
+            .await?
+            .ok_or_else(unauthenticated)?;
+        let owner = user::Entity::find_by_id(found.user_id)
+            .filter(user::Column::OrganizationId.eq(found.organization_id))
+            .filter(user::Column::Status.eq("active"))
+            .one(&self.db)
+            .await?
+            .ok_or_else(unauthenticated)?;
+        if now - found.last_seen_at > Duration::minutes(TOUCH_EVERY_MINUTES) {
+            session::Entity::update_many()
+                .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
+                .col_expr(
+                    session::Column::ExpiresAt,
+                    sea_orm::sea_query::Expr::value(now + Duration::days(SESSION_DAYS)),
+                )
+                .filter(session::Column::Id.eq(found.id))
+                .exec(&self.db)
+                .await?;
+        }
+        Ok((owner, found))
+    }
+
+    async fn open_session(&self, owner: &user::Model, client: &ClientInfo) -> Result<String> {
+        let token = new_token();
+        let now = Utc::now();
+        session::Entity::insert(session::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            user_id: Set(owner.id),
+            organization_id: Set(owner.organization_id),
+            token_hash: Set(token_hash(&token)),
+            ip: Set(client.ip.clone()),
+            user_agent: Set(client.user_agent.as_ref().map(|ua| ua.chars().take(500).collect())),
+            created_at: Set(now),
+            last_seen_at: Set(now),
+            expires_at: Set(now + Duration::days(SESSION_DAYS)),
+        })
+        .exec(&self.db)
+        .await?;
+        // Keep the newest MAX_SESSIONS; older ones end.
+        let stale: Vec<Uuid> = session::Entity::find()
+            .filter(session::Column::UserId.eq(owner.id))
+            .order_by_desc(session::Column::CreatedAt)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .skip(MAX_SESSIONS)
+            .map(|s| s.id)
+            .collect();
+        if !stale.is_empty() {
+            session::Entity::delete_many().filter(session::Column::Id.is_in(stale)).exec(&self.db).await?;
+        }
+        user::Entity::update_many()
+            .col_expr(user::Column::LastActiveAt, sea_orm::sea_query::Expr::value(now))
+            .filter(user::Column::Id.eq(owner.id))
+            .exec(&self.db)
+            .await?;
+        Ok(token)
+    }
+
+    /// `RateLimited` after too many failed sign-ins for this address or from this IP.
+    async fn check_login_rate(&self, email: &str, client: &ClientInfo) -> Result<()> {
+        let since = Utc::now() - Duration::minutes(LOGIN_WINDOW_MINUTES);
+        let mut who = Condition::any().add(login_history::Column::Email.eq(email));
+        if let Some(ip) = &client.ip {
+            who = who.add(login_history::Column::Ip.eq(ip.as_str()));
+        }
+        let failures = login_history::Entity::find()
+            .filter(who)
+            .filter(login_history::Column::Success.eq(false))
+            .filter(login_history::Column::Reason.eq("bad_credentials"))
+            .filter(login_history::Column::CreatedAt.gt(since))
+            .order_by_asc(login_history::Column::CreatedAt)
+            .all(&self.db)
+            .await?;
+        let by_email = failures.iter().filter(|f| f.email == email).count() as u64;
+        let by_ip = failures.iter().filter(|f| client.ip.is_some() && f.ip == client.ip).count() as u64;
+        if by_email < LOGIN_FAILURES_ALLOWED && by_ip < LOGIN_FAILURES_ALLOWED {
+            return Ok(());
+        }
+        let oldest = failures.first().map(|f| f.created_at).unwrap_or_else(Utc::now);
+        let retry = (oldest + Duration::minutes(LOGIN_WINDOW_MINUTES) - Utc::now()).num_seconds().max(1);
+        Err(ApiError::RateLimited { retry_after_secs: retry as u64 }.into())
+    }
+
+    async fn record_login(
+        &self,
+        email: &str,
+        found: Option<&user::Model>,
+        client: &ClientInfo,
+        success: bool,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        login_history::Entity::insert(login_history::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            user_id: Set(found.map(|u| u.id)),
+            organization_id: Set(found.map(|u| u.organization_id)),
+            email: Set(email.to_owned()),
+            ip: Set(client.ip.clone()),
+            user_agent: Set(client.user_agent.as_ref().map(|ua| ua.chars().take(500).collect())),
+            success: Set(success),
+            reason: Set(reason.map(str::to_owned)),
+            created_at: Set(Utc::now()),
+        })
+        .exec(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    async fn organization_name(&self, id: Uuid) -> Result<String> {
+        Ok(organization::Entity::find_by_id(id).one(&self.db).await?.map(|o| o.name).unwrap_or_default())
+    }
+}
+
+fn user_view(model: user::Model, organization_name: String) -> UserView {
+    UserView {
+        id: model.id,
+        organization_id: OrganizationId(model.organization_id),
+        organization_name,
+        name: model.name,
+        email: model.email,
+        role: model.role.parse().unwrap_or(Role::Viewer),
+        email_verified: model.email_verified_at.is_some(),
+    }
+}
+
+/// 256 random bits (two v4 UUIDs' worth of OS randomness), hex.
+fn new_token() -> String {
+    format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())
+}
+
+pub fn token_hash(token: &str) -> String {
+    format!("{:x}", Sha256::digest(token.as_bytes()))
+}
+
+fn slugify(name: &str) -> String {
+    let slug: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug: String = slug.chars().take(40).collect();
+    if slug.is_empty() { "org".to_owned() } else { slug }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_ascii_words() {
+        assert_eq!(slugify("Acme Corp, Inc."), "acme-corp-inc");
+        assert_eq!(slugify("Ünïcode"), "n-code");
+        assert_eq!(slugify("!!!"), "org");
+    }
+
+    #[test]
+    fn tokens_are_long_random_and_stored_only_as_hashes() {
+        let (a, b) = (new_token(), new_token());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+}

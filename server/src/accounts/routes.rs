@@ -1,0 +1,255 @@
+//! The HTTP side of accounts: `/api/v1/auth/*`, the session cookie, the page guard that sends
+//! visitors without a session to /login, and the `AccountsPort` the login page's server
+//! functions call.
+
+use std::net::SocketAddr;
+
+use app::{
+    ApiError,
+    auth::{DemoAccount, UserView},
+    ssr::AccountsPort,
+};
+use axum::{
+    Json, Router,
+    extract::{ConnectInfo, FromRequest, Request, State, rejection::JsonRejection},
+    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use utoipa::ToSchema;
+
+use super::{AccountService, ClientInfo, Registration, SESSION_DAYS, input};
+use crate::{error::Result, startup::AppState};
+
+pub const SESSION_COOKIE: &str = "cs_session";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/auth/register", post(register))
+        .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/auth/logout", post(logout))
+        .route("/api/v1/auth/me", get(me))
+}
+
+/// JSON body extractor whose rejections are `ApiError`s (a person-readable `bad_request`).
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = crate::error::ApiResponse;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(crate::error::ApiResponse(json_rejection(rejection))),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> ApiError {
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => {
+            ApiError::bad_request("Send the body as JSON with `Content-Type: application/json`.")
+        }
+        JsonRejection::JsonSyntaxError(_) => ApiError::bad_request("The body is not valid JSON."),
+        JsonRejection::JsonDataError(err) => {
+            ApiError::bad_request(format!("The JSON does not fit: {}", err.body_text()))
+        }
+        other => ApiError::bad_request(other.body_text()),
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RegisterRequest {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub organization_name: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserResponse {
+    pub user: UserView,
+}
+
+/// Registers an organization and its owner, and signs the owner in (session cookie).
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses((status = 201, body = UserResponse), (status = 409, body = app::error::ErrorBody),
+              (status = 422, body = app::error::ErrorBody)))]
+pub async fn register(
+    State(state): State<AppState>,
+    connect: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<RegisterRequest>,
+) -> Result<Response> {
+    let registration = validate_registration(body)?;
+    let password = registration.password.as_str().to_owned();
+    let user = state.accounts.register(registration).await?;
+    let client = client_info(Some(connect), &headers);
+    let (user, token) = state.accounts.sign_in(&user.email, &password, &client).await?;
+    Ok(with_session(StatusCode::CREATED, Json(UserResponse { user }), &token, &headers))
+}
+
+fn validate_registration(body: RegisterRequest) -> Result<Registration, ApiError> {
+    let mut fields = Vec::new();
+    let mut check = |result: Result<(), ApiError>| {
+        if let Err(ApiError::Validation { fields: mut more }) = result {
+            fields.append(&mut more);
+        }
+    };
+    let name = input::name("name", body.name, 100);
+    let email = input::EmailAddress::try_from(body.email);
+    let password = input::NewPassword::try_from(body.password);
+    let organization_name = input::name("organization_name", body.organization_name, 100);
+    check(name.as_ref().map(|_| ()).map_err(Clone::clone));
+    check(email.as_ref().map(|_| ()).map_err(Clone::clone));
+    check(password.as_ref().map(|_| ()).map_err(Clone::clone));
+    check(organization_name.as_ref().map(|_| ()).map_err(Clone::clone));
+    match (name, email, password, organization_name) {
+        (Ok(name), Ok(email), Ok(password), Ok(organization_name)) => {
+            Ok(Registration { name, email, password, organization_name })
+        }
+        _ => Err(ApiError::Validation { fields }),
+    }
+}
+
+/// Signs in with email and password; sets the dashboard's session cookie.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = UserResponse), (status = 401, body = app::error::ErrorBody),
+              (status = 429, body = app::error::ErrorBody)))]
+pub async fn login(
+    State(state): State<AppState>,
+    connect: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<Response> {
+    let client = client_info(Some(connect), &headers);
+    let (user, token) = state.accounts.sign_in(&body.email, &body.password, &client).await?;
+    Ok(with_session(StatusCode::OK, Json(UserResponse { user }), &token, &headers))
+}
+
+/// Ends this session and clears the cookie.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+    if let Some(token) = session_token(&headers) {
+        state.accounts.sign_out(&token).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(header::SET_COOKIE, clear_cookie());
+    Ok(response)
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+    responses((status = 200, body = UserResponse), (status = 401, body = app::error::ErrorBody)))]
+pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<UserResponse>> {
+    let token = session_token(&headers).ok_or(ApiError::Unauthenticated)?;
+    Ok(Json(UserResponse { user: state.accounts.session_user(&token).await? }))
+}
+
+/// Pages other than /login need a session; without one the browser is sent to /login.
+pub async fn require_session_for_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let public = path == "/login" || path.starts_with("/api/") || path.starts_with("/pkg/");
+    if public {
+        return next.run(request).await;
+    }
+    let signed_in = match session_token(request.headers()) {
+        Some(token) => state.accounts.session_user(&token).await.is_ok(),
+        None => false,
+    };
+    if signed_in { next.run(request).await } else { Redirect::to("/login").into_response() }
+}
+
+/// The session token from the request's `Cookie` header.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+pub fn client_info(connect: Option<ConnectInfo<SocketAddr>>, headers: &HeaderMap) -> ClientInfo {
+    ClientInfo {
+        ip: connect.map(|ConnectInfo(addr)| addr.ip().to_string()),
+        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
+    }
+}
+
+fn behind_tls(headers: &HeaderMap) -> bool {
+    headers.get("x-forwarded-proto").is_some_and(|p| p.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
+/// `httpOnly`, `SameSite=Lax`, `Secure` behind TLS; lives as long as the server-side session.
+pub fn session_cookie(token: &str, headers: &HeaderMap) -> HeaderValue {
+    let secure = if behind_tls(headers) { "; Secure" } else { "" };
+    let max_age = SESSION_DAYS * 24 * 3600;
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| clear_cookie())
+}
+
+pub fn clear_cookie() -> HeaderValue {
+    HeaderValue::from_static("cs_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+fn with_session(status: StatusCode, body: impl IntoResponse, token: &str, headers: &HeaderMap) -> Response {
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(header::SET_COOKIE, session_cookie(token, headers));
+    response
+}
+
+/// The login page's port: signs in and out through the same service, setting the cookie on
+/// the server function's response.
+pub struct DashboardAccounts {
+    pub accounts: AccountService,
+    pub db: sea_orm::DatabaseConnection,
+}
+
+#[async_trait::async_trait]
+impl AccountsPort for DashboardAccounts {
+    async fn current_user(&self, request: &Parts) -> Result<UserView, ApiError> {
+        let token = session_token(&request.headers).ok_or(ApiError::Unauthenticated)?;
+        Ok(self.accounts.session_user(&token).await?)
+    }
+
+    async fn sign_in(&self, request: &Parts, email: String, password: String) -> Result<UserView, ApiError> {
+        let connect = request.extensions.get::<ConnectInfo<SocketAddr>>().cloned();
+        let client = client_info(connect, &request.headers);
+        let (user, token) = self.accounts.sign_in(&email, &password, &client).await?;
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.insert_header(header::SET_COOKIE, session_cookie(&token, &request.headers));
+        }
+        Ok(user)
+    }
+
+    async fn sign_out(&self, request: &Parts) -> Result<(), ApiError> {
+        if let Some(token) = session_token(&request.headers) {
+            self.accounts.sign_out(&token).await?;
+        }
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.insert_header(header::SET_COOKIE, clear_cookie());
+        }
+        Ok(())
+    }
+
+    async fn demo_accounts(&self) -> Result<Vec<DemoAccount>, ApiError> {
+        Ok(crate::demo::accounts(&self.db).await?)
+    }
+}
