@@ -1,6 +1,7 @@
 //! Integration tests: the whole application through `Application::build`, on a throw-away data
 //! dir and a free port, spoken to over real HTTP and WebSockets.
 
+mod access;
 mod accounts;
 mod dashboard;
 mod health;

@@ -1,0 +1,86 @@
+//! Every route must check who is asking. Routes join these tests automatically: REST routes
+//! through the OpenAPI document, server functions through their registry. A new route that is
+//! neither public (listed below, with a reason) nor refusing anonymous callers fails here.
+
+use utoipa::OpenApi;
+
+use crate::helpers::spawn_app;
+
+/// REST routes anyone may call.
+const PUBLIC_REST: &[(&str, &str)] = &[
+    ("GET", "/api/v1/health"),        // monitoring
+    ("POST", "/api/v1/auth/register"), // signing up
+    ("POST", "/api/v1/auth/login"),    // signing in
+    ("POST", "/api/v1/auth/logout"),   // ending a session that may already be gone
+];
+
+/// Server functions anyone may call (by endpoint name).
+const PUBLIC_SERVER_FNS: &[&str] = &[
+    "sign_in",       // the login form
+    "sign_out",      // ending a session that may already be gone
+    "demo_accounts", // the login page's demo picker
+];
+
+/// A concrete URL for a templated OpenAPI path.
+fn concrete(path: &str) -> String {
+    path.split('/')
+        .map(|segment| if segment.starts_with('{') { uuid::Uuid::nil().to_string() } else { segment.to_owned() })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[tokio::test]
+async fn every_rest_route_refuses_anonymous_callers_unless_it_is_public() {
+    let app = spawn_app().await;
+    let doc = chatsupport::openapi::ApiDoc::openapi();
+    let mut checked = 0;
+    for (path, item) in &doc.paths.paths {
+        let methods = [
+            ("GET", item.get.is_some()),
+            ("POST", item.post.is_some()),
+            ("PUT", item.put.is_some()),
+            ("PATCH", item.patch.is_some()),
+            ("DELETE", item.delete.is_some()),
+        ];
+        for (method, present) in methods {
+            if !present || PUBLIC_REST.contains(&(method, path.as_str())) {
+                continue;
+            }
+            let url = app.url(&concrete(path));
+            let request = app.http.request(method.parse().expect("method"), &url);
+            let response = request.header("content-type", "application/json").body("{}").send().await.expect("answers");
+            assert_eq!(response.status(), 401, "{method} {path} must refuse an anonymous caller");
+            let body: serde_json::Value = response.json().await.expect("an ApiError body");
+            assert_eq!(body["error"]["code"], "unauthenticated", "{method} {path}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1, "the OpenAPI document lists the protected routes");
+}
+
+#[tokio::test]
+async fn every_server_function_refuses_anonymous_callers_unless_it_is_public() {
+    let app = spawn_app().await;
+    let mut checked = 0;
+    for (path, _method) in leptos::server_fn::axum::server_fn_paths() {
+        let name = path.rsplit('/').next().unwrap_or_default();
+        if PUBLIC_SERVER_FNS.contains(&name) {
+            continue;
+        }
+        for cookie in ["", "cs_session=forged-or-expired"] {
+            let response = app
+                .http
+                .post(app.url(path))
+                .header("cookie", cookie)
+                .form(&[("id", uuid::Uuid::nil().to_string()), ("query", "x".into())])
+                .send()
+                .await
+                .expect("answers");
+            assert_eq!(response.status(), 401, "{path} with cookie {cookie:?}");
+            let error: app::ApiError = response.json().await.expect("an ApiError");
+            assert_eq!(error, app::ApiError::Unauthenticated, "{path}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 4, "server functions are registered ({checked})");
+}
