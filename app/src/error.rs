@@ -22,6 +22,8 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("You are not allowed to do that.")]
     Forbidden,
+    #[error("Please verify your email address first: we sent you a link.")]
+    EmailNotVerified,
     #[error("The {resource} was not found.")]
     NotFound { resource: String },
     #[error("{}", validation_summary(fields))]
@@ -66,7 +68,7 @@ impl ApiError {
     pub fn status_code(&self) -> u16 {
         match self {
             Self::Unauthenticated | Self::InvalidCredentials => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::EmailNotVerified => 403,
             Self::NotFound { .. } => 404,
             Self::Validation { .. } => 422,
             Self::Conflict { .. } => 409,

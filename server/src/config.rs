@@ -46,6 +46,17 @@ pub struct Config {
     /// Do not load demo data into an empty database.
     #[arg(long, env = "CHATSUPPORT_NO_DEMO", default_value_t = false, conflicts_with = "demo")]
     pub no_demo: bool,
+    /// The address people reach this server at, for links in mails. Default: `http://` and
+    /// the bound address.
+    #[arg(long, env = "CHATSUPPORT_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// SMTP server for outgoing mail (`smtp://user:pass@host:587`, `smtps://…`). Without one,
+    /// mail goes only to the outbox (table and `<data dir>/outbox/*.eml`).
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of outgoing mail.
+    #[arg(long, env = "CHATSUPPORT_MAIL_FROM", default_value = "ChatSupport <no-reply@chatsupport.invalid>")]
+    pub mail_from: String,
     /// How long a bot waits before it answers, in milliseconds (the typing indicator shows
     /// meanwhile).
     #[arg(long, env = "CHATSUPPORT_BOT_REPLY_DELAY_MS", default_value_t = 400)]
@@ -63,6 +74,9 @@ impl Config {
             site_dir: PathBuf::from("target/site"),
             demo: false,
             no_demo: true,
+            public_url: None,
+            smtp_url: None,
+            mail_from: "ChatSupport <no-reply@chatsupport.invalid>".into(),
             bot_reply_delay_ms: 0,
         }
     }
@@ -72,6 +86,10 @@ impl Config {
             Some(url) => url.clone(),
             None => format!("sqlite://{}?mode=rwc", self.data_dir.join("chatsupport.db").display()),
         }
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
     }
 
     pub fn index_dir(&self) -> PathBuf {

@@ -12,6 +12,7 @@ pub mod entities;
 pub mod error;
 pub mod events;
 pub mod health;
+pub mod mail;
 pub mod openapi;
 pub mod realtime;
 pub mod replies;

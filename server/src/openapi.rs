@@ -20,11 +20,16 @@ use crate::{accounts, health, startup::AppState};
         accounts::routes::register,
         accounts::routes::login,
         accounts::routes::logout,
-        accounts::routes::me
+        accounts::routes::me,
+        accounts::routes::verify_email,
+        accounts::routes::resend_verification,
+        accounts::routes::forgot_password,
+        accounts::routes::reset_password
     ),
     components(schemas(
         health::HealthView, accounts::routes::RegisterRequest, accounts::routes::LoginRequest,
-        accounts::routes::UserResponse, app::auth::UserView, app::auth::Role, ApiError, ErrorBody, FieldError, ClientMsg, ServerMsg,
+        accounts::routes::UserResponse, accounts::routes::TokenRequest,
+        accounts::routes::ForgotPasswordRequest, accounts::routes::ResetPasswordRequest, app::auth::UserView, app::auth::Role, ApiError, ErrorBody, FieldError, ClientMsg, ServerMsg,
         MessageView, ConversationView, BotProfile, Sender, SearchHit
     )),
     tags((name = "system", description = "Health and metadata"), (name = "auth", description = "Sign-up, sign-in, sessions"))

@@ -25,7 +25,9 @@ use crate::{
     entities::message,
     error::ApiResponse,
     events::EventBus,
-    health, openapi, realtime,
+    health,
+    mail::Mailer,
+    openapi, realtime,
     realtime::Hub,
     replies::{self, Replier},
     search::{self, MessageSearch},
@@ -63,13 +65,22 @@ impl Application {
             demo::load(&db).await.context("loading demo data")?;
         }
 
+        let listener =
+            TcpListener::bind(config.bind).await.with_context(|| format!("binding {}", config.bind))?;
+        let public_url = match &config.public_url {
+            Some(url) => url.clone(),
+            None => format!("http://{}", listener.local_addr()?),
+        };
+        let mailer =
+            Mailer::new(db.clone(), config.outbox_dir(), &config.mail_from, config.smtp_url.as_deref())?;
+
         let events = EventBus::default();
         let hub = Hub::default();
         let search = MessageSearch::open(&config.index_dir())?;
         let conversations = ConversationService::new(db.clone(), events.clone());
         let state = AppState {
             config: Arc::new(config),
-            accounts: AccountService::new(db.clone()),
+            accounts: AccountService::new(db.clone(), mailer, &public_url),
             db: db.clone(),
             hub: hub.clone(),
             events: events.clone(),
@@ -88,9 +99,6 @@ impl Application {
         tokio::spawn(replies::listen(replier, events.subscribe("replies")));
         rebuild_index_if_behind(&state).await?;
 
-        let listener = TcpListener::bind(state.config.bind)
-            .await
-            .with_context(|| format!("binding {}", state.config.bind))?;
         let router = routes(&state);
         Ok(Self { listener, router, state })
     }

@@ -21,8 +21,9 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::{
-    entities::{login_history, organization, session, user, workspace},
+    entities::{account_token, login_history, organization, session, user, workspace},
     error::{Result, conflict_on_unique},
+    mail::{Mail, Mailer},
 };
 use input::{EmailAddress, NewPassword};
 
@@ -52,14 +53,37 @@ pub struct Registration {
     pub organization_name: String,
 }
 
+/// How long a link in a mail stays valid.
+const VERIFY_EMAIL_HOURS: i64 = 48;
+const RESET_PASSWORD_HOURS: i64 = 1;
+
+/// What a single-use account token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    VerifyEmail,
+    ResetPassword,
+}
+
+impl TokenPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::VerifyEmail => "verify_email",
+            Self::ResetPassword => "reset_password",
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct AccountService {
     db: DatabaseConnection,
+    mailer: Mailer,
+    /// Base of links in mails, without a trailing slash.
+    public_url: std::sync::Arc<str>,
 }
 
 impl AccountService {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub fn new(db: DatabaseConnection, mailer: Mailer, public_url: &str) -> Self {
+        Self { db, mailer, public_url: public_url.trim_end_matches('/').into() }
     }
 
     /// Creates an organization, its first workspace and its owner.
@@ -113,7 +137,158 @@ impl AccountService {
             .await
             .map_err(|e| conflict_on_unique(e, "An account with this email already exists."))?;
         txn.commit().await?;
+        self.send_verification(&owner).await?;
         Ok(user_view(owner, input.organization_name))
+    }
+
+    /// Mails a fresh email-verification link.
+    pub async fn send_verification(&self, to: &user::Model) -> Result<()> {
+        let token =
+            self.issue_token(to.id, TokenPurpose::VerifyEmail, Duration::hours(VERIFY_EMAIL_HOURS)).await?;
+        let link = format!("{}/verify-email?token={token}", self.public_url);
+        self.mailer
+            .send(Mail {
+                organization_id: Some(to.organization_id),
+                to: to.email.clone(),
+                subject: "Verify your email for ChatSupport".into(),
+                body: format!(
+                    "Hi {},\n\nPlease confirm your email address by opening this link:\n\n{link}\n\n\
+                     The link works once and expires in {VERIFY_EMAIL_HOURS} hours. If you did not sign up, ignore this mail.\n",
+                    to.name
+                ),
+                kind: "verify_email",
+            })
+            .await
+    }
+
+    /// Resends the verification mail to a signed-in, unverified user.
+    pub async fn resend_verification(&self, token: &str) -> Result<()> {
+        let (found, _) = self.session(token).await?;
+        if found.email_verified_at.is_none() {
+            self.send_verification(&found).await?;
+        }
+        Ok(())
+    }
+
+    /// Marks the address behind a verification token as verified and sends the welcome mail.
+    #[tracing::instrument(skip_all)]
+    pub async fn verify_email(&self, token: &str) -> Result<UserView> {
+        let found = self.consume_token(token, TokenPurpose::VerifyEmail).await?;
+        let now = Utc::now();
+        let mut active: user::ActiveModel = found.into();
+        active.email_verified_at = Set(Some(now));
+        let verified = sea_orm::ActiveModelTrait::update(active, &self.db).await?;
+        let organization_name = self.organization_name(verified.organization_id).await?;
+        self.mailer
+            .send(Mail {
+                organization_id: Some(verified.organization_id),
+                to: verified.email.clone(),
+                subject: format!("Welcome to ChatSupport, {}", verified.name),
+                body: format!(
+                    "Hi {},\n\nYour ChatSupport workspace for {organization_name} is ready. Next steps:\n\
+                     1. Create a bot and give it your FAQs, documents or web pages.\n\
+                     2. Paste its one-line embed snippet into your site.\n\
+                     3. Invite your team to answer the conversations the bot hands over.\n\n{}/conversations\n",
+                    verified.name, self.public_url
+                ),
+                kind: "welcome",
+            })
+            .await?;
+        Ok(user_view(verified, organization_name))
+    }
+
+    /// Mails a reset link if the address has an account. Answers the same either way, so the
+    /// endpoint tells nobody which addresses exist.
+    #[tracing::instrument(skip_all)]
+    pub async fn forgot_password(&self, email: &str) -> Result<()> {
+        let email = email.trim().to_lowercase();
+        let Some(found) = user::Entity::find()
+            .filter(user::Column::Email.eq(&email))
+            .filter(user::Column::Status.eq("active"))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(());
+        };
+        let token = self
+            .issue_token(found.id, TokenPurpose::ResetPassword, Duration::hours(RESET_PASSWORD_HOURS))
+            .await?;
+        let link = format!("{}/reset-password?token={token}", self.public_url);
+        self.mailer
+            .send(Mail {
+                organization_id: Some(found.organization_id),
+                to: found.email.clone(),
+                subject: "Reset your ChatSupport password".into(),
+                body: format!(
+                    "Hi {},\n\nSomeone (hopefully you) asked to reset your password. Choose a new one here:\n\n{link}\n\n\
+                     The link works once and expires in {RESET_PASSWORD_HOURS} hour. If it was not you, ignore this mail.\n",
+                    found.name
+                ),
+                kind: "password_reset",
+            })
+            .await
+    }
+
+    /// Sets a new password from a reset token and ends every session of that user.
+    #[tracing::instrument(skip_all)]
+    pub async fn reset_password(&self, token: &str, password: NewPassword) -> Result<()> {
+        let hash = password::hash(password.as_str()).await?;
+        let found = self.consume_token(token, TokenPurpose::ResetPassword).await?;
+        let user_id = found.id;
+        let mut active: user::ActiveModel = found.into();
+        active.password_hash = Set(Some(hash));
+        // Whoever can read the mailbox owns the address: the reset also verifies it.
+        if active.email_verified_at.as_ref().is_none() {
+            active.email_verified_at = Set(Some(Utc::now()));
+        }
+        sea_orm::ActiveModelTrait::update(active, &self.db).await?;
+        session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(&self.db).await?;
+        Ok(())
+    }
+
+    async fn issue_token(&self, user_id: Uuid, purpose: TokenPurpose, valid_for: Duration) -> Result<String> {
+        let token = new_token();
+        let now = Utc::now();
+        account_token::Entity::insert(account_token::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            user_id: Set(user_id),
+            purpose: Set(purpose.as_str().to_owned()),
+            token_hash: Set(token_hash(&token)),
+            expires_at: Set(now + valid_for),
+            used_at: Set(None),
+            created_at: Set(now),
+        })
+        .exec(&self.db)
+        .await?;
+        Ok(token)
+    }
+
+    /// The user behind an unused, unexpired token of this purpose; the token is used up.
+    async fn consume_token(&self, token: &str, purpose: TokenPurpose) -> Result<user::Model> {
+        let invalid = || {
+            crate::error::Error::Api(ApiError::validation(
+                "token",
+                "This link is invalid, already used or expired. Ask for a new one.",
+            ))
+        };
+        if token.is_empty() || token.len() > 128 {
+            return Err(invalid());
+        }
+        let now = Utc::now();
+        let txn = crate::db::begin_write(&self.db).await?;
+        // Only the first use of a token wins: the update matches an unused row once.
+        let used = account_token::Entity::update_many()
+            .col_expr(account_token::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
+            .filter(account_token::Column::TokenHash.eq(token_hash(token)))
+            .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+            .filter(account_token::Column::UsedAt.is_null())
+            .filter(account_token::Column::ExpiresAt.gt(now))
+            .exec_with_returning(&txn)
+            .await?;
+        let Some(row) = used.into_iter().next() else { return Err(invalid()) };
+        let found = user::Entity::find_by_id(row.user_id).one(&txn).await?.ok_or_else(invalid)?;
+        txn.commit().await?;
+        Ok(found)
     }
 
     /// Checks the password and opens a session. Returns the user and the session token.
@@ -156,9 +331,13 @@ impl AccountService {
         Ok(user_view(found, organization_name))
     }
 
-    /// The viewer behind a session token (what every dashboard call is scoped by).
+    /// The viewer behind a session token (what every dashboard call is scoped by). Only a
+    /// verified address gets past this point.
     pub async fn viewer(&self, token: &str) -> Result<Viewer> {
         let (found, _) = self.session(token).await?;
+        if found.email_verified_at.is_none() {
+            return Err(ApiError::EmailNotVerified.into());
+        }
         let role = found.role.parse::<Role>().map_err(|e| anyhow::anyhow!(e))?;
         Ok(Viewer { user_id: found.id, organization_id: OrganizationId(found.organization_id), role })
     }

@@ -31,6 +31,70 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/login", post(login))
         .route("/api/v1/auth/logout", post(logout))
         .route("/api/v1/auth/me", get(me))
+        .route("/api/v1/auth/verify-email", post(verify_email))
+        .route("/api/v1/auth/resend-verification", post(resend_verification))
+        .route("/api/v1/auth/forgot-password", post(forgot_password))
+        .route("/api/v1/auth/reset-password", post(reset_password))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TokenRequest {
+    /// The token from the link in the mail.
+    pub token: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ForgotPasswordRequest {
+    pub email: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ResetPasswordRequest {
+    pub token: String,
+    pub password: String,
+}
+
+/// Verifies the address behind a mailed token (single use, 48 hours).
+#[utoipa::path(post, path = "/api/v1/auth/verify-email", tag = "auth", request_body = TokenRequest,
+    responses((status = 200, body = UserResponse), (status = 422, body = app::error::ErrorBody)))]
+pub async fn verify_email(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<TokenRequest>,
+) -> Result<Json<UserResponse>> {
+    Ok(Json(UserResponse { user: state.accounts.verify_email(&body.token).await? }))
+}
+
+/// Mails the signed-in user a new verification link.
+#[utoipa::path(post, path = "/api/v1/auth/resend-verification", tag = "auth",
+    responses((status = 202), (status = 401, body = app::error::ErrorBody)))]
+pub async fn resend_verification(State(state): State<AppState>, headers: HeaderMap) -> Result<StatusCode> {
+    let token = session_token(&headers).ok_or(ApiError::Unauthenticated)?;
+    state.accounts.resend_verification(&token).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Mails a password-reset link (valid one hour) if the address has an account. Always 202.
+#[utoipa::path(post, path = "/api/v1/auth/forgot-password", tag = "auth", request_body = ForgotPasswordRequest,
+    responses((status = 202)))]
+pub async fn forgot_password(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<ForgotPasswordRequest>,
+) -> Result<StatusCode> {
+    let email = input::EmailAddress::try_from(body.email)?;
+    state.accounts.forgot_password(email.as_str()).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Sets a new password with a mailed token; every session of the account ends.
+#[utoipa::path(post, path = "/api/v1/auth/reset-password", tag = "auth", request_body = ResetPasswordRequest,
+    responses((status = 204), (status = 422, body = app::error::ErrorBody)))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<ResetPasswordRequest>,
+) -> Result<StatusCode> {
+    let password = input::NewPassword::try_from(body.password)?;
+    state.accounts.reset_password(&body.token, password).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// JSON body extractor whose rejections are `ApiError`s (a person-readable `bad_request`).
@@ -160,16 +224,22 @@ pub async fn require_session_for_pages(
     request: Request,
     next: Next,
 ) -> Response {
+    const PUBLIC_PAGES: [&str; 5] =
+        ["/login", "/register", "/forgot-password", "/reset-password", "/verify-email"];
     let path = request.uri().path();
-    let public = path == "/login" || path.starts_with("/api/") || path.starts_with("/pkg/");
-    if public {
+    if PUBLIC_PAGES.contains(&path) || path.starts_with("/api/") || path.starts_with("/pkg/") {
         return next.run(request).await;
     }
-    let signed_in = match session_token(request.headers()) {
-        Some(token) => state.accounts.session_user(&token).await.is_ok(),
-        None => false,
+    let user = match session_token(request.headers()) {
+        Some(token) => state.accounts.session_user(&token).await.ok(),
+        None => None,
     };
-    if signed_in { next.run(request).await } else { Redirect::to("/login").into_response() }
+    match user {
+        Some(user) if user.email_verified => next.run(request).await,
+        // Signed in, address not confirmed yet: the page that says so (and can resend).
+        Some(_) => Redirect::to("/verify-email").into_response(),
+        None => Redirect::to("/login").into_response(),
+    }
 }
 
 /// The session token from the request's `Cookie` header.

@@ -1,11 +1,13 @@
 //! SeaORM entities, one file per table, entity definitions only. Behaviour lives in the domain
 //! modules beside them (`conversations/`, `bots/`…), never here.
 
+pub mod account_token;
 pub mod bot;
 pub mod conversation;
 pub mod login_history;
 pub mod message;
 pub mod organization;
+pub mod outbox;
 pub mod session;
 pub mod user;
 pub mod workspace;

@@ -8,10 +8,13 @@ use crate::helpers::spawn_app;
 
 /// REST routes anyone may call.
 const PUBLIC_REST: &[(&str, &str)] = &[
-    ("GET", "/api/v1/health"),        // monitoring
-    ("POST", "/api/v1/auth/register"), // signing up
-    ("POST", "/api/v1/auth/login"),    // signing in
-    ("POST", "/api/v1/auth/logout"),   // ending a session that may already be gone
+    ("GET", "/api/v1/health"),                // monitoring
+    ("POST", "/api/v1/auth/register"),        // signing up
+    ("POST", "/api/v1/auth/login"),           // signing in
+    ("POST", "/api/v1/auth/logout"),          // ending a session that may already be gone
+    ("POST", "/api/v1/auth/verify-email"),    // the link in the mail is the credential
+    ("POST", "/api/v1/auth/forgot-password"), // asking for a reset link
+    ("POST", "/api/v1/auth/reset-password"),  // the link in the mail is the credential
 ];
 
 /// Server functions anyone may call (by endpoint name).
@@ -24,7 +27,11 @@ const PUBLIC_SERVER_FNS: &[&str] = &[
 /// A concrete URL for a templated OpenAPI path.
 fn concrete(path: &str) -> String {
     path.split('/')
-        .map(|segment| if segment.starts_with('{') { uuid::Uuid::nil().to_string() } else { segment.to_owned() })
+        .map(
+            |segment| {
+                if segment.starts_with('{') { uuid::Uuid::nil().to_string() } else { segment.to_owned() }
+            },
+        )
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -48,7 +55,8 @@ async fn every_rest_route_refuses_anonymous_callers_unless_it_is_public() {
             }
             let url = app.url(&concrete(path));
             let request = app.http.request(method.parse().expect("method"), &url);
-            let response = request.header("content-type", "application/json").body("{}").send().await.expect("answers");
+            let response =
+                request.header("content-type", "application/json").body("{}").send().await.expect("answers");
             assert_eq!(response.status(), 401, "{method} {path} must refuse an anonymous caller");
             let body: serde_json::Value = response.json().await.expect("an ApiError body");
             assert_eq!(body["error"]["code"], "unauthenticated", "{method} {path}");

@@ -25,7 +25,7 @@ async fn login(app: &crate::helpers::TestApp, email: &str, password: &str) -> re
 #[tokio::test]
 async fn a_new_owner_is_signed_in_and_sees_nothing_of_other_organizations() {
     let app = spawn_app().await;
-    let cookie = app.register("olive@newco.example", "NewCo").await;
+    let cookie = app.register_verified("olive@newco.example", "NewCo").await;
 
     let me: serde_json::Value = app
         .http
@@ -221,4 +221,89 @@ async fn without_a_session_pages_redirect_to_login_and_the_dashboard_socket_is_r
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status(), 401),
         other => panic!("expected 401 before the upgrade, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_new_address_must_be_verified_through_the_mailed_link_once() {
+    let app = spawn_app().await;
+    let cookie = app.register("vera@verify.example", "Verify Co").await;
+    let mail = app.latest_mail("vera@verify.example").await;
+    assert_eq!(mail.kind, "verify_email");
+    assert!(mail.body.contains(&format!("http://{}/verify-email?token=", app.address)), "{}", mail.body);
+
+    // Unverified: signed in, but the dashboard refuses with a clear reason.
+    let blocked = app.server_fn("conversations", &cookie, &[]).await;
+    assert_eq!(blocked.status(), 403);
+    assert_eq!(blocked.json::<ApiError>().await.expect("error"), ApiError::EmailNotVerified);
+    let no_redirects =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let page =
+        no_redirects.get(app.url("/conversations")).header("cookie", &cookie).send().await.expect("GET");
+    assert_eq!(page.headers()["location"], "/verify-email");
+
+    let token = app.token_from_mail("vera@verify.example").await;
+    let verify = |token: String| {
+        let request =
+            app.http.post(app.url("/api/v1/auth/verify-email")).json(&serde_json::json!({ "token": token }));
+        async move { request.send().await.expect("answers") }
+    };
+    assert_eq!(verify(token.clone()).await.status(), 200);
+    assert_eq!(app.latest_mail("vera@verify.example").await.kind, "welcome");
+    assert_eq!(app.server_fn("conversations", &cookie, &[]).await.status(), 200);
+
+    // Used once; a made-up token is refused the same way.
+    for bad in [token, "0".repeat(64)] {
+        let (status, error, message) = api_error(verify(bad).await).await;
+        assert_eq!(status, 422);
+        assert!(matches!(error, ApiError::Validation { .. }));
+        assert!(message.contains("invalid, already used or expired"));
+    }
+}
+
+#[tokio::test]
+async fn a_password_reset_works_once_and_ends_every_session() {
+    let app = spawn_app().await;
+    let old_session = app.sign_in("jane@acme.com", "password123").await;
+    let forgot = |email: &str| {
+        let request = app
+            .http
+            .post(app.url("/api/v1/auth/forgot-password"))
+            .json(&serde_json::json!({ "email": email }));
+        async move { request.send().await.expect("answers").status() }
+    };
+    assert_eq!(forgot("jane@acme.com").await, 202);
+    assert_eq!(forgot("nobody@acme.com").await, 202, "unknown addresses look the same");
+    let mail = app.latest_mail("jane@acme.com").await;
+    assert_eq!(mail.kind, "password_reset");
+    let token = app.token_from_mail("jane@acme.com").await;
+
+    let reset = |token: &str, password: &str| {
+        let request = app
+            .http
+            .post(app.url("/api/v1/auth/reset-password"))
+            .json(&serde_json::json!({ "token": token, "password": password }));
+        async move { request.send().await.expect("answers") }
+    };
+    let (status, error, _) = api_error(reset(&token, "weak").await).await;
+    assert_eq!(status, 422);
+    assert!(matches!(error, ApiError::Validation { ref fields } if fields[0].field == "password"));
+    assert_eq!(reset(&token, "N3w!password").await.status(), 204);
+    assert_eq!(reset(&token, "An0ther!one").await.status(), 422, "the link works once");
+
+    let me =
+        app.http.get(app.url("/api/v1/auth/me")).header("cookie", &old_session).send().await.expect("me");
+    assert_eq!(me.status(), 401, "old sessions ended");
+    assert_eq!(login(&app, "jane@acme.com", "password123").await.status(), 401);
+    assert_eq!(login(&app, "jane@acme.com", "N3w!password").await.status(), 200);
+}
+
+#[tokio::test]
+async fn every_mail_is_also_written_as_an_eml_file() {
+    let app = spawn_app().await;
+    app.register("eml@files.example", "Files Co").await;
+    let dir = app.state.config.outbox_dir();
+    let files: Vec<_> = std::fs::read_dir(&dir).expect("outbox dir").filter_map(Result::ok).collect();
+    assert_eq!(files.len(), 1);
+    let eml = std::fs::read_to_string(files[0].path()).expect("eml");
+    assert!(eml.contains("To: eml@files.example") && eml.contains("Subject: Verify your email"), "{eml}");
 }

@@ -147,6 +147,41 @@ impl TestApp {
         self.sign_in("admin@acme.com", "password123").await
     }
 
+    /// The newest mail to `to` from the outbox table.
+    pub async fn latest_mail(&self, to: &str) -> chatsupport::entities::outbox::Model {
+        use sea_orm::QueryOrder;
+        chatsupport::entities::outbox::Entity::find()
+            .filter(chatsupport::entities::outbox::Column::ToEmail.eq(to))
+            .order_by_desc(chatsupport::entities::outbox::Column::CreatedAt)
+            .one(&self.state.db)
+            .await
+            .expect("query")
+            .unwrap_or_else(|| panic!("no mail to {to}"))
+    }
+
+    /// The `token=` of the link in the newest mail to `to`.
+    pub async fn token_from_mail(&self, to: &str) -> String {
+        let mail = self.latest_mail(to).await;
+        let after = mail.body.split("token=").nth(1).unwrap_or_else(|| panic!("a link in {}", mail.body));
+        after.chars().take_while(char::is_ascii_alphanumeric).collect()
+    }
+
+    /// Registers a new organization and its owner and verifies the address through the mailed
+    /// link; returns the session cookie.
+    pub async fn register_verified(&self, email: &str, organization: &str) -> String {
+        let cookie = self.register(email, organization).await;
+        let token = self.token_from_mail(email).await;
+        let verified = self
+            .http
+            .post(self.url("/api/v1/auth/verify-email"))
+            .json(&serde_json::json!({ "token": token }))
+            .send()
+            .await
+            .expect("verify answers");
+        assert_eq!(verified.status(), 200, "verifying {email}");
+        cookie
+    }
+
     /// Registers a new organization and its owner; returns the session cookie.
     pub async fn register(&self, email: &str, organization: &str) -> String {
         let response = self

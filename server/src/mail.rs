@@ -1,0 +1,115 @@
+//! Outgoing mail. Every mail is stored in the `outbox` table (owners can read it in the
+//! dashboard) and written as an `.eml` file under `<data dir>/outbox/`; when `SMTP_URL` is set
+//! it is also delivered through that server. A delivery failure is recorded on the outbox row
+//! and logged; it never fails the action that sent the mail.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::Utc;
+use lettre::{
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    message::{Mailbox, header::ContentType},
+};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::{entities::outbox, error::Result};
+
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub organization_id: Option<Uuid>,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// What kind of mail (`verify_email`, `password_reset`, `welcome`, `invitation`…).
+    pub kind: &'static str,
+}
+
+#[derive(Clone)]
+pub struct Mailer {
+    db: DatabaseConnection,
+    outbox_dir: PathBuf,
+    from: Mailbox,
+    smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+}
+
+impl Mailer {
+    pub fn new(
+        db: DatabaseConnection,
+        outbox_dir: PathBuf,
+        from: &str,
+        smtp_url: Option<&str>,
+    ) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&outbox_dir).with_context(|| format!("creating {}", outbox_dir.display()))?;
+        let from = from.parse().with_context(|| format!("the sender address `{from}`"))?;
+        let smtp = match smtp_url {
+            Some(url) => Some(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .with_context(|| format!("the SMTP URL {}", crate::db::redact(url)))?
+                    .build(),
+            ),
+            None => None,
+        };
+        Ok(Self { db, outbox_dir, from, smtp })
+    }
+
+    #[tracing::instrument(skip(self, mail), fields(kind = mail.kind))]
+    pub async fn send(&self, mail: Mail) -> Result<()> {
+        let id = Uuid::now_v7();
+        let now = Utc::now();
+        outbox::Entity::insert(outbox::ActiveModel {
+            id: Set(id),
+            organization_id: Set(mail.organization_id),
+            to_email: Set(mail.to.clone()),
+            subject: Set(mail.subject.clone()),
+            body: Set(mail.body.clone()),
+            kind: Set(mail.kind.to_owned()),
+            created_at: Set(now),
+            sent_at: Set(None),
+            error: Set(None),
+        })
+        .exec(&self.db)
+        .await?;
+
+        let message = match self.message(&mail) {
+            Ok(message) => message,
+            Err(err) => return self.record_failure(id, &format!("{err:#}")).await,
+        };
+        let file = self.outbox_dir.join(format!("{}-{id}.eml", now.format("%Y%m%dT%H%M%S")));
+        if let Err(err) = tokio::fs::write(&file, message.formatted()).await {
+            tracing::error!(path = %file.display(), error = %err, "writing a mail to the outbox dir failed");
+        }
+        let Some(smtp) = &self.smtp else { return Ok(()) };
+        match smtp.send(message).await {
+            Ok(_) => {
+                outbox::Entity::update_many()
+                    .col_expr(outbox::Column::SentAt, sea_orm::sea_query::Expr::value(Utc::now()))
+                    .filter(outbox::Column::Id.eq(id))
+                    .exec(&self.db)
+                    .await?;
+                Ok(())
+            }
+            Err(err) => self.record_failure(id, &err.to_string()).await,
+        }
+    }
+
+    fn message(&self, mail: &Mail) -> anyhow::Result<Message> {
+        Ok(Message::builder()
+            .from(self.from.clone())
+            .to(mail.to.parse().with_context(|| format!("the recipient `{}`", mail.to))?)
+            .subject(&mail.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(mail.body.clone())?)
+    }
+
+    async fn record_failure(&self, id: Uuid, error: &str) -> Result<()> {
+        tracing::warn!(%id, error, "a mail could not be delivered");
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::Error, sea_orm::sea_query::Expr::value(error.to_owned()))
+            .filter(outbox::Column::Id.eq(id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+}
