@@ -49,6 +49,7 @@ export default async function globalSetup() {
   const app = await startChatSupport(dataDir);
   const site = await startThirdPartySite(app.url);
   process.env.CHATSUPPORT_URL = app.url;
+  process.env.CHATSUPPORT_DATA_DIR = dataDir;
   process.env.THIRD_PARTY_URL = site.url;
   return async () => {
     site.server.close();

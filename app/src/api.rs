@@ -90,3 +90,67 @@ pub async fn demo_accounts() -> Result<Vec<crate::auth::DemoAccount>, ApiError> 
         .await,
     )
 }
+
+/// Creates an organization and its owner; signs in and sends the browser to verify its email.
+#[server(prefix = "/api/fn", endpoint = "register")]
+pub async fn register(
+    name: String,
+    email: String,
+    password: String,
+    organization_name: String,
+) -> Result<crate::auth::UserView, ApiError> {
+    crate::ssr::respond(
+        async move {
+            let (ports, parts) = crate::ssr::request().await?;
+            let form = crate::ssr::RegisterForm { name, email, password, organization_name };
+            let user = ports.accounts.register(&parts, form).await?;
+            leptos_axum::redirect("/verify-email");
+            Ok(user)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "verify_email")]
+pub async fn verify_email(token: String) -> Result<crate::auth::UserView, ApiError> {
+    crate::ssr::respond(
+        async move {
+            let (ports, _) = crate::ssr::request().await?;
+            ports.accounts.verify_email(token).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "resend_verification")]
+pub async fn resend_verification() -> Result<(), ApiError> {
+    crate::ssr::respond(
+        async move {
+            let (ports, parts) = crate::ssr::request().await?;
+            ports.accounts.resend_verification(&parts).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "forgot_password")]
+pub async fn forgot_password(email: String) -> Result<(), ApiError> {
+    crate::ssr::respond(
+        async move {
+            let (ports, _) = crate::ssr::request().await?;
+            ports.accounts.forgot_password(email).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), ApiError> {
+    crate::ssr::respond(
+        async move {
+            let (ports, _) = crate::ssr::request().await?;
+            ports.accounts.reset_password(token, password).await
+        }
+        .await,
+    )
+}

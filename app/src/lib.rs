@@ -72,6 +72,10 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/login") view=pages::login::LoginPage />
+                <Route path=path!("/register") view=pages::account::RegisterPage />
+                <Route path=path!("/verify-email") view=pages::account::VerifyEmailPage />
+                <Route path=path!("/forgot-password") view=pages::account::ForgotPasswordPage />
+                <Route path=path!("/reset-password") view=pages::account::ResetPasswordPage />
                 <ParentRoute path=path!("") view=DashboardLayout>
                     <Route path=path!("/") view=|| view! { <Redirect path="/conversations" /> } />
                     <Route path=path!("/conversations") view=pages::conversations::ConversationsPage />

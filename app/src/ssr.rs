@@ -39,6 +39,25 @@ pub trait AccountsPort: Send + Sync + 'static {
     ) -> Result<UserView, ApiError>;
     async fn sign_out(&self, request: &http::request::Parts) -> Result<(), ApiError>;
     async fn demo_accounts(&self) -> Result<Vec<DemoAccount>, ApiError>;
+    /// Creates an organization and its owner, signs the owner in and mails a verification link.
+    async fn register(
+        &self,
+        request: &http::request::Parts,
+        form: RegisterForm,
+    ) -> Result<UserView, ApiError>;
+    async fn verify_email(&self, token: String) -> Result<UserView, ApiError>;
+    async fn resend_verification(&self, request: &http::request::Parts) -> Result<(), ApiError>;
+    async fn forgot_password(&self, email: String) -> Result<(), ApiError>;
+    async fn reset_password(&self, token: String, password: String) -> Result<(), ApiError>;
+}
+
+/// The sign-up form as submitted.
+#[derive(Debug, Clone)]
+pub struct RegisterForm {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub organization_name: String,
 }
 
 #[async_trait::async_trait]

@@ -1,4 +1,6 @@
 // Signing in and out of the dashboard as a person would.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 
 test("a wrong password is refused, a demo account signs in, signing out ends the session", async ({ page }) => {
@@ -21,4 +23,69 @@ test("a wrong password is refused, a demo account signs in, signing out ends the
   await expect(page).toHaveURL(/\/login$/);
   await page.goto(`${app}/conversations`);
   await expect(page).toHaveURL(/\/login$/);
+});
+
+/** The link in the newest mail to `to`, read from the outbox's .eml files. */
+function linkFromMail(to) {
+  const dir = join(process.env.CHATSUPPORT_DATA_DIR, "outbox");
+  const mails = readdirSync(dir)
+    .filter((name) => name.endsWith(".eml"))
+    .sort()
+    .map((name) => readFileSync(join(dir, name), "utf8"))
+    // Bodies are quoted-printable: undo soft line breaks and =XX escapes.
+    .map((eml) => eml.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))))
+    .filter((eml) => eml.includes(`To: ${to}`));
+  const link = mails.at(-1)?.match(/https?:\/\/\S+token=[0-9a-f]+/);
+  if (!link) throw new Error(`no link in a mail to ${to}`);
+  return link[0];
+}
+
+test("a person registers, verifies through the mailed link and reaches an empty dashboard", async ({ page }) => {
+  const app = process.env.CHATSUPPORT_URL;
+  await page.goto(`${app}/login`);
+  await page.getByRole("link", { name: "Create an account" }).click();
+  await expect(page).toHaveURL(/\/register$/);
+
+  await page.getByLabel("Your name").fill("Rita Register");
+  await page.getByLabel("Work email").fill("rita@newshop.example");
+  await page.getByLabel("Password", { exact: true }).fill("weakpassword");
+  await page.getByLabel("Company name").fill("New Shop");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("alert")).toContainText("The password needs");
+
+  await page.getByLabel("Password", { exact: true }).fill("Str0ng!pass");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/verify-email$/);
+  await expect(page.getByRole("status")).toContainText("We sent a link to rita@newshop.example");
+
+  // Unverified: the dashboard sends her back here.
+  await page.goto(`${app}/conversations`);
+  await expect(page).toHaveURL(/\/verify-email$/);
+
+  await page.goto(linkFromMail("rita@newshop.example"));
+  await expect(page.getByRole("status")).toContainText("rita@newshop.example is verified");
+  await page.getByRole("link", { name: "Go to your dashboard" }).click();
+  await expect(page).toHaveURL(/\/conversations$/);
+  await expect(page.getByRole("banner")).toContainText("New Shop");
+  await expect(page.getByText("No conversations yet.")).toBeVisible();
+});
+
+test("a forgotten password is reset through the mailed link", async ({ page }) => {
+  const app = process.env.CHATSUPPORT_URL;
+  await page.goto(`${app}/login`);
+  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await page.getByLabel("Email").fill("jane@acme.com");
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  await expect(page.getByRole("status")).toContainText("we sent it a link");
+
+  await page.goto(linkFromMail("jane@acme.com"));
+  await page.getByLabel("New password", { exact: true }).fill("Fresh!pass9");
+  await page.getByRole("button", { name: "Set password" }).click();
+  await expect(page.getByRole("status")).toContainText("Your password is changed");
+
+  await page.goto(`${app}/login`);
+  await page.getByRole("textbox", { name: "Email" }).fill("jane@acme.com");
+  await page.getByLabel("Password").fill("Fresh!pass9");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/conversations$/);
 });

@@ -31,6 +31,11 @@ pub fn LoginPage() -> impl IntoView {
                     </button>
                 </ActionForm>
                 {move || error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+                <p class="muted">
+                    <a href="/forgot-password">"Forgot your password?"</a>
+                    " · "
+                    <a href="/register">"Create an account"</a>
+                </p>
                 <Transition fallback=|| ()>
                     {move || demos.get().and_then(Result::ok).filter(|d| !d.is_empty()).map(|accounts| view! {
                         <section class="demo-accounts" aria-labelledby="demo-heading">

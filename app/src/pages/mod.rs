@@ -1,5 +1,6 @@
 //! Dashboard pages, one module each.
 
+pub mod account;
 pub mod conversations;
 pub mod login;
 

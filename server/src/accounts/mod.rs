@@ -173,7 +173,17 @@ impl AccountService {
     /// Marks the address behind a verification token as verified and sends the welcome mail.
     #[tracing::instrument(skip_all)]
     pub async fn verify_email(&self, token: &str) -> Result<UserView> {
-        let found = self.consume_token(token, TokenPurpose::VerifyEmail).await?;
+        let found = match self.consume_token(token, TokenPurpose::VerifyEmail).await {
+            Ok(found) => found,
+            // Opening the link twice (or a mail scanner opening it first) is not an error.
+            Err(err) => match self.already_verified_by(token).await? {
+                Some(verified) => {
+                    let organization_name = self.organization_name(verified.organization_id).await?;
+                    return Ok(user_view(verified, organization_name));
+                }
+                None => return Err(err),
+            },
+        };
         let now = Utc::now();
         let mut active: user::ActiveModel = found.into();
         active.email_verified_at = Set(Some(now));
@@ -244,6 +254,23 @@ impl AccountService {
         sea_orm::ActiveModelTrait::update(active, &self.db).await?;
         session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(&self.db).await?;
         Ok(())
+    }
+
+    /// The user a used verification token verified, if it did.
+    async fn already_verified_by(&self, token: &str) -> Result<Option<user::Model>> {
+        let Some(row) = account_token::Entity::find()
+            .filter(account_token::Column::TokenHash.eq(token_hash(token)))
+            .filter(account_token::Column::Purpose.eq(TokenPurpose::VerifyEmail.as_str()))
+            .filter(account_token::Column::UsedAt.is_not_null())
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(user::Entity::find_by_id(row.user_id)
+            .filter(user::Column::EmailVerifiedAt.is_not_null())
+            .one(&self.db)
+            .await?)
     }
 
     async fn issue_token(&self, user_id: Uuid, purpose: TokenPurpose, valid_for: Duration) -> Result<String> {

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use app::{
     ApiError,
     auth::{DemoAccount, UserView},
-    ssr::AccountsPort,
+    ssr::{AccountsPort, RegisterForm},
 };
 use axum::{
     Json, Router,
@@ -161,7 +161,7 @@ pub async fn register(
     Ok(with_session(StatusCode::CREATED, Json(UserResponse { user }), &token, &headers))
 }
 
-fn validate_registration(body: RegisterRequest) -> Result<Registration, ApiError> {
+pub fn validate_registration(body: RegisterRequest) -> Result<Registration, ApiError> {
     let mut fields = Vec::new();
     let mut check = |result: Result<(), ApiError>| {
         if let Err(ApiError::Validation { fields: mut more }) = result {
@@ -321,5 +321,33 @@ impl AccountsPort for DashboardAccounts {
 
     async fn demo_accounts(&self) -> Result<Vec<DemoAccount>, ApiError> {
         Ok(crate::demo::accounts(&self.db).await?)
+    }
+
+    async fn register(&self, request: &Parts, form: RegisterForm) -> Result<UserView, ApiError> {
+        let RegisterForm { name, email, password, organization_name } = form;
+        let registration =
+            validate_registration(RegisterRequest { name, email, password, organization_name })?;
+        let password = registration.password.as_str().to_owned();
+        let user = self.accounts.register(registration).await?;
+        self.sign_in(request, user.email, password).await
+    }
+
+    async fn verify_email(&self, token: String) -> Result<UserView, ApiError> {
+        Ok(self.accounts.verify_email(&token).await?)
+    }
+
+    async fn resend_verification(&self, request: &Parts) -> Result<(), ApiError> {
+        let token = session_token(&request.headers).ok_or(ApiError::Unauthenticated)?;
+        Ok(self.accounts.resend_verification(&token).await?)
+    }
+
+    async fn forgot_password(&self, email: String) -> Result<(), ApiError> {
+        let email = input::EmailAddress::try_from(email)?;
+        Ok(self.accounts.forgot_password(email.as_str()).await?)
+    }
+
+    async fn reset_password(&self, token: String, password: String) -> Result<(), ApiError> {
+        let password = input::NewPassword::try_from(password)?;
+        Ok(self.accounts.reset_password(&token, password).await?)
     }
 }

@@ -19,9 +19,13 @@ const PUBLIC_REST: &[(&str, &str)] = &[
 
 /// Server functions anyone may call (by endpoint name).
 const PUBLIC_SERVER_FNS: &[&str] = &[
-    "sign_in",       // the login form
-    "sign_out",      // ending a session that may already be gone
-    "demo_accounts", // the login page's demo picker
+    "sign_in",         // the login form
+    "sign_out",        // ending a session that may already be gone
+    "demo_accounts",   // the login page's demo picker
+    "register",        // signing up
+    "verify_email",    // the link in the mail is the credential
+    "forgot_password", // asking for a reset link
+    "reset_password",  // the link in the mail is the credential
 ];
 
 /// A concrete URL for a templated OpenAPI path.
