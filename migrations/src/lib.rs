@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_skeleton;
 mod m20261123_000002_accounts;
 mod m20261123_000003_mail_and_tokens;
+mod m20261123_000004_refresh_tokens;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_skeleton::Migration),
             Box::new(m20261123_000002_accounts::Migration),
             Box::new(m20261123_000003_mail_and_tokens::Migration),
+            Box::new(m20261123_000004_refresh_tokens::Migration),
         ]
     }
 }

@@ -57,6 +57,10 @@ pub struct Config {
     /// The sender of outgoing mail.
     #[arg(long, env = "CHATSUPPORT_MAIL_FROM", default_value = "ChatSupport <no-reply@chatsupport.invalid>")]
     pub mail_from: String,
+    /// Secret for signing API access tokens (at least 32 characters). Default: generated once
+    /// and kept in `<data dir>/secret.key`.
+    #[arg(long, env = "CHATSUPPORT_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
     /// How long a bot waits before it answers, in milliseconds (the typing indicator shows
     /// meanwhile).
     #[arg(long, env = "CHATSUPPORT_BOT_REPLY_DELAY_MS", default_value_t = 400)]
@@ -75,6 +79,7 @@ impl Config {
             demo: false,
             no_demo: true,
             public_url: None,
+            secret: None,
             smtp_url: None,
             mail_from: "ChatSupport <no-reply@chatsupport.invalid>".into(),
             bot_reply_delay_ms: 0,

@@ -21,6 +21,7 @@ use crate::{accounts, health, startup::AppState};
         accounts::routes::login,
         accounts::routes::logout,
         accounts::routes::me,
+        accounts::routes::refresh,
         accounts::routes::verify_email,
         accounts::routes::resend_verification,
         accounts::routes::forgot_password,
@@ -28,13 +29,31 @@ use crate::{accounts, health, startup::AppState};
     ),
     components(schemas(
         health::HealthView, accounts::routes::RegisterRequest, accounts::routes::LoginRequest,
-        accounts::routes::UserResponse, accounts::routes::TokenRequest,
+        accounts::routes::UserResponse, accounts::routes::TokenResponse, accounts::routes::RefreshRequest,
+        accounts::tokens::TokenPair, accounts::routes::TokenRequest,
         accounts::routes::ForgotPasswordRequest, accounts::routes::ResetPasswordRequest, app::auth::UserView, app::auth::Role, ApiError, ErrorBody, FieldError, ClientMsg, ServerMsg,
         MessageView, ConversationView, BotProfile, Sender, SearchHit
     )),
+    modifiers(&BearerAuth),
     tags((name = "system", description = "Health and metadata"), (name = "auth", description = "Sign-up, sign-in, sessions"))
 )]
 pub struct ApiDoc;
+
+/// Declares the bearer scheme the documented `security(("bearer" = []))` refers to.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build(),
+            ),
+        );
+    }
+}
 
 pub fn router() -> Router<AppState> {
     Router::new().merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))

@@ -74,13 +74,15 @@ impl Application {
         let mailer =
             Mailer::new(db.clone(), config.outbox_dir(), &config.mail_from, config.smtp_url.as_deref())?;
 
+        let secret = accounts::tokens::load_or_create_secret(config.secret.as_deref(), &config.data_dir)?;
+
         let events = EventBus::default();
         let hub = Hub::default();
         let search = MessageSearch::open(&config.index_dir())?;
         let conversations = ConversationService::new(db.clone(), events.clone());
         let state = AppState {
             config: Arc::new(config),
-            accounts: AccountService::new(db.clone(), mailer, &public_url),
+            accounts: AccountService::new(db.clone(), mailer, &public_url, &secret),
             db: db.clone(),
             hub: hub.clone(),
             events: events.clone(),

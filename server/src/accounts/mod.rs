@@ -5,6 +5,7 @@
 pub mod input;
 pub mod password;
 pub mod routes;
+pub mod tokens;
 
 use app::{
     ApiError,
@@ -26,6 +27,7 @@ use crate::{
     mail::{Mail, Mailer},
 };
 use input::{EmailAddress, NewPassword};
+use tokens::TokenIssuer;
 
 /// How long a dashboard session lives without use.
 pub const SESSION_DAYS: i64 = 30;
@@ -77,13 +79,45 @@ impl TokenPurpose {
 pub struct AccountService {
     db: DatabaseConnection,
     mailer: Mailer,
+    pub tokens: TokenIssuer,
     /// Base of links in mails, without a trailing slash.
     public_url: std::sync::Arc<str>,
 }
 
 impl AccountService {
-    pub fn new(db: DatabaseConnection, mailer: Mailer, public_url: &str) -> Self {
-        Self { db, mailer, public_url: public_url.trim_end_matches('/').into() }
+    pub fn new(db: DatabaseConnection, mailer: Mailer, public_url: &str, secret: &[u8]) -> Self {
+        let tokens = TokenIssuer::new(db.clone(), secret);
+        Self { db, mailer, tokens, public_url: public_url.trim_end_matches('/').into() }
+    }
+
+    /// A fresh API token pair for a signed-in user.
+    pub async fn issue_tokens(&self, user: &UserView, family: Option<Uuid>) -> Result<tokens::TokenPair> {
+        let subject = tokens::Subject {
+            user_id: user.id,
+            organization_id: user.organization_id.0,
+            role: user.role,
+            email_verified: user.email_verified,
+        };
+        self.tokens.issue(subject, family).await
+    }
+
+    /// Rotates a refresh token into a new pair, for a user who is still active.
+    pub async fn refresh_tokens(&self, refresh_token: &str) -> Result<(UserView, tokens::TokenPair)> {
+        let (user_id, family) = self.tokens.rotate(refresh_token).await?;
+        let user = self.user_view_of(user_id).await?;
+        let pair = self.issue_tokens(&user, Some(family)).await?;
+        Ok((user, pair))
+    }
+
+    /// The view of an active user by id (bearer-token callers).
+    pub async fn user_view_of(&self, user_id: Uuid) -> Result<UserView> {
+        let found = user::Entity::find_by_id(user_id)
+            .filter(user::Column::Status.eq("active"))
+            .one(&self.db)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        let organization_name = self.organization_name(found.organization_id).await?;
+        Ok(user_view(found, organization_name))
     }
 
     /// Creates an organization, its first workspace and its owner.
@@ -253,6 +287,7 @@ impl AccountService {
         }
         sea_orm::ActiveModelTrait::update(active, &self.db).await?;
         session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(&self.db).await?;
+        self.tokens.revoke_user(user_id).await?;
         Ok(())
     }
 
@@ -513,7 +548,7 @@ fn user_view(model: user::Model, organization_name: String) -> UserView {
 }
 
 /// 256 random bits (two v4 UUIDs' worth of OS randomness), hex.
-fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())
 }
 

@@ -20,7 +20,7 @@ use axum::{
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use utoipa::ToSchema;
 
-use super::{AccountService, ClientInfo, Registration, SESSION_DAYS, input};
+use super::{AccountService, ClientInfo, Registration, SESSION_DAYS, input, tokens::TokenPair};
 use crate::{error::Result, startup::AppState};
 
 pub const SESSION_COOKIE: &str = "cs_session";
@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/login", post(login))
         .route("/api/v1/auth/logout", post(logout))
         .route("/api/v1/auth/me", get(me))
+        .route("/api/v1/auth/refresh", post(refresh))
         .route("/api/v1/auth/verify-email", post(verify_email))
         .route("/api/v1/auth/resend-verification", post(resend_verification))
         .route("/api/v1/auth/forgot-password", post(forgot_password))
@@ -143,9 +144,50 @@ pub struct UserResponse {
     pub user: UserView,
 }
 
+/// The PRD's token structure: `access_token` (JWT, 15 min), `refresh_token` (30 days, rotated
+/// on use), `expires_in`, `token_type`, and the user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    #[serde(flatten)]
+    pub tokens: TokenPair,
+    pub user: UserView,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// Who is calling a REST route: a bearer access token (needs the API-access permission) or the
+/// dashboard's session cookie.
+pub struct ApiCaller {
+    pub viewer: app::ssr::Viewer,
+    pub via_token: bool,
+}
+
+impl axum::extract::FromRequestParts<AppState> for ApiCaller {
+    type Rejection = crate::error::Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(bearer) = bearer_token(&parts.headers) {
+            let viewer = state.accounts.tokens.verify_access(&bearer)?;
+            viewer.require(app::auth::Permission::ApiAccess)?;
+            return Ok(Self { viewer, via_token: true });
+        }
+        let token = session_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
+        Ok(Self { viewer: state.accounts.viewer(&token).await?, via_token: false })
+    }
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+}
+
 /// Registers an organization and its owner, and signs the owner in (session cookie).
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
-    responses((status = 201, body = UserResponse), (status = 409, body = app::error::ErrorBody),
+    responses((status = 201, body = TokenResponse), (status = 409, body = app::error::ErrorBody),
               (status = 422, body = app::error::ErrorBody)))]
 pub async fn register(
     State(state): State<AppState>,
@@ -158,7 +200,8 @@ pub async fn register(
     let user = state.accounts.register(registration).await?;
     let client = client_info(Some(connect), &headers);
     let (user, token) = state.accounts.sign_in(&user.email, &password, &client).await?;
-    Ok(with_session(StatusCode::CREATED, Json(UserResponse { user }), &token, &headers))
+    let tokens = state.accounts.issue_tokens(&user, None).await?;
+    Ok(with_session(StatusCode::CREATED, Json(TokenResponse { tokens, user }), &token, &headers))
 }
 
 pub fn validate_registration(body: RegisterRequest) -> Result<Registration, ApiError> {
@@ -184,9 +227,10 @@ pub fn validate_registration(body: RegisterRequest) -> Result<Registration, ApiE
     }
 }
 
-/// Signs in with email and password; sets the dashboard's session cookie.
+/// Signs in with email and password: API tokens in the body, the dashboard's session cookie
+/// in `Set-Cookie`.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = UserResponse), (status = 401, body = app::error::ErrorBody),
+    responses((status = 200, body = TokenResponse), (status = 401, body = app::error::ErrorBody),
               (status = 429, body = app::error::ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
@@ -196,24 +240,52 @@ pub async fn login(
 ) -> Result<Response> {
     let client = client_info(Some(connect), &headers);
     let (user, token) = state.accounts.sign_in(&body.email, &body.password, &client).await?;
-    Ok(with_session(StatusCode::OK, Json(UserResponse { user }), &token, &headers))
+    let tokens = state.accounts.issue_tokens(&user, None).await?;
+    Ok(with_session(StatusCode::OK, Json(TokenResponse { tokens, user }), &token, &headers))
 }
 
-/// Ends this session and clears the cookie.
+/// Exchanges a refresh token for a new pair. The presented token stops working; presenting it
+/// again revokes every token descended from the same sign-in.
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = TokenResponse), (status = 401, body = app::error::ErrorBody)))]
+pub async fn refresh(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<RefreshRequest>,
+) -> Result<Json<TokenResponse>> {
+    let (user, tokens) = state.accounts.refresh_tokens(&body.refresh_token).await?;
+    Ok(Json(TokenResponse { tokens, user }))
+}
+
+/// Ends this session (clears the cookie) and, given `{"refresh_token": …}`, revokes that
+/// token's family.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response> {
     if let Some(token) = session_token(&headers) {
         state.accounts.sign_out(&token).await?;
+    }
+    if !body.is_empty() {
+        let request: RefreshRequest = serde_json::from_slice(&body)
+            .map_err(|_| ApiError::bad_request("The body must be {\"refresh_token\": \"…\"}."))?;
+        state.accounts.tokens.revoke(&request.refresh_token).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(header::SET_COOKIE, clear_cookie());
     Ok(response)
 }
 
-/// The signed-in user.
-#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+/// The signed-in user (bearer token or session cookie).
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = UserResponse), (status = 401, body = app::error::ErrorBody)))]
 pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<UserResponse>> {
+    if let Some(bearer) = bearer_token(&headers) {
+        let viewer = state.accounts.tokens.verify_access(&bearer)?;
+        viewer.require(app::auth::Permission::ApiAccess)?;
+        return Ok(Json(UserResponse { user: state.accounts.user_view_of(viewer.user_id).await? }));
+    }
     let token = session_token(&headers).ok_or(ApiError::Unauthenticated)?;
     Ok(Json(UserResponse { user: state.accounts.session_user(&token).await? }))
 }

@@ -8,6 +8,7 @@ pub mod login_history;
 pub mod message;
 pub mod organization;
 pub mod outbox;
+pub mod refresh_token;
 pub mod session;
 pub mod user;
 pub mod workspace;

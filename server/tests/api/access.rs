@@ -15,6 +15,7 @@ const PUBLIC_REST: &[(&str, &str)] = &[
     ("POST", "/api/v1/auth/verify-email"),    // the link in the mail is the credential
     ("POST", "/api/v1/auth/forgot-password"), // asking for a reset link
     ("POST", "/api/v1/auth/reset-password"),  // the link in the mail is the credential
+    ("POST", "/api/v1/auth/refresh"),         // the refresh token is the credential
 ];
 
 /// Server functions anyone may call (by endpoint name).

@@ -6,5 +6,6 @@ mod accounts;
 mod dashboard;
 mod health;
 mod helpers;
+mod tokens;
 mod web;
 mod widget_socket;
