@@ -9,86 +9,51 @@ use crate::{
 
 #[server(prefix = "/api/fn", endpoint = "conversations")]
 pub async fn list_conversations() -> Result<Vec<ConversationView>, ApiError> {
-    crate::ssr::respond(
-        async move {
-            let (ports, viewer) = crate::ssr::context().await?;
-            ports.dashboard.list_conversations(&viewer).await
-        }
-        .await,
-    )
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.list_conversations(&viewer).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "conversation_messages")]
 pub async fn conversation_messages(id: ConversationId) -> Result<Vec<MessageView>, ApiError> {
-    crate::ssr::respond(
-        async move {
-            let (ports, viewer) = crate::ssr::context().await?;
-            ports.dashboard.conversation_messages(&viewer, id).await
-        }
-        .await,
-    )
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.conversation_messages(&viewer, id).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "search_messages")]
 pub async fn search_messages(query: String) -> Result<Vec<SearchHit>, ApiError> {
-    crate::ssr::respond(
-        async move {
-            let (ports, viewer) = crate::ssr::context().await?;
-            ports.dashboard.search_messages(&viewer, &query).await
-        }
-        .await,
-    )
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.search_messages(&viewer, &query).await
 }
 
 /// The signed-in user, or `Unauthenticated`.
 #[server(prefix = "/api/fn", endpoint = "current_user")]
 pub async fn current_user() -> Result<crate::auth::UserView, ApiError> {
-    crate::ssr::respond(
-        async move {
-            let (ports, parts) = crate::ssr::request().await?;
-            ports.accounts.current_user(&parts).await
-        }
-        .await,
-    )
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.accounts.current_user(&parts).await
 }
 
 /// Signs in and sets the session cookie, then sends the browser to the conversations.
 #[server(prefix = "/api/fn", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<crate::auth::UserView, ApiError> {
-    crate::ssr::respond(
-        async move {
-            let (ports, parts) = crate::ssr::request().await?;
-            let user = ports.accounts.sign_in(&parts, email, password).await?;
-            leptos_axum::redirect("/conversations");
-            Ok(user)
-        }
-        .await,
-    )
+    let (ports, parts) = crate::ssr::request().await?;
+    let user = ports.accounts.sign_in(&parts, email, password).await?;
+    leptos_axum::redirect("/conversations");
+    Ok(user)
 }
 
 #[server(prefix = "/api/fn", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), ApiError> {
-    crate::ssr::respond(
-        async move {
-            let (ports, parts) = crate::ssr::request().await?;
-            ports.accounts.sign_out(&parts).await?;
-            leptos_axum::redirect("/login");
-            Ok(())
-        }
-        .await,
-    )
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.accounts.sign_out(&parts).await?;
+    leptos_axum::redirect("/login");
+    Ok(())
 }
 
 /// The demo organization's accounts, for the login page's "pick a demo account".
 #[server(prefix = "/api/fn", endpoint = "demo_accounts")]
 pub async fn demo_accounts() -> Result<Vec<crate::auth::DemoAccount>, ApiError> {
-    crate::ssr::respond(
-        async move {
-            let (ports, _) = crate::ssr::request().await?;
-            ports.accounts.demo_accounts().await
-        }
-        .await,
-    )
+    let (ports, _) = crate::ssr::request().await?;
+    ports.accounts.demo_accounts().await
 }
 
 /// Creates an organization and its owner; signs in and sends the browser to verify its email.
@@ -99,58 +64,58 @@ pub async fn register(
     password: String,
     organization_name: String,
 ) -> Result<crate::auth::UserView, ApiError> {
-    crate::ssr::respond(
-        async move {
-            let (ports, parts) = crate::ssr::request().await?;
-            let form = crate::ssr::RegisterForm { name, email, password, organization_name };
-            let user = ports.accounts.register(&parts, form).await?;
-            leptos_axum::redirect("/verify-email");
-            Ok(user)
-        }
-        .await,
-    )
+    let (ports, parts) = crate::ssr::request().await?;
+    let form = crate::ssr::RegisterForm { name, email, password, organization_name };
+    let user = ports.accounts.register(&parts, form).await?;
+    leptos_axum::redirect("/verify-email");
+    Ok(user)
 }
 
 #[server(prefix = "/api/fn", endpoint = "verify_email")]
 pub async fn verify_email(token: String) -> Result<crate::auth::UserView, ApiError> {
-    crate::ssr::respond(
-        async move {
-            let (ports, _) = crate::ssr::request().await?;
-            ports.accounts.verify_email(token).await
-        }
-        .await,
-    )
+    let (ports, _) = crate::ssr::request().await?;
+    ports.accounts.verify_email(token).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "resend_verification")]
 pub async fn resend_verification() -> Result<(), ApiError> {
-    crate::ssr::respond(
-        async move {
-            let (ports, parts) = crate::ssr::request().await?;
-            ports.accounts.resend_verification(&parts).await
-        }
-        .await,
-    )
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.accounts.resend_verification(&parts).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "forgot_password")]
 pub async fn forgot_password(email: String) -> Result<(), ApiError> {
-    crate::ssr::respond(
-        async move {
-            let (ports, _) = crate::ssr::request().await?;
-            ports.accounts.forgot_password(email).await
-        }
-        .await,
-    )
+    let (ports, _) = crate::ssr::request().await?;
+    ports.accounts.forgot_password(email).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), ApiError> {
-    crate::ssr::respond(
-        async move {
-            let (ports, _) = crate::ssr::request().await?;
-            ports.accounts.reset_password(token, password).await
-        }
-        .await,
-    )
+    let (ports, _) = crate::ssr::request().await?;
+    ports.accounts.reset_password(token, password).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "team")]
+pub async fn team() -> Result<Vec<crate::auth::TeamMember>, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.accounts.team(&parts).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "invite")]
+pub async fn invite(email: String, role: crate::auth::Role) -> Result<crate::auth::TeamMember, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.accounts.invite(&parts, email, role).await
+}
+
+/// Accepts an invitation, signs the new member in and sends them to the conversations.
+#[server(prefix = "/api/fn", endpoint = "accept_invitation")]
+pub async fn accept_invitation(
+    token: String,
+    name: String,
+    password: String,
+) -> Result<crate::auth::UserView, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    let user = ports.accounts.accept_invitation(&parts, token, name, password).await?;
+    leptos_axum::redirect("/conversations");
+    Ok(user)
 }

@@ -100,6 +100,20 @@ pub struct UserView {
     pub email_verified: bool,
 }
 
+/// A member of the team as the Team page lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TeamMember {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// `active`, `invited` or `deactivated`.
+    pub status: String,
+    /// RFC 3339, if they ever signed in.
+    pub last_active_at: Option<String>,
+}
+
 /// A demo account the login page offers (demo organization only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DemoAccount {

@@ -76,9 +76,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/verify-email") view=pages::account::VerifyEmailPage />
                 <Route path=path!("/forgot-password") view=pages::account::ForgotPasswordPage />
                 <Route path=path!("/reset-password") view=pages::account::ResetPasswordPage />
+                <Route path=path!("/accept-invite") view=pages::account::AcceptInvitePage />
                 <ParentRoute path=path!("") view=DashboardLayout>
                     <Route path=path!("/") view=|| view! { <Redirect path="/conversations" /> } />
                     <Route path=path!("/conversations") view=pages::conversations::ConversationsPage />
+                    <Route path=path!("/team") view=pages::team::TeamPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -113,6 +115,11 @@ fn DashboardLayout() -> impl IntoView {
             </header>
             <nav class="sidebar" aria-label="Main">
                 <A href="/conversations">"Conversations"</A>
+                <Transition fallback=|| ()>
+                    {move || user.get().and_then(Result::ok).filter(|u| u.role.can(auth::Permission::InviteRemoveTeam)).map(|_| view! {
+                        <A href="/team">"Team"</A>
+                    })}
+                </Transition>
                 <a href="/api/docs" rel="external">"API docs"</a>
             </nav>
             <main class="content">

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::{
-    auth::{DemoAccount, Permission, Role, UserView},
+    auth::{DemoAccount, Permission, Role, TeamMember, UserView},
     dto::{ConversationId, ConversationView, MessageView, OrganizationId, SearchHit},
     error::ApiError,
 };
@@ -49,6 +49,23 @@ pub trait AccountsPort: Send + Sync + 'static {
     async fn resend_verification(&self, request: &http::request::Parts) -> Result<(), ApiError>;
     async fn forgot_password(&self, email: String) -> Result<(), ApiError>;
     async fn reset_password(&self, token: String, password: String) -> Result<(), ApiError>;
+    /// The viewer's team, invitations included (owners and admins).
+    async fn team(&self, request: &http::request::Parts) -> Result<Vec<TeamMember>, ApiError>;
+    /// Invites someone to the viewer's organization with a role; mails them a 7-day link.
+    async fn invite(
+        &self,
+        request: &http::request::Parts,
+        email: String,
+        role: Role,
+    ) -> Result<TeamMember, ApiError>;
+    /// Accepts an invitation: sets name and password and signs the new member in.
+    async fn accept_invitation(
+        &self,
+        request: &http::request::Parts,
+        token: String,
+        name: String,
+        password: String,
+    ) -> Result<UserView, ApiError>;
 }
 
 /// The sign-up form as submitted.
@@ -95,16 +112,4 @@ pub async fn context() -> Result<(Ports, Viewer), ApiError> {
     let (ports, parts) = request().await?;
     let viewer = ports.dashboard.viewer(&parts).await?;
     Ok((ports, viewer))
-}
-
-/// Gives a server function's HTTP response the status its `ApiError` maps to (401, 404, …)
-/// instead of the blanket 500 server functions use for errors.
-pub fn respond<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
-    if let Err(error) = &result
-        && let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
-        && let Ok(status) = http::StatusCode::from_u16(error.status_code())
-    {
-        response.set_status(status);
-    }
-    result
 }

@@ -112,7 +112,16 @@ pub async fn accounts(db: &DatabaseConnection) -> crate::error::Result<Vec<app::
         else {
             continue;
         };
-        let members = user::Entity::find().filter(user::Column::OrganizationId.eq(org.id)).all(db).await?;
+        // Only the snapshot's own people, and only while they can sign in.
+        let demo_emails: Vec<String> = std::iter::once(client.login.email.to_lowercase())
+            .chain(snapshot.users.iter().filter(|u| u.client_id == client.id).map(|u| u.email.to_lowercase()))
+            .collect();
+        let members = user::Entity::find()
+            .filter(user::Column::OrganizationId.eq(org.id))
+            .filter(user::Column::Email.is_in(demo_emails))
+            .filter(user::Column::Status.eq("active"))
+            .all(db)
+            .await?;
         for member in members {
             let Ok(role) = member.role.parse() else { continue };
             out.push(app::auth::DemoAccount {

@@ -22,6 +22,9 @@ use crate::{accounts, health, startup::AppState};
         accounts::routes::logout,
         accounts::routes::me,
         accounts::routes::refresh,
+        accounts::routes::accept_invitation,
+        accounts::routes::list_team,
+        accounts::routes::invite,
         accounts::routes::verify_email,
         accounts::routes::resend_verification,
         accounts::routes::forgot_password,
@@ -30,12 +33,13 @@ use crate::{accounts, health, startup::AppState};
     components(schemas(
         health::HealthView, accounts::routes::RegisterRequest, accounts::routes::LoginRequest,
         accounts::routes::UserResponse, accounts::routes::TokenResponse, accounts::routes::RefreshRequest,
-        accounts::tokens::TokenPair, accounts::routes::TokenRequest,
+        accounts::tokens::TokenPair, accounts::routes::InviteRequest, accounts::routes::AcceptInvitationRequest,
+        accounts::routes::TeamResponse, app::auth::TeamMember, accounts::routes::TokenRequest,
         accounts::routes::ForgotPasswordRequest, accounts::routes::ResetPasswordRequest, app::auth::UserView, app::auth::Role, ApiError, ErrorBody, FieldError, ClientMsg, ServerMsg,
         MessageView, ConversationView, BotProfile, Sender, SearchHit
     )),
     modifiers(&BearerAuth),
-    tags((name = "system", description = "Health and metadata"), (name = "auth", description = "Sign-up, sign-in, sessions"))
+    tags((name = "system", description = "Health and metadata"), (name = "auth", description = "Sign-up, sign-in, sessions"), (name = "team", description = "Members and invitations"))
 )]
 pub struct ApiDoc;
 

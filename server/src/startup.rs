@@ -8,7 +8,7 @@ use app::ApiError;
 use app::ssr::Ports;
 use axum::{Router, extract::Request, middleware, response::IntoResponse};
 use leptos::prelude::{LeptosOptions, provide_context};
-use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
@@ -135,10 +135,6 @@ fn routes(state: &AppState) -> Router {
         accounts: Arc::new(DashboardAccounts { accounts: state.accounts.clone(), db: state.db.clone() }),
     };
     let context = move || provide_context(ports.clone());
-    let server_fns = {
-        let context = context.clone();
-        move |request| handle_server_fns_with_context(context.clone(), request)
-    };
     let shell = {
         let options = leptos_options.clone();
         move || app::shell(options.clone())
@@ -157,8 +153,8 @@ fn routes(state: &AppState) -> Router {
     };
     let pages = Router::new()
         .leptos_routes_with_context(&leptos_options, generate_route_list(app::App), context, shell)
-        .route("/api/fn/{*name}", axum::routing::post(server_fns.clone()).get(server_fns))
         .fallback(fallback)
+        .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn_with_state(state.clone(), require_session_for_pages))
         .with_state(leptos_options);
 
@@ -176,6 +172,27 @@ fn routes(state: &AppState) -> Router {
         .layer(middleware::from_fn(web::security_headers))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Server functions (registered by `leptos_routes_with_context`) answer every error with 500;
+/// an `ApiError` body gets the status it maps to (400 for unreadable arguments, 401, 403, 404,
+/// 422 …), as REST routes do.
+async fn server_fn_error_status(request: Request, next: middleware::Next) -> axum::response::Response {
+    let is_server_fn = request.uri().path().starts_with("/api/fn/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    if let Ok(error) = serde_json::from_slice::<ApiError>(&bytes)
+        && let Ok(status) = axum::http::StatusCode::from_u16(error.status_code())
+    {
+        parts.status = status;
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// The search index is derived from the database; if it holds fewer documents than there are

@@ -7,7 +7,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     ApiError,
-    api::{ForgotPassword, Register, ResendVerification, ResetPassword, current_user, verify_email},
+    api::{
+        AcceptInvitation, ForgotPassword, Register, ResendVerification, ResetPassword, current_user,
+        verify_email,
+    },
 };
 
 /// Messages of an error, one per invalid field for validation errors.
@@ -161,6 +164,29 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 }.into_any(),
                 Err(error) => view! { <ErrorList error /> }.into_any(),
             })}
+        </AuthCard>
+    }
+}
+
+#[component]
+pub fn AcceptInvitePage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let accept = ServerAction::<AcceptInvitation>::new();
+    view! {
+        <AuthCard title="Join your team">
+            <p class="muted">"Choose how your teammates see you and a password for signing in."</p>
+            <ActionForm action=accept>
+                <input type="hidden" name="token" prop:value=token />
+                <label>"Your name" <input type="text" name="name" autocomplete="name" required maxlength="100" /></label>
+                <label>
+                    "Password"
+                    <input type="password" name="password" autocomplete="new-password" required minlength="8" maxlength="128" aria-describedby="password-rule" />
+                </label>
+                <PasswordRule />
+                <button type="submit" disabled=move || accept.pending().get()>"Join"</button>
+            </ActionForm>
+            {move || accept.value().get().and_then(Result::err).map(|error| view! { <ErrorList error /> })}
         </AuthCard>
     }
 }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod conversations;
 pub mod login;
+pub mod team;
 
 use leptos::prelude::*;
 

@@ -5,6 +5,7 @@
 pub mod input;
 pub mod password;
 pub mod routes;
+pub mod team;
 pub mod tokens;
 
 use app::{
@@ -64,6 +65,7 @@ const RESET_PASSWORD_HOURS: i64 = 1;
 pub enum TokenPurpose {
     VerifyEmail,
     ResetPassword,
+    Invitation,
 }
 
 impl TokenPurpose {
@@ -71,17 +73,18 @@ impl TokenPurpose {
         match self {
             Self::VerifyEmail => "verify_email",
             Self::ResetPassword => "reset_password",
+            Self::Invitation => "invitation",
         }
     }
 }
 
 #[derive(Clone)]
 pub struct AccountService {
-    db: DatabaseConnection,
-    mailer: Mailer,
+    pub(crate) db: DatabaseConnection,
+    pub(crate) mailer: Mailer,
     pub tokens: TokenIssuer,
     /// Base of links in mails, without a trailing slash.
-    public_url: std::sync::Arc<str>,
+    pub(crate) public_url: std::sync::Arc<str>,
 }
 
 impl AccountService {
@@ -308,7 +311,12 @@ impl AccountService {
             .await?)
     }
 
-    async fn issue_token(&self, user_id: Uuid, purpose: TokenPurpose, valid_for: Duration) -> Result<String> {
+    pub(crate) async fn issue_token(
+        &self,
+        user_id: Uuid,
+        purpose: TokenPurpose,
+        valid_for: Duration,
+    ) -> Result<String> {
         let token = new_token();
         let now = Utc::now();
         account_token::Entity::insert(account_token::ActiveModel {
@@ -326,7 +334,7 @@ impl AccountService {
     }
 
     /// The user behind an unused, unexpired token of this purpose; the token is used up.
-    async fn consume_token(&self, token: &str, purpose: TokenPurpose) -> Result<user::Model> {
+    pub(crate) async fn consume_token(&self, token: &str, purpose: TokenPurpose) -> Result<user::Model> {
         let invalid = || {
             crate::error::Error::Api(ApiError::validation(
                 "token",
@@ -530,12 +538,12 @@ impl AccountService {
         Ok(())
     }
 
-    async fn organization_name(&self, id: Uuid) -> Result<String> {
+    pub(crate) async fn organization_name(&self, id: Uuid) -> Result<String> {
         Ok(organization::Entity::find_by_id(id).one(&self.db).await?.map(|o| o.name).unwrap_or_default())
     }
 }
 
-fn user_view(model: user::Model, organization_name: String) -> UserView {
+pub(crate) fn user_view(model: user::Model, organization_name: String) -> UserView {
     UserView {
         id: model.id,
         organization_id: OrganizationId(model.organization_id),

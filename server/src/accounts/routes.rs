@@ -32,6 +32,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/logout", post(logout))
         .route("/api/v1/auth/me", get(me))
         .route("/api/v1/auth/refresh", post(refresh))
+        .route("/api/v1/auth/accept-invitation", post(accept_invitation))
+        .route("/api/v1/team", get(list_team))
+        .route("/api/v1/team/invitations", post(invite))
         .route("/api/v1/auth/verify-email", post(verify_email))
         .route("/api/v1/auth/resend-verification", post(resend_verification))
         .route("/api/v1/auth/forgot-password", post(forgot_password))
@@ -151,6 +154,64 @@ pub struct TokenResponse {
     #[serde(flatten)]
     pub tokens: TokenPair,
     pub user: UserView,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct InviteRequest {
+    pub email: String,
+    /// `admin`, `agent` or `viewer`.
+    pub role: app::auth::Role,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AcceptInvitationRequest {
+    pub token: String,
+    pub name: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamResponse {
+    pub members: Vec<app::auth::TeamMember>,
+}
+
+/// The caller's team, pending invitations included (owners and admins).
+#[utoipa::path(get, path = "/api/v1/team", tag = "team", security(("bearer" = [])),
+    responses((status = 200, body = TeamResponse), (status = 403, body = app::error::ErrorBody)))]
+pub async fn list_team(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<TeamResponse>> {
+    Ok(Json(TeamResponse { members: state.accounts.team(&caller.viewer).await? }))
+}
+
+/// Invites someone by email with a role; they get a link valid for 7 days.
+#[utoipa::path(post, path = "/api/v1/team/invitations", tag = "team", security(("bearer" = [])),
+    request_body = InviteRequest,
+    responses((status = 201, body = app::auth::TeamMember), (status = 403, body = app::error::ErrorBody),
+              (status = 409, body = app::error::ErrorBody)))]
+pub async fn invite(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(body): ApiJson<InviteRequest>,
+) -> Result<(StatusCode, Json<app::auth::TeamMember>)> {
+    let email = input::EmailAddress::try_from(body.email)?;
+    Ok((StatusCode::CREATED, Json(state.accounts.invite(&caller.viewer, email, body.role).await?)))
+}
+
+/// Accepts an invitation with a name and password; answers like login.
+#[utoipa::path(post, path = "/api/v1/auth/accept-invitation", tag = "auth", request_body = AcceptInvitationRequest,
+    responses((status = 200, body = TokenResponse), (status = 422, body = app::error::ErrorBody)))]
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    connect: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<AcceptInvitationRequest>,
+) -> Result<Response> {
+    let name = input::name("name", body.name, 100)?;
+    let password = input::NewPassword::try_from(body.password)?;
+    let member = state.accounts.accept_invitation(&body.token, name, password.clone()).await?;
+    let client = client_info(Some(connect), &headers);
+    let (user, token) = state.accounts.sign_in(&member.email, password.as_str(), &client).await?;
+    let tokens = state.accounts.issue_tokens(&user, None).await?;
+    Ok(with_session(StatusCode::OK, Json(TokenResponse { tokens, user }), &token, &headers))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -296,8 +357,8 @@ pub async fn require_session_for_pages(
     request: Request,
     next: Next,
 ) -> Response {
-    const PUBLIC_PAGES: [&str; 5] =
-        ["/login", "/register", "/forgot-password", "/reset-password", "/verify-email"];
+    const PUBLIC_PAGES: [&str; 6] =
+        ["/login", "/register", "/forgot-password", "/reset-password", "/verify-email", "/accept-invite"];
     let path = request.uri().path();
     if PUBLIC_PAGES.contains(&path) || path.starts_with("/api/") || path.starts_with("/pkg/") {
         return next.run(request).await;
@@ -364,6 +425,13 @@ pub struct DashboardAccounts {
     pub db: sea_orm::DatabaseConnection,
 }
 
+impl DashboardAccounts {
+    async fn viewer(&self, request: &Parts) -> Result<app::ssr::Viewer, ApiError> {
+        let token = session_token(&request.headers).ok_or(ApiError::Unauthenticated)?;
+        Ok(self.accounts.viewer(&token).await?)
+    }
+}
+
 #[async_trait::async_trait]
 impl AccountsPort for DashboardAccounts {
     async fn current_user(&self, request: &Parts) -> Result<UserView, ApiError> {
@@ -421,5 +489,34 @@ impl AccountsPort for DashboardAccounts {
     async fn reset_password(&self, token: String, password: String) -> Result<(), ApiError> {
         let password = input::NewPassword::try_from(password)?;
         Ok(self.accounts.reset_password(&token, password).await?)
+    }
+
+    async fn team(&self, request: &Parts) -> Result<Vec<app::auth::TeamMember>, ApiError> {
+        let viewer = self.viewer(request).await?;
+        Ok(self.accounts.team(&viewer).await?)
+    }
+
+    async fn invite(
+        &self,
+        request: &Parts,
+        email: String,
+        role: app::auth::Role,
+    ) -> Result<app::auth::TeamMember, ApiError> {
+        let viewer = self.viewer(request).await?;
+        let email = input::EmailAddress::try_from(email)?;
+        Ok(self.accounts.invite(&viewer, email, role).await?)
+    }
+
+    async fn accept_invitation(
+        &self,
+        request: &Parts,
+        token: String,
+        name: String,
+        password: String,
+    ) -> Result<UserView, ApiError> {
+        let name = input::name("name", name, 100)?;
+        let password = input::NewPassword::try_from(password)?;
+        let member = self.accounts.accept_invitation(&token, name, password.clone()).await?;
+        self.sign_in(request, member.email, password.as_str().to_owned()).await
     }
 }

@@ -8,25 +8,27 @@ use crate::helpers::spawn_app;
 
 /// REST routes anyone may call.
 const PUBLIC_REST: &[(&str, &str)] = &[
-    ("GET", "/api/v1/health"),                // monitoring
-    ("POST", "/api/v1/auth/register"),        // signing up
-    ("POST", "/api/v1/auth/login"),           // signing in
-    ("POST", "/api/v1/auth/logout"),          // ending a session that may already be gone
-    ("POST", "/api/v1/auth/verify-email"),    // the link in the mail is the credential
-    ("POST", "/api/v1/auth/forgot-password"), // asking for a reset link
-    ("POST", "/api/v1/auth/reset-password"),  // the link in the mail is the credential
-    ("POST", "/api/v1/auth/refresh"),         // the refresh token is the credential
+    ("GET", "/api/v1/health"),                  // monitoring
+    ("POST", "/api/v1/auth/register"),          // signing up
+    ("POST", "/api/v1/auth/login"),             // signing in
+    ("POST", "/api/v1/auth/logout"),            // ending a session that may already be gone
+    ("POST", "/api/v1/auth/verify-email"),      // the link in the mail is the credential
+    ("POST", "/api/v1/auth/forgot-password"),   // asking for a reset link
+    ("POST", "/api/v1/auth/reset-password"),    // the link in the mail is the credential
+    ("POST", "/api/v1/auth/refresh"),           // the refresh token is the credential
+    ("POST", "/api/v1/auth/accept-invitation"), // the link in the mail is the credential
 ];
 
 /// Server functions anyone may call (by endpoint name).
 const PUBLIC_SERVER_FNS: &[&str] = &[
-    "sign_in",         // the login form
-    "sign_out",        // ending a session that may already be gone
-    "demo_accounts",   // the login page's demo picker
-    "register",        // signing up
-    "verify_email",    // the link in the mail is the credential
-    "forgot_password", // asking for a reset link
-    "reset_password",  // the link in the mail is the credential
+    "sign_in",           // the login form
+    "sign_out",          // ending a session that may already be gone
+    "demo_accounts",     // the login page's demo picker
+    "register",          // signing up
+    "verify_email",      // the link in the mail is the credential
+    "forgot_password",   // asking for a reset link
+    "reset_password",    // the link in the mail is the credential
+    "accept_invitation", // the link in the mail is the credential
 ];
 
 /// A concrete URL for a templated OpenAPI path.
@@ -85,7 +87,14 @@ async fn every_server_function_refuses_anonymous_callers_unless_it_is_public() {
                 .http
                 .post(app.url(path))
                 .header("cookie", cookie)
-                .form(&[("id", uuid::Uuid::nil().to_string()), ("query", "x".into())])
+                // Every argument name any server function takes, so that arguments parse and
+                // the check under test is the caller's identity.
+                .form(&[
+                    ("id", uuid::Uuid::nil().to_string()),
+                    ("query", "x".into()),
+                    ("email", "someone@example.com".into()),
+                    ("role", "agent".into()),
+                ])
                 .send()
                 .await
                 .expect("answers");

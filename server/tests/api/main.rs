@@ -6,6 +6,7 @@ mod accounts;
 mod dashboard;
 mod health;
 mod helpers;
+mod team;
 mod tokens;
 mod web;
 mod widget_socket;

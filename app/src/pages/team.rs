@@ -1,0 +1,90 @@
+//! The Team page: members and pending invitations, and the invite form (owners and admins).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::short_time;
+use crate::{
+    ApiError,
+    api::{Invite, team},
+    auth::TeamMember,
+};
+
+#[component]
+pub fn TeamPage() -> impl IntoView {
+    let invite = ServerAction::<Invite>::new();
+    let members = Resource::new(move || invite.version().get(), |_| team());
+    view! {
+        <Title text="Team · ChatSupport" />
+        <section class="panel" aria-labelledby="team-heading">
+            <h1 id="team-heading">"Team"</h1>
+            <Transition fallback=|| view! { <p class="muted">"Loading the team…"</p> }>
+                {move || members.get().map(|loaded| match loaded {
+                    Ok(list) => view! {
+                        <div class="invite">
+                            <h2>"Invite someone"</h2>
+                            <ActionForm action=invite>
+                                <label>"Email" <input type="email" name="email" required maxlength="254" /></label>
+                                <label>
+                                    "Role"
+                                    <select name="role">
+                                        <option value="agent" selected>"Agent: answers conversations"</option>
+                                        <option value="admin">"Admin: manages bots, team and settings"</option>
+                                        <option value="viewer">"Viewer: reads conversations and analytics"</option>
+                                    </select>
+                                </label>
+                                <button type="submit" disabled=move || invite.pending().get()>"Send invitation"</button>
+                            </ActionForm>
+                            {move || invite.value().get().map(|sent| match sent {
+                                Ok(member) => view! {
+                                    <p role="status">{format!("Invitation sent to {}.", member.email)}</p>
+                                }.into_any(),
+                                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                            })}
+                        </div>
+                        <MemberTable members=list />
+                    }.into_any(),
+                    Err(ApiError::Forbidden) => view! {
+                        <p class="empty" role="alert">"Only owners and admins can see and manage the team."</p>
+                    }.into_any(),
+                    Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn MemberTable(members: Vec<TeamMember>) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="members">
+                <caption>{format!("{} people", members.len())}</caption>
+                <thead>
+                    <tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Last active"</th></tr>
+                </thead>
+                <tbody>
+                    {members.into_iter().map(|m| view! {
+                        <tr>
+                            <td>{m.name}</td>
+                            <td>{m.email}</td>
+                            <td>{m.role.label()}</td>
+                            <td><span class=format!("status status-{}", m.status)>{status_label(&m.status)}</span></td>
+                            <td>{m.last_active_at.as_deref().map(short_time).unwrap_or_else(|| "never".into())}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+fn status_label(status: &str) -> &'static str {
+    match status {
+        "active" => "Active",
+        "invited" => "Invited",
+        "deactivated" => "Deactivated",
+        "suspended" => "Suspended",
+        _ => "Unknown",
+    }
+}

@@ -1,0 +1,49 @@
+// An owner invites a teammate as agent; the teammate accepts and sees what an agent may see.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test } from "@playwright/test";
+
+function linkFromMail(to) {
+  const dir = join(process.env.CHATSUPPORT_DATA_DIR, "outbox");
+  const mails = readdirSync(dir)
+    .filter((name) => name.endsWith(".eml"))
+    .sort()
+    .map((name) => readFileSync(join(dir, name), "utf8"))
+    .map((eml) => eml.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))))
+    .filter((eml) => eml.includes(`To: ${to}`));
+  const link = mails.at(-1)?.match(/https?:\/\/\S+token=[0-9a-f]+/);
+  if (!link) throw new Error(`no link in a mail to ${to}`);
+  return link[0];
+}
+
+test("an owner invites an agent who accepts and gets an agent's view", async ({ browser }) => {
+  const app = process.env.CHATSUPPORT_URL;
+  const owner = await browser.newPage();
+  await owner.goto(`${app}/login`);
+  await owner.getByRole("button", { name: /Sign in as Acme Corp Owner/ }).click();
+  await owner.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Team" }).click();
+  await expect(owner).toHaveURL(/\/team$/);
+  await expect(owner.getByRole("table")).toContainText("Jane Doe");
+
+  await owner.getByLabel("Email").fill("agnes@acme.com");
+  await owner.getByLabel("Role").selectOption("agent");
+  await owner.getByRole("button", { name: "Send invitation" }).click();
+  await expect(owner.getByRole("status").filter({ hasText: "Invitation sent" })).toContainText("agnes@acme.com");
+  await expect(owner.getByRole("row", { name: /agnes@acme.com/ })).toContainText("Invited");
+
+  const agent = await browser.newContext().then((context) => context.newPage());
+  await agent.goto(linkFromMail("agnes@acme.com"));
+  await agent.getByLabel("Your name").fill("Agnes Agent");
+  await agent.getByLabel("Password", { exact: true }).fill("Ag3nt!pass");
+  await agent.getByRole("button", { name: "Join" }).click();
+  await expect(agent).toHaveURL(/\/conversations$/);
+  await expect(agent.getByRole("banner")).toContainText("Agnes Agent");
+  await expect(agent.getByRole("banner")).toContainText("Agent");
+  await expect(agent.getByRole("list", { name: "Conversations" })).toContainText("John Smith");
+  await expect(agent.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Team" })).toHaveCount(0);
+  await agent.goto(`${app}/team`);
+  await expect(agent.getByRole("alert")).toHaveText("Only owners and admins can see and manage the team.");
+
+  await owner.reload();
+  await expect(owner.getByRole("row", { name: /agnes@acme.com/ })).toContainText("Active");
+});
