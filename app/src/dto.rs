@@ -172,6 +172,32 @@ pub struct ConversationView {
     pub updated_at: String,
 }
 
+id_type!(WorkspaceId);
+
+/// A workspace of the organization (plan and usage pools arrive with billing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct WorkspaceView {
+    pub id: WorkspaceId,
+    pub name: String,
+    pub plan: String,
+    pub status: String,
+}
+
+/// A bot as the API lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ChatbotView {
+    pub id: BotId,
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    pub status: String,
+    pub description: String,
+    /// The key in the embed snippet (`data-bot`).
+    pub public_key: String,
+    pub greeting: String,
+}
+
 /// What the widget needs to draw its header before the first message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

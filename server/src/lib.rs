@@ -20,6 +20,7 @@ pub mod search;
 pub mod startup;
 pub mod web;
 pub mod widget;
+pub mod workspaces;
 
 pub use config::Config;
 pub use startup::{AppState, Application};

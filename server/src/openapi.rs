@@ -10,7 +10,7 @@ use axum::Router;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{accounts, health, startup::AppState};
+use crate::{accounts, bots, health, startup::AppState};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,6 +25,9 @@ use crate::{accounts, health, startup::AppState};
         accounts::routes::accept_invitation,
         accounts::routes::list_team,
         accounts::routes::invite,
+        bots::routes::list_workspaces,
+        bots::routes::list_chatbots,
+        bots::routes::get_chatbot,
         accounts::routes::verify_email,
         accounts::routes::resend_verification,
         accounts::routes::forgot_password,
@@ -34,12 +37,13 @@ use crate::{accounts, health, startup::AppState};
         health::HealthView, accounts::routes::RegisterRequest, accounts::routes::LoginRequest,
         accounts::routes::UserResponse, accounts::routes::TokenResponse, accounts::routes::RefreshRequest,
         accounts::tokens::TokenPair, accounts::routes::InviteRequest, accounts::routes::AcceptInvitationRequest,
-        accounts::routes::TeamResponse, app::auth::TeamMember, accounts::routes::TokenRequest,
+        accounts::routes::TeamResponse, app::auth::TeamMember, bots::routes::WorkspacesResponse,
+        bots::routes::ChatbotsResponse, app::dto::WorkspaceView, app::dto::ChatbotView, accounts::routes::TokenRequest,
         accounts::routes::ForgotPasswordRequest, accounts::routes::ResetPasswordRequest, app::auth::UserView, app::auth::Role, ApiError, ErrorBody, FieldError, ClientMsg, ServerMsg,
         MessageView, ConversationView, BotProfile, Sender, SearchHit
     )),
     modifiers(&BearerAuth),
-    tags((name = "system", description = "Health and metadata"), (name = "auth", description = "Sign-up, sign-in, sessions"), (name = "team", description = "Members and invitations"))
+    tags((name = "system", description = "Health and metadata"), (name = "auth", description = "Sign-up, sign-in, sessions"), (name = "team", description = "Members and invitations"), (name = "chatbots", description = "Workspaces and chatbots"))
 )]
 pub struct ApiDoc;
 

@@ -161,6 +161,7 @@ fn routes(state: &AppState) -> Router {
     let api = Router::new()
         .merge(health::router())
         .merge(accounts::routes::router())
+        .merge(crate::bots::routes::router())
         .merge(openapi::router())
         .merge(widget::router())
         .merge(crate::dashboard::router())

@@ -1,5 +1,7 @@
 //! Bots: looking one up by the public key its embed snippet carries, and its widget profile.
 
+pub mod routes;
+
 use app::{
     ApiError,
     dto::{BotId, BotProfile, OrganizationId},
@@ -58,4 +60,46 @@ pub async fn find(db: &DatabaseConnection, organization: OrganizationId, id: Bot
         .await?
         .map(Bot::from)
         .ok_or_else(|| ApiError::not_found("chatbot").into())
+}
+
+/// The organization's bots, oldest first.
+pub async fn list(
+    db: &DatabaseConnection,
+    organization: OrganizationId,
+) -> Result<Vec<app::dto::ChatbotView>> {
+    use sea_orm::QueryOrder;
+    Ok(bot::Entity::find()
+        .filter(bot::Column::OrganizationId.eq(organization.0))
+        .order_by_asc(bot::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(chatbot_view)
+        .collect())
+}
+
+/// One bot of the organization; `NotFound` for another organization's bot.
+pub async fn get(
+    db: &DatabaseConnection,
+    organization: OrganizationId,
+    id: BotId,
+) -> Result<app::dto::ChatbotView> {
+    bot::Entity::find_by_id(id.0)
+        .filter(bot::Column::OrganizationId.eq(organization.0))
+        .one(db)
+        .await?
+        .map(chatbot_view)
+        .ok_or_else(|| ApiError::not_found("chatbot").into())
+}
+
+fn chatbot_view(model: bot::Model) -> app::dto::ChatbotView {
+    app::dto::ChatbotView {
+        id: BotId(model.id),
+        workspace_id: app::dto::WorkspaceId(model.workspace_id),
+        name: model.name,
+        status: model.status,
+        description: model.description,
+        public_key: model.public_key,
+        greeting: model.greeting,
+    }
 }

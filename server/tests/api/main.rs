@@ -3,6 +3,7 @@
 
 mod access;
 mod accounts;
+mod chatbots;
 mod dashboard;
 mod health;
 mod helpers;

@@ -1,0 +1,73 @@
+//! REST reads of the organization's workspaces and chatbots (PRD §5.2.1; writes arrive with
+//! the bot builder). Every query is scoped by the caller's organization.
+
+use app::{
+    auth::Permission,
+    dto::{BotId, ChatbotView, WorkspaceView},
+};
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    routing::get,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::{accounts::routes::ApiCaller, error::Result, startup::AppState, workspaces};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/workspaces", get(list_workspaces))
+        .route("/api/v1/chatbots", get(list_chatbots))
+        .route("/api/v1/chatbots/{id}", get(get_chatbot))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkspacesResponse {
+    pub workspaces: Vec<WorkspaceView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChatbotsResponse {
+    pub chatbots: Vec<ChatbotView>,
+}
+
+/// The caller's workspaces.
+#[utoipa::path(get, path = "/api/v1/workspaces", tag = "chatbots", security(("bearer" = [])),
+    responses((status = 200, body = WorkspacesResponse), (status = 401, body = app::error::ErrorBody)))]
+pub async fn list_workspaces(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<WorkspacesResponse>> {
+    caller.viewer.require(Permission::ViewAnalytics)?;
+    Ok(Json(WorkspacesResponse {
+        workspaces: workspaces::list(&state.db, caller.viewer.organization_id).await?,
+    }))
+}
+
+/// The caller's chatbots.
+#[utoipa::path(get, path = "/api/v1/chatbots", tag = "chatbots", security(("bearer" = [])),
+    responses((status = 200, body = ChatbotsResponse), (status = 401, body = app::error::ErrorBody)))]
+pub async fn list_chatbots(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<ChatbotsResponse>> {
+    caller.viewer.require(Permission::ViewAnalytics)?;
+    Ok(Json(ChatbotsResponse {
+        chatbots: crate::bots::list(&state.db, caller.viewer.organization_id).await?,
+    }))
+}
+
+/// One chatbot; 404 when it belongs to another organization.
+#[utoipa::path(get, path = "/api/v1/chatbots/{id}", tag = "chatbots", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Chatbot id (UUID)")),
+    responses((status = 200, body = ChatbotView), (status = 404, body = app::error::ErrorBody)))]
+pub async fn get_chatbot(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<ChatbotView>> {
+    caller.viewer.require(Permission::ViewAnalytics)?;
+    let id: BotId = id.parse().map_err(|_| app::ApiError::not_found("chatbot"))?;
+    Ok(Json(crate::bots::get(&state.db, caller.viewer.organization_id, id).await?))
+}
