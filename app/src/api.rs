@@ -119,3 +119,28 @@ pub async fn accept_invitation(
     leptos_axum::redirect("/conversations");
     Ok(user)
 }
+
+#[server(prefix = "/api/fn", endpoint = "update_member")]
+pub async fn update_member(
+    id: uuid::Uuid,
+    role: Option<crate::auth::Role>,
+    status: Option<String>,
+) -> Result<crate::auth::TeamMember, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.accounts.update_member(&parts, id, role, status).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "remove_member")]
+pub async fn remove_member(id: uuid::Uuid) -> Result<(), ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.accounts.remove_member(&parts, id).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "audit_log")]
+pub async fn audit_log(
+    action: Option<String>,
+    before: Option<String>,
+) -> Result<Vec<crate::auth::AuditEntryView>, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.accounts.audit_log(&parts, action, before).await
+}

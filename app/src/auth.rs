@@ -32,6 +32,9 @@ pub enum Permission {
     ViewAnalytics,
     ExportData,
     ApiAccess,
+    /// Not a row of the PRD table: reading the audit log goes with managing the team and
+    /// settings (owners and admins).
+    ViewAuditLog,
 }
 
 impl Role {
@@ -114,6 +117,23 @@ pub struct TeamMember {
     pub last_active_at: Option<String>,
 }
 
+/// One audit-log entry as the Audit page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AuditEntryView {
+    pub id: uuid::Uuid,
+    pub actor_name: String,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: Option<String>,
+    /// JSON of the state before and after, when the action changed something.
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: String,
+}
+
 /// A demo account the login page offers (demo organization only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DemoAccount {
@@ -140,6 +160,7 @@ mod tests {
             (ViewAnalytics, [true, true, true, true]),
             (ExportData, [true, true, false, false]),
             (ApiAccess, [true, true, false, false]),
+            (ViewAuditLog, [true, true, false, false]),
         ];
         for (permission, allowed) in rows {
             for (role, expected) in [Owner, Admin, Agent, Viewer].into_iter().zip(allowed) {

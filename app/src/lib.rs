@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path="/conversations" /> } />
                     <Route path=path!("/conversations") view=pages::conversations::ConversationsPage />
                     <Route path=path!("/team") view=pages::team::TeamPage />
+                    <Route path=path!("/audit") view=pages::audit::AuditPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -118,6 +119,7 @@ fn DashboardLayout() -> impl IntoView {
                 <Transition fallback=|| ()>
                     {move || user.get().and_then(Result::ok).filter(|u| u.role.can(auth::Permission::InviteRemoveTeam)).map(|_| view! {
                         <A href="/team">"Team"</A>
+                        <A href="/audit">"Audit log"</A>
                     })}
                 </Transition>
                 <a href="/api/docs" rel="external">"API docs"</a>

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::{
-    auth::{DemoAccount, Permission, Role, TeamMember, UserView},
+    auth::{AuditEntryView, DemoAccount, Permission, Role, TeamMember, UserView},
     dto::{ConversationId, ConversationView, MessageView, OrganizationId, SearchHit},
     error::ApiError,
 };
@@ -58,6 +58,22 @@ pub trait AccountsPort: Send + Sync + 'static {
         email: String,
         role: Role,
     ) -> Result<TeamMember, ApiError>;
+    async fn update_member(
+        &self,
+        request: &http::request::Parts,
+        member: uuid::Uuid,
+        role: Option<Role>,
+        status: Option<String>,
+    ) -> Result<TeamMember, ApiError>;
+    async fn remove_member(&self, request: &http::request::Parts, member: uuid::Uuid)
+    -> Result<(), ApiError>;
+    /// A page of the audit log (owners and admins), newest first.
+    async fn audit_log(
+        &self,
+        request: &http::request::Parts,
+        action: Option<String>,
+        before: Option<String>,
+    ) -> Result<Vec<AuditEntryView>, ApiError>;
     /// Accepts an invitation: sets name and password and signs the new member in.
     async fn accept_invitation(
         &self,

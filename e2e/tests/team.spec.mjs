@@ -26,7 +26,7 @@ test("an owner invites an agent who accepts and gets an agent's view", async ({ 
   await expect(owner.getByRole("table")).toContainText("Jane Doe");
 
   await owner.getByLabel("Email").fill("agnes@acme.com");
-  await owner.getByLabel("Role").selectOption("agent");
+  await owner.getByRole("combobox", { name: "Role", exact: true }).selectOption("agent");
   await owner.getByRole("button", { name: "Send invitation" }).click();
   await expect(owner.getByRole("status").filter({ hasText: "Invitation sent" })).toContainText("agnes@acme.com");
   await expect(owner.getByRole("row", { name: /agnes@acme.com/ })).toContainText("Invited");
@@ -46,4 +46,24 @@ test("an owner invites an agent who accepts and gets an agent's view", async ({ 
 
   await owner.reload();
   await expect(owner.getByRole("row", { name: /agnes@acme.com/ })).toContainText("Active");
+});
+
+test("an owner changes a member's role and the audit log shows who did it", async ({ page }) => {
+  const app = process.env.CHATSUPPORT_URL;
+  await page.goto(`${app}/login`);
+  await page.getByRole("button", { name: /Sign in as Acme Corp Owner/ }).click();
+  await expect(page).toHaveURL(/\/conversations$/);
+  await page.goto(`${app}/team`);
+  await page.getByRole("combobox", { name: "Role of agnes@acme.com" }).selectOption("viewer");
+  await expect(page.getByRole("row", { name: /agnes@acme.com/ })).toContainText("Viewer");
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit log" }).click();
+  await expect(page).toHaveURL(/\/audit$/);
+  const first = page.getByRole("row").nth(1);
+  await expect(first).toContainText("team.role_changed");
+  await expect(first).toContainText("Acme Corp Owner");
+  await page.getByRole("combobox", { name: "Action" }).selectOption("team.invited");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/action=team.invited/);
+  await expect(page.getByRole("row").nth(1)).toContainText("agnes@acme.com");
 });

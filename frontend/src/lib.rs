@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The dashboard's hydrate entry: compiled to wasm32, loaded by the SSR pages, it takes over the
 //! server-rendered DOM. Nothing else belongs here; the app lives in the `app` crate.
 

@@ -7,6 +7,7 @@ mod m20261122_000001_skeleton;
 mod m20261123_000002_accounts;
 mod m20261123_000003_mail_and_tokens;
 mod m20261123_000004_refresh_tokens;
+mod m20261123_000005_audit_log;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_accounts::Migration),
             Box::new(m20261123_000003_mail_and_tokens::Migration),
             Box::new(m20261123_000004_refresh_tokens::Migration),
+            Box::new(m20261123_000005_audit_log::Migration),
         ]
     }
 }

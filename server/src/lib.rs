@@ -2,6 +2,7 @@
 //! search (tantivy), the realtime hub and the HTTP/WebSocket edges. See ARCHITECTURE.md.
 
 pub mod accounts;
+pub mod audit;
 pub mod bots;
 pub mod config;
 pub mod conversations;

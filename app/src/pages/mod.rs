@@ -1,6 +1,7 @@
 //! Dashboard pages, one module each.
 
 pub mod account;
+pub mod audit;
 pub mod conversations;
 pub mod login;
 pub mod team;

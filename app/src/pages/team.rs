@@ -6,14 +6,27 @@ use leptos_meta::Title;
 use super::short_time;
 use crate::{
     ApiError,
-    api::{Invite, team},
-    auth::TeamMember,
+    api::{Invite, RemoveMember, UpdateMember, team},
+    auth::{Role, TeamMember},
 };
 
 #[component]
 pub fn TeamPage() -> impl IntoView {
     let invite = ServerAction::<Invite>::new();
-    let members = Resource::new(move || invite.version().get(), |_| team());
+    let update = ServerAction::<UpdateMember>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let members = Resource::new(
+        move || (invite.version().get(), update.version().get(), remove.version().get()),
+        |_| team(),
+    );
+    let change_error = move || {
+        update
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| remove.value().get().and_then(Result::err))
+            .map(|error| error.to_string())
+    };
     view! {
         <Title text="Team · ChatSupport" />
         <section class="panel" aria-labelledby="team-heading">
@@ -42,7 +55,8 @@ pub fn TeamPage() -> impl IntoView {
                                 Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                             })}
                         </div>
-                        <MemberTable members=list />
+                        {move || change_error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+                        <MemberTable members=list update remove />
                     }.into_any(),
                     Err(ApiError::Forbidden) => view! {
                         <p class="empty" role="alert">"Only owners and admins can see and manage the team."</p>
@@ -55,22 +69,59 @@ pub fn TeamPage() -> impl IntoView {
 }
 
 #[component]
-fn MemberTable(members: Vec<TeamMember>) -> impl IntoView {
+fn MemberTable(
+    members: Vec<TeamMember>,
+    update: ServerAction<UpdateMember>,
+    remove: ServerAction<RemoveMember>,
+) -> impl IntoView {
     view! {
         <div class="table-scroll">
             <table class="members">
                 <caption>{format!("{} people", members.len())}</caption>
                 <thead>
-                    <tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Last active"</th></tr>
+                    <tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Last active"</th><th scope="col">"Actions"</th></tr>
                 </thead>
                 <tbody>
                     {members.into_iter().map(|m| view! {
                         <tr>
                             <td>{m.name}</td>
-                            <td>{m.email}</td>
+                            <td>{m.email.clone()}</td>
                             <td>{m.role.label()}</td>
                             <td><span class=format!("status status-{}", m.status)>{status_label(&m.status)}</span></td>
                             <td>{m.last_active_at.as_deref().map(short_time).unwrap_or_else(|| "never".into())}</td>
+                            <td class="actions">
+                                {(m.role != Role::Owner).then(|| {
+                                    let id = m.id;
+                                    let email = m.email.clone();
+                                    let next_status = if m.status == "deactivated" { "active" } else { "deactivated" };
+                                    let toggle = if m.status == "deactivated" { "Reactivate" } else { "Deactivate" };
+                                    view! {
+                                        <label class="visually-hidden" for=format!("role-{id}")>{format!("Role of {email}")}</label>
+                                        <select
+                                            id=format!("role-{id}")
+                                            on:change=move |ev| {
+                                                if let Ok(role) = event_target_value(&ev).parse::<Role>() {
+                                                    update.dispatch(UpdateMember { id, role: Some(role), status: None });
+                                                }
+                                            }
+                                        >
+                                            {[Role::Admin, Role::Agent, Role::Viewer].into_iter().map(|r| view! {
+                                                <option value=r.as_str() selected=r == m.role>{r.label()}</option>
+                                            }).collect_view()}
+                                        </select>
+                                        {(m.status != "invited").then(|| view! {
+                                            <button type="button" class="secondary" aria-label=format!("{toggle} {email}")
+                                                on:click=move |_| { update.dispatch(UpdateMember { id, role: None, status: Some(next_status.to_owned()) }); }>
+                                                {toggle}
+                                            </button>
+                                        })}
+                                        <button type="button" class="secondary danger" aria-label=format!("Remove {}", m.email)
+                                            on:click=move |_| { remove.dispatch(RemoveMember { id }); }>
+                                            {if m.status == "invited" { "Withdraw" } else { "Remove" }}
+                                        </button>
+                                    }
+                                })}
+                            </td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -125,7 +125,7 @@ impl AccountService {
 
     /// Creates an organization, its first workspace and its owner.
     #[tracing::instrument(skip(self, input), fields(email = %input.email.as_str()))]
-    pub async fn register(&self, input: Registration) -> Result<UserView> {
+    pub async fn register(&self, input: Registration, client: &ClientInfo) -> Result<UserView> {
         let password_hash = password::hash(input.password.as_str()).await?;
         let now = Utc::now();
         let organization_id = Uuid::now_v7();
@@ -173,6 +173,20 @@ impl AccountService {
             .exec_with_returning(&txn)
             .await
             .map_err(|e| conflict_on_unique(e, "An account with this email already exists."))?;
+        crate::audit::record(
+            &txn,
+            crate::audit::AuditEntry {
+                organization_id,
+                actor: Some((owner.id, owner.name.clone())),
+                action: "organization.created",
+                target_type: "organization",
+                target_id: Some(organization_id.to_string()),
+                before: None,
+                after: Some(serde_json::json!({ "name": input.organization_name, "owner": owner.email })),
+                client,
+            },
+        )
+        .await?;
         txn.commit().await?;
         self.send_verification(&owner).await?;
         Ok(user_view(owner, input.organization_name))
@@ -278,10 +292,15 @@ impl AccountService {
 
     /// Sets a new password from a reset token and ends every session of that user.
     #[tracing::instrument(skip_all)]
-    pub async fn reset_password(&self, token: &str, password: NewPassword) -> Result<()> {
+    pub async fn reset_password(
+        &self,
+        token: &str,
+        password: NewPassword,
+        client: &ClientInfo,
+    ) -> Result<()> {
         let hash = password::hash(password.as_str()).await?;
         let found = self.consume_token(token, TokenPurpose::ResetPassword).await?;
-        let user_id = found.id;
+        let (user_id, organization_id, actor_name) = (found.id, found.organization_id, found.name.clone());
         let mut active: user::ActiveModel = found.into();
         active.password_hash = Set(Some(hash));
         // Whoever can read the mailbox owns the address: the reset also verifies it.
@@ -291,6 +310,20 @@ impl AccountService {
         sea_orm::ActiveModelTrait::update(active, &self.db).await?;
         session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(&self.db).await?;
         self.tokens.revoke_user(user_id).await?;
+        crate::audit::record(
+            &self.db,
+            crate::audit::AuditEntry {
+                organization_id,
+                actor: Some((user_id, actor_name)),
+                action: "user.password_reset",
+                target_type: "user",
+                target_id: Some(user_id.to_string()),
+                before: None,
+                after: None,
+                client,
+            },
+        )
+        .await?;
         Ok(())
     }
 

@@ -20,7 +20,9 @@ use axum::{
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use utoipa::ToSchema;
 
-use super::{AccountService, ClientInfo, Registration, SESSION_DAYS, input, tokens::TokenPair};
+use super::{
+    AccountService, ClientInfo, Registration, SESSION_DAYS, input, team::MemberPatch, tokens::TokenPair,
+};
 use crate::{error::Result, startup::AppState};
 
 pub const SESSION_COOKIE: &str = "cs_session";
@@ -35,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/accept-invitation", post(accept_invitation))
         .route("/api/v1/team", get(list_team))
         .route("/api/v1/team/invitations", post(invite))
+        .route("/api/v1/team/{id}", axum::routing::patch(update_member).delete(remove_member))
+        .route("/api/v1/audit-log", get(audit_log))
         .route("/api/v1/auth/verify-email", post(verify_email))
         .route("/api/v1/auth/resend-verification", post(resend_verification))
         .route("/api/v1/auth/forgot-password", post(forgot_password))
@@ -94,10 +98,12 @@ pub async fn forgot_password(
     responses((status = 204), (status = 422, body = app::error::ErrorBody)))]
 pub async fn reset_password(
     State(state): State<AppState>,
+    connect: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<ResetPasswordRequest>,
 ) -> Result<StatusCode> {
     let password = input::NewPassword::try_from(body.password)?;
-    state.accounts.reset_password(&body.token, password).await?;
+    state.accounts.reset_password(&body.token, password, &client_info(Some(connect), &headers)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -190,10 +196,74 @@ pub async fn list_team(State(state): State<AppState>, caller: ApiCaller) -> Resu
 pub async fn invite(
     State(state): State<AppState>,
     caller: ApiCaller,
+    connect: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<InviteRequest>,
 ) -> Result<(StatusCode, Json<app::auth::TeamMember>)> {
     let email = input::EmailAddress::try_from(body.email)?;
-    Ok((StatusCode::CREATED, Json(state.accounts.invite(&caller.viewer, email, body.role).await?)))
+    let client = client_info(Some(connect), &headers);
+    Ok((StatusCode::CREATED, Json(state.accounts.invite(&caller.viewer, email, body.role, &client).await?)))
+}
+
+/// Changes a member's role and/or status (`active`, `deactivated`). Not the owner, not yourself.
+#[utoipa::path(patch, path = "/api/v1/team/{id}", tag = "team", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Member id (UUID)")), request_body = MemberPatch,
+    responses((status = 200, body = app::auth::TeamMember), (status = 403, body = app::error::ErrorBody),
+              (status = 404, body = app::error::ErrorBody)))]
+pub async fn update_member(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    connect: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    ApiJson(patch): ApiJson<MemberPatch>,
+) -> Result<Json<app::auth::TeamMember>> {
+    let id = id.parse().map_err(|_| ApiError::not_found("team member"))?;
+    let client = client_info(Some(connect), &headers);
+    Ok(Json(state.accounts.update_member(&caller.viewer, id, patch, &client).await?))
+}
+
+/// Removes a member, or withdraws an invitation.
+#[utoipa::path(delete, path = "/api/v1/team/{id}", tag = "team", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Member id (UUID)")),
+    responses((status = 204), (status = 403, body = app::error::ErrorBody), (status = 404, body = app::error::ErrorBody)))]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    connect: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<StatusCode> {
+    let id = id.parse().map_err(|_| ApiError::not_found("team member"))?;
+    state.accounts.remove_member(&caller.viewer, id, &client_info(Some(connect), &headers)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AuditQuery {
+    /// Only entries of this action (e.g. `team.invited`).
+    pub action: Option<String>,
+    /// Entries older than this RFC 3339 time (the last `created_at` of the previous page).
+    pub before: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditResponse {
+    pub entries: Vec<app::auth::AuditEntryView>,
+}
+
+/// The organization's audit log, newest first, 50 per page (owners and admins).
+#[utoipa::path(get, path = "/api/v1/audit-log", tag = "team", security(("bearer" = [])), params(AuditQuery),
+    responses((status = 200, body = AuditResponse), (status = 403, body = app::error::ErrorBody)))]
+pub async fn audit_log(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    axum::extract::Query(query): axum::extract::Query<AuditQuery>,
+) -> Result<Json<AuditResponse>> {
+    let entries =
+        crate::audit::list(&state.db, &caller.viewer, query.action.as_deref(), query.before.as_deref())
+            .await?;
+    Ok(Json(AuditResponse { entries }))
 }
 
 /// Accepts an invitation with a name and password; answers like login.
@@ -207,8 +277,8 @@ pub async fn accept_invitation(
 ) -> Result<Response> {
     let name = input::name("name", body.name, 100)?;
     let password = input::NewPassword::try_from(body.password)?;
-    let member = state.accounts.accept_invitation(&body.token, name, password.clone()).await?;
     let client = client_info(Some(connect), &headers);
+    let member = state.accounts.accept_invitation(&body.token, name, password.clone(), &client).await?;
     let (user, token) = state.accounts.sign_in(&member.email, password.as_str(), &client).await?;
     let tokens = state.accounts.issue_tokens(&user, None).await?;
     Ok(with_session(StatusCode::OK, Json(TokenResponse { tokens, user }), &token, &headers))
@@ -258,8 +328,8 @@ pub async fn register(
 ) -> Result<Response> {
     let registration = validate_registration(body)?;
     let password = registration.password.as_str().to_owned();
-    let user = state.accounts.register(registration).await?;
     let client = client_info(Some(connect), &headers);
+    let user = state.accounts.register(registration, &client).await?;
     let (user, token) = state.accounts.sign_in(&user.email, &password, &client).await?;
     let tokens = state.accounts.issue_tokens(&user, None).await?;
     Ok(with_session(StatusCode::CREATED, Json(TokenResponse { tokens, user }), &token, &headers))
@@ -387,6 +457,11 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
+/// Where a server-function call came from.
+pub fn client_of(parts: &Parts) -> ClientInfo {
+    client_info(parts.extensions.get::<ConnectInfo<SocketAddr>>().cloned(), &parts.headers)
+}
+
 pub fn client_info(connect: Option<ConnectInfo<SocketAddr>>, headers: &HeaderMap) -> ClientInfo {
     ClientInfo {
         ip: connect.map(|ConnectInfo(addr)| addr.ip().to_string()),
@@ -468,7 +543,7 @@ impl AccountsPort for DashboardAccounts {
         let registration =
             validate_registration(RegisterRequest { name, email, password, organization_name })?;
         let password = registration.password.as_str().to_owned();
-        let user = self.accounts.register(registration).await?;
+        let user = self.accounts.register(registration, &client_of(request)).await?;
         self.sign_in(request, user.email, password).await
     }
 
@@ -488,7 +563,7 @@ impl AccountsPort for DashboardAccounts {
 
     async fn reset_password(&self, token: String, password: String) -> Result<(), ApiError> {
         let password = input::NewPassword::try_from(password)?;
-        Ok(self.accounts.reset_password(&token, password).await?)
+        Ok(self.accounts.reset_password(&token, password, &ClientInfo::default()).await?)
     }
 
     async fn team(&self, request: &Parts) -> Result<Vec<app::auth::TeamMember>, ApiError> {
@@ -504,7 +579,34 @@ impl AccountsPort for DashboardAccounts {
     ) -> Result<app::auth::TeamMember, ApiError> {
         let viewer = self.viewer(request).await?;
         let email = input::EmailAddress::try_from(email)?;
-        Ok(self.accounts.invite(&viewer, email, role).await?)
+        Ok(self.accounts.invite(&viewer, email, role, &client_of(request)).await?)
+    }
+
+    async fn update_member(
+        &self,
+        request: &Parts,
+        member: uuid::Uuid,
+        role: Option<app::auth::Role>,
+        status: Option<String>,
+    ) -> Result<app::auth::TeamMember, ApiError> {
+        let viewer = self.viewer(request).await?;
+        let patch = MemberPatch { role, status };
+        Ok(self.accounts.update_member(&viewer, member, patch, &client_of(request)).await?)
+    }
+
+    async fn remove_member(&self, request: &Parts, member: uuid::Uuid) -> Result<(), ApiError> {
+        let viewer = self.viewer(request).await?;
+        Ok(self.accounts.remove_member(&viewer, member, &client_of(request)).await?)
+    }
+
+    async fn audit_log(
+        &self,
+        request: &Parts,
+        action: Option<String>,
+        before: Option<String>,
+    ) -> Result<Vec<app::auth::AuditEntryView>, ApiError> {
+        let viewer = self.viewer(request).await?;
+        Ok(crate::audit::list(&self.db, &viewer, action.as_deref(), before.as_deref()).await?)
     }
 
     async fn accept_invitation(
@@ -516,7 +618,8 @@ impl AccountsPort for DashboardAccounts {
     ) -> Result<UserView, ApiError> {
         let name = input::name("name", name, 100)?;
         let password = input::NewPassword::try_from(password)?;
-        let member = self.accounts.accept_invitation(&token, name, password.clone()).await?;
+        let member =
+            self.accounts.accept_invitation(&token, name, password.clone(), &client_of(request)).await?;
         self.sign_in(request, member.email, password.as_str().to_owned()).await
     }
 }

@@ -11,9 +11,12 @@ use chrono::{Duration, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::{AccountService, TokenPurpose, input::EmailAddress, input::NewPassword, password, user_view};
+use super::{
+    AccountService, ClientInfo, TokenPurpose, input::EmailAddress, input::NewPassword, password, user_view,
+};
 use crate::{
-    entities::user,
+    audit::{self, AuditEntry},
+    entities::{session, user},
     error::{Result, conflict_on_unique},
     mail::Mail,
 };
@@ -34,7 +37,13 @@ impl AccountService {
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn invite(&self, viewer: &Viewer, email: EmailAddress, role: Role) -> Result<TeamMember> {
+    pub async fn invite(
+        &self,
+        viewer: &Viewer,
+        email: EmailAddress,
+        role: Role,
+        client: &ClientInfo,
+    ) -> Result<TeamMember> {
         viewer.require(Permission::InviteRemoveTeam)?;
         if role == Role::Owner {
             return Err(ApiError::validation("role", "Invite people as admin, agent or viewer.").into());
@@ -66,6 +75,20 @@ impl AccountService {
         .exec_with_returning(&self.db)
         .await
         .map_err(|e| conflict_on_unique(e, "Someone with this email already has an account."))?;
+        audit::record(
+            &self.db,
+            AuditEntry {
+                organization_id: viewer.organization_id.0,
+                actor: Some((inviter.id, inviter.name.clone())),
+                action: "team.invited",
+                target_type: "user",
+                target_id: Some(invited.id.to_string()),
+                before: None,
+                after: Some(serde_json::json!({ "email": invited.email, "role": invited.role })),
+                client,
+            },
+        )
+        .await?;
         let token =
             self.issue_token(invited.id, TokenPurpose::Invitation, Duration::days(INVITATION_DAYS)).await?;
         let organization_name = self.organization_name(viewer.organization_id.0).await?;
@@ -95,6 +118,7 @@ impl AccountService {
         token: &str,
         name: String,
         password: NewPassword,
+        client: &ClientInfo,
     ) -> Result<UserView> {
         let hash = password::hash(password.as_str()).await?;
         let invited = self.consume_token(token, TokenPurpose::Invitation).await?;
@@ -111,9 +135,140 @@ impl AccountService {
         // The invitation reached this mailbox: the address is proven.
         active.email_verified_at = Set(Some(now));
         let member = sea_orm::ActiveModelTrait::update(active, &self.db).await?;
+        audit::record(
+            &self.db,
+            AuditEntry {
+                organization_id: member.organization_id,
+                actor: Some((member.id, member.name.clone())),
+                action: "team.joined",
+                target_type: "user",
+                target_id: Some(member.id.to_string()),
+                before: Some(serde_json::json!({ "status": "invited" })),
+                after: Some(serde_json::json!({ "status": "active", "name": member.name })),
+                client,
+            },
+        )
+        .await?;
         let organization_name = self.organization_name(member.organization_id).await?;
         Ok(user_view(member, organization_name))
     }
+
+    /// Changes a member's role or status (`active` / `deactivated`). Nobody changes the owner
+    /// or themselves; deactivating ends every session and API token of the member.
+    #[tracing::instrument(skip(self, client))]
+    pub async fn update_member(
+        &self,
+        viewer: &Viewer,
+        member_id: Uuid,
+        patch: MemberPatch,
+        client: &ClientInfo,
+    ) -> Result<TeamMember> {
+        let (actor, member) = self.manageable_member(viewer, member_id).await?;
+        let before = serde_json::json!({ "role": member.role, "status": member.status });
+        let mut active: user::ActiveModel = member.clone().into();
+        let mut action = None;
+        if let Some(role) = patch.role {
+            if role == Role::Owner {
+                return Err(ApiError::validation("role", "A member can be admin, agent or viewer.").into());
+            }
+            active.role = Set(role.as_str().to_owned());
+            action = Some("team.role_changed");
+        }
+        if let Some(status) = patch.status.as_deref() {
+            match (status, member.status.as_str()) {
+                ("deactivated", "active") => action = Some("team.deactivated"),
+                ("active", "deactivated") => action = Some("team.reactivated"),
+                (wanted, current) if wanted == current => {}
+                _ => {
+                    return Err(ApiError::validation(
+                        "status",
+                        "A member can be deactivated, or reactivated once deactivated.",
+                    )
+                    .into());
+                }
+            }
+            active.status = Set(status.to_owned());
+        }
+        let Some(action) = action else { return Ok(team_member(member)) };
+        let updated = sea_orm::ActiveModelTrait::update(active, &self.db).await?;
+        if updated.status == "deactivated" {
+            session::Entity::delete_many()
+                .filter(session::Column::UserId.eq(updated.id))
+                .exec(&self.db)
+                .await?;
+            self.tokens.revoke_user(updated.id).await?;
+        }
+        audit::record(
+            &self.db,
+            AuditEntry {
+                organization_id: viewer.organization_id.0,
+                actor: Some((actor.id, actor.name)),
+                action,
+                target_type: "user",
+                target_id: Some(updated.id.to_string()),
+                before: Some(before),
+                after: Some(serde_json::json!({ "role": updated.role, "status": updated.status })),
+                client,
+            },
+        )
+        .await?;
+        Ok(team_member(updated))
+    }
+
+    /// Removes a member (or withdraws an invitation) for good.
+    #[tracing::instrument(skip(self, client))]
+    pub async fn remove_member(&self, viewer: &Viewer, member_id: Uuid, client: &ClientInfo) -> Result<()> {
+        let (actor, member) = self.manageable_member(viewer, member_id).await?;
+        user::Entity::delete_by_id(member.id).exec(&self.db).await?;
+        audit::record(
+            &self.db,
+            AuditEntry {
+                organization_id: viewer.organization_id.0,
+                actor: Some((actor.id, actor.name)),
+                action: "team.removed",
+                target_type: "user",
+                target_id: Some(member.id.to_string()),
+                before: Some(serde_json::json!({ "email": member.email, "role": member.role, "status": member.status })),
+                after: None,
+                client,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The acting user and a member of the same organization they may manage.
+    async fn manageable_member(
+        &self,
+        viewer: &Viewer,
+        member_id: Uuid,
+    ) -> Result<(user::Model, user::Model)> {
+        viewer.require(Permission::InviteRemoveTeam)?;
+        let member = user::Entity::find_by_id(member_id)
+            .filter(user::Column::OrganizationId.eq(viewer.organization_id.0))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| ApiError::not_found("team member"))?;
+        if member.id == viewer.user_id {
+            return Err(
+                ApiError::Conflict { message: "You cannot change your own membership.".into() }.into()
+            );
+        }
+        if member.role == Role::Owner.as_str() {
+            return Err(ApiError::Forbidden.into());
+        }
+        let actor =
+            user::Entity::find_by_id(viewer.user_id).one(&self.db).await?.ok_or(ApiError::Unauthenticated)?;
+        Ok((actor, member))
+    }
+}
+
+/// A change to a member: a new role and/or status.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct MemberPatch {
+    pub role: Option<Role>,
+    /// `active` or `deactivated`.
+    pub status: Option<String>,
 }
 
 fn team_member(model: user::Model) -> TeamMember {

@@ -62,6 +62,7 @@ async fn every_rest_route_refuses_anonymous_callers_unless_it_is_public() {
             }
             let url = app.url(&concrete(path));
             let request = app.http.request(method.parse().expect("method"), &url);
+            // (Bodies are `{}`: identity is checked before anything else is read.)
             let response =
                 request.header("content-type", "application/json").body("{}").send().await.expect("answers");
             assert_eq!(response.status(), 401, "{method} {path} must refuse an anonymous caller");

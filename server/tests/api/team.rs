@@ -38,6 +38,18 @@ async fn an_invited_agent_accepts_and_gets_exactly_an_agents_access() {
     let mail = app.latest_mail("agnes@acme.com").await;
     assert_eq!(mail.kind, "invitation");
     assert!(mail.subject.contains("Acme Corp") && mail.body.contains("as agent"), "{}", mail.subject);
+    let log: serde_json::Value = app
+        .http
+        .get(app.url("/api/v1/audit-log"))
+        .header("cookie", &owner)
+        .send()
+        .await
+        .expect("log")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(log["entries"][0]["action"], "team.invited");
+    assert!(log["entries"][0]["after"].as_str().is_some_and(|a| a.contains("agnes@acme.com")));
 
     // Not a usable account before accepting.
     let early = app
@@ -65,6 +77,18 @@ async fn an_invited_agent_accepts_and_gets_exactly_an_agents_access() {
     );
     let listed = app.http.get(app.url("/api/v1/team")).header("cookie", &agent).send().await.expect("team");
     assert_eq!(listed.status(), 403);
+
+    let log: serde_json::Value = app
+        .http
+        .get(app.url("/api/v1/audit-log"))
+        .header("cookie", &owner)
+        .send()
+        .await
+        .expect("log")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(log["entries"][0]["action"], "team.joined");
 
     // The owner's team now shows her as active.
     let team: serde_json::Value = app
@@ -137,4 +161,147 @@ async fn an_admin_with_an_api_token_can_invite_through_rest() {
         .await
         .expect("invite");
     assert_eq!(response.status(), 201);
+}
+
+async fn member_id(app: &TestApp, cookie: &str, email: &str) -> String {
+    let team: serde_json::Value = app
+        .http
+        .get(app.url("/api/v1/team"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("team")
+        .json()
+        .await
+        .expect("json");
+    team["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["email"] == email)
+        .and_then(|m| m["id"].as_str())
+        .expect("listed")
+        .to_owned()
+}
+
+async fn patch(app: &TestApp, cookie: &str, id: &str, body: serde_json::Value) -> reqwest::Response {
+    app.http
+        .patch(app.url(&format!("/api/v1/team/{id}")))
+        .header("cookie", cookie)
+        .json(&body)
+        .send()
+        .await
+        .expect("patch")
+}
+
+#[tokio::test]
+async fn roles_change_members_are_deactivated_and_removed_and_each_step_is_audited() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let jane_session = app.sign_in("jane@acme.com", "password123").await;
+    let jane = member_id(&app, &owner, "jane@acme.com").await;
+
+    let demoted = patch(&app, &owner, &jane, serde_json::json!({ "role": "agent" })).await;
+    assert_eq!(demoted.status(), 200);
+    assert_eq!(app.server_fn("team", &jane_session, &[]).await.status(), 403, "an agent now");
+
+    let off = patch(&app, &owner, &jane, serde_json::json!({ "status": "deactivated" })).await;
+    assert_eq!(off.status(), 200);
+    let me =
+        app.http.get(app.url("/api/v1/auth/me")).header("cookie", &jane_session).send().await.expect("me");
+    assert_eq!(me.status(), 401, "deactivation ends her sessions");
+    let login = app
+        .http
+        .post(app.url("/api/v1/auth/login"))
+        .json(&serde_json::json!({ "email": "jane@acme.com", "password": "password123" }))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(login.status(), 403);
+
+    let gone = app
+        .http
+        .delete(app.url(&format!("/api/v1/team/{jane}")))
+        .header("cookie", &owner)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(gone.status(), 204);
+
+    let log: serde_json::Value = app
+        .http
+        .get(app.url("/api/v1/audit-log"))
+        .header("cookie", &owner)
+        .send()
+        .await
+        .expect("log")
+        .json()
+        .await
+        .expect("json");
+    let actions: Vec<&str> =
+        log["entries"].as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, ["team.removed", "team.deactivated", "team.role_changed"]);
+    // (The demo data was loaded, not done by anyone: it is not in the log.)
+    let role_change = &log["entries"][2];
+    assert_eq!(role_change["actor_name"], "Acme Corp Owner");
+    assert!(role_change["before"].as_str().is_some_and(|b| b.contains("admin")));
+    assert!(role_change["after"].as_str().is_some_and(|a| a.contains("agent")));
+    assert_eq!(role_change["ip"], "127.0.0.1");
+
+    let filtered: serde_json::Value = app
+        .http
+        .get(app.url("/api/v1/audit-log?action=team.removed"))
+        .header("cookie", &owner)
+        .send()
+        .await
+        .expect("log")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(filtered["entries"].as_array().expect("entries").len(), 1);
+}
+
+#[tokio::test]
+async fn the_owner_and_oneself_cannot_be_changed_and_other_orgs_members_do_not_exist() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let jane_session = app.sign_in("jane@acme.com", "password123").await;
+    let owner_id = member_id(&app, &owner, "admin@acme.com").await;
+    let jane_id = member_id(&app, &owner, "jane@acme.com").await;
+
+    let (status, error) =
+        error_of(patch(&app, &jane_session, &owner_id, serde_json::json!({ "role": "viewer" })).await).await;
+    assert_eq!((status, error), (403, ApiError::Forbidden), "an admin cannot demote the owner");
+    assert_eq!(
+        error_of(patch(&app, &jane_session, &jane_id, serde_json::json!({ "role": "viewer" })).await).await.0,
+        409
+    );
+    assert_eq!(
+        error_of(patch(&app, &owner, &jane_id, serde_json::json!({ "role": "owner" })).await).await.0,
+        422,
+        "nobody becomes owner this way"
+    );
+
+    let other = app.register_verified("oscar@other.example", "Other").await;
+    assert_eq!(
+        error_of(patch(&app, &other, &jane_id, serde_json::json!({ "role": "viewer" })).await).await.0,
+        404
+    );
+    let other_log: serde_json::Value = app
+        .http
+        .get(app.url("/api/v1/audit-log"))
+        .header("cookie", &other)
+        .send()
+        .await
+        .expect("log")
+        .json()
+        .await
+        .expect("json");
+    let actions: Vec<&str> = other_log["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["organization.created"], "only its own history");
 }
