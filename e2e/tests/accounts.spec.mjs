@@ -1,7 +1,6 @@
 // Signing in and out of the dashboard as a person would.
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { expect, test } from "@playwright/test";
+import { linkFromMail } from "./mail.mjs";
 
 test("a wrong password is refused, a demo account signs in, signing out ends the session", async ({ page }) => {
   const app = process.env.CHATSUPPORT_URL;
@@ -25,20 +24,6 @@ test("a wrong password is refused, a demo account signs in, signing out ends the
   await expect(page).toHaveURL(/\/login$/);
 });
 
-/** The link in the newest mail to `to`, read from the outbox's .eml files. */
-function linkFromMail(to) {
-  const dir = join(process.env.CHATSUPPORT_DATA_DIR, "outbox");
-  const mails = readdirSync(dir)
-    .filter((name) => name.endsWith(".eml"))
-    .sort()
-    .map((name) => readFileSync(join(dir, name), "utf8"))
-    // Bodies are quoted-printable: undo soft line breaks and =XX escapes.
-    .map((eml) => eml.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))))
-    .filter((eml) => eml.includes(`To: ${to}`));
-  const link = mails.at(-1)?.match(/https?:\/\/\S+token=[0-9a-f]+/);
-  if (!link) throw new Error(`no link in a mail to ${to}`);
-  return link[0];
-}
 
 test("a person registers, verifies through the mailed link and reaches an empty dashboard", async ({ page }) => {
   const app = process.env.CHATSUPPORT_URL;

@@ -1,20 +1,7 @@
 // An owner invites a teammate as agent; the teammate accepts and sees what an agent may see.
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { expect, test } from "@playwright/test";
+import { linkFromMail } from "./mail.mjs";
 
-function linkFromMail(to) {
-  const dir = join(process.env.CHATSUPPORT_DATA_DIR, "outbox");
-  const mails = readdirSync(dir)
-    .filter((name) => name.endsWith(".eml"))
-    .sort()
-    .map((name) => readFileSync(join(dir, name), "utf8"))
-    .map((eml) => eml.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))))
-    .filter((eml) => eml.includes(`To: ${to}`));
-  const link = mails.at(-1)?.match(/https?:\/\/\S+token=[0-9a-f]+/);
-  if (!link) throw new Error(`no link in a mail to ${to}`);
-  return link[0];
-}
 
 test("an owner invites an agent who accepts and gets an agent's view", async ({ browser }) => {
   const app = process.env.CHATSUPPORT_URL;

@@ -1,23 +1,17 @@
 use crate::helpers::spawn_app;
 
-async fn get_json(app: &crate::helpers::TestApp, path: &str, cookie: &str) -> (u16, serde_json::Value) {
-    let response = app.http.get(app.url(path)).header("cookie", cookie).send().await.expect("GET");
-    let status = response.status().as_u16();
-    (status, response.json().await.expect("json"))
-}
-
 #[tokio::test]
 async fn an_organization_reads_its_own_workspaces_and_chatbots_only() {
     let app = spawn_app().await;
     let acme = app.demo_owner().await;
     let (_, other_bot, _) = app.second_tenant().await;
 
-    let (status, workspaces) = get_json(&app, "/api/v1/workspaces", &acme).await;
+    let (status, workspaces) = app.get_json("/api/v1/workspaces", &acme).await;
     assert_eq!(status, 200);
     assert_eq!(workspaces["workspaces"][0]["name"], "Acme Support");
     assert_eq!(workspaces["workspaces"][0]["plan"], "growth");
 
-    let (status, bots) = get_json(&app, "/api/v1/chatbots", &acme).await;
+    let (status, bots) = app.get_json("/api/v1/chatbots", &acme).await;
     assert_eq!(status, 200);
     let bots = bots["chatbots"].as_array().expect("list").clone();
     assert_eq!(bots.len(), 1);
@@ -25,12 +19,12 @@ async fn an_organization_reads_its_own_workspaces_and_chatbots_only() {
     assert_eq!(bots[0]["public_key"], "demo-acme-helper");
 
     let id = bots[0]["id"].as_str().expect("id");
-    let (status, one) = get_json(&app, &format!("/api/v1/chatbots/{id}"), &acme).await;
+    let (status, one) = app.get_json(&format!("/api/v1/chatbots/{id}"), &acme).await;
     assert_eq!((status, one["name"].as_str()), (200, Some("Acme Helper")));
 
     // Another organization's bot does not exist for Acme; nor does nonsense.
     for path in [format!("/api/v1/chatbots/{other_bot}"), "/api/v1/chatbots/not-a-uuid".to_owned()] {
-        let (status, body) = get_json(&app, &path, &acme).await;
+        let (status, body) = app.get_json(&path, &acme).await;
         assert_eq!(status, 404, "{path}");
         assert_eq!(body["error"]["resource"], "chatbot");
     }

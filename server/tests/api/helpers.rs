@@ -197,6 +197,14 @@ impl TestApp {
         session_cookie(&response)
     }
 
+    /// GET with a session cookie: status and JSON body.
+    pub async fn get_json(&self, path: &str, cookie: &str) -> (u16, serde_json::Value) {
+        let response =
+            self.http.get(self.url(path)).header("cookie", cookie).send().await.expect("GET answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("a JSON body"))
+    }
+
     /// Calls a server function (form-encoded, as the dashboard does) with a session cookie.
     pub async fn server_fn(&self, name: &str, cookie: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.http

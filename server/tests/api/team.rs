@@ -38,16 +38,7 @@ async fn an_invited_agent_accepts_and_gets_exactly_an_agents_access() {
     let mail = app.latest_mail("agnes@acme.com").await;
     assert_eq!(mail.kind, "invitation");
     assert!(mail.subject.contains("Acme Corp") && mail.body.contains("as agent"), "{}", mail.subject);
-    let log: serde_json::Value = app
-        .http
-        .get(app.url("/api/v1/audit-log"))
-        .header("cookie", &owner)
-        .send()
-        .await
-        .expect("log")
-        .json()
-        .await
-        .expect("json");
+    let (_, log) = app.get_json("/api/v1/audit-log", &owner).await;
     assert_eq!(log["entries"][0]["action"], "team.invited");
     assert!(log["entries"][0]["after"].as_str().is_some_and(|a| a.contains("agnes@acme.com")));
 
@@ -78,29 +69,11 @@ async fn an_invited_agent_accepts_and_gets_exactly_an_agents_access() {
     let listed = app.http.get(app.url("/api/v1/team")).header("cookie", &agent).send().await.expect("team");
     assert_eq!(listed.status(), 403);
 
-    let log: serde_json::Value = app
-        .http
-        .get(app.url("/api/v1/audit-log"))
-        .header("cookie", &owner)
-        .send()
-        .await
-        .expect("log")
-        .json()
-        .await
-        .expect("json");
+    let (_, log) = app.get_json("/api/v1/audit-log", &owner).await;
     assert_eq!(log["entries"][0]["action"], "team.joined");
 
     // The owner's team now shows her as active.
-    let team: serde_json::Value = app
-        .http
-        .get(app.url("/api/v1/team"))
-        .header("cookie", &owner)
-        .send()
-        .await
-        .expect("team")
-        .json()
-        .await
-        .expect("json");
+    let (_, team) = app.get_json("/api/v1/team", &owner).await;
     let agnes =
         team["members"].as_array().expect("members").iter().find(|m| m["email"] == "agnes@acme.com").cloned();
     let agnes = agnes.expect("agnes is listed");
@@ -123,16 +96,7 @@ async fn nobody_is_invited_as_owner_or_twice_and_bad_roles_are_refused() {
 async fn a_team_is_visible_only_to_its_own_organization() {
     let app = spawn_app().await;
     let other = app.register_verified("olga@other.example", "Other Org").await;
-    let team: serde_json::Value = app
-        .http
-        .get(app.url("/api/v1/team"))
-        .header("cookie", &other)
-        .send()
-        .await
-        .expect("team")
-        .json()
-        .await
-        .expect("json");
+    let (_, team) = app.get_json("/api/v1/team", &other).await;
     let emails: Vec<_> =
         team["members"].as_array().expect("members").iter().map(|m| m["email"].clone()).collect();
     assert_eq!(emails, [serde_json::json!("olga@other.example")]);
@@ -164,16 +128,7 @@ async fn an_admin_with_an_api_token_can_invite_through_rest() {
 }
 
 async fn member_id(app: &TestApp, cookie: &str, email: &str) -> String {
-    let team: serde_json::Value = app
-        .http
-        .get(app.url("/api/v1/team"))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .expect("team")
-        .json()
-        .await
-        .expect("json");
+    let (_, team) = app.get_json("/api/v1/team", &cookie).await;
     team["members"]
         .as_array()
         .expect("members")
@@ -228,16 +183,7 @@ async fn roles_change_members_are_deactivated_and_removed_and_each_step_is_audit
         .expect("delete");
     assert_eq!(gone.status(), 204);
 
-    let log: serde_json::Value = app
-        .http
-        .get(app.url("/api/v1/audit-log"))
-        .header("cookie", &owner)
-        .send()
-        .await
-        .expect("log")
-        .json()
-        .await
-        .expect("json");
+    let (_, log) = app.get_json("/api/v1/audit-log", &owner).await;
     let actions: Vec<&str> =
         log["entries"].as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
     assert_eq!(actions, ["team.removed", "team.deactivated", "team.role_changed"]);
@@ -248,16 +194,7 @@ async fn roles_change_members_are_deactivated_and_removed_and_each_step_is_audit
     assert!(role_change["after"].as_str().is_some_and(|a| a.contains("agent")));
     assert_eq!(role_change["ip"], "127.0.0.1");
 
-    let filtered: serde_json::Value = app
-        .http
-        .get(app.url("/api/v1/audit-log?action=team.removed"))
-        .header("cookie", &owner)
-        .send()
-        .await
-        .expect("log")
-        .json()
-        .await
-        .expect("json");
+    let (_, filtered) = app.get_json("/api/v1/audit-log?action=team.removed", &owner).await;
     assert_eq!(filtered["entries"].as_array().expect("entries").len(), 1);
 }
 
@@ -287,16 +224,7 @@ async fn the_owner_and_oneself_cannot_be_changed_and_other_orgs_members_do_not_e
         error_of(patch(&app, &other, &jane_id, serde_json::json!({ "role": "viewer" })).await).await.0,
         404
     );
-    let other_log: serde_json::Value = app
-        .http
-        .get(app.url("/api/v1/audit-log"))
-        .header("cookie", &other)
-        .send()
-        .await
-        .expect("log")
-        .json()
-        .await
-        .expect("json");
+    let (_, other_log) = app.get_json("/api/v1/audit-log", &other).await;
     let actions: Vec<&str> = other_log["entries"]
         .as_array()
         .expect("entries")
