@@ -144,3 +144,15 @@ pub async fn audit_log(
     let (ports, parts) = crate::ssr::request().await?;
     ports.accounts.audit_log(&parts, action, before).await
 }
+
+#[server(prefix = "/api/fn", endpoint = "sessions")]
+pub async fn sessions() -> Result<Vec<crate::auth::SessionView>, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.accounts.sessions(&parts).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "sign_out_others")]
+pub async fn sign_out_others() -> Result<u64, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.accounts.sign_out_others(&parts).await
+}

@@ -117,6 +117,19 @@ pub struct TeamMember {
     pub last_active_at: Option<String>,
 }
 
+/// One of the signed-in user's sessions (Profile page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SessionView {
+    pub id: uuid::Uuid,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: String,
+    pub last_seen_at: String,
+    /// The session this request came with.
+    pub current: bool,
+}
+
 /// One audit-log entry as the Audit page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/conversations") view=pages::conversations::ConversationsPage />
                     <Route path=path!("/team") view=pages::team::TeamPage />
                     <Route path=path!("/audit") view=pages::audit::AuditPage />
+                    <Route path=path!("/profile") view=pages::profile::ProfilePage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -103,7 +104,7 @@ fn DashboardLayout() -> impl IntoView {
                     {move || user.get().map(|found| match found {
                         Ok(user) => view! {
                             <div class="who-am-i">
-                                <span>{user.name.clone()} " · " {user.organization_name.clone()}</span>
+                                <a href="/profile">{user.name.clone()} " · " {user.organization_name.clone()}</a>
                                 <span class="badge badge-muted">{user.role.label()}</span>
                                 <ActionForm action=sign_out>
                                     <button type="submit" class="secondary">"Sign out"</button>

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::{
-    auth::{AuditEntryView, DemoAccount, Permission, Role, TeamMember, UserView},
+    auth::{AuditEntryView, DemoAccount, Permission, Role, SessionView, TeamMember, UserView},
     dto::{ConversationId, ConversationView, MessageView, OrganizationId, SearchHit},
     error::ApiError,
 };
@@ -67,6 +67,10 @@ pub trait AccountsPort: Send + Sync + 'static {
     ) -> Result<TeamMember, ApiError>;
     async fn remove_member(&self, request: &http::request::Parts, member: uuid::Uuid)
     -> Result<(), ApiError>;
+    /// The signed-in user's sessions, newest first.
+    async fn sessions(&self, request: &http::request::Parts) -> Result<Vec<SessionView>, ApiError>;
+    /// Ends every session of the signed-in user but this one; returns how many ended.
+    async fn sign_out_others(&self, request: &http::request::Parts) -> Result<u64, ApiError>;
     /// A page of the audit log (owners and admins), newest first.
     async fn audit_log(
         &self,

@@ -74,3 +74,25 @@ test("a forgotten password is reset through the mailed link", async ({ page }) =
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/conversations$/);
 });
+
+test("signing out of other sessions from the profile ends the other browser's session", async ({ browser }) => {
+  const app = process.env.CHATSUPPORT_URL;
+  const signIn = async () => {
+    const page = await browser.newContext().then((context) => context.newPage());
+    await page.goto(`${app}/login`);
+    await page.getByRole("button", { name: /Sign in as Acme Corp Owner/ }).click();
+    await expect(page).toHaveURL(/\/conversations$/);
+    return page;
+  };
+  const laptop = await signIn();
+  const phone = await signIn();
+  await phone.getByRole("banner").getByRole("link", { name: /Acme Corp Owner/ }).click();
+  await expect(phone).toHaveURL(/\/profile$/);
+  await expect(phone.getByRole("table")).toContainText("This session");
+  await phone.getByRole("button", { name: "Sign out of all other sessions" }).click();
+  await expect(phone.getByRole("status").filter({ hasText: "Signed out of" })).toBeVisible();
+  await expect(phone.getByRole("table").locator("caption")).toHaveText("1 active");
+
+  await laptop.reload();
+  await expect(laptop).toHaveURL(/\/login$/);
+});

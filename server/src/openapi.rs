@@ -22,6 +22,8 @@ use crate::{accounts, bots, health, startup::AppState};
         accounts::routes::logout,
         accounts::routes::me,
         accounts::routes::refresh,
+        accounts::routes::list_sessions,
+        accounts::routes::logout_others,
         accounts::routes::accept_invitation,
         accounts::routes::list_team,
         accounts::routes::invite,
@@ -41,7 +43,8 @@ use crate::{accounts, bots, health, startup::AppState};
         accounts::routes::UserResponse, accounts::routes::TokenResponse, accounts::routes::RefreshRequest,
         accounts::tokens::TokenPair, accounts::routes::InviteRequest, accounts::routes::AcceptInvitationRequest,
         accounts::routes::TeamResponse, app::auth::TeamMember, accounts::team::MemberPatch,
-        accounts::routes::AuditResponse, app::auth::AuditEntryView, bots::routes::WorkspacesResponse,
+        accounts::routes::AuditResponse, app::auth::AuditEntryView, accounts::routes::SessionsResponse,
+        accounts::routes::EndedResponse, app::auth::SessionView, bots::routes::WorkspacesResponse,
         bots::routes::ChatbotsResponse, app::dto::WorkspaceView, app::dto::ChatbotView, accounts::routes::TokenRequest,
         accounts::routes::ForgotPasswordRequest, accounts::routes::ResetPasswordRequest, app::auth::UserView, app::auth::Role, ApiError, ErrorBody, FieldError, ClientMsg, ServerMsg,
         MessageView, ConversationView, BotProfile, Sender, SearchHit

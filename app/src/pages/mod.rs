@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod conversations;
 pub mod login;
+pub mod profile;
 pub mod team;
 
 use leptos::prelude::*;

@@ -445,6 +445,41 @@ impl AccountService {
         Ok(Viewer { user_id: found.id, organization_id: OrganizationId(found.organization_id), role })
     }
 
+    /// The sessions of the user behind `token`, newest first, that one marked current.
+    pub async fn sessions(&self, token: &str) -> Result<Vec<app::auth::SessionView>> {
+        let (owner, current) = self.session(token).await?;
+        let now = Utc::now();
+        Ok(session::Entity::find()
+            .filter(session::Column::UserId.eq(owner.id))
+            .filter(session::Column::ExpiresAt.gt(now))
+            .order_by_desc(session::Column::CreatedAt)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|s| app::auth::SessionView {
+                current: s.id == current.id,
+                id: s.id,
+                ip: s.ip,
+                user_agent: s.user_agent,
+                created_at: crate::conversations::rfc3339(s.created_at),
+                last_seen_at: crate::conversations::rfc3339(s.last_seen_at),
+            })
+            .collect())
+    }
+
+    /// Ends every other session of the user behind `token` (and their API refresh tokens).
+    pub async fn sign_out_others(&self, token: &str) -> Result<u64> {
+        let (owner, current) = self.session(token).await?;
+        let ended = session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(owner.id))
+            .filter(session::Column::Id.ne(current.id))
+            .exec(&self.db)
+            .await?
+            .rows_affected;
+        self.tokens.revoke_user(owner.id).await?;
+        Ok(ended)
+    }
+
     pub async fn sign_out(&self, token: &str) -> Result<()> {
         session::Entity::delete_many()
             .filter(session::Column::TokenHash.eq(token_hash(token)))

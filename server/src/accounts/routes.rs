@@ -34,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/logout", post(logout))
         .route("/api/v1/auth/me", get(me))
         .route("/api/v1/auth/refresh", post(refresh))
+        .route("/api/v1/auth/sessions", get(list_sessions))
+        .route("/api/v1/auth/logout-others", post(logout_others))
         .route("/api/v1/auth/accept-invitation", post(accept_invitation))
         .route("/api/v1/team", get(list_team))
         .route("/api/v1/team/invitations", post(invite))
@@ -375,6 +377,36 @@ pub async fn login(
     Ok(with_session(StatusCode::OK, Json(TokenResponse { tokens, user }), &token, &headers))
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionsResponse {
+    pub sessions: Vec<app::auth::SessionView>,
+}
+
+/// The dashboard sessions of the signed-in user (session cookie).
+#[utoipa::path(get, path = "/api/v1/auth/sessions", tag = "auth",
+    responses((status = 200, body = SessionsResponse), (status = 401, body = app::error::ErrorBody)))]
+pub async fn list_sessions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<SessionsResponse>> {
+    let token = session_token(&headers).ok_or(ApiError::Unauthenticated)?;
+    Ok(Json(SessionsResponse { sessions: state.accounts.sessions(&token).await? }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EndedResponse {
+    /// How many sessions ended.
+    pub ended: u64,
+}
+
+/// Signs out every other session of the signed-in user, and revokes their API refresh tokens.
+#[utoipa::path(post, path = "/api/v1/auth/logout-others", tag = "auth",
+    responses((status = 200, body = EndedResponse), (status = 401, body = app::error::ErrorBody)))]
+pub async fn logout_others(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<EndedResponse>> {
+    let token = session_token(&headers).ok_or(ApiError::Unauthenticated)?;
+    Ok(Json(EndedResponse { ended: state.accounts.sign_out_others(&token).await? }))
+}
+
 /// Exchanges a refresh token for a new pair. The presented token stops working; presenting it
 /// again revokes every token descended from the same sign-in.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
@@ -597,6 +629,16 @@ impl AccountsPort for DashboardAccounts {
     async fn remove_member(&self, request: &Parts, member: uuid::Uuid) -> Result<(), ApiError> {
         let viewer = self.viewer(request).await?;
         Ok(self.accounts.remove_member(&viewer, member, &client_of(request)).await?)
+    }
+
+    async fn sessions(&self, request: &Parts) -> Result<Vec<app::auth::SessionView>, ApiError> {
+        let token = session_token(&request.headers).ok_or(ApiError::Unauthenticated)?;
+        Ok(self.accounts.sessions(&token).await?)
+    }
+
+    async fn sign_out_others(&self, request: &Parts) -> Result<u64, ApiError> {
+        let token = session_token(&request.headers).ok_or(ApiError::Unauthenticated)?;
+        Ok(self.accounts.sign_out_others(&token).await?)
     }
 
     async fn audit_log(

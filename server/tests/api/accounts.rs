@@ -315,3 +315,30 @@ async fn every_mail_is_also_written_as_an_eml_file() {
     let eml = std::fs::read_to_string(files[0].path()).expect("eml");
     assert!(eml.contains("To: eml@files.example") && eml.contains("Subject: Verify your email"), "{eml}");
 }
+
+#[tokio::test]
+async fn signing_out_of_other_sessions_keeps_only_this_one() {
+    let app = spawn_app().await;
+    let laptop = app.sign_in("jane@acme.com", "password123").await;
+    let phone = app.sign_in("jane@acme.com", "password123").await;
+    let (status, listed) = app.get_json("/api/v1/auth/sessions", &phone).await;
+    assert_eq!(status, 200);
+    let sessions = listed["sessions"].as_array().expect("sessions").clone();
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
+    assert_eq!(sessions[0]["ip"], "127.0.0.1");
+
+    let ended: serde_json::Value = app
+        .http
+        .post(app.url("/api/v1/auth/logout-others"))
+        .header("cookie", &phone)
+        .send()
+        .await
+        .expect("logout-others")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(ended["ended"], 1);
+    assert_eq!(app.get_json("/api/v1/auth/me", &laptop).await.0, 401);
+    assert_eq!(app.get_json("/api/v1/auth/me", &phone).await.0, 200);
+}

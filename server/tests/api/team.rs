@@ -128,7 +128,7 @@ async fn an_admin_with_an_api_token_can_invite_through_rest() {
 }
 
 async fn member_id(app: &TestApp, cookie: &str, email: &str) -> String {
-    let (_, team) = app.get_json("/api/v1/team", &cookie).await;
+    let (_, team) = app.get_json("/api/v1/team", cookie).await;
     team["members"]
         .as_array()
         .expect("members")
