@@ -7,7 +7,7 @@ use utoipa::OpenApi;
 use crate::helpers::spawn_app;
 
 /// REST routes anyone may call.
-const PUBLIC_REST: &[(&str, &str)] = &[
+pub const PUBLIC_REST: &[(&str, &str)] = &[
     ("GET", "/api/v1/health"),                  // monitoring
     ("POST", "/api/v1/auth/register"),          // signing up
     ("POST", "/api/v1/auth/login"),             // signing in
@@ -20,7 +20,7 @@ const PUBLIC_REST: &[(&str, &str)] = &[
 ];
 
 /// Server functions anyone may call (by endpoint name).
-const PUBLIC_SERVER_FNS: &[&str] = &[
+pub const PUBLIC_SERVER_FNS: &[&str] = &[
     "sign_in",           // the login form
     "sign_out",          // ending a session that may already be gone
     "demo_accounts",     // the login page's demo picker
@@ -32,7 +32,7 @@ const PUBLIC_SERVER_FNS: &[&str] = &[
 ];
 
 /// A concrete URL for a templated OpenAPI path.
-fn concrete(path: &str) -> String {
+pub fn concrete(path: &str) -> String {
     path.split('/')
         .map(
             |segment| {

@@ -182,6 +182,29 @@ impl TestApp {
         cookie
     }
 
+    /// A verified, active member of the demo organization with `role`, signed in; returns the
+    /// session cookie.
+    pub async fn member_with_role(&self, role: app::auth::Role) -> String {
+        let email = format!("{}-{}@acme.com", role.as_str(), Uuid::new_v4().simple());
+        let hash = chatsupport::accounts::password::hash("Passw0rd!x").await.expect("hash");
+        chatsupport::entities::user::Entity::insert(chatsupport::entities::user::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(self.demo_org().await.0),
+            name: Set(format!("Test {}", role.label())),
+            email: Set(email.clone()),
+            password_hash: Set(Some(hash)),
+            role: Set(role.as_str().to_owned()),
+            status: Set("active".into()),
+            email_verified_at: Set(Some(Utc::now())),
+            last_active_at: Set(None),
+            created_at: Set(Utc::now()),
+        })
+        .exec(&self.state.db)
+        .await
+        .expect("member inserted");
+        self.sign_in(&email, "Passw0rd!x").await
+    }
+
     /// Registers a new organization and its owner; returns the session cookie.
     pub async fn register(&self, email: &str, organization: &str) -> String {
         let response = self

@@ -1,0 +1,145 @@
+//! The permission matrix, route by route: every signed-in REST route and server function says
+//! which permission it needs, and for every role the server must allow exactly what the matrix
+//! allows (403 otherwise). A route in the OpenAPI document or the server-function registry that
+//! is neither public (access.rs) nor listed here fails the first tests.
+
+use app::auth::{Permission, Role};
+use utoipa::OpenApi;
+
+use crate::{
+    access::{PUBLIC_REST, PUBLIC_SERVER_FNS, concrete},
+    helpers::spawn_app,
+};
+
+const NIL: &str = "00000000-0000-0000-0000-000000000000";
+
+/// (method, OpenAPI path, permission needed — `None`: any signed-in role —, JSON body).
+/// `{role}` in a body is replaced by the role under test.
+const REST: &[(&str, &str, Option<Permission>, &str)] = &[
+    ("GET", "/api/v1/auth/me", None, ""),
+    ("GET", "/api/v1/auth/sessions", None, ""),
+    ("POST", "/api/v1/auth/logout-others", None, ""),
+    ("POST", "/api/v1/auth/resend-verification", None, ""),
+    ("GET", "/api/v1/team", Some(Permission::InviteRemoveTeam), ""),
+    (
+        "POST",
+        "/api/v1/team/invitations",
+        Some(Permission::InviteRemoveTeam),
+        r#"{"email":"rest-{role}@acme.com","role":"viewer"}"#,
+    ),
+    ("PATCH", "/api/v1/team/{id}", Some(Permission::InviteRemoveTeam), r#"{"role":"viewer"}"#),
+    ("DELETE", "/api/v1/team/{id}", Some(Permission::InviteRemoveTeam), ""),
+    ("GET", "/api/v1/audit-log", Some(Permission::ViewAuditLog), ""),
+    ("GET", "/api/v1/workspaces", Some(Permission::ViewAnalytics), ""),
+    ("GET", "/api/v1/chatbots", Some(Permission::ViewAnalytics), ""),
+    ("GET", "/api/v1/chatbots/{id}", Some(Permission::ViewAnalytics), ""),
+];
+
+/// (server function endpoint, permission needed, form arguments).
+const SERVER_FNS: &[(&str, Option<Permission>, &[(&str, &str)])] = &[
+    ("conversations", Some(Permission::ViewConversations), &[]),
+    ("conversation_messages", Some(Permission::ViewConversations), &[("id", NIL)]),
+    ("search_messages", Some(Permission::ViewConversations), &[("query", "order")]),
+    ("current_user", None, &[]),
+    ("resend_verification", None, &[]),
+    ("sessions", None, &[]),
+    ("sign_out_others", None, &[]),
+    ("team", Some(Permission::InviteRemoveTeam), &[]),
+    ("invite", Some(Permission::InviteRemoveTeam), &[("email", "fn-{role}@acme.com"), ("role", "viewer")]),
+    ("update_member", Some(Permission::InviteRemoveTeam), &[("id", NIL), ("role", "viewer")]),
+    ("remove_member", Some(Permission::InviteRemoveTeam), &[("id", NIL)]),
+    ("audit_log", Some(Permission::ViewAuditLog), &[]),
+];
+
+fn documented_operations() -> Vec<(String, String)> {
+    let doc = chatsupport::openapi::ApiDoc::openapi();
+    let mut out = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        for (method, present) in [
+            ("GET", item.get.is_some()),
+            ("POST", item.post.is_some()),
+            ("PUT", item.put.is_some()),
+            ("PATCH", item.patch.is_some()),
+            ("DELETE", item.delete.is_some()),
+        ] {
+            if present {
+                out.push((method.to_owned(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_signed_in_rest_route_declares_its_permission() {
+    for (method, path) in documented_operations() {
+        let public = PUBLIC_REST.contains(&(method.as_str(), path.as_str()));
+        let listed = REST.iter().any(|(m, p, _, _)| *m == method && *p == path);
+        assert!(
+            public || listed,
+            "{method} {path}: list it in roles.rs with its permission, or as public in access.rs"
+        );
+    }
+}
+
+#[test]
+fn every_signed_in_server_function_declares_its_permission() {
+    for (path, _) in leptos::server_fn::axum::server_fn_paths() {
+        let name = path.rsplit('/').next().unwrap_or_default();
+        let listed = SERVER_FNS.iter().any(|(n, _, _)| *n == name);
+        assert!(
+            PUBLIC_SERVER_FNS.contains(&name) || listed,
+            "{path}: list it in roles.rs with its permission, or as public in access.rs"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_role_gets_exactly_what_the_matrix_allows() {
+    let app = spawn_app().await;
+    for role in Role::ALL {
+        let cookie = match role {
+            Role::Owner => app.demo_owner().await,
+            other => app.member_with_role(other).await,
+        };
+        for (method, path, permission, body) in REST {
+            let allowed = permission.is_none_or(|p| role.can(p));
+            let mut request = app
+                .http
+                .request(method.parse().expect("method"), app.url(&concrete(path)))
+                .header("cookie", &cookie);
+            if !body.is_empty() {
+                request = request
+                    .header("content-type", "application/json")
+                    .body(body.replace("{role}", role.as_str()));
+            }
+            let status = request.send().await.expect("answers").status().as_u16();
+            assert!(status != 401, "{role} {method} {path}: the session must be accepted");
+            if allowed {
+                assert_ne!(status, 403, "{role} may {method} {path}");
+            } else {
+                assert_eq!(status, 403, "{role} may not {method} {path}");
+            }
+        }
+        for (name, permission, args) in SERVER_FNS {
+            let allowed = permission.is_none_or(|p| role.can(p));
+            let form: Vec<(&str, String)> =
+                args.iter().map(|(k, v)| (*k, v.replace("{role}", role.as_str()))).collect();
+            let response = app
+                .http
+                .post(app.url(&format!("/api/fn/{name}")))
+                .header("cookie", &cookie)
+                .form(&form)
+                .send()
+                .await
+                .expect("answers");
+            let status = response.status().as_u16();
+            assert!(status != 401 && status != 400, "{role} {name}: answered {status}");
+            if allowed {
+                assert_ne!(status, 403, "{role} may call {name}");
+            } else {
+                assert_eq!(status, 403, "{role} may not call {name}");
+            }
+        }
+    }
+}
