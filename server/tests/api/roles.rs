@@ -36,7 +36,9 @@ const REST: &[(&str, &str, Option<Permission>, &str)] = &[
 ];
 
 /// (server function endpoint, permission needed, form arguments).
-const SERVER_FNS: &[(&str, Option<Permission>, &[(&str, &str)])] = &[
+type ServerFnRule = (&'static str, Option<Permission>, &'static [(&'static str, &'static str)]);
+
+const SERVER_FNS: &[ServerFnRule] = &[
     ("conversations", Some(Permission::ViewConversations), &[]),
     ("conversation_messages", Some(Permission::ViewConversations), &[("id", NIL)]),
     ("search_messages", Some(Permission::ViewConversations), &[("query", "order")]),
