@@ -156,3 +156,30 @@ pub async fn sign_out_others() -> Result<u64, ApiError> {
     let (ports, parts) = crate::ssr::request().await?;
     ports.accounts.sign_out_others(&parts).await
 }
+
+#[server(prefix = "/api/fn", endpoint = "organization")]
+pub async fn organization() -> Result<crate::dto::OrganizationView, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.organization.profile(&parts).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "update_organization")]
+pub async fn update_organization(
+    name: String,
+    website: String,
+    industry: String,
+    company_size: String,
+    primary_color: String,
+    secondary_color: String,
+) -> Result<crate::dto::OrganizationView, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    let form = crate::ssr::OrganizationForm {
+        name,
+        website,
+        industry,
+        company_size,
+        primary_color,
+        secondary_color,
+    };
+    ports.organization.update_profile(&parts, form).await
+}

@@ -35,6 +35,9 @@ pub enum Permission {
     /// Not a row of the PRD table: reading the audit log goes with managing the team and
     /// settings (owners and admins).
     ViewAuditLog,
+    /// The PRD's "Admin: manage team, chatbots, settings": the organization's profile and
+    /// settings (owners and admins).
+    ManageSettings,
 }
 
 impl Role {
@@ -174,6 +177,7 @@ mod tests {
             (ExportData, [true, true, false, false]),
             (ApiAccess, [true, true, false, false]),
             (ViewAuditLog, [true, true, false, false]),
+            (ManageSettings, [true, true, false, false]),
         ];
         for (permission, allowed) in rows {
             for (role, expected) in [Owner, Admin, Agent, Viewer].into_iter().zip(allowed) {

@@ -174,6 +174,25 @@ pub struct ConversationView {
 
 id_type!(WorkspaceId);
 
+/// The organization's profile (PRD story 1.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OrganizationView {
+    pub id: OrganizationId,
+    pub name: String,
+    pub slug: String,
+    pub website: Option<String>,
+    pub industry: Option<String>,
+    /// One of `1-10`, `11-50`, `51-200`, `201-1000`, `1000+`.
+    pub company_size: Option<String>,
+    /// `#rrggbb`.
+    pub primary_color: Option<String>,
+    pub secondary_color: Option<String>,
+}
+
+/// Company sizes the profile offers.
+pub const COMPANY_SIZES: [&str; 5] = ["1-10", "11-50", "51-200", "201-1000", "1000+"];
+
 /// A workspace of the organization (plan and usage pools arrive with billing).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

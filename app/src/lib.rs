@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/team") view=pages::team::TeamPage />
                     <Route path=path!("/audit") view=pages::audit::AuditPage />
                     <Route path=path!("/profile") view=pages::profile::ProfilePage />
+                    <Route path=path!("/settings") view=pages::settings::SettingsPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -121,6 +122,7 @@ fn DashboardLayout() -> impl IntoView {
                     {move || user.get().and_then(Result::ok).filter(|u| u.role.can(auth::Permission::InviteRemoveTeam)).map(|_| view! {
                         <A href="/team">"Team"</A>
                         <A href="/audit">"Audit log"</A>
+                        <A href="/settings">"Settings"</A>
                     })}
                 </Transition>
                 <a href="/api/docs" rel="external">"API docs"</a>

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::{
     auth::{AuditEntryView, DemoAccount, Permission, Role, SessionView, TeamMember, UserView},
-    dto::{ConversationId, ConversationView, MessageView, OrganizationId, SearchHit},
+    dto::{ConversationId, ConversationView, MessageView, OrganizationId, OrganizationView, SearchHit},
     error::ApiError,
 };
 
@@ -110,11 +110,34 @@ pub trait DashboardPort: Send + Sync + 'static {
     async fn search_messages(&self, viewer: &Viewer, query: &str) -> Result<Vec<SearchHit>, ApiError>;
 }
 
+/// The organization's profile.
+#[async_trait::async_trait]
+pub trait OrganizationPort: Send + Sync + 'static {
+    async fn profile(&self, request: &http::request::Parts) -> Result<OrganizationView, ApiError>;
+    async fn update_profile(
+        &self,
+        request: &http::request::Parts,
+        form: OrganizationForm,
+    ) -> Result<OrganizationView, ApiError>;
+}
+
+/// The profile form as submitted (every field present; empty clears).
+#[derive(Debug, Clone)]
+pub struct OrganizationForm {
+    pub name: String,
+    pub website: String,
+    pub industry: String,
+    pub company_size: String,
+    pub primary_color: String,
+    pub secondary_color: String,
+}
+
 /// The injected set of ports.
 #[derive(Clone)]
 pub struct Ports {
     pub dashboard: Arc<dyn DashboardPort>,
     pub accounts: Arc<dyn AccountsPort>,
+    pub organization: Arc<dyn OrganizationPort>,
 }
 
 /// The ports and the request for the current server-function call.

@@ -8,6 +8,7 @@ mod m20261123_000002_accounts;
 mod m20261123_000003_mail_and_tokens;
 mod m20261123_000004_refresh_tokens;
 mod m20261123_000005_audit_log;
+mod m20261123_000006_organization_profile;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_mail_and_tokens::Migration),
             Box::new(m20261123_000004_refresh_tokens::Migration),
             Box::new(m20261123_000005_audit_log::Migration),
+            Box::new(m20261123_000006_organization_profile::Migration),
         ]
     }
 }

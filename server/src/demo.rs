@@ -162,6 +162,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             name: Set(client.name.clone()),
             slug: Set(client.slug.clone()),
             created_at: Set(now),
+            ..Default::default()
         })
         .exec(&txn)
         .await?;

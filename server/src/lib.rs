@@ -15,6 +15,7 @@ pub mod events;
 pub mod health;
 pub mod mail;
 pub mod openapi;
+pub mod organizations;
 pub mod realtime;
 pub mod replies;
 pub mod search;

@@ -10,7 +10,7 @@ use axum::Router;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{accounts, bots, health, startup::AppState};
+use crate::{accounts, bots, health, organizations, startup::AppState};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +30,8 @@ use crate::{accounts, bots, health, startup::AppState};
         accounts::routes::update_member,
         accounts::routes::remove_member,
         accounts::routes::audit_log,
+        organizations::show,
+        organizations::update,
         bots::routes::list_workspaces,
         bots::routes::list_chatbots,
         bots::routes::get_chatbot,
@@ -45,12 +47,12 @@ use crate::{accounts, bots, health, startup::AppState};
         accounts::routes::TeamResponse, app::auth::TeamMember, accounts::team::MemberPatch,
         accounts::routes::AuditResponse, app::auth::AuditEntryView, accounts::routes::SessionsResponse,
         accounts::routes::EndedResponse, app::auth::SessionView, bots::routes::WorkspacesResponse,
-        bots::routes::ChatbotsResponse, app::dto::WorkspaceView, app::dto::ChatbotView, accounts::routes::TokenRequest,
+        organizations::OrganizationPatch, app::dto::OrganizationView, bots::routes::ChatbotsResponse, app::dto::WorkspaceView, app::dto::ChatbotView, accounts::routes::TokenRequest,
         accounts::routes::ForgotPasswordRequest, accounts::routes::ResetPasswordRequest, app::auth::UserView, app::auth::Role, ApiError, ErrorBody, FieldError, ClientMsg, ServerMsg,
         MessageView, ConversationView, BotProfile, Sender, SearchHit
     )),
     modifiers(&BearerAuth),
-    tags((name = "system", description = "Health and metadata"), (name = "auth", description = "Sign-up, sign-in, sessions"), (name = "team", description = "Members and invitations"), (name = "chatbots", description = "Workspaces and chatbots"))
+    tags((name = "system", description = "Health and metadata"), (name = "auth", description = "Sign-up, sign-in, sessions"), (name = "team", description = "Members and invitations"), (name = "chatbots", description = "Workspaces and chatbots"), (name = "organization", description = "The organization's profile"))
 )]
 pub struct ApiDoc;
 

@@ -133,6 +133,10 @@ fn routes(state: &AppState) -> Router {
             search: state.search.clone(),
         }),
         accounts: Arc::new(DashboardAccounts { accounts: state.accounts.clone(), db: state.db.clone() }),
+        organization: Arc::new(crate::organizations::DashboardOrganization {
+            db: state.db.clone(),
+            accounts: state.accounts.clone(),
+        }),
     };
     let context = move || provide_context(ports.clone());
     let shell = {
@@ -162,6 +166,7 @@ fn routes(state: &AppState) -> Router {
         .merge(health::router())
         .merge(accounts::routes::router())
         .merge(crate::bots::routes::router())
+        .merge(crate::organizations::router())
         .merge(openapi::router())
         .merge(widget::router())
         .merge(crate::dashboard::router())

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod conversations;
 pub mod login;
 pub mod profile;
+pub mod settings;
 pub mod team;
 
 use leptos::prelude::*;

@@ -144,6 +144,7 @@ impl AccountService {
             name: Set(input.organization_name.clone()),
             slug: Set(slug),
             created_at: Set(now),
+            ..Default::default()
         })
         .exec(&txn)
         .await?;

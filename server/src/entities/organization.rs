@@ -9,6 +9,11 @@ pub struct Model {
     #[sea_orm(unique)]
     pub slug: String,
     pub created_at: DateTimeUtc,
+    pub website: Option<String>,
+    pub industry: Option<String>,
+    pub company_size: Option<String>,
+    pub primary_color: Option<String>,
+    pub secondary_color: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -95,6 +95,12 @@ async fn every_server_function_refuses_anonymous_callers_unless_it_is_public() {
                     ("query", "x".into()),
                     ("email", "someone@example.com".into()),
                     ("role", "agent".into()),
+                    ("name", "x".into()),
+                    ("website", String::new()),
+                    ("industry", String::new()),
+                    ("company_size", String::new()),
+                    ("primary_color", String::new()),
+                    ("secondary_color", String::new()),
                 ])
                 .send()
                 .await

@@ -269,6 +269,7 @@ impl TestApp {
             name: Set("Globex".into()),
             slug: Set(format!("globex-{}", Uuid::new_v4().simple())),
             created_at: Set(now),
+            ..Default::default()
         })
         .exec(db)
         .await

@@ -7,6 +7,7 @@ mod chatbots;
 mod dashboard;
 mod health;
 mod helpers;
+mod organization;
 mod roles;
 mod team;
 mod tokens;

@@ -30,6 +30,8 @@ const REST: &[(&str, &str, Option<Permission>, &str)] = &[
     ("PATCH", "/api/v1/team/{id}", Some(Permission::InviteRemoveTeam), r#"{"role":"viewer"}"#),
     ("DELETE", "/api/v1/team/{id}", Some(Permission::InviteRemoveTeam), ""),
     ("GET", "/api/v1/audit-log", Some(Permission::ViewAuditLog), ""),
+    ("GET", "/api/v1/organization", None, ""),
+    ("PATCH", "/api/v1/organization", Some(Permission::ManageSettings), r#"{"industry":"Retail"}"#),
     ("GET", "/api/v1/workspaces", Some(Permission::ViewAnalytics), ""),
     ("GET", "/api/v1/chatbots", Some(Permission::ViewAnalytics), ""),
     ("GET", "/api/v1/chatbots/{id}", Some(Permission::ViewAnalytics), ""),
@@ -51,6 +53,19 @@ const SERVER_FNS: &[ServerFnRule] = &[
     ("update_member", Some(Permission::InviteRemoveTeam), &[("id", NIL), ("role", "viewer")]),
     ("remove_member", Some(Permission::InviteRemoveTeam), &[("id", NIL)]),
     ("audit_log", Some(Permission::ViewAuditLog), &[]),
+    ("organization", None, &[]),
+    (
+        "update_organization",
+        Some(Permission::ManageSettings),
+        &[
+            ("name", "Acme Corp"),
+            ("website", ""),
+            ("industry", ""),
+            ("company_size", ""),
+            ("primary_color", ""),
+            ("secondary_color", ""),
+        ],
+    ),
 ];
 
 fn documented_operations() -> Vec<(String, String)> {

@@ -1,0 +1,233 @@
+//! The organization's profile (PRD story 1.1): name, website, industry, size and brand
+//! colours. Anyone signed in reads it; owners and admins change it, and each change is audited.
+
+use std::net::SocketAddr;
+
+use app::{
+    ApiError,
+    auth::Permission,
+    dto::{COMPANY_SIZES, OrganizationId, OrganizationView},
+    error::FieldError,
+    ssr::Viewer,
+};
+use axum::{
+    Json, Router,
+    extract::{ConnectInfo, State},
+    http::HeaderMap,
+    routing::get,
+};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::{
+    accounts::{
+        ClientInfo,
+        routes::{ApiCaller, ApiJson, client_info},
+    },
+    audit::{self, AuditEntry},
+    entities::{organization, user},
+    error::Result,
+    startup::AppState,
+};
+
+/// A colour as `#rrggbb` (lower-cased).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HexColor(String);
+
+impl TryFrom<&str> for HexColor {
+    type Error = String;
+    fn try_from(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        let ok = raw.len() == 7 && raw.starts_with('#') && raw[1..].chars().all(|c| c.is_ascii_hexdigit());
+        if ok {
+            Ok(Self(raw.to_ascii_lowercase()))
+        } else {
+            Err(format!("“{raw}” is not a colour like #4f46e5."))
+        }
+    }
+}
+
+/// A change to the profile. Absent fields stay; empty strings clear optional ones.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct OrganizationPatch {
+    pub name: Option<String>,
+    pub website: Option<String>,
+    pub industry: Option<String>,
+    pub company_size: Option<String>,
+    pub primary_color: Option<String>,
+    pub secondary_color: Option<String>,
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/organization", get(show).patch(update))
+}
+
+/// The caller's organization profile.
+#[utoipa::path(get, path = "/api/v1/organization", tag = "organization", security(("bearer" = [])),
+    responses((status = 200, body = OrganizationView), (status = 401, body = app::error::ErrorBody)))]
+pub async fn show(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<OrganizationView>> {
+    Ok(Json(get_profile(&state.db, &caller.viewer).await?))
+}
+
+/// Changes the profile (owners and admins).
+#[utoipa::path(patch, path = "/api/v1/organization", tag = "organization", security(("bearer" = [])),
+    request_body = OrganizationPatch,
+    responses((status = 200, body = OrganizationView), (status = 403, body = app::error::ErrorBody),
+              (status = 422, body = app::error::ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    connect: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    ApiJson(patch): ApiJson<OrganizationPatch>,
+) -> Result<Json<OrganizationView>> {
+    let client = client_info(Some(connect), &headers);
+    Ok(Json(update_profile(&state.db, &caller.viewer, patch, &client).await?))
+}
+
+pub async fn get_profile(db: &DatabaseConnection, viewer: &Viewer) -> Result<OrganizationView> {
+    let found = organization::Entity::find_by_id(viewer.organization_id.0)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("organization"))?;
+    Ok(view(found))
+}
+
+#[tracing::instrument(skip(db, client))]
+pub async fn update_profile(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    patch: OrganizationPatch,
+    client: &ClientInfo,
+) -> Result<OrganizationView> {
+    viewer.require(Permission::ManageSettings)?;
+    let found = organization::Entity::find_by_id(viewer.organization_id.0)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("organization"))?;
+    let before = view(found.clone());
+    let mut fields = Vec::new();
+    let mut invalid = |field: &str, message: String| fields.push(FieldError { field: field.into(), message });
+    let mut active: organization::ActiveModel = found.into();
+
+    if let Some(name) = patch.name {
+        match crate::accounts::input::name("name", name, 100) {
+            Ok(name) => active.name = Set(name),
+            Err(_) => invalid("name", "The name must be 1 to 100 characters.".into()),
+        }
+    }
+    if let Some(website) = patch.website.map(|w| w.trim().to_owned()) {
+        let ok = website.is_empty()
+            || ((website.starts_with("https://") || website.starts_with("http://"))
+                && website.len() <= 300
+                && !website.chars().any(|c| c.is_whitespace() || c.is_control()));
+        if ok {
+            active.website = Set(Some(website).filter(|w| !w.is_empty()));
+        } else {
+            invalid("website", "Enter the website as a full address like https://example.com.".into());
+        }
+    }
+    if let Some(industry) = patch.industry.map(|i| i.trim().to_owned()) {
+        if industry.chars().count() <= 100 && !industry.chars().any(char::is_control) {
+            active.industry = Set(Some(industry).filter(|i| !i.is_empty()));
+        } else {
+            invalid("industry", "The industry can be at most 100 characters.".into());
+        }
+    }
+    if let Some(size) = patch.company_size {
+        if size.is_empty() || COMPANY_SIZES.contains(&size.as_str()) {
+            active.company_size = Set(Some(size).filter(|s| !s.is_empty()));
+        } else {
+            invalid("company_size", format!("Choose one of {}.", COMPANY_SIZES.join(", ")));
+        }
+    }
+    for (field, value) in [("primary_color", patch.primary_color), ("secondary_color", patch.secondary_color)]
+    {
+        let Some(value) = value else { continue };
+        let parsed =
+            if value.trim().is_empty() { Ok(None) } else { HexColor::try_from(value.as_str()).map(Some) };
+        match (field, parsed) {
+            ("primary_color", Ok(color)) => active.primary_color = Set(color.map(|c| c.0)),
+            (_, Ok(color)) => active.secondary_color = Set(color.map(|c| c.0)),
+            (_, Err(message)) => invalid(field, message),
+        }
+    }
+    if !fields.is_empty() {
+        return Err(ApiError::Validation { fields }.into());
+    }
+    let updated = view(sea_orm::ActiveModelTrait::update(active, db).await?);
+    let actor = user::Entity::find_by_id(viewer.user_id).one(db).await?.map(|u| (u.id, u.name));
+    audit::record(
+        db,
+        AuditEntry {
+            organization_id: viewer.organization_id.0,
+            actor,
+            action: "organization.updated",
+            target_type: "organization",
+            target_id: Some(viewer.organization_id.to_string()),
+            before: serde_json::to_value(&before).ok(),
+            after: serde_json::to_value(&updated).ok(),
+            client,
+        },
+    )
+    .await?;
+    Ok(updated)
+}
+
+fn view(model: organization::Model) -> OrganizationView {
+    OrganizationView {
+        id: OrganizationId(model.id),
+        name: model.name,
+        slug: model.slug,
+        website: model.website,
+        industry: model.industry,
+        company_size: model.company_size,
+        primary_color: model.primary_color,
+        secondary_color: model.secondary_color,
+    }
+}
+
+/// The settings page's port.
+pub struct DashboardOrganization {
+    pub db: DatabaseConnection,
+    pub accounts: crate::accounts::AccountService,
+}
+
+#[async_trait::async_trait]
+impl app::ssr::OrganizationPort for DashboardOrganization {
+    async fn profile(&self, request: &axum::http::request::Parts) -> Result<OrganizationView, ApiError> {
+        let viewer = crate::dashboard::viewer(&self.accounts, &request.headers).await?;
+        Ok(get_profile(&self.db, &viewer).await?)
+    }
+
+    async fn update_profile(
+        &self,
+        request: &axum::http::request::Parts,
+        form: app::ssr::OrganizationForm,
+    ) -> Result<OrganizationView, ApiError> {
+        let viewer = crate::dashboard::viewer(&self.accounts, &request.headers).await?;
+        let patch = OrganizationPatch {
+            name: Some(form.name),
+            website: Some(form.website),
+            industry: Some(form.industry),
+            company_size: Some(form.company_size),
+            primary_color: Some(form.primary_color),
+            secondary_color: Some(form.secondary_color),
+        };
+        Ok(update_profile(&self.db, &viewer, patch, &crate::accounts::routes::client_of(request)).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HexColor;
+
+    #[test]
+    fn colours_are_six_hex_digits_after_a_hash() {
+        assert_eq!(HexColor::try_from(" #4F46E5 ").map(|c| c.0), Ok("#4f46e5".to_owned()));
+        for bad in ["4f46e5", "#4f46e", "#4f46e5f", "#gggggg", "red"] {
+            assert!(HexColor::try_from(bad).is_err(), "{bad}");
+        }
+    }
+}
