@@ -96,9 +96,14 @@ pub async fn reset_password(token: String, password: String) -> Result<(), ApiEr
 }
 
 #[server(prefix = "/api/fn", endpoint = "team")]
-pub async fn team() -> Result<Vec<crate::auth::TeamMember>, ApiError> {
+pub async fn team(
+    q: Option<String>,
+    role: Option<crate::auth::Role>,
+    status: Option<String>,
+    page: Option<u64>,
+) -> Result<crate::auth::TeamListing, ApiError> {
     let (ports, parts) = crate::ssr::request().await?;
-    ports.accounts.team(&parts).await
+    ports.accounts.team(&parts, crate::auth::TeamQuery { q, role, status, page }).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "invite")]

@@ -120,6 +120,30 @@ pub struct TeamMember {
     pub last_active_at: Option<String>,
 }
 
+/// Search, filters and page of the team list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams, utoipa::ToSchema))]
+pub struct TeamQuery {
+    /// Part of a name or email address.
+    pub q: Option<String>,
+    pub role: Option<Role>,
+    /// `active`, `invited` or `deactivated`.
+    pub status: Option<String>,
+    /// 1-based.
+    pub page: Option<u64>,
+}
+
+/// One page of the team list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TeamListing {
+    pub members: Vec<TeamMember>,
+    /// Members matching the query, on all pages.
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
 /// One of the signed-in user's sessions (Profile page).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -5,7 +5,10 @@
 use std::sync::Arc;
 
 use crate::{
-    auth::{AuditEntryView, DemoAccount, Permission, Role, SessionView, TeamMember, UserView},
+    auth::{
+        AuditEntryView, DemoAccount, Permission, Role, SessionView, TeamListing, TeamMember, TeamQuery,
+        UserView,
+    },
     dto::{ConversationId, ConversationView, MessageView, OrganizationId, OrganizationView, SearchHit},
     error::ApiError,
 };
@@ -50,7 +53,7 @@ pub trait AccountsPort: Send + Sync + 'static {
     async fn forgot_password(&self, email: String) -> Result<(), ApiError>;
     async fn reset_password(&self, token: String, password: String) -> Result<(), ApiError>;
     /// The viewer's team, invitations included (owners and admins).
-    async fn team(&self, request: &http::request::Parts) -> Result<Vec<TeamMember>, ApiError>;
+    async fn team(&self, request: &http::request::Parts, query: TeamQuery) -> Result<TeamListing, ApiError>;
     /// Invites someone to the viewer's organization with a role; mails them a 7-day link.
     async fn invite(
         &self,

@@ -33,6 +33,14 @@ test("an owner invites an agent who accepts and gets an agent's view", async ({ 
 
   await owner.reload();
   await expect(owner.getByRole("row", { name: /agnes@acme.com/ })).toContainText("Active");
+
+  // Search and filters narrow the list and live in the URL.
+  await owner.getByRole("searchbox", { name: "Search the team" }).fill("JANE");
+  await owner.getByRole("button", { name: "Apply" }).click();
+  await expect(owner).toHaveURL(/q=JANE/);
+  await expect(owner.getByRole("navigation", { name: "Pages" })).toContainText("1 person");
+  await expect(owner.getByRole("table")).toContainText("jane@acme.com");
+  await expect(owner.getByRole("table")).not.toContainText("agnes@acme.com");
 });
 
 test("an owner changes a member's role and the audit log shows who did it", async ({ page }) => {

@@ -44,7 +44,7 @@ use crate::{accounts, bots, health, organizations, startup::AppState};
         health::HealthView, accounts::routes::RegisterRequest, accounts::routes::LoginRequest,
         accounts::routes::UserResponse, accounts::routes::TokenResponse, accounts::routes::RefreshRequest,
         accounts::tokens::TokenPair, accounts::routes::InviteRequest, accounts::routes::AcceptInvitationRequest,
-        accounts::routes::TeamResponse, app::auth::TeamMember, accounts::team::MemberPatch,
+        app::auth::TeamListing, app::auth::TeamMember, accounts::team::MemberPatch,
         accounts::routes::AuditResponse, app::auth::AuditEntryView, accounts::routes::SessionsResponse,
         accounts::routes::EndedResponse, app::auth::SessionView, bots::routes::WorkspacesResponse,
         organizations::OrganizationPatch, app::dto::OrganizationView, bots::routes::ChatbotsResponse, app::dto::WorkspaceView, app::dto::ChatbotView, accounts::routes::TokenRequest,

@@ -2,12 +2,13 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::short_time;
 use crate::{
     ApiError,
     api::{Invite, RemoveMember, UpdateMember, team},
-    auth::{Role, TeamMember},
+    auth::{Role, TeamListing, TeamMember, TeamQuery},
 };
 
 #[component]
@@ -15,9 +16,20 @@ pub fn TeamPage() -> impl IntoView {
     let invite = ServerAction::<Invite>::new();
     let update = ServerAction::<UpdateMember>::new();
     let remove = ServerAction::<RemoveMember>::new();
+    let query = use_query_map();
+    let filters = Memo::new(move |_| {
+        let q = query.read();
+        let text = |key: &str| q.get(key).filter(|v| !v.is_empty());
+        TeamQuery {
+            q: text("q"),
+            role: text("role").and_then(|r| r.parse().ok()),
+            status: text("status"),
+            page: text("page").and_then(|p| p.parse().ok()),
+        }
+    });
     let members = Resource::new(
-        move || (invite.version().get(), update.version().get(), remove.version().get()),
-        |_| team(),
+        move || (filters.get(), invite.version().get(), update.version().get(), remove.version().get()),
+        |(f, ..)| team(f.q, f.role, f.status, f.page),
     );
     let change_error = move || {
         update
@@ -56,7 +68,9 @@ pub fn TeamPage() -> impl IntoView {
                             })}
                         </div>
                         {move || change_error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
-                        <MemberTable members=list update remove />
+                        <TeamFilters filters />
+                        <MemberTable members=list.members.clone() update remove />
+                        <Pager listing=list filters />
                     }.into_any(),
                     Err(ApiError::Forbidden) => view! {
                         <p class="empty" role="alert">"Only owners and admins can see and manage the team."</p>
@@ -69,6 +83,59 @@ pub fn TeamPage() -> impl IntoView {
 }
 
 #[component]
+fn TeamFilters(filters: Memo<TeamQuery>) -> impl IntoView {
+    let current = filters.get_untracked();
+    let role = current.role.map(|r| r.as_str()).unwrap_or_default();
+    let status = current.status.clone().unwrap_or_default();
+    view! {
+        <div role="search" class="filters">
+            <Form method="GET" action="/team">
+                <label>"Search the team" <input type="search" name="q" placeholder="Name or email" value=current.q.clone().unwrap_or_default() /></label>
+                <label>
+                    "Filter by role"
+                    <select name="role">
+                        <option value="" selected=role.is_empty()>"Any role"</option>
+                        {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str() selected=r.as_str() == role>{r.label()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    "Filter by status"
+                    <select name="status">
+                        {[("", "Any status"), ("active", "Active"), ("invited", "Invited"), ("deactivated", "Deactivated")]
+                            .into_iter()
+                            .map(|(value, label)| view! { <option value=value selected=value == status>{label}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <button type="submit">"Apply"</button>
+            </Form>
+        </div>
+    }
+}
+
+/// "Page 2 of 3" with links that keep the filters.
+#[component]
+fn Pager(listing: TeamListing, filters: Memo<TeamQuery>) -> impl IntoView {
+    let pages = listing.total.div_ceil(listing.per_page).max(1);
+    let link = move |page: u64| {
+        let f = filters.get_untracked();
+        format!(
+            "/team?q={}&role={}&status={}&page={page}",
+            f.q.unwrap_or_default(),
+            f.role.map(|r| r.as_str()).unwrap_or_default(),
+            f.status.unwrap_or_default()
+        )
+    };
+    view! {
+        <nav class="pager" aria-label="Pages">
+            {(listing.page > 1).then(|| view! { <a href=link(listing.page - 1)>"Previous"</a> })}
+            <span>{format!("Page {} of {pages} · {} {}", listing.page, listing.total, if listing.total == 1 { "person" } else { "people" })}</span>
+            {(listing.page < pages).then(|| view! { <a href=link(listing.page + 1)>"Next"</a> })}
+        </nav>
+    }
+}
+
+#[component]
 fn MemberTable(
     members: Vec<TeamMember>,
     update: ServerAction<UpdateMember>,
@@ -77,7 +144,7 @@ fn MemberTable(
     view! {
         <div class="table-scroll">
             <table class="members">
-                <caption>{format!("{} people", members.len())}</caption>
+                <caption class="visually-hidden">"Team members"</caption>
                 <thead>
                     <tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Last active"</th><th scope="col">"Actions"</th></tr>
                 </thead>

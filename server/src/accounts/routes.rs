@@ -123,6 +123,23 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// Query-string extractor whose rejections are `ApiError`s.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = crate::error::ApiResponse;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(rejection) => Err(crate::error::ApiResponse(ApiError::bad_request(format!(
+                "The query string does not fit: {}",
+                rejection.body_text()
+            )))),
+        }
+    }
+}
+
 fn json_rejection(rejection: JsonRejection) -> ApiError {
     match rejection {
         JsonRejection::MissingJsonContentType(_) => {
@@ -178,16 +195,16 @@ pub struct AcceptInvitationRequest {
     pub password: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TeamResponse {
-    pub members: Vec<app::auth::TeamMember>,
-}
-
-/// The caller's team, pending invitations included (owners and admins).
-#[utoipa::path(get, path = "/api/v1/team", tag = "team", security(("bearer" = [])),
-    responses((status = 200, body = TeamResponse), (status = 403, body = app::error::ErrorBody)))]
-pub async fn list_team(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<TeamResponse>> {
-    Ok(Json(TeamResponse { members: state.accounts.team(&caller.viewer).await? }))
+/// The caller's team, pending invitations included (owners and admins): search by name or
+/// email, filter by role and status, 25 per page.
+#[utoipa::path(get, path = "/api/v1/team", tag = "team", security(("bearer" = [])), params(app::auth::TeamQuery),
+    responses((status = 200, body = app::auth::TeamListing), (status = 403, body = app::error::ErrorBody)))]
+pub async fn list_team(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiQuery(query): ApiQuery<app::auth::TeamQuery>,
+) -> Result<Json<app::auth::TeamListing>> {
+    Ok(Json(state.accounts.team(&caller.viewer, query).await?))
 }
 
 /// Invites someone by email with a role; they get a link valid for 7 days.
@@ -260,7 +277,7 @@ pub struct AuditResponse {
 pub async fn audit_log(
     State(state): State<AppState>,
     caller: ApiCaller,
-    axum::extract::Query(query): axum::extract::Query<AuditQuery>,
+    ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditResponse>> {
     let entries =
         crate::audit::list(&state.db, &caller.viewer, query.action.as_deref(), query.before.as_deref())
@@ -598,9 +615,13 @@ impl AccountsPort for DashboardAccounts {
         Ok(self.accounts.reset_password(&token, password, &ClientInfo::default()).await?)
     }
 
-    async fn team(&self, request: &Parts) -> Result<Vec<app::auth::TeamMember>, ApiError> {
+    async fn team(
+        &self,
+        request: &Parts,
+        query: app::auth::TeamQuery,
+    ) -> Result<app::auth::TeamListing, ApiError> {
         let viewer = self.viewer(request).await?;
-        Ok(self.accounts.team(&viewer).await?)
+        Ok(self.accounts.team(&viewer, query).await?)
     }
 
     async fn invite(

@@ -4,11 +4,15 @@
 
 use app::{
     ApiError,
-    auth::{Permission, Role, TeamMember, UserView},
+    auth::{Permission, Role, TeamListing, TeamMember, TeamQuery, UserView},
     ssr::Viewer,
 };
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    sea_query::{Expr, ExprTrait, Func},
+};
 use uuid::Uuid;
 
 use super::{
@@ -21,19 +25,48 @@ use crate::{
     mail::Mail,
 };
 
+/// Members per page of the team list.
+pub const TEAM_PAGE_SIZE: u64 = 25;
+
 /// How long an invitation link works.
 pub const INVITATION_DAYS: i64 = 7;
 
 impl AccountService {
     #[tracing::instrument(skip(self))]
-    pub async fn team(&self, viewer: &Viewer) -> Result<Vec<TeamMember>> {
+    pub async fn team(&self, viewer: &Viewer, query: TeamQuery) -> Result<TeamListing> {
         viewer.require(Permission::InviteRemoveTeam)?;
-        let members = user::Entity::find()
+        let mut find = user::Entity::find()
             .filter(user::Column::OrganizationId.eq(viewer.organization_id.0))
             .order_by_asc(user::Column::CreatedAt)
-            .all(&self.db)
-            .await?;
-        Ok(members.into_iter().map(team_member).collect())
+            .order_by_asc(user::Column::Id);
+        if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            if q.chars().count() > 100 {
+                return Err(ApiError::validation("q", "A search can be at most 100 characters long.").into());
+            }
+            // Case-insensitive on both databases: compare lower-cased.
+            let pattern = format!("%{}%", q.to_lowercase().replace('%', "\\%").replace('_', "\\_"));
+            find = find.filter(
+                Condition::any()
+                    .add(Expr::expr(Func::lower(Expr::col(user::Column::Name))).like(pattern.as_str()))
+                    .add(Expr::col(user::Column::Email).like(pattern.as_str())),
+            );
+        }
+        if let Some(role) = query.role {
+            find = find.filter(user::Column::Role.eq(role.as_str()));
+        }
+        if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
+            find = find.filter(user::Column::Status.eq(status));
+        }
+        let page = Ord::max(query.page.unwrap_or(1), 1);
+        let paginator = find.paginate(&self.db, TEAM_PAGE_SIZE);
+        let total = paginator.num_items().await?;
+        let members = paginator.fetch_page(page - 1).await?;
+        Ok(TeamListing {
+            members: members.into_iter().map(team_member).collect(),
+            total,
+            page,
+            per_page: TEAM_PAGE_SIZE,
+        })
     }
 
     #[tracing::instrument(skip(self))]

@@ -233,3 +233,29 @@ async fn the_owner_and_oneself_cannot_be_changed_and_other_orgs_members_do_not_e
         .collect();
     assert_eq!(actions, ["organization.created"], "only its own history");
 }
+
+#[tokio::test]
+async fn the_team_list_searches_filters_and_pages() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    for n in 0..27 {
+        let role = if n % 3 == 0 { "viewer" } else { "agent" };
+        assert_eq!(invite(&app, &owner, &format!("person{n:02}@acme.com"), role).await.status(), 201);
+    }
+    let (status, first) = app.get_json("/api/v1/team", &owner).await;
+    assert_eq!(status, 200);
+    assert_eq!((first["total"].as_u64(), first["per_page"].as_u64()), (Some(29), Some(25)));
+    assert_eq!(first["members"].as_array().expect("members").len(), 25);
+    let (_, second) = app.get_json("/api/v1/team?page=2", &owner).await;
+    assert_eq!(second["members"].as_array().expect("members").len(), 4);
+
+    let (_, viewers) = app.get_json("/api/v1/team?role=viewer", &owner).await;
+    assert_eq!(viewers["total"], 9);
+    let (_, jane) = app.get_json("/api/v1/team?q=JANE", &owner).await;
+    assert_eq!(jane["total"], 1, "search ignores case");
+    assert_eq!(jane["members"][0]["email"], "jane@acme.com");
+    let (_, invited) = app.get_json("/api/v1/team?status=invited&q=person1", &owner).await;
+    assert_eq!(invited["total"], 10);
+    let (status, _) = app.get_json("/api/v1/team?role=superuser", &owner).await;
+    assert_eq!(status, 400);
+}
