@@ -193,6 +193,18 @@ impl AccountService {
         Ok(user_view(owner, input.organization_name))
     }
 
+    /// Registers (see [`Self::register`]) and opens the owner's first session; returns the user
+    /// and the session token.
+    pub async fn register_and_sign_in(
+        &self,
+        input: Registration,
+        client: &ClientInfo,
+    ) -> Result<(UserView, String)> {
+        let password = input.password.as_str().to_owned();
+        let user = self.register(input, client).await?;
+        self.sign_in(&user.email, &password, client).await
+    }
+
     /// Mails a fresh email-verification link.
     pub async fn send_verification(&self, to: &user::Model) -> Result<()> {
         let token =

@@ -346,10 +346,8 @@ pub async fn register(
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> Result<Response> {
     let registration = validate_registration(body)?;
-    let password = registration.password.as_str().to_owned();
     let client = client_info(Some(connect), &headers);
-    let user = state.accounts.register(registration, &client).await?;
-    let (user, token) = state.accounts.sign_in(&user.email, &password, &client).await?;
+    let (user, token) = state.accounts.register_and_sign_in(registration, &client).await?;
     let tokens = state.accounts.issue_tokens(&user, None).await?;
     Ok(with_session(StatusCode::CREATED, Json(TokenResponse { tokens, user }), &token, &headers))
 }
@@ -549,6 +547,13 @@ pub struct DashboardAccounts {
     pub db: sea_orm::DatabaseConnection,
 }
 
+/// Sets the session cookie on the current server function's response.
+fn set_session_cookie(token: &str, request: &Parts) {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(header::SET_COOKIE, session_cookie(token, &request.headers));
+    }
+}
+
 impl DashboardAccounts {
     async fn viewer(&self, request: &Parts) -> Result<app::ssr::Viewer, ApiError> {
         let token = session_token(&request.headers).ok_or(ApiError::Unauthenticated)?;
@@ -567,9 +572,7 @@ impl AccountsPort for DashboardAccounts {
         let connect = request.extensions.get::<ConnectInfo<SocketAddr>>().cloned();
         let client = client_info(connect, &request.headers);
         let (user, token) = self.accounts.sign_in(&email, &password, &client).await?;
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.insert_header(header::SET_COOKIE, session_cookie(&token, &request.headers));
-        }
+        set_session_cookie(&token, request);
         Ok(user)
     }
 
@@ -591,9 +594,9 @@ impl AccountsPort for DashboardAccounts {
         let RegisterForm { name, email, password, organization_name } = form;
         let registration =
             validate_registration(RegisterRequest { name, email, password, organization_name })?;
-        let password = registration.password.as_str().to_owned();
-        let user = self.accounts.register(registration, &client_of(request)).await?;
-        self.sign_in(request, user.email, password).await
+        let (user, token) = self.accounts.register_and_sign_in(registration, &client_of(request)).await?;
+        set_session_cookie(&token, request);
+        Ok(user)
     }
 
     async fn verify_email(&self, token: String) -> Result<UserView, ApiError> {
