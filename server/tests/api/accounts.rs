@@ -4,14 +4,7 @@ use app::{ApiError, auth::Role, protocol::ServerMsg};
 use chatsupport::entities::{login_history, user};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::helpers::{DEMO_BOT, send, spawn_app};
-
-async fn api_error(response: reqwest::Response) -> (u16, ApiError, String) {
-    let status = response.status().as_u16();
-    let body: serde_json::Value = response.json().await.expect("an error body");
-    let error: ApiError = serde_json::from_value(body["error"].clone()).expect("an ApiError");
-    (status, error, body["message"].as_str().unwrap_or_default().to_owned())
-}
+use crate::helpers::{DEMO_BOT, api_error, send, spawn_app};
 
 async fn login(app: &crate::helpers::TestApp, email: &str, password: &str) -> reqwest::Response {
     app.http

@@ -220,6 +220,17 @@ impl TestApp {
         session_cookie(&response)
     }
 
+    /// PATCH a JSON body with a session cookie.
+    pub async fn patch_json(&self, path: &str, cookie: &str, body: serde_json::Value) -> reqwest::Response {
+        self.http
+            .patch(self.url(path))
+            .header("cookie", cookie)
+            .json(&body)
+            .send()
+            .await
+            .expect("PATCH answers")
+    }
+
     /// GET with a session cookie: status and JSON body.
     pub async fn get_json(&self, path: &str, cookie: &str) -> (u16, serde_json::Value) {
         let response =
@@ -302,6 +313,20 @@ impl TestApp {
         .expect("bot");
         (OrganizationId(org), BotId(bot_id), key)
     }
+}
+
+/// Status, `ApiError` and readable message of an error response.
+pub async fn api_error(response: reqwest::Response) -> (u16, app::ApiError, String) {
+    let status = response.status().as_u16();
+    let body: serde_json::Value = response.json().await.expect("an error body");
+    let error = serde_json::from_value(body["error"].clone()).expect("an ApiError");
+    (status, error, body["message"].as_str().unwrap_or_default().to_owned())
+}
+
+/// Status and `ApiError` of an error response.
+pub async fn error_of(response: reqwest::Response) -> (u16, app::ApiError) {
+    let (status, error, _) = api_error(response).await;
+    (status, error)
 }
 
 /// `cs_session=…` from a response's `Set-Cookie`.

@@ -1,15 +1,9 @@
 use app::ApiError;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{error_of, spawn_app};
 
 async fn patch(app: &crate::helpers::TestApp, cookie: &str, body: serde_json::Value) -> reqwest::Response {
-    app.http
-        .patch(app.url("/api/v1/organization"))
-        .header("cookie", cookie)
-        .json(&body)
-        .send()
-        .await
-        .expect("patch")
+    app.patch_json("/api/v1/organization", cookie, body).await
 }
 
 #[tokio::test]
@@ -51,12 +45,9 @@ async fn bad_profile_values_name_every_field_and_change_nothing() {
         }),
     )
     .await;
-    assert_eq!(response.status(), 422);
-    let body: serde_json::Value = response.json().await.expect("json");
-    let ApiError::Validation { fields } = serde_json::from_value(body["error"].clone()).expect("error")
-    else {
-        panic!("expected validation: {body}")
-    };
+    let (status, error) = error_of(response).await;
+    assert_eq!(status, 422);
+    let ApiError::Validation { fields } = error else { panic!("expected validation: {error:?}") };
     let named: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
     assert_eq!(named, ["name", "website", "industry", "company_size", "primary_color"]);
     let (_, profile) = app.get_json("/api/v1/organization", &owner).await;

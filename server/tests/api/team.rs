@@ -1,6 +1,6 @@
 use app::{ApiError, auth::TeamMember};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, error_of, spawn_app};
 
 async fn invite(app: &TestApp, cookie: &str, email: &str, role: &str) -> reqwest::Response {
     app.http
@@ -19,12 +19,6 @@ async fn accept(app: &TestApp, token: &str, password: &str) -> reqwest::Response
         .send()
         .await
         .expect("accept answers")
-}
-
-async fn error_of(response: reqwest::Response) -> (u16, ApiError) {
-    let status = response.status().as_u16();
-    let body: serde_json::Value = response.json().await.expect("json");
-    (status, serde_json::from_value(body["error"].clone()).expect("an ApiError"))
 }
 
 #[tokio::test]
@@ -140,13 +134,7 @@ async fn member_id(app: &TestApp, cookie: &str, email: &str) -> String {
 }
 
 async fn patch(app: &TestApp, cookie: &str, id: &str, body: serde_json::Value) -> reqwest::Response {
-    app.http
-        .patch(app.url(&format!("/api/v1/team/{id}")))
-        .header("cookie", cookie)
-        .json(&body)
-        .send()
-        .await
-        .expect("patch")
+    app.patch_json(&format!("/api/v1/team/{id}"), cookie, body).await
 }
 
 #[tokio::test]
