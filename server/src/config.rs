@@ -15,6 +15,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant, reason = "parsed once at startup; boxing `Config` would buy nothing")]
 pub enum Command {
     /// Serve the dashboard, widget, REST API and WebSockets (the default).
     Serve(Config),
@@ -61,6 +62,18 @@ pub struct Config {
     /// and kept in `<data dir>/secret.key`.
     #[arg(long, env = "CHATSUPPORT_SECRET", hide_env_values = true)]
     pub secret: Option<String>,
+    /// "Sign in with Google": the OAuth client id. Google sign-in is on only when this and
+    /// the client secret are both set. Register `<public URL>/auth/google/callback` as the
+    /// client's redirect URI.
+    #[arg(long, env = "CHATSUPPORT_GOOGLE_CLIENT_ID")]
+    pub google_client_id: Option<String>,
+    /// "Sign in with Google": the OAuth client secret.
+    #[arg(long, env = "CHATSUPPORT_GOOGLE_CLIENT_SECRET", hide_env_values = true)]
+    pub google_client_secret: Option<String>,
+    /// The OpenID provider behind "Sign in with Google"; its discovery document is read from
+    /// `<issuer>/.well-known/openid-configuration`.
+    #[arg(long, env = "CHATSUPPORT_GOOGLE_ISSUER", default_value = "https://accounts.google.com")]
+    pub google_issuer: String,
     /// How long a bot waits before it answers, in milliseconds (the typing indicator shows
     /// meanwhile).
     #[arg(long, env = "CHATSUPPORT_BOT_REPLY_DELAY_MS", default_value_t = 400)]
@@ -83,6 +96,9 @@ impl Config {
             smtp_url: None,
             mail_from: "ChatSupport <no-reply@chatsupport.invalid>".into(),
             bot_reply_delay_ms: 0,
+            google_client_id: None,
+            google_client_secret: None,
+            google_issuer: "https://accounts.google.com".into(),
         }
     }
 
