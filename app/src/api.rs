@@ -56,6 +56,13 @@ pub async fn demo_accounts() -> Result<Vec<crate::auth::DemoAccount>, ApiError> 
     ports.accounts.demo_accounts().await
 }
 
+/// The sign-in methods besides the password form ("Sign in with Google" when configured).
+#[server(prefix = "/api/fn", endpoint = "sign_in_options")]
+pub async fn sign_in_options() -> Result<crate::auth::SignInOptions, ApiError> {
+    let (ports, _) = crate::ssr::request().await?;
+    ports.accounts.sign_in_options().await
+}
+
 /// Creates an organization and its owner; signs in and sends the browser to verify its email.
 #[server(prefix = "/api/fn", endpoint = "register")]
 pub async fn register(

@@ -183,6 +183,68 @@ pub struct DemoAccount {
     pub role: Role,
 }
 
+/// The ways of signing in this server offers besides email and password (the login page).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInOptions {
+    /// "Sign in with Google" (`/auth/google`) is configured.
+    pub google: bool,
+}
+
+/// Why a browser sign-in through another provider ended on /login: the `error` query
+/// parameter. Only these codes are shown, in the words below, so a crafted link cannot put
+/// its own text on the login page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInProblem {
+    /// The person cancelled at the provider, or the provider refused.
+    Cancelled,
+    /// The flow cookie is missing, expired or does not match the `state` that came back.
+    Expired,
+    /// The provider could not be reached, or what it answered did not check out.
+    Failed,
+    /// The provider has not verified the address.
+    EmailNotVerified,
+    /// The account exists but is deactivated or still an open invitation.
+    AccountInactive,
+}
+
+impl SignInProblem {
+    pub const ALL: [Self; 5] =
+        [Self::Cancelled, Self::Expired, Self::Failed, Self::EmailNotVerified, Self::AccountInactive];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Cancelled => "google_cancelled",
+            Self::Expired => "google_expired",
+            Self::Failed => "google_failed",
+            Self::EmailNotVerified => "google_email_not_verified",
+            Self::AccountInactive => "account_inactive",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|problem| problem.code() == code)
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Cancelled => "Signing in with Google was cancelled.",
+            Self::Expired => {
+                "The Google sign-in took too long or was started in another browser. Please try again."
+            }
+            Self::Failed => {
+                "Signing in with Google did not work this time. Please try again, or sign in with your password."
+            }
+            Self::EmailNotVerified => {
+                "Google has not verified this email address, so it cannot be used to sign in here."
+            }
+            Self::AccountInactive => {
+                "This account is not active. If you were invited, accept the invitation from the mail first; \
+                 otherwise ask an owner or admin of your organization."
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Permission::*, Role::*};
@@ -208,5 +270,13 @@ mod tests {
                 assert_eq!(role.can(permission), expected, "{role} / {permission:?}");
             }
         }
+    }
+
+    #[test]
+    fn sign_in_problems_round_trip_through_their_codes_and_nothing_else_parses() {
+        for problem in super::SignInProblem::ALL {
+            assert_eq!(super::SignInProblem::from_code(problem.code()), Some(problem));
+        }
+        assert_eq!(super::SignInProblem::from_code("<script>alert(1)</script>"), None);
     }
 }

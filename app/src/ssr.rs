@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crate::{
     auth::{
-        AuditEntryView, DemoAccount, Permission, Role, SessionView, TeamListing, TeamMember, TeamQuery,
-        UserView,
+        AuditEntryView, DemoAccount, Permission, Role, SessionView, SignInOptions, TeamListing, TeamMember,
+        TeamQuery, UserView,
     },
     dto::{ConversationId, ConversationView, MessageView, OrganizationId, OrganizationView, SearchHit},
     error::ApiError,
@@ -42,6 +42,8 @@ pub trait AccountsPort: Send + Sync + 'static {
     ) -> Result<UserView, ApiError>;
     async fn sign_out(&self, request: &http::request::Parts) -> Result<(), ApiError>;
     async fn demo_accounts(&self) -> Result<Vec<DemoAccount>, ApiError>;
+    /// Which other ways of signing in the login page may offer.
+    async fn sign_in_options(&self) -> Result<SignInOptions, ApiError>;
     /// Creates an organization and its owner, signs the owner in and mails a verification link.
     async fn register(
         &self,

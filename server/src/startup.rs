@@ -76,13 +76,14 @@ impl Application {
 
         let secret = accounts::tokens::load_or_create_secret(config.secret.as_deref(), &config.data_dir)?;
 
+        let google = accounts::google::GoogleSignIn::from_config(&config, &public_url, &secret)?;
         let events = EventBus::default();
         let hub = Hub::default();
         let search = MessageSearch::open(&config.index_dir())?;
         let conversations = ConversationService::new(db.clone(), events.clone());
         let state = AppState {
             config: Arc::new(config),
-            accounts: AccountService::new(db.clone(), mailer, &public_url, &secret),
+            accounts: AccountService::new(db.clone(), mailer, &public_url, &secret).with_google(google),
             db: db.clone(),
             hub: hub.clone(),
             events: events.clone(),

@@ -1,7 +1,8 @@
-//! Accounts: registration, sign-in with argon2id, server-side sessions (the dashboard's
-//! cookie), the login rate limit and login history. Sessions are looked up by the SHA-256 of
+//! Accounts: registration, sign-in with argon2id or with Google, server-side sessions (the
+//! dashboard's cookie), the login rate limit and login history. Sessions are looked up by the SHA-256 of
 //! their token; the token itself exists only in the cookie.
 
+pub mod google;
 pub mod input;
 pub mod password;
 pub mod routes;
@@ -56,6 +57,21 @@ pub struct Registration {
     pub organization_name: String,
 }
 
+/// The first owner of a new organization, however they signed up.
+struct NewOwner {
+    name: String,
+    email: EmailAddress,
+    /// `None` for people who sign in only through another provider.
+    password_hash: Option<String>,
+    /// The provider vouched for the address: no verification mail.
+    email_verified: bool,
+    organization_name: String,
+}
+
+/// `login_history.reason` of a successful sign-in through Google (password sign-ins leave it
+/// empty; failures say why).
+const GOOGLE_LOGIN: &str = "google";
+
 /// How long a link in a mail stays valid.
 const VERIFY_EMAIL_HOURS: i64 = 48;
 const RESET_PASSWORD_HOURS: i64 = 1;
@@ -85,12 +101,25 @@ pub struct AccountService {
     pub tokens: TokenIssuer,
     /// Base of links in mails, without a trailing slash.
     pub(crate) public_url: std::sync::Arc<str>,
+    /// "Sign in with Google", when configured.
+    google: Option<google::GoogleSignIn>,
 }
 
 impl AccountService {
     pub fn new(db: DatabaseConnection, mailer: Mailer, public_url: &str, secret: &[u8]) -> Self {
         let tokens = TokenIssuer::new(db.clone(), secret);
-        Self { db, mailer, tokens, public_url: public_url.trim_end_matches('/').into() }
+        Self { db, mailer, tokens, public_url: public_url.trim_end_matches('/').into(), google: None }
+    }
+
+    /// Offers "Sign in with Google" through this relying party.
+    pub fn with_google(mut self, google: Option<google::GoogleSignIn>) -> Self {
+        self.google = google;
+        self
+    }
+
+    /// The Google relying party, if Google sign-in is configured.
+    pub fn google(&self) -> Option<&google::GoogleSignIn> {
+        self.google.as_ref()
     }
 
     /// A fresh API token pair for a signed-in user.
@@ -127,6 +156,24 @@ impl AccountService {
     #[tracing::instrument(skip(self, input), fields(email = %input.email.as_str()))]
     pub async fn register(&self, input: Registration, client: &ClientInfo) -> Result<UserView> {
         let password_hash = password::hash(input.password.as_str()).await?;
+        let owner = NewOwner {
+            name: input.name,
+            email: input.email,
+            password_hash: Some(password_hash),
+            email_verified: false,
+            organization_name: input.organization_name,
+        };
+        let (owner, organization_name) = self.create_organization(owner, client).await?;
+        self.send_verification(&owner).await?;
+        Ok(user_view(owner, organization_name))
+    }
+
+    /// One transaction: the organization, its first workspace, its owner and the audit entry.
+    async fn create_organization(
+        &self,
+        input: NewOwner,
+        client: &ClientInfo,
+    ) -> Result<(user::Model, String)> {
         let now = Utc::now();
         let organization_id = Uuid::now_v7();
         let slug =
@@ -163,10 +210,10 @@ impl AccountService {
             organization_id: Set(organization_id),
             name: Set(input.name),
             email: Set(input.email.as_str().to_owned()),
-            password_hash: Set(Some(password_hash)),
+            password_hash: Set(input.password_hash),
             role: Set(Role::Owner.as_str().into()),
             status: Set("active".into()),
-            email_verified_at: Set(None),
+            email_verified_at: Set(input.email_verified.then_some(now)),
             last_active_at: Set(None),
             created_at: Set(now),
         };
@@ -189,8 +236,7 @@ impl AccountService {
         )
         .await?;
         txn.commit().await?;
-        self.send_verification(&owner).await?;
-        Ok(user_view(owner, input.organization_name))
+        Ok((owner, input.organization_name))
     }
 
     /// Registers (see [`Self::register`]) and opens the owner's first session; returns the user
@@ -435,6 +481,49 @@ impl AccountService {
             }
         };
         self.record_login(&email, Some(&found), client, true, None).await?;
+        let token = self.open_session(&found, client).await?;
+        let organization_name = self.organization_name(found.organization_id).await?;
+        Ok((user_view(found, organization_name), token))
+    }
+
+    /// Opens a session for the person Google vouched for: the active account with that address
+    /// (now verified), or, when there is none, a new organization they own, with no password.
+    /// `Forbidden` for a deactivated account or an open invitation.
+    #[tracing::instrument(skip(self, client), fields(email = %identity.email.as_str()))]
+    pub async fn sign_in_with_google(
+        &self,
+        identity: google::GoogleIdentity,
+        client: &ClientInfo,
+    ) -> Result<(UserView, String)> {
+        let email = identity.email.as_str().to_owned();
+        let existing = user::Entity::find().filter(user::Column::Email.eq(&email)).one(&self.db).await?;
+        let found = match existing {
+            Some(found) if found.status != "active" => {
+                self.record_login(&email, Some(&found), client, false, Some("inactive")).await?;
+                return Err(ApiError::Forbidden.into());
+            }
+            Some(found) if found.email_verified_at.is_none() => {
+                // Google has verified the address, which is what our mailed link proves.
+                let mut active: user::ActiveModel = found.into();
+                active.email_verified_at = Set(Some(Utc::now()));
+                sea_orm::ActiveModelTrait::update(active, &self.db).await?
+            }
+            Some(found) => found,
+            None => {
+                let organization_name: String =
+                    format!("{}'s organization", identity.name).chars().take(100).collect();
+                let owner = NewOwner {
+                    name: identity.name,
+                    email: identity.email,
+                    password_hash: None,
+                    email_verified: true,
+                    organization_name,
+                };
+                let (owner, _) = self.create_organization(owner, client).await?;
+                owner
+            }
+        };
+        self.record_login(&email, Some(&found), client, true, Some(GOOGLE_LOGIN)).await?;
         let token = self.open_session(&found, client).await?;
         let organization_name = self.organization_name(found.organization_id).await?;
         Ok((user_view(found, organization_name), token))

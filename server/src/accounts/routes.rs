@@ -1,12 +1,12 @@
-//! The HTTP side of accounts: `/api/v1/auth/*`, the session cookie, the page guard that sends
-//! visitors without a session to /login, and the `AccountsPort` the login page's server
-//! functions call.
+//! The HTTP side of accounts: `/api/v1/auth/*`, the browser redirects of "Sign in with Google"
+//! (`/auth/google*`), the session cookie, the page guard that sends visitors without a session
+//! to /login, and the `AccountsPort` the login page's server functions call.
 
 use std::net::SocketAddr;
 
 use app::{
     ApiError,
-    auth::{DemoAccount, UserView},
+    auth::{DemoAccount, SignInOptions, SignInProblem, UserView},
     ssr::{AccountsPort, RegisterForm},
 };
 use axum::{
@@ -21,11 +21,14 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use utoipa::ToSchema;
 
 use super::{
-    AccountService, ClientInfo, Registration, SESSION_DAYS, input, team::MemberPatch, tokens::TokenPair,
+    AccountService, ClientInfo, Registration, SESSION_DAYS, google, input, team::MemberPatch,
+    tokens::TokenPair,
 };
 use crate::{error::Result, startup::AppState};
 
 pub const SESSION_COOKIE: &str = "cs_session";
+/// Carries the signed Google sign-in flow from `/auth/google` to its callback.
+const GOOGLE_FLOW_COOKIE: &str = "cs_google_flow";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -45,6 +48,86 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/resend-verification", post(resend_verification))
         .route("/api/v1/auth/forgot-password", post(forgot_password))
         .route("/api/v1/auth/reset-password", post(reset_password))
+        // Browser redirects, not API: they answer with 302s, not JSON, so they are not in the
+        // OpenAPI document (tests/api/oidc.rs covers them). Outside /api/ and outside the
+        // pages' session guard: anonymous visitors are who uses them.
+        .route("/auth/google", get(google_start))
+        .route(google::CALLBACK_PATH, get(google_callback))
+}
+
+/// Sends the browser to Google (or the configured provider) to sign in, with the flow in a
+/// short-lived cookie. Not found when Google sign-in is not configured.
+pub async fn google_start(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(google) = state.accounts.google() else {
+        return crate::error::ApiResponse(ApiError::not_found("page")).into_response();
+    };
+    match google.authorize().await {
+        Ok(authorization) => {
+            let mut response = Redirect::to(&authorization.url).into_response();
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, google_flow_cookie(&authorization.flow, &headers));
+            response
+        }
+        Err(problem) => login_with_problem(problem),
+    }
+}
+
+/// Where the provider sends the browser back: checks the answer, signs the person in (creating
+/// their organization on first visit) and sends them to the dashboard, or to /login with what
+/// went wrong. Nothing is created unless every check passed.
+pub async fn google_callback(
+    State(state): State<AppState>,
+    connect: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    query: Result<axum::extract::Query<google::Callback>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Some(google) = state.accounts.google() else {
+        return crate::error::ApiResponse(ApiError::not_found("page")).into_response();
+    };
+    let callback = query.map(|q| q.0).unwrap_or_default();
+    let flow = cookie(&headers, GOOGLE_FLOW_COOKIE);
+    let mut response = match google.finish(flow.as_deref(), callback).await {
+        Err(problem) => login_with_problem(problem),
+        Ok(identity) => {
+            let client = client_info(Some(connect), &headers);
+            match state.accounts.sign_in_with_google(identity, &client).await {
+                Ok((_, token)) => {
+                    let mut response = Redirect::to("/").into_response();
+                    response.headers_mut().append(header::SET_COOKIE, session_cookie(&token, &headers));
+                    response
+                }
+                Err(crate::error::Error::Api(ApiError::Forbidden)) => {
+                    login_with_problem(SignInProblem::AccountInactive)
+                }
+                Err(err) => {
+                    tracing::error!(error = ?err, "google sign-in: opening the session failed");
+                    login_with_problem(SignInProblem::Failed)
+                }
+            }
+        }
+    };
+    // The flow is single use.
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_static("cs_google_flow=; Path=/auth/google; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    response
+}
+
+fn login_with_problem(problem: SignInProblem) -> Response {
+    Redirect::to(&format!("/login?error={}", problem.code())).into_response()
+}
+
+/// `SameSite=Lax` so it comes along on the provider's top-level redirect back; scoped to
+/// `/auth/google` and as short-lived as the flow.
+fn google_flow_cookie(flow: &str, headers: &HeaderMap) -> HeaderValue {
+    let secure = if behind_tls(headers) { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{GOOGLE_FLOW_COOKIE}={flow}; Path=/auth/google; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        google::FLOW_SECONDS
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("cs_google_flow=; Path=/auth/google; Max-Age=0"))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -494,13 +577,18 @@ pub async fn require_session_for_pages(
 
 /// The session token from the request's `Cookie` header.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// A cookie's value from the request's `Cookie` headers.
+fn cookie(headers: &HeaderMap, wanted: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|cookies| cookies.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_owned())
 }
 
@@ -588,6 +676,10 @@ impl AccountsPort for DashboardAccounts {
 
     async fn demo_accounts(&self) -> Result<Vec<DemoAccount>, ApiError> {
         Ok(crate::demo::accounts(&self.db).await?)
+    }
+
+    async fn sign_in_options(&self) -> Result<SignInOptions, ApiError> {
+        Ok(SignInOptions { google: self.accounts.google().is_some() })
     }
 
     async fn register(&self, request: &Parts, form: RegisterForm) -> Result<UserView, ApiError> {

@@ -6,7 +6,9 @@ use utoipa::OpenApi;
 
 use crate::helpers::spawn_app;
 
-/// REST routes anyone may call.
+/// REST routes anyone may call. (`GET /auth/google` and its callback are public too, but they
+/// are browser redirects answering 302s, not API, so they are not in the OpenAPI document;
+/// oidc.rs covers them.)
 pub const PUBLIC_REST: &[(&str, &str)] = &[
     ("GET", "/api/v1/health"),                  // monitoring
     ("POST", "/api/v1/auth/register"),          // signing up
@@ -24,6 +26,7 @@ pub const PUBLIC_SERVER_FNS: &[&str] = &[
     "sign_in",           // the login form
     "sign_out",          // ending a session that may already be gone
     "demo_accounts",     // the login page's demo picker
+    "sign_in_options",   // the login page's "Sign in with Google" button
     "register",          // signing up
     "verify_email",      // the link in the mail is the credential
     "forgot_password",   // asking for a reset link
