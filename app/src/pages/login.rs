@@ -1,15 +1,24 @@
-//! Sign in: email and password, or one click on a demo account (when the demo organization
-//! is loaded). Works without JavaScript too: the forms post to the server functions.
+//! Sign in: email and password, "Sign in with Google" (when configured), or one click on a
+//! demo account (when the demo organization is loaded). Works without JavaScript too: the forms
+//! post to the server functions and the Google button is a plain link to `/auth/google`.
+//! A failed Google sign-in comes back as `?error=<code>`; only known codes are shown.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
-use crate::api::{SignIn, demo_accounts};
+use crate::{
+    api::{SignIn, demo_accounts, sign_in_options},
+    auth::SignInProblem,
+};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
     let demos = Resource::new(|| (), |_| demo_accounts());
+    let options = Resource::new(|| (), |_| sign_in_options());
+    let query = use_query_map();
+    let problem = move || query.read().get("error").and_then(|code| SignInProblem::from_code(&code));
     let error = move || sign_in.value().get().and_then(Result::err).map(|err| err.to_string());
     view! {
         <Title text="Sign in · ChatSupport" />
@@ -17,6 +26,7 @@ pub fn LoginPage() -> impl IntoView {
             <section class="auth-card" aria-labelledby="sign-in-heading">
                 <p class="brand">"ChatSupport"</p>
                 <h1 id="sign-in-heading">"Sign in"</h1>
+                {move || problem().map(|p| view! { <p class="error" role="alert">{p.message()}</p> })}
                 <ActionForm action=sign_in>
                     <label>
                         "Email"
@@ -31,6 +41,13 @@ pub fn LoginPage() -> impl IntoView {
                     </button>
                 </ActionForm>
                 {move || error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+                <Transition fallback=|| ()>
+                    {move || options.get().and_then(Result::ok).filter(|o| o.google).map(|_| view! {
+                        <p class="other-sign-in">
+                            <a class="button secondary" href="/auth/google" rel="external">"Sign in with Google"</a>
+                        </p>
+                    })}
+                </Transition>
                 <p class="muted">
                     <a href="/forgot-password">"Forgot your password?"</a>
                     " · "
