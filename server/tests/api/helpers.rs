@@ -68,6 +68,11 @@ impl Drop for TestDatabase {
 
 /// A fresh app with the demo organization loaded and a minimal built site.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with settings changed by `configure` (after the test defaults are set).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     // Logs go to the test's captured output: shown when a test fails.
     let _ = tracing_subscriber::fmt()
         .with_test_writer()
@@ -93,6 +98,7 @@ pub async fn spawn_app() -> TestApp {
     config.site_dir = site;
     config.demo = true;
     config.no_demo = false;
+    configure(&mut config);
     let app = Application::build(config).await.expect("the application builds");
     let address = app.address();
     let state = app.state().clone();

@@ -7,6 +7,8 @@ mod chatbots;
 mod dashboard;
 mod health;
 mod helpers;
+mod oidc;
+mod oidc_provider;
 mod organization;
 mod roles;
 mod team;
