@@ -104,6 +104,12 @@ pub struct UserView {
     pub email: String,
     pub role: Role,
     pub email_verified: bool,
+    /// Two-factor sign-in is on for this user.
+    #[serde(default)]
+    pub mfa_enabled: bool,
+    /// A platform operator (super admin), named in the server's configuration.
+    #[serde(default)]
+    pub platform_admin: bool,
 }
 
 /// A member of the team as the Team page lists them.
@@ -243,6 +249,71 @@ impl SignInProblem {
             }
         }
     }
+}
+
+/// The signed-in user's own profile (Profile page; `GET/PATCH /api/v1/profile`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProfileView {
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub job_title: Option<String>,
+    pub bio: Option<String>,
+    pub avatar_url: Option<String>,
+    pub notifications: NotificationPrefs,
+    pub mfa_enabled: bool,
+    /// The organization requires two-factor sign-in (and this user has not set it up yet when
+    /// `mfa_enabled` is false).
+    pub mfa_required: bool,
+}
+
+/// What a person wants to be told about, by email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct NotificationPrefs {
+    /// A visitor starts a conversation.
+    pub new_conversation: bool,
+    /// A conversation is handed to a human.
+    pub escalation: bool,
+    /// A weekly summary of the bots' results.
+    pub weekly_report: bool,
+    /// Someone signs in to this account from a new device.
+    pub security_alerts: bool,
+}
+
+impl Default for NotificationPrefs {
+    fn default() -> Self {
+        Self { new_conversation: false, escalation: true, weekly_report: true, security_alerts: true }
+    }
+}
+
+/// The organization's security rules (Settings → Security; owners and admins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SecuritySettings {
+    /// Every member must sign in with a second factor.
+    pub require_mfa: bool,
+    /// Sessions idle this long end; `None` keeps them for 30 days.
+    pub session_timeout_minutes: Option<i32>,
+    /// IP addresses or CIDR ranges allowed to use the dashboard and API; empty allows all.
+    pub ip_allowlist: Vec<String>,
+}
+
+/// Idle timeouts offered in Settings → Security, in minutes.
+pub const SESSION_TIMEOUTS: [i32; 6] = [15, 30, 60, 240, 480, 1440];
+
+/// A started two-factor enrolment: the secret to put in an authenticator app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MfaSetup {
+    /// Base32, for typing in by hand.
+    pub secret: String,
+    /// `otpauth://totp/…`, what the QR code holds.
+    pub otpauth_url: String,
+    /// The QR code as an SVG document.
+    pub qr_svg: String,
 }
 
 #[cfg(test)]

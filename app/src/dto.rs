@@ -193,15 +193,7 @@ pub struct OrganizationView {
 /// Company sizes the profile offers.
 pub const COMPANY_SIZES: [&str; 5] = ["1-10", "11-50", "51-200", "201-1000", "1000+"];
 
-/// A workspace of the organization (plan and usage pools arrive with billing).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct WorkspaceView {
-    pub id: WorkspaceId,
-    pub name: String,
-    pub plan: String,
-    pub status: String,
-}
+pub use crate::billing::WorkspaceView;
 
 /// A bot as the API lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

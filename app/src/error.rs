@@ -36,6 +36,19 @@ pub enum ApiError {
     PayloadTooLarge { max_bytes: usize },
     #[error("{message}")]
     BadRequest { message: String },
+    /// A usage pool of the workspace is spent and its plan bills no overage.
+    #[error("{message}")]
+    QuotaExceeded { message: String },
+    /// A platform admin suspended or banned the account or its organization.
+    #[error("{message}")]
+    AccountSuspended { message: String },
+    /// The password was right; now the code from the authenticator app, sent with `challenge`
+    /// (valid 5 minutes).
+    #[error("Enter the 6-digit code from your authenticator app.")]
+    MfaRequired { challenge: String },
+    /// The organization only accepts requests from its IP allow-list.
+    #[error("Your network address is not on this organization's allow-list.")]
+    IpNotAllowed,
     #[error("Something went wrong on our side. Reference: {request_id}.")]
     Internal { request_id: String },
     /// Raised on the client only: the request never got an answer.
@@ -67,8 +80,11 @@ impl ApiError {
     /// The HTTP status every transport maps this error to (REST and server functions alike).
     pub fn status_code(&self) -> u16 {
         match self {
-            Self::Unauthenticated | Self::InvalidCredentials => 401,
-            Self::Forbidden | Self::EmailNotVerified => 403,
+            Self::Unauthenticated | Self::InvalidCredentials | Self::MfaRequired { .. } => 401,
+            Self::Forbidden | Self::EmailNotVerified | Self::AccountSuspended { .. } | Self::IpNotAllowed => {
+                403
+            }
+            Self::QuotaExceeded { .. } => 402,
             Self::NotFound { .. } => 404,
             Self::Validation { .. } => 422,
             Self::Conflict { .. } => 409,

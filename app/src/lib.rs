@@ -5,10 +5,12 @@
 
 pub mod api;
 pub mod auth;
+pub mod billing;
 pub mod dto;
 pub mod error;
 pub mod live;
 pub mod pages;
+pub mod platform;
 pub mod protocol;
 #[cfg(feature = "browser")]
 pub mod socket;

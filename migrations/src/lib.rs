@@ -9,6 +9,7 @@ mod m20261123_000003_mail_and_tokens;
 mod m20261123_000004_refresh_tokens;
 mod m20261123_000005_audit_log;
 mod m20261123_000006_organization_profile;
+mod m20261123_000007_plans_and_platform;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_refresh_tokens::Migration),
             Box::new(m20261123_000005_audit_log::Migration),
             Box::new(m20261123_000006_organization_profile::Migration),
+            Box::new(m20261123_000007_plans_and_platform::Migration),
         ]
     }
 }

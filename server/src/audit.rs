@@ -77,21 +77,20 @@ pub async fn list<C: ConnectionTrait>(
         })?;
         query = query.filter(audit_log::Column::CreatedAt.lt(at));
     }
-    Ok(query
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| AuditEntryView {
-            id: e.id,
-            actor_name: e.actor_name,
-            action: e.action,
-            target_type: e.target_type,
-            target_id: e.target_id,
-            before: e.before,
-            after: e.after,
-            ip: e.ip,
-            user_agent: e.user_agent,
-            created_at: e.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        })
-        .collect())
+    Ok(query.all(db).await?.into_iter().map(entry_view).collect())
+}
+
+pub fn entry_view(e: audit_log::Model) -> AuditEntryView {
+    AuditEntryView {
+        id: e.id,
+        actor_name: e.actor_name,
+        action: e.action,
+        target_type: e.target_type,
+        target_id: e.target_id,
+        before: e.before,
+        after: e.after,
+        ip: e.ip,
+        user_agent: e.user_agent,
+        created_at: e.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+    }
 }

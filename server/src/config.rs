@@ -74,6 +74,14 @@ pub struct Config {
     /// `<issuer>/.well-known/openid-configuration`.
     #[arg(long, env = "CHATSUPPORT_GOOGLE_ISSUER", default_value = "https://accounts.google.com")]
     pub google_issuer: String,
+    /// Key sealing integration credentials and MFA seeds at rest: 32 bytes, base64. Default:
+    /// generated once and kept in `<data dir>/encryption.key`.
+    #[arg(long, env = "CHATSUPPORT_ENCRYPTION_KEY", hide_env_values = true)]
+    pub encryption_key: Option<String>,
+    /// Emails of the platform operators (super admins), comma-separated. They see every
+    /// organization and user under /admin and can suspend, ban and override limits.
+    #[arg(long, env = "CHATSUPPORT_PLATFORM_ADMINS", value_delimiter = ',')]
+    pub platform_admins: Vec<String>,
     /// How long a bot waits before it answers, in milliseconds (the typing indicator shows
     /// meanwhile).
     #[arg(long, env = "CHATSUPPORT_BOT_REPLY_DELAY_MS", default_value_t = 400)]
@@ -93,6 +101,8 @@ impl Config {
             no_demo: true,
             public_url: None,
             secret: None,
+            encryption_key: None,
+            platform_admins: Vec::new(),
             smtp_url: None,
             mail_from: "ChatSupport <no-reply@chatsupport.invalid>".into(),
             bot_reply_delay_ms: 0,

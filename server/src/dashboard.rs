@@ -14,7 +14,7 @@ use app::{
 use axum::{
     Router,
     extract::{State, WebSocketUpgrade, ws::Message},
-    http::{HeaderMap, request::Parts},
+    http::request::Parts,
     response::Response,
     routing::get,
 };
@@ -40,15 +40,15 @@ pub struct Dashboard {
 }
 
 /// The viewer behind a request's session cookie.
-pub async fn viewer(accounts: &AccountService, headers: &HeaderMap) -> Result<Viewer> {
-    let token = session_token(headers).ok_or(ApiError::Unauthenticated)?;
-    accounts.viewer(&token).await
+pub async fn viewer(accounts: &AccountService, request: &Parts) -> Result<Viewer> {
+    let token = session_token(&request.headers).ok_or(ApiError::Unauthenticated)?;
+    accounts.viewer(&token, &crate::accounts::routes::client_of(request)).await
 }
 
 #[async_trait::async_trait]
 impl DashboardPort for Dashboard {
     async fn viewer(&self, request: &Parts) -> Result<Viewer, ApiError> {
-        Ok(viewer(&self.accounts, &request.headers).await?)
+        Ok(viewer(&self.accounts, request).await?)
     }
 
     async fn list_conversations(&self, viewer: &Viewer) -> Result<Vec<ConversationView>, ApiError> {
@@ -81,10 +81,10 @@ pub fn router() -> Router<AppState> {
 /// The dashboard's live feed. Refused (401) before the upgrade without a session.
 async fn dashboard_socket(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    request: Parts,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response> {
-    let viewer = viewer(&state.accounts, &headers).await?;
+    let viewer = viewer(&state.accounts, &request).await?;
     viewer.require(Permission::ViewConversations)?;
     let organization = viewer.organization_id;
     let hub = state.hub.clone();

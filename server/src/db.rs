@@ -48,6 +48,15 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
+/// A LIKE pattern matching text that contains `q`, lower-cased (compare against lower-cased
+/// columns: case-insensitive on both databases). Searches are at most 100 characters.
+pub fn contains_pattern(q: &str) -> Result<String, app::ApiError> {
+    if q.chars().count() > 100 {
+        return Err(app::ApiError::validation("q", "A search can be at most 100 characters long."));
+    }
+    Ok(format!("%{}%", q.to_lowercase().replace('%', "\\%").replace('_', "\\_")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::redact;

@@ -61,6 +61,17 @@ struct Workspace {
     name: String,
     plan: String,
     status: String,
+    bundle_loads: Pool,
+    messages: Pool,
+    api_calls: Pool,
+    wallet_credits: f64,
+    billing_cycle: String,
+    description: String,
+}
+
+#[derive(Deserialize)]
+struct Pool {
+    used: i64,
 }
 
 #[derive(Deserialize)]
@@ -170,11 +181,14 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     for w in &snapshot.workspaces {
         workspace::Entity::insert(workspace::ActiveModel {
             id: Set(id_of(&w.id)),
-            organization_id: Set(id_of(&w.client_id)),
-            name: Set(w.name.clone()),
-            plan: Set(w.plan.clone()),
             status: Set(w.status.clone()),
-            created_at: Set(now),
+            widget_loads_used: Set(w.bundle_loads.used),
+            messages_used: Set(w.messages.used),
+            api_calls_used: Set(w.api_calls.used),
+            wallet_credits_cents: Set((w.wallet_credits * 100.0).round() as i64),
+            billing_cycle: Set(w.billing_cycle.clone()),
+            description: Set(w.description.clone()),
+            ..crate::workspaces::new_workspace(id_of(&w.client_id), w.name.clone(), &w.plan, now)
         })
         .exec(&txn)
         .await?;
@@ -206,6 +220,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
                 email_verified_at: Set(Some(now)),
                 last_active_at: Set(None),
                 created_at: Set(now),
+                ..Default::default()
             })
             .exec(&txn)
             .await?;

@@ -38,7 +38,27 @@ use crate::{accounts, bots, health, organizations, startup::AppState};
         accounts::routes::verify_email,
         accounts::routes::resend_verification,
         accounts::routes::forgot_password,
-        accounts::routes::reset_password
+        accounts::routes::reset_password,
+        bots::routes::list_plans,
+        bots::routes::get_workspace,
+        bots::routes::change_plan,
+        accounts::self_service::show_profile,
+        accounts::self_service::update_profile,
+        accounts::self_service::mfa_setup,
+        accounts::self_service::mfa_enable,
+        accounts::self_service::mfa_disable,
+        accounts::self_service::login_mfa,
+        accounts::self_service::show_security,
+        accounts::self_service::update_security,
+        crate::integrations::list_route,
+        crate::integrations::create_route,
+        crate::integrations::delete_route,
+        crate::platform::organizations_route,
+        crate::platform::organization_route,
+        crate::platform::update_organization_route,
+        crate::platform::users_route,
+        crate::platform::user_activity_route,
+        crate::platform::update_user_route
     ),
     components(schemas(
         health::HealthView, accounts::routes::RegisterRequest, accounts::routes::LoginRequest,
@@ -49,10 +69,17 @@ use crate::{accounts, bots, health, organizations, startup::AppState};
         accounts::routes::EndedResponse, app::auth::SessionView, bots::routes::WorkspacesResponse,
         organizations::OrganizationPatch, app::dto::OrganizationView, bots::routes::ChatbotsResponse, app::dto::WorkspaceView, app::dto::ChatbotView, accounts::routes::TokenRequest,
         accounts::routes::ForgotPasswordRequest, accounts::routes::ResetPasswordRequest, app::auth::UserView, app::auth::Role, ApiError, ErrorBody, FieldError, ClientMsg, ServerMsg,
-        MessageView, ConversationView, BotProfile, Sender, SearchHit
+        MessageView, ConversationView, BotProfile, Sender, SearchHit,
+        bots::routes::PlansResponse, bots::routes::WorkspacePatch, app::billing::PlanView, app::billing::PlanLimits,
+        app::billing::UsagePool, app::auth::ProfileView, app::auth::NotificationPrefs, accounts::profile::ProfilePatch,
+        app::auth::MfaSetup, app::auth::SecuritySettings, accounts::self_service::CodeRequest,
+        accounts::self_service::MfaLoginRequest, crate::integrations::NewCredential, crate::integrations::CredentialView,
+        crate::integrations::CredentialsResponse, app::platform::AdminOrganization, app::platform::AdminUser,
+        app::platform::StandingPatch, app::platform::LoginEntry, app::platform::UserActivity,
+        app::platform::AdminQuery
     )),
     modifiers(&BearerAuth),
-    tags((name = "system", description = "Health and metadata"), (name = "auth", description = "Sign-up, sign-in, sessions"), (name = "team", description = "Members and invitations"), (name = "chatbots", description = "Workspaces and chatbots"), (name = "organization", description = "The organization's profile"))
+    tags((name = "system", description = "Health and metadata"), (name = "auth", description = "Sign-up, sign-in, sessions"), (name = "team", description = "Members and invitations"), (name = "chatbots", description = "Workspaces and chatbots"), (name = "organization", description = "The organization's profile and security rules"), (name = "integrations", description = "Third-party credentials, encrypted at rest"), (name = "platform", description = "Platform administration (super admins)"))
 )]
 pub struct ApiDoc;
 

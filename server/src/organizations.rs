@@ -197,7 +197,7 @@ pub struct DashboardOrganization {
 #[async_trait::async_trait]
 impl app::ssr::OrganizationPort for DashboardOrganization {
     async fn profile(&self, request: &axum::http::request::Parts) -> Result<OrganizationView, ApiError> {
-        let viewer = crate::dashboard::viewer(&self.accounts, &request.headers).await?;
+        let viewer = crate::dashboard::viewer(&self.accounts, request).await?;
         Ok(get_profile(&self.db, &viewer).await?)
     }
 
@@ -206,7 +206,7 @@ impl app::ssr::OrganizationPort for DashboardOrganization {
         request: &axum::http::request::Parts,
         form: app::ssr::OrganizationForm,
     ) -> Result<OrganizationView, ApiError> {
-        let viewer = crate::dashboard::viewer(&self.accounts, &request.headers).await?;
+        let viewer = crate::dashboard::viewer(&self.accounts, request).await?;
         let patch = OrganizationPatch {
             name: Some(form.name),
             website: Some(form.website),

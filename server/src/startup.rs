@@ -75,15 +75,20 @@ impl Application {
             Mailer::new(db.clone(), config.outbox_dir(), &config.mail_from, config.smtp_url.as_deref())?;
 
         let secret = accounts::tokens::load_or_create_secret(config.secret.as_deref(), &config.data_dir)?;
+        let secrets =
+            crate::secrets::SecretBox::load_or_create(config.encryption_key.as_deref(), &config.data_dir)?;
 
         let google = accounts::google::GoogleSignIn::from_config(&config, &public_url, &secret)?;
         let events = EventBus::default();
         let hub = Hub::default();
         let search = MessageSearch::open(&config.index_dir())?;
         let conversations = ConversationService::new(db.clone(), events.clone());
+        let accounts =
+            AccountService::new(db.clone(), mailer, &public_url, &secret, secrets, &config.platform_admins)
+                .with_google(google);
         let state = AppState {
             config: Arc::new(config),
-            accounts: AccountService::new(db.clone(), mailer, &public_url, &secret).with_google(google),
+            accounts,
             db: db.clone(),
             hub: hub.clone(),
             events: events.clone(),
@@ -168,6 +173,9 @@ fn routes(state: &AppState) -> Router {
         .merge(accounts::routes::router())
         .merge(crate::bots::routes::router())
         .merge(crate::organizations::router())
+        .merge(accounts::self_service::router())
+        .merge(crate::integrations::router())
+        .merge(crate::platform::router())
         .merge(openapi::router())
         .merge(widget::router())
         .merge(crate::dashboard::router())

@@ -5,7 +5,10 @@
 pub mod google;
 pub mod input;
 pub mod password;
+pub mod profile;
 pub mod routes;
+pub mod security;
+pub mod self_service;
 pub mod team;
 pub mod tokens;
 
@@ -82,14 +85,17 @@ pub enum TokenPurpose {
     VerifyEmail,
     ResetPassword,
     Invitation,
+    /// The second step of a two-factor sign-in.
+    MfaChallenge,
 }
 
 impl TokenPurpose {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::VerifyEmail => "verify_email",
             Self::ResetPassword => "reset_password",
             Self::Invitation => "invitation",
+            Self::MfaChallenge => "mfa_challenge",
         }
     }
 }
@@ -103,12 +109,31 @@ pub struct AccountService {
     pub(crate) public_url: std::sync::Arc<str>,
     /// "Sign in with Google", when configured.
     google: Option<google::GoogleSignIn>,
+    /// Seals MFA seeds (and, through `integrations`, credentials) at rest.
+    pub secrets: crate::secrets::SecretBox,
+    pub(crate) platform_admins: std::sync::Arc<[String]>,
 }
 
 impl AccountService {
-    pub fn new(db: DatabaseConnection, mailer: Mailer, public_url: &str, secret: &[u8]) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        mailer: Mailer,
+        public_url: &str,
+        secret: &[u8],
+        secrets: crate::secrets::SecretBox,
+        platform_admins: &[String],
+    ) -> Self {
         let tokens = TokenIssuer::new(db.clone(), secret);
-        Self { db, mailer, tokens, public_url: public_url.trim_end_matches('/').into(), google: None }
+        let platform_admins = platform_admins.iter().map(|e| e.trim().to_lowercase()).collect();
+        Self {
+            db,
+            mailer,
+            tokens,
+            public_url: public_url.trim_end_matches('/').into(),
+            google: None,
+            secrets,
+            platform_admins,
+        }
     }
 
     /// Offers "Sign in with Google" through this relying party.
@@ -149,7 +174,7 @@ impl AccountService {
             .await?
             .ok_or(ApiError::Unauthenticated)?;
         let organization_name = self.organization_name(found.organization_id).await?;
-        Ok(user_view(found, organization_name))
+        Ok(self.user_view(found, organization_name))
     }
 
     /// Creates an organization, its first workspace and its owner.
@@ -165,7 +190,7 @@ impl AccountService {
         };
         let (owner, organization_name) = self.create_organization(owner, client).await?;
         self.send_verification(&owner).await?;
-        Ok(user_view(owner, organization_name))
+        Ok(self.user_view(owner, organization_name))
     }
 
     /// One transaction: the organization, its first workspace, its owner and the audit entry.
@@ -195,14 +220,12 @@ impl AccountService {
         })
         .exec(&txn)
         .await?;
-        workspace::Entity::insert(workspace::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            organization_id: Set(organization_id),
-            name: Set(format!("{} workspace", input.organization_name)),
-            plan: Set("free".into()),
-            status: Set("active".into()),
-            created_at: Set(now),
-        })
+        workspace::Entity::insert(crate::workspaces::new_workspace(
+            organization_id,
+            format!("{} workspace", input.organization_name),
+            crate::workspaces::DEFAULT_PLAN,
+            now,
+        ))
         .exec(&txn)
         .await?;
         let owner = user::ActiveModel {
@@ -216,6 +239,7 @@ impl AccountService {
             email_verified_at: Set(input.email_verified.then_some(now)),
             last_active_at: Set(None),
             created_at: Set(now),
+            ..Default::default()
         };
         let owner = user::Entity::insert(owner)
             .exec_with_returning(&txn)
@@ -272,8 +296,8 @@ impl AccountService {
     }
 
     /// Resends the verification mail to a signed-in, unverified user.
-    pub async fn resend_verification(&self, token: &str) -> Result<()> {
-        let (found, _) = self.session(token).await?;
+    pub async fn resend_verification(&self, token: &str, client: &ClientInfo) -> Result<()> {
+        let (found, _) = self.session(token, client).await?;
         if found.email_verified_at.is_none() {
             self.send_verification(&found).await?;
         }
@@ -289,7 +313,7 @@ impl AccountService {
             Err(err) => match self.already_verified_by(token).await? {
                 Some(verified) => {
                     let organization_name = self.organization_name(verified.organization_id).await?;
-                    return Ok(user_view(verified, organization_name));
+                    return Ok(self.user_view(verified, organization_name));
                 }
                 None => return Err(err),
             },
@@ -314,7 +338,7 @@ impl AccountService {
                 kind: "welcome",
             })
             .await?;
-        Ok(user_view(verified, organization_name))
+        Ok(self.user_view(verified, organization_name))
     }
 
     /// Mails a reset link if the address has an account. Answers the same either way, so the
@@ -470,20 +494,69 @@ impl AccountService {
         let matches =
             password::verify(password, found.as_ref().and_then(|u| u.password_hash.clone())).await?;
         let found = match found {
-            Some(found) if matches && found.status == "active" => found,
-            Some(found) if matches => {
-                self.record_login(&email, Some(&found), client, false, Some("inactive")).await?;
-                return Err(ApiError::Forbidden.into());
-            }
+            Some(found) if matches => found,
             other => {
                 self.record_login(&email, other.as_ref(), client, false, Some("bad_credentials")).await?;
                 return Err(ApiError::InvalidCredentials.into());
             }
         };
-        self.record_login(&email, Some(&found), client, true, None).await?;
+        self.admit(found, client, None).await
+    }
+
+    /// After the first factor (a password, or Google): the standing of the account and its
+    /// organization, the organization's allow-list, then a second factor if the user has one.
+    /// `method` marks how they signed in, in the login history.
+    pub(crate) async fn admit(
+        &self,
+        found: user::Model,
+        client: &ClientInfo,
+        method: Option<&str>,
+    ) -> Result<(UserView, String)> {
+        let email = found.email.clone();
+        let org = organization::Entity::find_by_id(found.organization_id).one(&self.db).await?;
+        let standing = match &org {
+            Some(org) => security::standing(&found, org, Utc::now()),
+            None => Err(ApiError::Forbidden),
+        };
+        if let Err(refused) = standing {
+            let reason =
+                if matches!(refused, ApiError::AccountSuspended { .. }) { "suspended" } else { "inactive" };
+            self.record_login(&email, Some(&found), client, false, Some(reason)).await?;
+            return Err(refused.into());
+        }
+        if org.as_ref().is_some_and(|org| !security::allows_ip(&org.ip_allowlist, client.ip.as_deref())) {
+            self.record_login(&email, Some(&found), client, false, Some("ip_not_allowed")).await?;
+            return Err(ApiError::IpNotAllowed.into());
+        }
+        if found.mfa_enabled_at.is_some() {
+            return Err(self.mfa_challenge(&found).await?.into());
+        }
+        self.finish_sign_in(found, client, method).await
+    }
+
+    /// A sign-in that passed every check: recorded, counted, and given a session.
+    pub(crate) async fn finish_sign_in(
+        &self,
+        found: user::Model,
+        client: &ClientInfo,
+        method: Option<&str>,
+    ) -> Result<(UserView, String)> {
+        self.record_login(&found.email, Some(&found), client, true, method).await?;
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::LoginCount,
+                sea_orm::sea_query::ExprTrait::add(
+                    sea_orm::sea_query::Expr::col(user::Column::LoginCount),
+                    1,
+                ),
+            )
+            .col_expr(user::Column::LastIp, sea_orm::sea_query::Expr::value(client.ip.clone()))
+            .filter(user::Column::Id.eq(found.id))
+            .exec(&self.db)
+            .await?;
         let token = self.open_session(&found, client).await?;
         let organization_name = self.organization_name(found.organization_id).await?;
-        Ok((user_view(found, organization_name), token))
+        Ok((self.user_view(found, organization_name), token))
     }
 
     /// Opens a session for the person Google vouched for: the active account with that address
@@ -498,7 +571,7 @@ impl AccountService {
         let email = identity.email.as_str().to_owned();
         let existing = user::Entity::find().filter(user::Column::Email.eq(&email)).one(&self.db).await?;
         let found = match existing {
-            Some(found) if found.status != "active" => {
+            Some(found) if !matches!(found.status.as_str(), "active" | "suspended" | "banned") => {
                 self.record_login(&email, Some(&found), client, false, Some("inactive")).await?;
                 return Err(ApiError::Forbidden.into());
             }
@@ -523,23 +596,20 @@ impl AccountService {
                 owner
             }
         };
-        self.record_login(&email, Some(&found), client, true, Some(GOOGLE_LOGIN)).await?;
-        let token = self.open_session(&found, client).await?;
-        let organization_name = self.organization_name(found.organization_id).await?;
-        Ok((user_view(found, organization_name), token))
+        self.admit(found, client, Some(GOOGLE_LOGIN)).await
     }
 
     /// The user behind a session token; `Unauthenticated` if it is unknown or expired.
-    pub async fn session_user(&self, token: &str) -> Result<UserView> {
-        let (found, _) = self.session(token).await?;
+    pub async fn session_user(&self, token: &str, client: &ClientInfo) -> Result<UserView> {
+        let (found, _) = self.session(token, client).await?;
         let organization_name = self.organization_name(found.organization_id).await?;
-        Ok(user_view(found, organization_name))
+        Ok(self.user_view(found, organization_name))
     }
 
     /// The viewer behind a session token (what every dashboard call is scoped by). Only a
     /// verified address gets past this point.
-    pub async fn viewer(&self, token: &str) -> Result<Viewer> {
-        let (found, _) = self.session(token).await?;
+    pub async fn viewer(&self, token: &str, client: &ClientInfo) -> Result<Viewer> {
+        let (found, _) = self.session(token, client).await?;
         if found.email_verified_at.is_none() {
             return Err(ApiError::EmailNotVerified.into());
         }
@@ -548,8 +618,8 @@ impl AccountService {
     }
 
     /// The sessions of the user behind `token`, newest first, that one marked current.
-    pub async fn sessions(&self, token: &str) -> Result<Vec<app::auth::SessionView>> {
-        let (owner, current) = self.session(token).await?;
+    pub async fn sessions(&self, token: &str, client: &ClientInfo) -> Result<Vec<app::auth::SessionView>> {
+        let (owner, current) = self.session(token, client).await?;
         let now = Utc::now();
         Ok(session::Entity::find()
             .filter(session::Column::UserId.eq(owner.id))
@@ -570,8 +640,8 @@ impl AccountService {
     }
 
     /// Ends every other session of the user behind `token` (and their API refresh tokens).
-    pub async fn sign_out_others(&self, token: &str) -> Result<u64> {
-        let (owner, current) = self.session(token).await?;
+    pub async fn sign_out_others(&self, token: &str, client: &ClientInfo) -> Result<u64> {
+        let (owner, current) = self.session(token, client).await?;
         let ended = session::Entity::delete_many()
             .filter(session::Column::UserId.eq(owner.id))
             .filter(session::Column::Id.ne(current.id))
@@ -590,7 +660,11 @@ impl AccountService {
         Ok(())
     }
 
-    async fn session(&self, token: &str) -> Result<(user::Model, session::Model)> {
+    /// The user and session behind a token, if the session is live, the account and its
+    /// organization are in good standing, the session has not idled past the organization's
+    /// timeout, and the caller's address passes its allow-list. The one place these rules hold
+    /// for the dashboard (pages, server functions, its WebSocket).
+    async fn session(&self, token: &str, client: &ClientInfo) -> Result<(user::Model, session::Model)> {
         let unauthenticated = || crate::error::Error::Api(ApiError::Unauthenticated);
         if token.is_empty() || token.len() > 128 {
             return Err(unauthenticated());
@@ -604,11 +678,26 @@ impl AccountService {
             .ok_or_else(unauthenticated)?;
         let owner = user::Entity::find_by_id(found.user_id)
             .filter(user::Column::OrganizationId.eq(found.organization_id))
-            .filter(user::Column::Status.eq("active"))
             .one(&self.db)
             .await?
             .ok_or_else(unauthenticated)?;
-        if now - found.last_seen_at > Duration::minutes(TOUCH_EVERY_MINUTES) {
+        let org = organization::Entity::find_by_id(found.organization_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(unauthenticated)?;
+        let expired = security::idle_expired(found.last_seen_at, org.session_timeout_minutes, now);
+        if expired || security::standing(&owner, &org, now).is_err() {
+            session::Entity::delete_by_id(found.id).exec(&self.db).await?;
+            return Err(unauthenticated());
+        }
+        if !security::allows_ip(&org.ip_allowlist, client.ip.as_deref()) {
+            return Err(ApiError::IpNotAllowed.into());
+        }
+        let touch_every = Duration::minutes(
+            org.session_timeout_minutes
+                .map_or(TOUCH_EVERY_MINUTES, |m| (i64::from(m) / 4).clamp(1, TOUCH_EVERY_MINUTES)),
+        );
+        if now - found.last_seen_at > touch_every {
             session::Entity::update_many()
                 .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
                 .col_expr(
@@ -660,7 +749,7 @@ impl AccountService {
     }
 
     /// `RateLimited` after too many failed sign-ins for this address or from this IP.
-    async fn check_login_rate(&self, email: &str, client: &ClientInfo) -> Result<()> {
+    pub(crate) async fn check_login_rate(&self, email: &str, client: &ClientInfo) -> Result<()> {
         let since = Utc::now() - Duration::minutes(LOGIN_WINDOW_MINUTES);
         let mut who = Condition::any().add(login_history::Column::Email.eq(email));
         if let Some(ip) = &client.ip {
@@ -684,7 +773,7 @@ impl AccountService {
         Err(ApiError::RateLimited { retry_after_secs: retry as u64 }.into())
     }
 
-    async fn record_login(
+    pub(crate) async fn record_login(
         &self,
         email: &str,
         found: Option<&user::Model>,
@@ -708,20 +797,28 @@ impl AccountService {
         Ok(())
     }
 
+    pub(crate) fn user_view(&self, model: user::Model, organization_name: String) -> UserView {
+        UserView {
+            id: model.id,
+            organization_id: OrganizationId(model.organization_id),
+            organization_name,
+            platform_admin: self.is_platform_admin(&model.email),
+            mfa_enabled: model.mfa_enabled_at.is_some(),
+            name: model.name,
+            email: model.email,
+            role: model.role.parse().unwrap_or(Role::Viewer),
+            email_verified: model.email_verified_at.is_some(),
+        }
+    }
+
+    /// Whether `email` names a platform operator (configuration, not data: no one can grant
+    /// it to themselves through the product).
+    pub fn is_platform_admin(&self, email: &str) -> bool {
+        self.platform_admins.iter().any(|admin| admin.eq_ignore_ascii_case(email))
+    }
+
     pub(crate) async fn organization_name(&self, id: Uuid) -> Result<String> {
         Ok(organization::Entity::find_by_id(id).one(&self.db).await?.map(|o| o.name).unwrap_or_default())
-    }
-}
-
-pub(crate) fn user_view(model: user::Model, organization_name: String) -> UserView {
-    UserView {
-        id: model.id,
-        organization_id: OrganizationId(model.organization_id),
-        organization_name,
-        name: model.name,
-        email: model.email,
-        role: model.role.parse().unwrap_or(Role::Viewer),
-        email_verified: model.email_verified_at.is_some(),
     }
 }
 

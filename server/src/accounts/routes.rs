@@ -160,9 +160,11 @@ pub async fn verify_email(
 /// Mails the signed-in user a new verification link.
 #[utoipa::path(post, path = "/api/v1/auth/resend-verification", tag = "auth",
     responses((status = 202), (status = 401, body = app::error::ErrorBody)))]
-pub async fn resend_verification(State(state): State<AppState>, headers: HeaderMap) -> Result<StatusCode> {
-    let token = session_token(&headers).ok_or(ApiError::Unauthenticated)?;
-    state.accounts.resend_verification(&token).await?;
+pub async fn resend_verification(
+    State(state): State<AppState>,
+    session: SessionCookie,
+) -> Result<StatusCode> {
+    state.accounts.resend_verification(&session.token, &session.client).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -402,13 +404,28 @@ impl axum::extract::FromRequestParts<AppState> for ApiCaller {
     type Rejection = crate::error::Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let client = client_of(parts);
         if let Some(bearer) = bearer_token(&parts.headers) {
-            let viewer = state.accounts.tokens.verify_access(&bearer)?;
-            viewer.require(app::auth::Permission::ApiAccess)?;
+            let viewer = state.accounts.bearer_viewer(&bearer, &client).await?;
             return Ok(Self { viewer, via_token: true });
         }
         let token = session_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
-        Ok(Self { viewer: state.accounts.viewer(&token).await?, via_token: false })
+        Ok(Self { viewer: state.accounts.viewer(&token, &client).await?, via_token: false })
+    }
+}
+
+/// A request that must carry the dashboard's session cookie, and where it came from.
+pub struct SessionCookie {
+    pub token: String,
+    pub client: ClientInfo,
+}
+
+impl axum::extract::FromRequestParts<AppState> for SessionCookie {
+    type Rejection = crate::error::Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        let token = session_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
+        Ok(Self { token, client: client_of(parts) })
     }
 }
 
@@ -485,10 +502,9 @@ pub struct SessionsResponse {
     responses((status = 200, body = SessionsResponse), (status = 401, body = app::error::ErrorBody)))]
 pub async fn list_sessions(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    session: SessionCookie,
 ) -> Result<Json<SessionsResponse>> {
-    let token = session_token(&headers).ok_or(ApiError::Unauthenticated)?;
-    Ok(Json(SessionsResponse { sessions: state.accounts.sessions(&token).await? }))
+    Ok(Json(SessionsResponse { sessions: state.accounts.sessions(&session.token, &session.client).await? }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -500,9 +516,11 @@ pub struct EndedResponse {
 /// Signs out every other session of the signed-in user, and revokes their API refresh tokens.
 #[utoipa::path(post, path = "/api/v1/auth/logout-others", tag = "auth",
     responses((status = 200, body = EndedResponse), (status = 401, body = app::error::ErrorBody)))]
-pub async fn logout_others(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<EndedResponse>> {
-    let token = session_token(&headers).ok_or(ApiError::Unauthenticated)?;
-    Ok(Json(EndedResponse { ended: state.accounts.sign_out_others(&token).await? }))
+pub async fn logout_others(
+    State(state): State<AppState>,
+    session: SessionCookie,
+) -> Result<Json<EndedResponse>> {
+    Ok(Json(EndedResponse { ended: state.accounts.sign_out_others(&session.token, &session.client).await? }))
 }
 
 /// Exchanges a refresh token for a new pair. The presented token stops working; presenting it
@@ -541,14 +559,8 @@ pub async fn logout(
 /// The signed-in user (bearer token or session cookie).
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = UserResponse), (status = 401, body = app::error::ErrorBody)))]
-pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<UserResponse>> {
-    if let Some(bearer) = bearer_token(&headers) {
-        let viewer = state.accounts.tokens.verify_access(&bearer)?;
-        viewer.require(app::auth::Permission::ApiAccess)?;
-        return Ok(Json(UserResponse { user: state.accounts.user_view_of(viewer.user_id).await? }));
-    }
-    let token = session_token(&headers).ok_or(ApiError::Unauthenticated)?;
-    Ok(Json(UserResponse { user: state.accounts.session_user(&token).await? }))
+pub async fn me(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<UserResponse>> {
+    Ok(Json(UserResponse { user: state.accounts.user_view_of(caller.viewer.user_id).await? }))
 }
 
 /// Pages other than /login need a session; without one the browser is sent to /login.
@@ -563,8 +575,10 @@ pub async fn require_session_for_pages(
     if PUBLIC_PAGES.contains(&path) || path.starts_with("/api/") || path.starts_with("/pkg/") {
         return next.run(request).await;
     }
+    let client =
+        client_info(request.extensions().get::<ConnectInfo<SocketAddr>>().cloned(), request.headers());
     let user = match session_token(request.headers()) {
-        Some(token) => state.accounts.session_user(&token).await.ok(),
+        Some(token) => state.accounts.session_user(&token, &client).await.ok(),
         None => None,
     };
     match user {
@@ -622,7 +636,12 @@ pub fn clear_cookie() -> HeaderValue {
     HeaderValue::from_static("cs_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
-fn with_session(status: StatusCode, body: impl IntoResponse, token: &str, headers: &HeaderMap) -> Response {
+pub(crate) fn with_session(
+    status: StatusCode,
+    body: impl IntoResponse,
+    token: &str,
+    headers: &HeaderMap,
+) -> Response {
     let mut response = (status, body).into_response();
     response.headers_mut().insert(header::SET_COOKIE, session_cookie(token, headers));
     response
@@ -645,7 +664,7 @@ fn set_session_cookie(token: &str, request: &Parts) {
 impl DashboardAccounts {
     async fn viewer(&self, request: &Parts) -> Result<app::ssr::Viewer, ApiError> {
         let token = session_token(&request.headers).ok_or(ApiError::Unauthenticated)?;
-        Ok(self.accounts.viewer(&token).await?)
+        Ok(self.accounts.viewer(&token, &client_of(request)).await?)
     }
 }
 
@@ -653,7 +672,7 @@ impl DashboardAccounts {
 impl AccountsPort for DashboardAccounts {
     async fn current_user(&self, request: &Parts) -> Result<UserView, ApiError> {
         let token = session_token(&request.headers).ok_or(ApiError::Unauthenticated)?;
-        Ok(self.accounts.session_user(&token).await?)
+        Ok(self.accounts.session_user(&token, &client_of(request)).await?)
     }
 
     async fn sign_in(&self, request: &Parts, email: String, password: String) -> Result<UserView, ApiError> {
@@ -697,7 +716,7 @@ impl AccountsPort for DashboardAccounts {
 
     async fn resend_verification(&self, request: &Parts) -> Result<(), ApiError> {
         let token = session_token(&request.headers).ok_or(ApiError::Unauthenticated)?;
-        Ok(self.accounts.resend_verification(&token).await?)
+        Ok(self.accounts.resend_verification(&token, &client_of(request)).await?)
     }
 
     async fn forgot_password(&self, email: String) -> Result<(), ApiError> {
@@ -749,12 +768,12 @@ impl AccountsPort for DashboardAccounts {
 
     async fn sessions(&self, request: &Parts) -> Result<Vec<app::auth::SessionView>, ApiError> {
         let token = session_token(&request.headers).ok_or(ApiError::Unauthenticated)?;
-        Ok(self.accounts.sessions(&token).await?)
+        Ok(self.accounts.sessions(&token, &client_of(request)).await?)
     }
 
     async fn sign_out_others(&self, request: &Parts) -> Result<u64, ApiError> {
         let token = session_token(&request.headers).ok_or(ApiError::Unauthenticated)?;
-        Ok(self.accounts.sign_out_others(&token).await?)
+        Ok(self.accounts.sign_out_others(&token, &client_of(request)).await?)
     }
 
     async fn audit_log(

@@ -15,9 +15,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{
-    AccountService, ClientInfo, TokenPurpose, input::EmailAddress, input::NewPassword, password, user_view,
-};
+use super::{AccountService, ClientInfo, TokenPurpose, input::EmailAddress, input::NewPassword, password};
 use crate::{
     audit::{self, AuditEntry},
     entities::{session, user},
@@ -40,11 +38,7 @@ impl AccountService {
             .order_by_asc(user::Column::CreatedAt)
             .order_by_asc(user::Column::Id);
         if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            if q.chars().count() > 100 {
-                return Err(ApiError::validation("q", "A search can be at most 100 characters long.").into());
-            }
-            // Case-insensitive on both databases: compare lower-cased.
-            let pattern = format!("%{}%", q.to_lowercase().replace('%', "\\%").replace('_', "\\_"));
+            let pattern = crate::db::contains_pattern(q)?;
             find = find.filter(
                 Condition::any()
                     .add(Expr::expr(Func::lower(Expr::col(user::Column::Name))).like(pattern.as_str()))
@@ -104,6 +98,7 @@ impl AccountService {
             email_verified_at: Set(None),
             last_active_at: Set(None),
             created_at: Set(now),
+            ..Default::default()
         })
         .exec_with_returning(&self.db)
         .await
@@ -183,7 +178,7 @@ impl AccountService {
         )
         .await?;
         let organization_name = self.organization_name(member.organization_id).await?;
-        Ok(user_view(member, organization_name))
+        Ok(self.user_view(member, organization_name))
     }
 
     /// Changes a member's role or status (`active` / `deactivated`). Nobody changes the owner

@@ -17,7 +17,9 @@ use crate::{accounts::routes::ApiCaller, error::Result, startup::AppState, works
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/api/v1/plans", get(list_plans))
         .route("/api/v1/workspaces", get(list_workspaces))
+        .route("/api/v1/workspaces/{id}", get(get_workspace).patch(change_plan))
         .route("/api/v1/chatbots", get(list_chatbots))
         .route("/api/v1/chatbots/{id}", get(get_chatbot))
 }
@@ -25,6 +27,56 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WorkspacesResponse {
     pub workspaces: Vec<WorkspaceView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlansResponse {
+    pub plans: Vec<app::billing::PlanView>,
+}
+
+#[derive(Debug, serde::Deserialize, ToSchema)]
+pub struct WorkspacePatch {
+    /// A plan id from `GET /api/v1/plans` (owners only: billing).
+    pub plan: String,
+}
+
+/// The plan catalog: tiers, monthly pools, overage rates and limits. Public.
+#[utoipa::path(get, path = "/api/v1/plans", tag = "chatbots",
+    responses((status = 200, body = PlansResponse)))]
+pub async fn list_plans(State(state): State<AppState>) -> Result<Json<PlansResponse>> {
+    Ok(Json(PlansResponse { plans: workspaces::catalog(&state.db).await? }))
+}
+
+/// One workspace with its plan, usage pools, wallet and billing dates.
+#[utoipa::path(get, path = "/api/v1/workspaces/{id}", tag = "chatbots", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = WorkspaceView), (status = 404, body = app::error::ErrorBody)))]
+pub async fn get_workspace(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Json<WorkspaceView>> {
+    caller.viewer.require(Permission::ViewAnalytics)?;
+    Ok(Json(workspaces::get(&state.db, &caller.viewer, app::dto::WorkspaceId(id)).await?))
+}
+
+/// Moves a workspace to another plan (owners only).
+#[utoipa::path(patch, path = "/api/v1/workspaces/{id}", tag = "chatbots", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path)), request_body = WorkspacePatch,
+    responses((status = 200, body = WorkspaceView), (status = 403, body = app::error::ErrorBody),
+              (status = 422, body = app::error::ErrorBody)))]
+pub async fn change_plan(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    request: axum::http::request::Parts,
+    Path(id): Path<uuid::Uuid>,
+    crate::accounts::routes::ApiJson(patch): crate::accounts::routes::ApiJson<WorkspacePatch>,
+) -> Result<Json<WorkspaceView>> {
+    let client = crate::accounts::routes::client_of(&request);
+    Ok(Json(
+        workspaces::change_plan(&state.db, &caller.viewer, app::dto::WorkspaceId(id), &patch.plan, &client)
+            .await?,
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

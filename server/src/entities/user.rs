@@ -12,10 +12,31 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub password_hash: Option<String>,
     pub role: String,
+    /// `active`, `invited`, `deactivated` (by their organization), `suspended` or `banned`
+    /// (by a platform admin).
     pub status: String,
     pub email_verified_at: Option<DateTimeUtc>,
     pub last_active_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    pub phone: Option<String>,
+    pub bio: Option<String>,
+    pub avatar_url: Option<String>,
+    pub job_title: Option<String>,
+    /// JSON object of notification switches (`app::auth::NotificationPrefs`).
+    #[sea_orm(column_type = "Text")]
+    pub notification_prefs: String,
+    pub suspension_reason: Option<String>,
+    pub suspended_until: Option<DateTimeUtc>,
+    /// JSON array of platform-admin tags.
+    #[sea_orm(column_type = "Text")]
+    pub tags: String,
+    pub admin_notes: Option<String>,
+    pub login_count: i32,
+    pub last_ip: Option<String>,
+    /// The TOTP secret, encrypted (`crate::secrets`); set once enrolment starts.
+    pub mfa_secret: Option<String>,
+    /// When the user confirmed a code; MFA is on from then.
+    pub mfa_enabled_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,8 @@ pub const PUBLIC_REST: &[(&str, &str)] = &[
     ("POST", "/api/v1/auth/reset-password"),    // the link in the mail is the credential
     ("POST", "/api/v1/auth/refresh"),           // the refresh token is the credential
     ("POST", "/api/v1/auth/accept-invitation"), // the link in the mail is the credential
+    ("POST", "/api/v1/auth/login/mfa"),         // the sign-in challenge is the credential
+    ("GET", "/api/v1/plans"),                   // the price list, as on a pricing page
 ];
 
 /// Server functions anyone may call (by endpoint name).

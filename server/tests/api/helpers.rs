@@ -204,6 +204,7 @@ impl TestApp {
             email_verified_at: Set(Some(Utc::now())),
             last_active_at: Set(None),
             created_at: Set(Utc::now()),
+            ..Default::default()
         })
         .exec(&self.state.db)
         .await
@@ -228,13 +229,24 @@ impl TestApp {
 
     /// PATCH a JSON body with a session cookie.
     pub async fn patch_json(&self, path: &str, cookie: &str, body: serde_json::Value) -> reqwest::Response {
+        self.send_json("PATCH", path, cookie, body).await
+    }
+
+    /// `method` a JSON body with a session cookie.
+    pub async fn send_json(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
         self.http
-            .patch(self.url(path))
+            .request(method.parse().expect("method"), self.url(path))
             .header("cookie", cookie)
             .json(&body)
             .send()
             .await
-            .expect("PATCH answers")
+            .unwrap_or_else(|e| panic!("{method} {path} answers: {e}"))
     }
 
     /// GET with a session cookie: status and JSON body.
@@ -293,11 +305,7 @@ impl TestApp {
         .expect("org");
         workspace::Entity::insert(workspace::ActiveModel {
             id: Set(ws),
-            organization_id: Set(org),
-            name: Set("Globex Support".into()),
-            plan: Set("starter".into()),
-            status: Set("active".into()),
-            created_at: Set(now),
+            ..chatsupport::workspaces::new_workspace(org, "Globex Support".into(), "starter", now)
         })
         .exec(db)
         .await

@@ -3,6 +3,7 @@
 
 mod access;
 mod accounts;
+mod billing;
 mod chatbots;
 mod dashboard;
 mod health;
@@ -10,7 +11,9 @@ mod helpers;
 mod oidc;
 mod oidc_provider;
 mod organization;
+mod platform;
 mod roles;
+mod security;
 mod team;
 mod tokens;
 mod web;

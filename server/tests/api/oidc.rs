@@ -218,6 +218,7 @@ async fn a_deactivated_member_cannot_sign_in_with_google() {
         email_verified_at: Set(Some(Utc::now())),
         last_active_at: Set(None),
         created_at: Set(Utc::now()),
+        ..Default::default()
     })
     .exec(&app.state.db)
     .await

@@ -35,6 +35,39 @@ const REST: &[(&str, &str, Option<Permission>, &str)] = &[
     ("GET", "/api/v1/workspaces", Some(Permission::ViewAnalytics), ""),
     ("GET", "/api/v1/chatbots", Some(Permission::ViewAnalytics), ""),
     ("GET", "/api/v1/chatbots/{id}", Some(Permission::ViewAnalytics), ""),
+    ("GET", "/api/v1/workspaces/{id}", Some(Permission::ViewAnalytics), ""),
+    ("PATCH", "/api/v1/workspaces/{id}", Some(Permission::ManageBilling), r#"{"plan":"growth"}"#),
+    ("GET", "/api/v1/profile", None, ""),
+    ("PATCH", "/api/v1/profile", None, r#"{"job_title":"Tester"}"#),
+    ("POST", "/api/v1/auth/mfa/setup", None, ""),
+    ("POST", "/api/v1/auth/mfa/enable", None, r#"{"code":"000000"}"#),
+    ("POST", "/api/v1/auth/mfa/disable", None, r#"{"code":"000000"}"#),
+    ("GET", "/api/v1/organization/security", Some(Permission::ManageSettings), ""),
+    (
+        "PUT",
+        "/api/v1/organization/security",
+        Some(Permission::ManageSettings),
+        r#"{"require_mfa":false,"session_timeout_minutes":null,"ip_allowlist":[]}"#,
+    ),
+    ("GET", "/api/v1/integrations/credentials", Some(Permission::ManageSettings), ""),
+    (
+        "POST",
+        "/api/v1/integrations/credentials",
+        Some(Permission::ManageSettings),
+        r#"{"provider":"slack","label":"Slack {role}","secret":"xoxb-123456789"}"#,
+    ),
+    ("DELETE", "/api/v1/integrations/credentials/{id}", Some(Permission::ManageSettings), ""),
+];
+
+/// Routes of the platform operator: no organization role reaches them (403 for every role);
+/// the platform admin does (tested in platform.rs).
+pub const PLATFORM_REST: &[(&str, &str)] = &[
+    ("GET", "/api/v1/admin/organizations"),
+    ("GET", "/api/v1/admin/organizations/{id}"),
+    ("PATCH", "/api/v1/admin/organizations/{id}"),
+    ("GET", "/api/v1/admin/users"),
+    ("GET", "/api/v1/admin/users/{id}"),
+    ("PATCH", "/api/v1/admin/users/{id}"),
 ];
 
 /// (server function endpoint, permission needed, form arguments).
@@ -91,7 +124,8 @@ fn documented_operations() -> Vec<(String, String)> {
 fn every_signed_in_rest_route_declares_its_permission() {
     for (method, path) in documented_operations() {
         let public = PUBLIC_REST.contains(&(method.as_str(), path.as_str()));
-        let listed = REST.iter().any(|(m, p, _, _)| *m == method && *p == path);
+        let listed = REST.iter().any(|(m, p, _, _)| *m == method && *p == path)
+            || PLATFORM_REST.contains(&(method.as_str(), path.as_str()));
         assert!(
             public || listed,
             "{method} {path}: list it in roles.rs with its permission, or as public in access.rs"
@@ -137,6 +171,20 @@ async fn every_role_gets_exactly_what_the_matrix_allows() {
             } else {
                 assert_eq!(status, 403, "{role} may not {method} {path}");
             }
+        }
+        for (method, path) in PLATFORM_REST {
+            let status = app
+                .http
+                .request(method.parse().expect("method"), app.url(&concrete(path)))
+                .header("cookie", &cookie)
+                .header("content-type", "application/json")
+                .body("{}")
+                .send()
+                .await
+                .expect("answers")
+                .status()
+                .as_u16();
+            assert_eq!(status, 403, "{role} is no platform admin: {method} {path}");
         }
         for (name, permission, args) in SERVER_FNS {
             let allowed = permission.is_none_or(|p| role.can(p));

@@ -1,0 +1,404 @@
+//! Who may be signed in, from where, and how: the standing of an account and its organization
+//! (platform admins suspend and ban), the organization's security rules (MFA requirement, idle
+//! session timeout, IP allow-list) and TOTP two-factor sign-in (RFC 6238, 30-second steps).
+
+use std::net::IpAddr;
+
+use app::{
+    ApiError,
+    auth::{MfaSetup, Permission, SESSION_TIMEOUTS, SecuritySettings, UserView},
+    error::FieldError,
+    ssr::Viewer,
+};
+use chrono::{DateTime, Duration, Utc};
+use ipnet::IpNet;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use totp_rs::{Algorithm, Secret, TOTP};
+
+use super::{AccountService, ClientInfo, TokenPurpose, token_hash};
+use crate::{
+    audit::{self, AuditEntry},
+    entities::{account_token, organization, user},
+    error::Result,
+};
+
+/// How long the second step of a sign-in may wait for its code.
+const MFA_CHALLENGE_MINUTES: i64 = 5;
+/// Entries an allow-list may hold.
+const MAX_ALLOWLIST: usize = 100;
+
+/// `Ok` if the account and its organization may be used now: not deactivated, not banned, not
+/// suspended (a suspension whose end date has passed no longer counts).
+pub fn standing(
+    account: &user::Model,
+    org: &organization::Model,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let judged = |status: &str, reason: &Option<String>, until: Option<DateTime<Utc>>, whose: &str| {
+        let reason =
+            reason.as_deref().filter(|r| !r.is_empty()).map(|r| format!(" Reason: {r}")).unwrap_or_default();
+        match status {
+            "banned" => Err(ApiError::AccountSuspended {
+                message: format!(
+                    "{whose} has been banned.{reason} Contact support if you think this is a mistake."
+                ),
+            }),
+            "suspended" if until.is_none_or(|until| until > now) => {
+                let when =
+                    until.map(|u| format!(" until {}", u.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default();
+                Err(ApiError::AccountSuspended { message: format!("{whose} is suspended{when}.{reason}") })
+            }
+            _ => Ok(()),
+        }
+    };
+    judged(&org.status, &org.suspension_reason, org.suspended_until, "Your organization")?;
+    judged(&account.status, &account.suspension_reason, account.suspended_until, "This account")?;
+    match account.status.as_str() {
+        "active" | "suspended" => Ok(()),
+        _ => Err(ApiError::Forbidden),
+    }
+}
+
+/// Whether `ip` may use an organization with this allow-list (one entry per line).
+pub fn allows_ip(allowlist: &str, ip: Option<&str>) -> bool {
+    let entries: Vec<&str> = allowlist.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    if entries.is_empty() {
+        return true;
+    }
+    let Some(ip) = ip.and_then(|ip| ip.parse::<IpAddr>().ok()) else { return false };
+    entries.iter().any(|entry| match parse_entry(entry) {
+        Some(net) => net.contains(&ip),
+        None => false,
+    })
+}
+
+fn parse_entry(entry: &str) -> Option<IpNet> {
+    entry.parse::<IpNet>().ok().or_else(|| entry.parse::<IpAddr>().ok().map(IpNet::from))
+}
+
+/// An idle session ends after the organization's timeout.
+pub fn idle_expired(last_seen: DateTime<Utc>, timeout_minutes: Option<i32>, now: DateTime<Utc>) -> bool {
+    timeout_minutes.is_some_and(|minutes| now - last_seen > Duration::minutes(i64::from(minutes)))
+}
+
+fn settings_of(org: &organization::Model) -> SecuritySettings {
+    SecuritySettings {
+        require_mfa: org.require_mfa,
+        session_timeout_minutes: org.session_timeout_minutes,
+        ip_allowlist: org
+            .ip_allowlist
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    }
+}
+
+fn totp(secret: Vec<u8>, account: &str) -> Result<TOTP> {
+    TOTP::new(Algorithm::SHA1, 6, 1, 30, secret, Some("ChatSupport".into()), account.to_owned())
+        .map_err(|e| anyhow::anyhow!("TOTP setup: {e}").into())
+}
+
+fn mfa_context(user_id: uuid::Uuid) -> String {
+    format!("mfa:{user_id}")
+}
+
+impl AccountService {
+    async fn organization_of(&self, viewer: &Viewer) -> Result<organization::Model> {
+        Ok(organization::Entity::find_by_id(viewer.organization_id.0)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| ApiError::not_found("organization"))?)
+    }
+
+    /// The viewer behind a bearer access token: a valid token of a role with API access, an
+    /// account and organization in good standing, from an allowed address.
+    pub async fn bearer_viewer(&self, token: &str, client: &ClientInfo) -> Result<Viewer> {
+        let viewer = self.tokens.verify_access(token)?;
+        viewer.require(Permission::ApiAccess)?;
+        let account = user::Entity::find_by_id(viewer.user_id)
+            .filter(user::Column::OrganizationId.eq(viewer.organization_id.0))
+            .one(&self.db)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        let org = organization::Entity::find_by_id(viewer.organization_id.0)
+            .one(&self.db)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        standing(&account, &org, Utc::now())?;
+        if !allows_ip(&org.ip_allowlist, client.ip.as_deref()) {
+            return Err(ApiError::IpNotAllowed.into());
+        }
+        Ok(viewer)
+    }
+
+    pub async fn security_settings(&self, viewer: &Viewer) -> Result<SecuritySettings> {
+        viewer.require(Permission::ManageSettings)?;
+        Ok(settings_of(&self.organization_of(viewer).await?))
+    }
+
+    /// Changes the organization's security rules (owners and admins). Refuses an allow-list
+    /// that would lock out the person saving it.
+    pub async fn update_security_settings(
+        &self,
+        viewer: &Viewer,
+        wanted: SecuritySettings,
+        client: &ClientInfo,
+    ) -> Result<SecuritySettings> {
+        viewer.require(Permission::ManageSettings)?;
+        let mut fields = Vec::new();
+        if let Some(minutes) = wanted.session_timeout_minutes
+            && !SESSION_TIMEOUTS.contains(&minutes)
+        {
+            fields.push(FieldError {
+                field: "session_timeout_minutes".into(),
+                message: format!(
+                    "Choose a timeout of {} minutes, or none.",
+                    SESSION_TIMEOUTS.map(|m| m.to_string()).join(", ")
+                ),
+            });
+        }
+        let entries: Vec<String> =
+            wanted.ip_allowlist.iter().map(|e| e.trim().to_owned()).filter(|e| !e.is_empty()).collect();
+        if entries.len() > MAX_ALLOWLIST {
+            fields.push(FieldError {
+                field: "ip_allowlist".into(),
+                message: format!("The allow-list can hold at most {MAX_ALLOWLIST} entries."),
+            });
+        }
+        let bad: Vec<&str> =
+            entries.iter().map(String::as_str).filter(|e| parse_entry(e).is_none()).collect();
+        if !bad.is_empty() {
+            fields.push(FieldError {
+                field: "ip_allowlist".into(),
+                message: format!(
+                    "“{}” is not an IP address or range like 203.0.113.7 or 10.0.0.0/8.",
+                    bad.join("”, “")
+                ),
+            });
+        }
+        let allowlist = entries.join("\n");
+        if fields.is_empty() && !allows_ip(&allowlist, client.ip.as_deref()) {
+            fields.push(FieldError {
+                field: "ip_allowlist".into(),
+                message: format!(
+                    "Your own address ({}) is not in the list: add it, or you would be locked out.",
+                    client.ip.as_deref().unwrap_or("unknown")
+                ),
+            });
+        }
+        if !fields.is_empty() {
+            return Err(ApiError::Validation { fields }.into());
+        }
+        let current = self.organization_of(viewer).await?;
+        let before = settings_of(&current);
+        let mut active: organization::ActiveModel = current.into();
+        active.require_mfa = Set(wanted.require_mfa);
+        active.session_timeout_minutes = Set(wanted.session_timeout_minutes);
+        active.ip_allowlist = Set(allowlist);
+        let after = settings_of(&sea_orm::ActiveModelTrait::update(active, &self.db).await?);
+        let actor = user::Entity::find_by_id(viewer.user_id).one(&self.db).await?.map(|u| (u.id, u.name));
+        audit::record(
+            &self.db,
+            AuditEntry {
+                organization_id: viewer.organization_id.0,
+                actor,
+                action: "organization.security_updated",
+                target_type: "organization",
+                target_id: Some(viewer.organization_id.to_string()),
+                before: serde_json::to_value(&before).ok(),
+                after: serde_json::to_value(&after).ok(),
+                client,
+            },
+        )
+        .await?;
+        Ok(after)
+    }
+
+    async fn me(&self, viewer: &Viewer) -> Result<user::Model> {
+        Ok(user::Entity::find_by_id(viewer.user_id)
+            .filter(user::Column::OrganizationId.eq(viewer.organization_id.0))
+            .one(&self.db)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?)
+    }
+
+    /// Starts two-factor enrolment: a new secret, kept sealed until a code confirms it.
+    pub async fn mfa_setup(&self, viewer: &Viewer) -> Result<MfaSetup> {
+        let me = self.me(viewer).await?;
+        if me.mfa_enabled_at.is_some() {
+            return Err(ApiError::Conflict {
+                message: "Two-factor sign-in is already on. Turn it off first to set up a new device.".into(),
+            }
+            .into());
+        }
+        let mut raw = uuid::Uuid::new_v4().as_bytes().to_vec();
+        raw.extend_from_slice(&uuid::Uuid::new_v4().as_bytes()[..4]);
+        let code = totp(raw.clone(), &me.email)?;
+        let otpauth_url = code.get_url();
+        let qr_svg = qrcode::QrCode::new(otpauth_url.as_bytes())
+            .map_err(|e| anyhow::anyhow!("QR code: {e}"))?
+            .render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(200, 200)
+            .build();
+        let sealed = self.secrets.seal(&mfa_context(me.id), &raw)?;
+        user::Entity::update_many()
+            .col_expr(user::Column::MfaSecret, Expr::value(sealed))
+            .filter(user::Column::Id.eq(me.id))
+            .exec(&self.db)
+            .await?;
+        Ok(MfaSetup { secret: Secret::Raw(raw).to_encoded().to_string(), otpauth_url, qr_svg })
+    }
+
+    fn code_matches(&self, account: &user::Model, code: &str) -> Result<bool> {
+        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+            return Ok(false);
+        }
+        let Some(sealed) = &account.mfa_secret else { return Ok(false) };
+        let raw = self.secrets.open(&mfa_context(account.id), sealed)?;
+        Ok(totp(raw, &account.email)?.check_current(&code).unwrap_or(false))
+    }
+
+    /// Confirms enrolment with a code from the app; two-factor sign-in is on from now.
+    pub async fn mfa_enable(&self, viewer: &Viewer, code: &str, client: &ClientInfo) -> Result<()> {
+        let me = self.me(viewer).await?;
+        if me.mfa_secret.is_none() {
+            return Err(
+                ApiError::bad_request("Start the set-up first: no authenticator secret is waiting.").into()
+            );
+        }
+        if !self.code_matches(&me, code)? {
+            return Err(ApiError::validation(
+                "code",
+                "That code is not right. Enter the 6 digits the app shows now.",
+            )
+            .into());
+        }
+        user::Entity::update_many()
+            .col_expr(user::Column::MfaEnabledAt, Expr::value(Utc::now()))
+            .filter(user::Column::Id.eq(me.id))
+            .exec(&self.db)
+            .await?;
+        self.audit_self(&me, "user.mfa_enabled", client).await
+    }
+
+    /// Turns two-factor sign-in off (a current code proves the device), unless the
+    /// organization requires it.
+    pub async fn mfa_disable(&self, viewer: &Viewer, code: &str, client: &ClientInfo) -> Result<()> {
+        let me = self.me(viewer).await?;
+        if self.organization_of(viewer).await?.require_mfa {
+            return Err(ApiError::Conflict {
+                message: "Your organization requires two-factor sign-in; it cannot be turned off.".into(),
+            }
+            .into());
+        }
+        if me.mfa_enabled_at.is_none() {
+            return Ok(());
+        }
+        if !self.code_matches(&me, code)? {
+            return Err(ApiError::validation(
+                "code",
+                "That code is not right. Enter the 6 digits the app shows now.",
+            )
+            .into());
+        }
+        user::Entity::update_many()
+            .col_expr(user::Column::MfaEnabledAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(user::Column::MfaSecret, Expr::value(Option::<String>::None))
+            .filter(user::Column::Id.eq(me.id))
+            .exec(&self.db)
+            .await?;
+        self.audit_self(&me, "user.mfa_disabled", client).await
+    }
+
+    async fn audit_self(&self, me: &user::Model, action: &'static str, client: &ClientInfo) -> Result<()> {
+        audit::record(
+            &self.db,
+            AuditEntry {
+                organization_id: me.organization_id,
+                actor: Some((me.id, me.name.clone())),
+                action,
+                target_type: "user",
+                target_id: Some(me.id.to_string()),
+                before: None,
+                after: None,
+                client,
+            },
+        )
+        .await
+    }
+
+    /// The first step of a two-factor sign-in passed: a challenge for the second.
+    pub(crate) async fn mfa_challenge(&self, account: &user::Model) -> Result<ApiError> {
+        let challenge = self
+            .issue_token(account.id, TokenPurpose::MfaChallenge, Duration::minutes(MFA_CHALLENGE_MINUTES))
+            .await?;
+        Ok(ApiError::MfaRequired { challenge })
+    }
+
+    /// The second step: the code for a challenge. A wrong code keeps the challenge (and counts
+    /// towards the sign-in rate limit); a right one uses it up and opens the session.
+    #[tracing::instrument(skip_all)]
+    pub async fn complete_mfa(
+        &self,
+        challenge: &str,
+        code: &str,
+        client: &ClientInfo,
+    ) -> Result<(UserView, String)> {
+        let expired = || {
+            crate::error::Error::Api(ApiError::validation(
+                "challenge",
+                "This sign-in has expired. Enter your email and password again.",
+            ))
+        };
+        if challenge.is_empty() || challenge.len() > 128 {
+            return Err(expired());
+        }
+        let pending = account_token::Entity::find()
+            .filter(account_token::Column::TokenHash.eq(token_hash(challenge)))
+            .filter(account_token::Column::Purpose.eq(TokenPurpose::MfaChallenge.as_str()))
+            .filter(account_token::Column::UsedAt.is_null())
+            .filter(account_token::Column::ExpiresAt.gt(Utc::now()))
+            .one(&self.db)
+            .await?
+            .ok_or_else(expired)?;
+        let account = user::Entity::find_by_id(pending.user_id).one(&self.db).await?.ok_or_else(expired)?;
+        self.check_login_rate(&account.email, client).await?;
+        if !self.code_matches(&account, code)? {
+            self.record_login(&account.email, Some(&account), client, false, Some("bad_credentials")).await?;
+            return Err(ApiError::validation(
+                "code",
+                "That code is not right. Enter the 6 digits the app shows now.",
+            )
+            .into());
+        }
+        let account = self.consume_token(challenge, TokenPurpose::MfaChallenge).await?;
+        self.finish_sign_in(account, client, None).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allow_lists_take_addresses_and_ranges() {
+        assert!(allows_ip("", Some("198.51.100.4")), "an empty list allows everyone");
+        let list = "10.0.0.0/8\n203.0.113.7\n2001:db8::/32";
+        assert!(allows_ip(list, Some("10.20.30.40")));
+        assert!(allows_ip(list, Some("203.0.113.7")));
+        assert!(allows_ip(list, Some("2001:db8::1")));
+        assert!(!allows_ip(list, Some("203.0.113.8")));
+        assert!(!allows_ip(list, None), "unknown callers are refused when a list is set");
+    }
+
+    #[test]
+    fn sessions_end_after_the_idle_timeout_only_when_one_is_set() {
+        let now = Utc::now();
+        assert!(!idle_expired(now - Duration::days(20), None, now));
+        assert!(idle_expired(now - Duration::minutes(16), Some(15), now));
+        assert!(!idle_expired(now - Duration::minutes(14), Some(15), now));
+    }
+}

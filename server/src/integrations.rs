@@ -1,0 +1,234 @@
+//! Integration credentials (Slack, CRM, webhook signing secrets, an LLM key…): written once,
+//! never shown again. They are sealed with the server's encryption key (`crate::secrets`),
+//! bound to their organization; lists show a label and the last four characters only.
+
+use app::{ApiError, auth::Permission, ssr::Viewer};
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::StatusCode,
+    routing::{delete, get},
+};
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{
+    accounts::{
+        ClientInfo,
+        routes::{ApiCaller, ApiJson, client_of},
+    },
+    audit::{self, AuditEntry},
+    entities::{integration_credential, user},
+    error::Result,
+    secrets::SecretBox,
+    startup::AppState,
+};
+
+/// Services a credential may be for.
+pub const PROVIDERS: [&str; 8] =
+    ["slack", "zendesk", "hubspot", "salesforce", "openai", "smtp", "webhook", "custom"];
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewCredential {
+    pub provider: String,
+    pub label: String,
+    /// The secret itself; stored sealed, never returned.
+    pub secret: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CredentialView {
+    pub id: Uuid,
+    pub provider: String,
+    pub label: String,
+    /// `…` and the secret's last four characters.
+    pub hint: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CredentialsResponse {
+    pub credentials: Vec<CredentialView>,
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/integrations/credentials", get(list_route).post(create_route))
+        .route("/api/v1/integrations/credentials/{id}", delete(delete_route))
+}
+
+fn context(organization_id: Uuid) -> String {
+    format!("integration:{organization_id}")
+}
+
+fn view(row: integration_credential::Model) -> CredentialView {
+    CredentialView {
+        id: row.id,
+        provider: row.provider,
+        label: row.label,
+        hint: row.hint,
+        created_at: crate::conversations::rfc3339(row.created_at),
+    }
+}
+
+pub async fn list(db: &DatabaseConnection, viewer: &Viewer) -> Result<Vec<CredentialView>> {
+    viewer.require(Permission::ManageSettings)?;
+    Ok(integration_credential::Entity::find()
+        .filter(integration_credential::Column::OrganizationId.eq(viewer.organization_id.0))
+        .order_by_asc(integration_credential::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect())
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    secrets: &SecretBox,
+    viewer: &Viewer,
+    input: NewCredential,
+    client: &ClientInfo,
+) -> Result<CredentialView> {
+    viewer.require(Permission::ManageSettings)?;
+    let mut fields = Vec::new();
+    if !PROVIDERS.contains(&input.provider.as_str()) {
+        fields.push(app::error::FieldError {
+            field: "provider".into(),
+            message: format!("Choose one of {}.", PROVIDERS.join(", ")),
+        });
+    }
+    let label = crate::accounts::input::name("label", input.label, 100);
+    if let Err(ApiError::Validation { fields: mut more }) = label.clone() {
+        fields.append(&mut more);
+    }
+    let secret = input.secret.trim().to_owned();
+    if secret.is_empty() || secret.len() > 4096 {
+        fields.push(app::error::FieldError {
+            field: "secret".into(),
+            message: "Paste the secret: 1 to 4,096 characters.".into(),
+        });
+    }
+    if !fields.is_empty() {
+        return Err(ApiError::Validation { fields }.into());
+    }
+    let label = label?;
+    let organization_id = viewer.organization_id.0;
+    let tail: String = secret.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    let now = Utc::now();
+    let row = integration_credential::Entity::insert(integration_credential::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(organization_id),
+        provider: Set(input.provider.clone()),
+        label: Set(label),
+        ciphertext: Set(secrets.seal(&context(organization_id), secret.as_bytes())?),
+        hint: Set(if secret.chars().count() > 8 { format!("…{tail}") } else { "…".into() }),
+        created_by: Set(Some(viewer.user_id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_with_returning(db)
+    .await?;
+    let actor = user::Entity::find_by_id(viewer.user_id).one(db).await?.map(|u| (u.id, u.name));
+    audit::record(
+        db,
+        AuditEntry {
+            organization_id,
+            actor,
+            action: "integration.credential_added",
+            target_type: "integration_credential",
+            target_id: Some(row.id.to_string()),
+            before: None,
+            after: Some(serde_json::json!({ "provider": row.provider, "label": row.label })),
+            client,
+        },
+    )
+    .await?;
+    Ok(view(row))
+}
+
+/// The plaintext of a credential, for the server's own use (sending to Slack, a CRM…).
+pub async fn reveal(
+    db: &DatabaseConnection,
+    secrets: &SecretBox,
+    organization_id: Uuid,
+    id: Uuid,
+) -> Result<String> {
+    let row = integration_credential::Entity::find_by_id(id)
+        .filter(integration_credential::Column::OrganizationId.eq(organization_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("credential"))?;
+    let plain = secrets.open(&context(organization_id), &row.ciphertext)?;
+    Ok(String::from_utf8(plain).map_err(anyhow::Error::from)?)
+}
+
+pub async fn remove(db: &DatabaseConnection, viewer: &Viewer, id: Uuid, client: &ClientInfo) -> Result<()> {
+    viewer.require(Permission::ManageSettings)?;
+    let deleted = integration_credential::Entity::delete_many()
+        .filter(integration_credential::Column::Id.eq(id))
+        .filter(integration_credential::Column::OrganizationId.eq(viewer.organization_id.0))
+        .exec(db)
+        .await?;
+    if deleted.rows_affected == 0 {
+        return Err(ApiError::not_found("credential").into());
+    }
+    let actor = user::Entity::find_by_id(viewer.user_id).one(db).await?.map(|u| (u.id, u.name));
+    audit::record(
+        db,
+        AuditEntry {
+            organization_id: viewer.organization_id.0,
+            actor,
+            action: "integration.credential_removed",
+            target_type: "integration_credential",
+            target_id: Some(id.to_string()),
+            before: None,
+            after: None,
+            client,
+        },
+    )
+    .await
+}
+
+/// The organization's integration credentials (owners and admins); secrets are never returned.
+#[utoipa::path(get, path = "/api/v1/integrations/credentials", tag = "integrations", security(("bearer" = [])),
+    responses((status = 200, body = CredentialsResponse), (status = 403, body = app::error::ErrorBody)))]
+pub async fn list_route(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<CredentialsResponse>> {
+    Ok(Json(CredentialsResponse { credentials: list(&state.db, &caller.viewer).await? }))
+}
+
+/// Stores a credential, sealed at rest.
+#[utoipa::path(post, path = "/api/v1/integrations/credentials", tag = "integrations", security(("bearer" = [])),
+    request_body = NewCredential,
+    responses((status = 201, body = CredentialView), (status = 403, body = app::error::ErrorBody),
+              (status = 422, body = app::error::ErrorBody)))]
+pub async fn create_route(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    request: axum::http::request::Parts,
+    ApiJson(input): ApiJson<NewCredential>,
+) -> Result<(StatusCode, Json<CredentialView>)> {
+    let created =
+        create(&state.db, &state.accounts.secrets, &caller.viewer, input, &client_of(&request)).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Deletes a credential.
+#[utoipa::path(delete, path = "/api/v1/integrations/credentials/{id}", tag = "integrations", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = app::error::ErrorBody), (status = 404, body = app::error::ErrorBody)))]
+pub async fn delete_route(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    request: axum::http::request::Parts,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode> {
+    remove(&state.db, &caller.viewer, id, &client_of(&request)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
