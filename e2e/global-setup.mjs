@@ -13,7 +13,12 @@ const DEMO_BOT_KEY = "demo-acme-helper";
 function startChatSupport(dataDir) {
   const bin = process.env.CHATSUPPORT_BIN || join(here, "..", "target", "debug", "chatsupport");
   const child = spawn(bin, ["serve", "--bind", "127.0.0.1:0", "--data-dir", dataDir, "--demo"], {
-    env: { ...process.env, CHATSUPPORT_BOT_REPLY_DELAY_MS: "300", RUST_LOG: process.env.RUST_LOG || "warn" },
+    env: {
+      ...process.env,
+      CHATSUPPORT_BOT_REPLY_DELAY_MS: "300",
+      CHATSUPPORT_PLATFORM_ADMINS: "ops@chatsupport.test",
+      RUST_LOG: process.env.RUST_LOG || "warn",
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {

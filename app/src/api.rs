@@ -195,3 +195,292 @@ pub async fn update_organization(
     };
     ports.organization.update_profile(&parts, form).await
 }
+
+// ── Billing & plans ─────────────────────────────────────────────────────────────────────────
+
+/// The organization's workspaces with usage pools, wallet and billing dates.
+#[server(prefix = "/api/fn", endpoint = "workspaces")]
+pub async fn workspaces_overview() -> Result<Vec<crate::billing::WorkspaceView>, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.settings.workspaces(&parts).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "plans")]
+pub async fn plan_catalog() -> Result<Vec<crate::billing::PlanView>, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.settings.plans(&parts).await
+}
+
+/// Moves a workspace to another plan (owners).
+#[server(prefix = "/api/fn", endpoint = "change_plan")]
+pub async fn change_plan(
+    workspace: crate::dto::WorkspaceId,
+    plan: String,
+) -> Result<crate::billing::WorkspaceView, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.settings.change_plan(&parts, workspace, plan).await
+}
+
+// ── Settings → Security and integrations ────────────────────────────────────────────────────
+
+#[server(prefix = "/api/fn", endpoint = "security_settings")]
+pub async fn security_settings() -> Result<crate::auth::SecuritySettings, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.settings.security_settings(&parts).await
+}
+
+/// Saves the security rules; the allow-list is one address or range per line.
+#[server(prefix = "/api/fn", endpoint = "update_security")]
+pub async fn update_security(
+    require_mfa: Option<String>,
+    session_timeout_minutes: String,
+    ip_allowlist: String,
+) -> Result<crate::auth::SecuritySettings, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    let timeout = match session_timeout_minutes.trim() {
+        "" => None,
+        minutes => Some(minutes.parse::<i32>().map_err(|_| {
+            ApiError::validation("session_timeout_minutes", "Choose a timeout from the list.")
+        })?),
+    };
+    let settings = crate::auth::SecuritySettings {
+        require_mfa: require_mfa.is_some(),
+        session_timeout_minutes: timeout,
+        ip_allowlist: ip_allowlist.lines().map(str::to_owned).collect(),
+    };
+    ports.settings.update_security(&parts, settings).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "credentials")]
+pub async fn credentials() -> Result<Vec<crate::dto::CredentialView>, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.settings.credentials(&parts).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "add_credential")]
+pub async fn add_credential(
+    provider: String,
+    label: String,
+    secret: String,
+) -> Result<crate::dto::CredentialView, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.settings.add_credential(&parts, provider, label, secret).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "remove_credential")]
+pub async fn remove_credential(id: uuid::Uuid) -> Result<(), ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.settings.remove_credential(&parts, id).await
+}
+
+// ── Profile and two-factor sign-in ──────────────────────────────────────────────────────────
+
+#[server(prefix = "/api/fn", endpoint = "profile")]
+pub async fn profile() -> Result<crate::auth::ProfileView, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.me.profile(&parts).await
+}
+
+/// Saves the profile form (checkboxes are present when ticked).
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api/fn", endpoint = "update_profile")]
+pub async fn update_profile(
+    name: String,
+    phone: String,
+    job_title: String,
+    bio: String,
+    avatar_url: String,
+    new_conversation: Option<String>,
+    escalation: Option<String>,
+    weekly_report: Option<String>,
+    security_alerts: Option<String>,
+) -> Result<crate::auth::ProfileView, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    let form = crate::ssr::ProfileForm {
+        name,
+        phone,
+        job_title,
+        bio,
+        avatar_url,
+        notifications: crate::auth::NotificationPrefs {
+            new_conversation: new_conversation.is_some(),
+            escalation: escalation.is_some(),
+            weekly_report: weekly_report.is_some(),
+            security_alerts: security_alerts.is_some(),
+        },
+    };
+    ports.me.update_profile(&parts, form).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "mfa_setup")]
+pub async fn mfa_setup() -> Result<crate::auth::MfaSetup, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.me.mfa_setup(&parts).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "mfa_enable")]
+pub async fn mfa_enable(code: String) -> Result<(), ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.me.mfa_enable(&parts, code).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "mfa_disable")]
+pub async fn mfa_disable(code: String) -> Result<(), ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.me.mfa_disable(&parts, code).await
+}
+
+/// The second step of a two-factor sign-in; sends the browser to the conversations.
+#[server(prefix = "/api/fn", endpoint = "sign_in_mfa")]
+pub async fn sign_in_mfa(challenge: String, code: String) -> Result<crate::auth::UserView, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    let user = ports.me.sign_in_mfa(&parts, challenge, code).await?;
+    leptos_axum::redirect("/conversations");
+    Ok(user)
+}
+
+/// The Users page: everyone in the organization (any role may look colleagues up).
+#[server(prefix = "/api/fn", endpoint = "directory")]
+pub async fn directory(
+    q: Option<String>,
+    role: Option<crate::auth::Role>,
+    page: Option<u64>,
+) -> Result<crate::auth::TeamListing, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    let query = crate::auth::TeamQuery { q, role, status: Some("active".into()), page };
+    ports.me.directory(&parts, query).await
+}
+
+// ── Platform admin ──────────────────────────────────────────────────────────────────────────
+
+#[server(prefix = "/api/fn", endpoint = "admin_organizations")]
+pub async fn admin_organizations(
+    q: Option<String>,
+    status: Option<String>,
+    page: Option<u64>,
+) -> Result<crate::platform::AdminPage<crate::platform::AdminOrganization>, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.platform.organizations(&parts, crate::platform::AdminQuery { q, status, page }).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_users")]
+pub async fn admin_users(
+    q: Option<String>,
+    status: Option<String>,
+    page: Option<u64>,
+) -> Result<crate::platform::AdminPage<crate::platform::AdminUser>, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.platform.users(&parts, crate::platform::AdminQuery { q, status, page }).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_user_activity")]
+pub async fn admin_user_activity(id: uuid::Uuid) -> Result<crate::platform::UserActivity, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.platform.user_activity(&parts, id).await
+}
+
+#[cfg(feature = "ssr")]
+/// A form's text as the patch wants it: the standing fields, tags split at commas.
+fn standing_patch(
+    status: String,
+    reason: String,
+    suspended_until: String,
+    tags: String,
+    admin_notes: String,
+) -> crate::platform::StandingPatch {
+    crate::platform::StandingPatch {
+        status: Some(status),
+        reason: Some(reason),
+        suspended_until: Some(suspended_until),
+        tags: Some(tags.split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect()),
+        admin_notes: Some(admin_notes),
+        ..Default::default()
+    }
+}
+
+#[cfg(feature = "ssr")]
+/// An override field: empty removes it (-1), otherwise a whole number.
+fn override_of(field: &str, raw: &str) -> Result<i64, ApiError> {
+    match raw.trim() {
+        "" => Ok(-1),
+        n => n.parse().map_err(|_| ApiError::validation(field, "Enter a whole number, or leave it empty.")),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api/fn", endpoint = "admin_update_organization")]
+pub async fn admin_update_organization(
+    id: uuid::Uuid,
+    status: String,
+    reason: String,
+    suspended_until: String,
+    tags: String,
+    admin_notes: String,
+    custom_max_chatbots: String,
+    custom_max_messages: String,
+    custom_max_file_uploads: String,
+) -> Result<crate::platform::AdminOrganization, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    let narrow = |field: &str, raw: &str| -> Result<i32, ApiError> {
+        i32::try_from(override_of(field, raw)?)
+            .map_err(|_| ApiError::validation(field, "That number is too large."))
+    };
+    let patch = crate::platform::StandingPatch {
+        custom_max_chatbots: Some(narrow("custom_max_chatbots", &custom_max_chatbots)?),
+        custom_max_messages: Some(override_of("custom_max_messages", &custom_max_messages)?),
+        custom_max_file_uploads: Some(narrow("custom_max_file_uploads", &custom_max_file_uploads)?),
+        ..standing_patch(status, reason, suspended_until, tags, admin_notes)
+    };
+    ports.platform.update_organization(&parts, id, patch).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_update_user")]
+pub async fn admin_update_user(
+    id: uuid::Uuid,
+    status: String,
+    reason: String,
+    suspended_until: String,
+    tags: String,
+    admin_notes: String,
+) -> Result<crate::platform::AdminUser, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports
+        .platform
+        .update_user(&parts, id, standing_patch(status, reason, suspended_until, tags, admin_notes))
+        .await
+}
+
+/// The organization's outgoing mail (owners and admins).
+#[server(prefix = "/api/fn", endpoint = "outbox")]
+pub async fn outbox() -> Result<Vec<crate::dto::OutboxEntry>, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.settings.outbox(&parts).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "api_keys")]
+pub async fn api_keys() -> Result<Vec<crate::dto::ApiKeyView>, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.settings.api_keys(&parts).await
+}
+
+/// Creates an API key; the answer is the only time it is shown.
+#[server(prefix = "/api/fn", endpoint = "create_api_key")]
+pub async fn create_api_key(
+    name: String,
+    role: crate::auth::Role,
+) -> Result<crate::dto::CreatedApiKey, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.settings.create_api_key(&parts, name, role).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "revoke_api_key")]
+pub async fn revoke_api_key(id: uuid::Uuid) -> Result<(), ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.settings.revoke_api_key(&parts, id).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "remove_logo")]
+pub async fn remove_logo() -> Result<crate::dto::OrganizationView, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.settings.remove_logo(&parts).await
+}

@@ -124,6 +124,11 @@ pub struct TeamMember {
     pub status: String,
     /// RFC 3339, if they ever signed in.
     pub last_active_at: Option<String>,
+    pub phone: Option<String>,
+    pub job_title: Option<String>,
+    pub avatar_url: Option<String>,
+    /// RFC 3339: when they joined (or were invited).
+    pub joined_at: String,
 }
 
 /// Search, filters and page of the team list.

@@ -188,6 +188,9 @@ pub struct OrganizationView {
     /// `#rrggbb`.
     pub primary_color: Option<String>,
     pub secondary_color: Option<String>,
+    /// `/files/logos/…`, when a logo was uploaded.
+    #[serde(default)]
+    pub logo_url: Option<String>,
 }
 
 /// Company sizes the profile offers.
@@ -242,4 +245,57 @@ mod tests {
         }
         assert!("open".parse::<ConversationStatus>().is_err());
     }
+}
+
+/// An integration credential as lists show it: never the secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CredentialView {
+    pub id: uuid::Uuid,
+    pub provider: String,
+    pub label: String,
+    /// `…` and the secret's last four characters.
+    pub hint: String,
+    pub created_at: String,
+}
+
+/// Services an integration credential may be for.
+pub const CREDENTIAL_PROVIDERS: [&str; 8] =
+    ["slack", "zendesk", "hubspot", "salesforce", "openai", "smtp", "webhook", "custom"];
+
+/// A mail the server sent (or tried to), as the Outbox page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OutboxEntry {
+    pub id: uuid::Uuid,
+    pub to: String,
+    pub subject: String,
+    /// The text; a personal sign-in link for someone else is hidden.
+    pub body: String,
+    pub kind: String,
+    pub created_at: String,
+    /// When the SMTP server took it; `None` without SMTP or on failure.
+    pub sent_at: Option<String>,
+    pub error: Option<String>,
+}
+
+/// An API key as lists show it: never the key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ApiKeyView {
+    pub id: uuid::Uuid,
+    pub name: String,
+    /// The key's first characters, e.g. `cs_live_ab12`.
+    pub prefix: String,
+    pub role: crate::auth::Role,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+}
+
+/// A key just created: the only time `key` is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CreatedApiKey {
+    pub key: String,
+    pub api_key: ApiKeyView,
 }

@@ -58,7 +58,7 @@ fn set_content_security_policy() {
     let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; \
          frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
     );
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
@@ -86,6 +86,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/audit") view=pages::audit::AuditPage />
                     <Route path=path!("/profile") view=pages::profile::ProfilePage />
                     <Route path=path!("/settings") view=pages::settings::SettingsPage />
+                    <Route path=path!("/billing") view=pages::billing::BillingPage />
+                    <Route path=path!("/users") view=pages::users::UsersPage />
+                    <Route path=path!("/admin") view=pages::admin::AdminPage />
+                    <Route path=path!("/outbox") view=pages::outbox::OutboxPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -120,11 +124,17 @@ fn DashboardLayout() -> impl IntoView {
             </header>
             <nav class="sidebar" aria-label="Main">
                 <A href="/conversations">"Conversations"</A>
+                <A href="/users">"Users"</A>
                 <Transition fallback=|| ()>
-                    {move || user.get().and_then(Result::ok).filter(|u| u.role.can(auth::Permission::InviteRemoveTeam)).map(|_| view! {
-                        <A href="/team">"Team"</A>
-                        <A href="/audit">"Audit log"</A>
-                        <A href="/settings">"Settings"</A>
+                    {move || user.get().and_then(Result::ok).map(|u| view! {
+                        {u.role.can(auth::Permission::ViewAnalytics).then(|| view! { <A href="/billing">"Billing & plans"</A> })}
+                        {u.role.can(auth::Permission::InviteRemoveTeam).then(|| view! {
+                            <A href="/team">"Team"</A>
+                            <A href="/audit">"Audit log"</A>
+                            <A href="/outbox">"Outbox"</A>
+                            <A href="/settings">"Settings"</A>
+                        })}
+                        {u.platform_admin.then(|| view! { <A href="/admin">"Platform admin"</A> })}
                     })}
                 </Transition>
                 <a href="/api/docs" rel="external">"API docs"</a>

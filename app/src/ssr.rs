@@ -6,11 +6,16 @@ use std::sync::Arc;
 
 use crate::{
     auth::{
-        AuditEntryView, DemoAccount, Permission, Role, SessionView, SignInOptions, TeamListing, TeamMember,
-        TeamQuery, UserView,
+        AuditEntryView, DemoAccount, MfaSetup, NotificationPrefs, Permission, ProfileView, Role,
+        SecuritySettings, SessionView, SignInOptions, TeamListing, TeamMember, TeamQuery, UserView,
     },
-    dto::{ConversationId, ConversationView, MessageView, OrganizationId, OrganizationView, SearchHit},
+    billing::{PlanView, WorkspaceView},
+    dto::{
+        ConversationId, ConversationView, CredentialView, MessageView, OrganizationId, OrganizationView,
+        SearchHit, WorkspaceId,
+    },
     error::ApiError,
+    platform::{AdminOrganization, AdminPage, AdminQuery, AdminUser, StandingPatch, UserActivity},
 };
 
 /// Who is asking. Every port call is scoped by `organization_id` and checked against `role`.
@@ -143,6 +148,9 @@ pub struct Ports {
     pub dashboard: Arc<dyn DashboardPort>,
     pub accounts: Arc<dyn AccountsPort>,
     pub organization: Arc<dyn OrganizationPort>,
+    pub settings: Arc<dyn OrganizationSettingsPort>,
+    pub me: Arc<dyn SelfServicePort>,
+    pub platform: Arc<dyn PlatformPort>,
 }
 
 /// The ports and the request for the current server-function call.
@@ -160,4 +168,113 @@ pub async fn context() -> Result<(Ports, Viewer), ApiError> {
     let (ports, parts) = request().await?;
     let viewer = ports.dashboard.viewer(&parts).await?;
     Ok((ports, viewer))
+}
+
+/// Billing, security rules and integration credentials of the viewer's organization.
+#[async_trait::async_trait]
+pub trait OrganizationSettingsPort: Send + Sync + 'static {
+    async fn workspaces(&self, request: &http::request::Parts) -> Result<Vec<WorkspaceView>, ApiError>;
+    async fn plans(&self, request: &http::request::Parts) -> Result<Vec<PlanView>, ApiError>;
+    async fn change_plan(
+        &self,
+        request: &http::request::Parts,
+        workspace: WorkspaceId,
+        plan: String,
+    ) -> Result<WorkspaceView, ApiError>;
+    async fn security_settings(&self, request: &http::request::Parts) -> Result<SecuritySettings, ApiError>;
+    async fn update_security(
+        &self,
+        request: &http::request::Parts,
+        settings: SecuritySettings,
+    ) -> Result<SecuritySettings, ApiError>;
+    async fn credentials(&self, request: &http::request::Parts) -> Result<Vec<CredentialView>, ApiError>;
+    async fn add_credential(
+        &self,
+        request: &http::request::Parts,
+        provider: String,
+        label: String,
+        secret: String,
+    ) -> Result<CredentialView, ApiError>;
+    async fn remove_credential(&self, request: &http::request::Parts, id: uuid::Uuid)
+    -> Result<(), ApiError>;
+    async fn outbox(&self, request: &http::request::Parts) -> Result<Vec<crate::dto::OutboxEntry>, ApiError>;
+    async fn api_keys(&self, request: &http::request::Parts)
+    -> Result<Vec<crate::dto::ApiKeyView>, ApiError>;
+    async fn create_api_key(
+        &self,
+        request: &http::request::Parts,
+        name: String,
+        role: Role,
+    ) -> Result<crate::dto::CreatedApiKey, ApiError>;
+    async fn revoke_api_key(&self, request: &http::request::Parts, id: uuid::Uuid) -> Result<(), ApiError>;
+    async fn remove_logo(&self, request: &http::request::Parts) -> Result<OrganizationView, ApiError>;
+}
+
+/// The profile form as submitted (every field present; empty clears).
+#[derive(Debug, Clone)]
+pub struct ProfileForm {
+    pub name: String,
+    pub phone: String,
+    pub job_title: String,
+    pub bio: String,
+    pub avatar_url: String,
+    pub notifications: NotificationPrefs,
+}
+
+/// A person's own account: profile, two-factor sign-in, the colleague directory.
+#[async_trait::async_trait]
+pub trait SelfServicePort: Send + Sync + 'static {
+    async fn profile(&self, request: &http::request::Parts) -> Result<ProfileView, ApiError>;
+    async fn update_profile(
+        &self,
+        request: &http::request::Parts,
+        form: ProfileForm,
+    ) -> Result<ProfileView, ApiError>;
+    async fn mfa_setup(&self, request: &http::request::Parts) -> Result<MfaSetup, ApiError>;
+    async fn mfa_enable(&self, request: &http::request::Parts, code: String) -> Result<(), ApiError>;
+    async fn mfa_disable(&self, request: &http::request::Parts, code: String) -> Result<(), ApiError>;
+    /// Completes a two-factor sign-in and sets the session cookie.
+    async fn sign_in_mfa(
+        &self,
+        request: &http::request::Parts,
+        challenge: String,
+        code: String,
+    ) -> Result<UserView, ApiError>;
+    async fn directory(
+        &self,
+        request: &http::request::Parts,
+        query: TeamQuery,
+    ) -> Result<TeamListing, ApiError>;
+}
+
+/// Platform administration (super admins only).
+#[async_trait::async_trait]
+pub trait PlatformPort: Send + Sync + 'static {
+    async fn organizations(
+        &self,
+        request: &http::request::Parts,
+        query: AdminQuery,
+    ) -> Result<AdminPage<AdminOrganization>, ApiError>;
+    async fn users(
+        &self,
+        request: &http::request::Parts,
+        query: AdminQuery,
+    ) -> Result<AdminPage<AdminUser>, ApiError>;
+    async fn user_activity(
+        &self,
+        request: &http::request::Parts,
+        id: uuid::Uuid,
+    ) -> Result<UserActivity, ApiError>;
+    async fn update_organization(
+        &self,
+        request: &http::request::Parts,
+        id: uuid::Uuid,
+        patch: StandingPatch,
+    ) -> Result<AdminOrganization, ApiError>;
+    async fn update_user(
+        &self,
+        request: &http::request::Parts,
+        id: uuid::Uuid,
+        patch: StandingPatch,
+    ) -> Result<AdminUser, ApiError>;
 }

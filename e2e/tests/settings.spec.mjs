@@ -15,7 +15,7 @@ test("an admin updates the company profile and brand colour", async ({ page }) =
   await page.getByLabel("Primary colour").fill("#ff6600");
   // The browser's own check refuses "not a url" for type=url; the server is the last word.
   await page.getByLabel("Website").fill("https://acme.example");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
 
   await page.reload();

@@ -10,6 +10,7 @@ mod m20261123_000004_refresh_tokens;
 mod m20261123_000005_audit_log;
 mod m20261123_000006_organization_profile;
 mod m20261123_000007_plans_and_platform;
+mod m20261123_000008_api_keys;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_audit_log::Migration),
             Box::new(m20261123_000006_organization_profile::Migration),
             Box::new(m20261123_000007_plans_and_platform::Migration),
+            Box::new(m20261123_000008_api_keys::Migration),
         ]
     }
 }

@@ -2,7 +2,12 @@
 //! never shown again. They are sealed with the server's encryption key (`crate::secrets`),
 //! bound to their organization; lists show a label and the last four characters only.
 
-use app::{ApiError, auth::Permission, ssr::Viewer};
+use app::{
+    ApiError,
+    auth::Permission,
+    dto::{CREDENTIAL_PROVIDERS as PROVIDERS, CredentialView},
+    ssr::Viewer,
+};
 use axum::{
     Json, Router,
     extract::{Path, State},
@@ -27,26 +32,12 @@ use crate::{
     startup::AppState,
 };
 
-/// Services a credential may be for.
-pub const PROVIDERS: [&str; 8] =
-    ["slack", "zendesk", "hubspot", "salesforce", "openai", "smtp", "webhook", "custom"];
-
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewCredential {
     pub provider: String,
     pub label: String,
     /// The secret itself; stored sealed, never returned.
     pub secret: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct CredentialView {
-    pub id: Uuid,
-    pub provider: String,
-    pub label: String,
-    /// `…` and the secret's last four characters.
-    pub hint: String,
-    pub created_at: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -2,6 +2,7 @@
 //! search (tantivy), the realtime hub and the HTTP/WebSocket edges. See ARCHITECTURE.md.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod audit;
 pub mod bots;
 pub mod config;
@@ -14,10 +15,12 @@ pub mod error;
 pub mod events;
 pub mod health;
 pub mod integrations;
+pub mod logos;
 pub mod mail;
 pub mod openapi;
 pub mod organizations;
 pub mod platform;
+pub mod ports;
 pub mod realtime;
 pub mod replies;
 pub mod search;

@@ -16,6 +16,46 @@ use uuid::Uuid;
 
 use crate::{entities::outbox, error::Result};
 
+/// Mails the Outbox page shows, newest first.
+const OUTBOX_PAGE: u64 = 50;
+/// Mails whose link signs one person in: only they may read it.
+const PERSONAL_KINDS: [&str; 2] = ["verify_email", "password_reset"];
+
+/// The organization's outgoing mail, newest first (owners and admins). A verification or reset
+/// link belongs to its recipient alone: to anyone else its text is hidden.
+pub async fn outbox(
+    db: &DatabaseConnection,
+    viewer: &app::ssr::Viewer,
+    viewer_email: &str,
+) -> Result<Vec<app::dto::OutboxEntry>> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    viewer.require(app::auth::Permission::ViewAuditLog)?;
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::OrganizationId.eq(viewer.organization_id.0))
+        .order_by_desc(outbox::Column::CreatedAt)
+        .limit(OUTBOX_PAGE)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| app::dto::OutboxEntry {
+            id: m.id,
+            body: if PERSONAL_KINDS.contains(&m.kind.as_str())
+                && !m.to_email.eq_ignore_ascii_case(viewer_email)
+            {
+                "(Hidden: this mail holds a personal sign-in link that only its recipient may use.)".into()
+            } else {
+                m.body
+            },
+            to: m.to_email,
+            subject: m.subject,
+            kind: m.kind,
+            created_at: crate::conversations::rfc3339(m.created_at),
+            sent_at: m.sent_at.map(crate::conversations::rfc3339),
+            error: m.error,
+        })
+        .collect())
+}
+
 #[derive(Debug, Clone)]
 pub struct Mail {
     pub organization_id: Option<Uuid>,

@@ -50,6 +50,12 @@ use crate::{accounts, bots, health, organizations, startup::AppState};
         accounts::self_service::login_mfa,
         accounts::self_service::show_security,
         accounts::self_service::update_security,
+        accounts::self_service::show_outbox,
+        crate::api_keys::list_route,
+        crate::api_keys::create_route,
+        crate::api_keys::revoke_route,
+        crate::logos::upload_route,
+        crate::logos::remove_route,
         crate::integrations::list_route,
         crate::integrations::create_route,
         crate::integrations::delete_route,
@@ -73,10 +79,12 @@ use crate::{accounts, bots, health, organizations, startup::AppState};
         bots::routes::PlansResponse, bots::routes::WorkspacePatch, app::billing::PlanView, app::billing::PlanLimits,
         app::billing::UsagePool, app::auth::ProfileView, app::auth::NotificationPrefs, accounts::profile::ProfilePatch,
         app::auth::MfaSetup, app::auth::SecuritySettings, accounts::self_service::CodeRequest,
-        accounts::self_service::MfaLoginRequest, crate::integrations::NewCredential, crate::integrations::CredentialView,
+        accounts::self_service::MfaLoginRequest, crate::integrations::NewCredential, app::dto::CredentialView,
         crate::integrations::CredentialsResponse, app::platform::AdminOrganization, app::platform::AdminUser,
         app::platform::StandingPatch, app::platform::LoginEntry, app::platform::UserActivity,
-        app::platform::AdminQuery
+        app::platform::AdminQuery,
+        accounts::self_service::OutboxResponse, app::dto::OutboxEntry, crate::api_keys::NewApiKey,
+        crate::api_keys::ApiKeysResponse, app::dto::ApiKeyView, app::dto::CreatedApiKey
     )),
     modifiers(&BearerAuth),
     tags((name = "system", description = "Health and metadata"), (name = "auth", description = "Sign-up, sign-in, sessions"), (name = "team", description = "Members and invitations"), (name = "chatbots", description = "Workspaces and chatbots"), (name = "organization", description = "The organization's profile and security rules"), (name = "integrations", description = "Third-party credentials, encrypted at rest"), (name = "platform", description = "Platform administration (super admins)"))

@@ -175,7 +175,7 @@ pub async fn update_profile(
     Ok(updated)
 }
 
-fn view(model: organization::Model) -> OrganizationView {
+pub(crate) fn view(model: organization::Model) -> OrganizationView {
     OrganizationView {
         id: OrganizationId(model.id),
         name: model.name,
@@ -185,6 +185,7 @@ fn view(model: organization::Model) -> OrganizationView {
         company_size: model.company_size,
         primary_color: model.primary_color,
         secondary_color: model.secondary_color,
+        logo_url: model.logo_path.map(|name| format!("{}{name}", crate::logos::LOGO_URL_PREFIX)),
     }
 }
 

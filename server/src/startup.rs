@@ -143,6 +143,13 @@ fn routes(state: &AppState) -> Router {
             db: state.db.clone(),
             accounts: state.accounts.clone(),
         }),
+        settings: Arc::new(crate::ports::DashboardSettings {
+            db: state.db.clone(),
+            accounts: state.accounts.clone(),
+            data_dir: state.config.data_dir.clone(),
+        }),
+        me: Arc::new(crate::ports::DashboardSelfService { accounts: state.accounts.clone() }),
+        platform: Arc::new(crate::ports::DashboardPlatform { state: state.clone() }),
     };
     let context = move || provide_context(ports.clone());
     let shell = {
@@ -175,17 +182,21 @@ fn routes(state: &AppState) -> Router {
         .merge(crate::organizations::router())
         .merge(accounts::self_service::router())
         .merge(crate::integrations::router())
+        .merge(crate::api_keys::router())
         .merge(crate::platform::router())
         .merge(openapi::router())
         .merge(widget::router())
         .merge(crate::dashboard::router())
         .merge(web::router(&state.config.site_dir))
+        .merge(crate::logos::files_router(&state.config.data_dir))
         .with_state(state.clone());
+    let uploads = crate::logos::upload_router().with_state(state.clone());
 
     pages
         .merge(api)
-        .layer(middleware::from_fn(web::security_headers))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(uploads)
+        .layer(middleware::from_fn(web::security_headers))
         .layer(TraceLayer::new_for_http())
 }
 

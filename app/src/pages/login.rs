@@ -8,7 +8,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::{SignIn, demo_accounts, sign_in_options},
+    ApiError,
+    api::{SignIn, SignInMfa, demo_accounts, sign_in_options},
     auth::SignInProblem,
 };
 
@@ -19,7 +20,16 @@ pub fn LoginPage() -> impl IntoView {
     let options = Resource::new(|| (), |_| sign_in_options());
     let query = use_query_map();
     let problem = move || query.read().get("error").and_then(|code| SignInProblem::from_code(&code));
-    let error = move || sign_in.value().get().and_then(Result::err).map(|err| err.to_string());
+    let second_step = ServerAction::<SignInMfa>::new();
+    // The password was right and the account has two-factor sign-in: ask for the code.
+    let challenge = move || match sign_in.value().get() {
+        Some(Err(ApiError::MfaRequired { challenge })) => Some(challenge),
+        _ => None,
+    };
+    let error = move || match sign_in.value().get() {
+        Some(Err(ApiError::MfaRequired { .. })) | None | Some(Ok(_)) => None,
+        Some(Err(err)) => Some(err.to_string()),
+    };
     view! {
         <Title text="Sign in · ChatSupport" />
         <main class="auth">
@@ -27,6 +37,17 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="brand">"ChatSupport"</p>
                 <h1 id="sign-in-heading">"Sign in"</h1>
                 {move || problem().map(|p| view! { <p class="error" role="alert">{p.message()}</p> })}
+                {move || challenge().map(|challenge| view! {
+                    <ActionForm action=second_step>
+                        <input type="hidden" name="challenge" value=challenge />
+                        <label>
+                            "Code from your authenticator app"
+                            <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" required autofocus />
+                        </label>
+                        <button type="submit" disabled=move || second_step.pending().get()>"Verify"</button>
+                    </ActionForm>
+                    {move || second_step.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
+                })}
                 <ActionForm action=sign_in>
                     <label>
                         "Email"

@@ -1,12 +1,16 @@
 //! Dashboard pages, one module each.
 
 pub mod account;
+pub mod admin;
 pub mod audit;
+pub mod billing;
 pub mod conversations;
 pub mod login;
+pub mod outbox;
 pub mod profile;
 pub mod settings;
 pub mod team;
+pub mod users;
 
 use leptos::prelude::*;
 

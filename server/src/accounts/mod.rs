@@ -323,22 +323,27 @@ impl AccountService {
         active.email_verified_at = Set(Some(now));
         let verified = sea_orm::ActiveModelTrait::update(active, &self.db).await?;
         let organization_name = self.organization_name(verified.organization_id).await?;
+        self.send_welcome(&verified, &organization_name).await?;
+        Ok(self.user_view(verified, organization_name))
+    }
+
+    /// The welcome mail with the first steps, once an owner's address is confirmed.
+    pub(crate) async fn send_welcome(&self, to: &user::Model, organization_name: &str) -> Result<()> {
         self.mailer
             .send(Mail {
-                organization_id: Some(verified.organization_id),
-                to: verified.email.clone(),
-                subject: format!("Welcome to ChatSupport, {}", verified.name),
+                organization_id: Some(to.organization_id),
+                to: to.email.clone(),
+                subject: format!("Welcome to ChatSupport, {}", to.name),
                 body: format!(
                     "Hi {},\n\nYour ChatSupport workspace for {organization_name} is ready. Next steps:\n\
                      1. Create a bot and give it your FAQs, documents or web pages.\n\
                      2. Paste its one-line embed snippet into your site.\n\
                      3. Invite your team to answer the conversations the bot hands over.\n\n{}/conversations\n",
-                    verified.name, self.public_url
+                    to.name, self.public_url
                 ),
                 kind: "welcome",
             })
-            .await?;
-        Ok(self.user_view(verified, organization_name))
+            .await
     }
 
     /// Mails a reset link if the address has an account. Answers the same either way, so the
@@ -592,7 +597,9 @@ impl AccountService {
                     email_verified: true,
                     organization_name,
                 };
-                let (owner, _) = self.create_organization(owner, client).await?;
+                let (owner, organization_name) = self.create_organization(owner, client).await?;
+                // Google has verified the address: the welcome goes out now.
+                self.send_welcome(&owner, &organization_name).await?;
                 owner
             }
         };

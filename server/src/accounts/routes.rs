@@ -393,8 +393,8 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
-/// Who is calling a REST route: a bearer access token (needs the API-access permission) or the
-/// dashboard's session cookie.
+/// Who is calling a REST route: an API key (`cs_live_…`), a bearer access token (needs the
+/// API-access permission) or the dashboard's session cookie.
 pub struct ApiCaller {
     pub viewer: app::ssr::Viewer,
     pub via_token: bool,
@@ -406,7 +406,11 @@ impl axum::extract::FromRequestParts<AppState> for ApiCaller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let client = client_of(parts);
         if let Some(bearer) = bearer_token(&parts.headers) {
-            let viewer = state.accounts.bearer_viewer(&bearer, &client).await?;
+            let viewer = if bearer.starts_with(crate::api_keys::KEY_PREFIX) {
+                state.accounts.api_key_viewer(&bearer, &client).await?
+            } else {
+                state.accounts.bearer_viewer(&bearer, &client).await?
+            };
             return Ok(Self { viewer, via_token: true });
         }
         let token = session_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;

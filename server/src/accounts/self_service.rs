@@ -26,6 +26,21 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/mfa/disable", post(mfa_disable))
         .route("/api/v1/auth/login/mfa", post(login_mfa))
         .route("/api/v1/organization/security", get(show_security).put(update_security))
+        .route("/api/v1/outbox", get(show_outbox))
+}
+
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct OutboxResponse {
+    pub mails: Vec<app::dto::OutboxEntry>,
+}
+
+/// The organization's outgoing mail, newest 50 (owners and admins). Verification and reset
+/// links addressed to someone else are hidden.
+#[utoipa::path(get, path = "/api/v1/outbox", tag = "organization", security(("bearer" = [])),
+    responses((status = 200, body = OutboxResponse), (status = 403, body = app::error::ErrorBody)))]
+pub async fn show_outbox(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<OutboxResponse>> {
+    let me = state.accounts.user_view_of(caller.viewer.user_id).await?;
+    Ok(Json(OutboxResponse { mails: crate::mail::outbox(&state.db, &caller.viewer, &me.email).await? }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

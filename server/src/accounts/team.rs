@@ -33,6 +33,16 @@ impl AccountService {
     #[tracing::instrument(skip(self))]
     pub async fn team(&self, viewer: &Viewer, query: TeamQuery) -> Result<TeamListing> {
         viewer.require(Permission::InviteRemoveTeam)?;
+        self.members(viewer, query).await
+    }
+
+    /// The Users page's directory: active members, for anyone in the organization.
+    pub async fn directory(&self, viewer: &Viewer, query: TeamQuery) -> Result<TeamListing> {
+        viewer.require(Permission::ViewConversations)?;
+        self.members(viewer, TeamQuery { status: Some("active".into()), ..query }).await
+    }
+
+    async fn members(&self, viewer: &Viewer, query: TeamQuery) -> Result<TeamListing> {
         let mut find = user::Entity::find()
             .filter(user::Column::OrganizationId.eq(viewer.organization_id.0))
             .order_by_asc(user::Column::CreatedAt)
@@ -307,5 +317,9 @@ fn team_member(model: user::Model) -> TeamMember {
         role: model.role.parse().unwrap_or(Role::Viewer),
         status: model.status,
         last_active_at: model.last_active_at.map(crate::conversations::rfc3339),
+        phone: model.phone,
+        job_title: model.job_title,
+        avatar_url: model.avatar_url,
+        joined_at: crate::conversations::rfc3339(model.created_at),
     }
 }

@@ -2,6 +2,7 @@
 //! modules beside them (`conversations/`, `bots/`…), never here.
 
 pub mod account_token;
+pub mod api_key;
 pub mod audit_log;
 pub mod bot;
 pub mod conversation;

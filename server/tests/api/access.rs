@@ -34,6 +34,7 @@ pub const PUBLIC_SERVER_FNS: &[&str] = &[
     "forgot_password",   // asking for a reset link
     "reset_password",    // the link in the mail is the credential
     "accept_invitation", // the link in the mail is the credential
+    "sign_in_mfa",       // the sign-in challenge is the credential
 ];
 
 /// A concrete URL for a templated OpenAPI path.
@@ -106,6 +107,26 @@ async fn every_server_function_refuses_anonymous_callers_unless_it_is_public() {
                     ("company_size", String::new()),
                     ("primary_color", String::new()),
                     ("secondary_color", String::new()),
+                    ("workspace", uuid::Uuid::nil().to_string()),
+                    ("plan", "growth".into()),
+                    ("session_timeout_minutes", String::new()),
+                    ("ip_allowlist", String::new()),
+                    ("provider", "slack".into()),
+                    ("label", "x".into()),
+                    ("secret", "x".into()),
+                    ("phone", String::new()),
+                    ("job_title", String::new()),
+                    ("bio", String::new()),
+                    ("avatar_url", String::new()),
+                    ("code", "000000".into()),
+                    ("status", "active".into()),
+                    ("reason", String::new()),
+                    ("suspended_until", String::new()),
+                    ("tags", String::new()),
+                    ("admin_notes", String::new()),
+                    ("custom_max_chatbots", String::new()),
+                    ("custom_max_messages", String::new()),
+                    ("custom_max_file_uploads", String::new()),
                 ])
                 .send()
                 .await

@@ -289,8 +289,7 @@ impl TestApp {
 
     /// Another tenant with one bot; returns its id and the bot's public key.
     pub async fn second_tenant(&self) -> (OrganizationId, BotId, String) {
-        let (org, ws, bot_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        let key = format!("other-{}", Uuid::new_v4().simple());
+        let (org, ws) = (Uuid::now_v7(), Uuid::now_v7());
         let now = Utc::now();
         let db = &self.state.db;
         organization::Entity::insert(organization::ActiveModel {
@@ -310,22 +309,30 @@ impl TestApp {
         .exec(db)
         .await
         .expect("workspace");
+        let (bot_id, key) = self.add_bot(org, ws, "Globex").await;
+        (OrganizationId(org), bot_id, key)
+    }
+
+    /// A live bot of `brand` in a workspace of organization `org`; its id and public key.
+    pub async fn add_bot(&self, org: Uuid, workspace: Uuid, brand: &str) -> (BotId, String) {
+        let bot_id = Uuid::now_v7();
+        let key = format!("other-{}", Uuid::new_v4().simple());
         bot::Entity::insert(bot::ActiveModel {
             id: Set(bot_id),
             organization_id: Set(org),
-            workspace_id: Set(ws),
-            name: Set("Globex Bot".into()),
+            workspace_id: Set(workspace),
+            name: Set(format!("{brand} Bot")),
             public_key: Set(key.clone()),
             status: Set("live".into()),
             description: Set(String::new()),
-            greeting: Set("Hello from Globex".into()),
-            fallback_message: Set("Globex will get back to you.".into()),
-            created_at: Set(now),
+            greeting: Set(format!("Hello from {brand}")),
+            fallback_message: Set(format!("{brand} will get back to you.")),
+            created_at: Set(Utc::now()),
         })
-        .exec(db)
+        .exec(&self.state.db)
         .await
         .expect("bot");
-        (OrganizationId(org), BotId(bot_id), key)
+        (BotId(bot_id), key)
     }
 }
 

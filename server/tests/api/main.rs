@@ -3,11 +3,13 @@
 
 mod access;
 mod accounts;
+mod api_keys;
 mod billing;
 mod chatbots;
 mod dashboard;
 mod health;
 mod helpers;
+mod logos;
 mod oidc;
 mod oidc_provider;
 mod organization;
@@ -15,6 +17,7 @@ mod platform;
 mod roles;
 mod security;
 mod team;
+mod tenancy;
 mod tokens;
 mod web;
 mod widget_socket;

@@ -100,6 +100,11 @@ async fn a_new_person_signing_in_with_google_gets_an_organization_and_a_session(
     assert_eq!(organizations(&app).await, before + 1);
     let created = user_by_email(&app, "grace@example.org").await.expect("the new owner");
     assert_eq!(created.password_hash, None, "Google-only accounts have no password");
+    assert_eq!(
+        app.latest_mail("grace@example.org").await.kind,
+        "welcome",
+        "the welcome mail goes out at once"
+    );
     // The dashboard itself lets them in (verified, so no detour to /verify-email).
     let (status, _) = app.get_json("/api/v1/organization", &cookie).await;
     assert_eq!(status, 200);

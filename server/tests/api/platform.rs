@@ -173,3 +173,38 @@ async fn banning_an_organization_closes_it_and_overrides_change_its_limits() {
     assert_eq!(response.status(), 200);
     app.demo_owner().await;
 }
+
+#[tokio::test]
+async fn the_admin_page_server_functions_serve_the_operator() {
+    let (app, ops) = with_operator().await;
+    let response = app.server_fn("admin_organizations", &ops, &[("q", "acme")]).await;
+    assert_eq!(response.status(), 200);
+    let page: app::platform::AdminPage<app::platform::AdminOrganization> =
+        response.json().await.expect("json");
+    assert_eq!(page.items.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(), ["Acme Corp"]);
+
+    let acme = app.demo_org().await.0.to_string();
+    let form = [
+        ("id", acme.as_str()),
+        ("status", "suspended"),
+        ("reason", "Unpaid invoice"),
+        ("suspended_until", ""),
+        ("tags", "billing, at-risk"),
+        ("admin_notes", "Reminder sent."),
+        ("custom_max_chatbots", "3"),
+        ("custom_max_messages", ""),
+        ("custom_max_file_uploads", "abc"),
+    ];
+    let (status, error) = {
+        let response = app.server_fn("admin_update_organization", &ops, &form).await;
+        (response.status().as_u16(), response.json::<ApiError>().await.expect("an ApiError"))
+    };
+    assert_eq!(status, 422, "{error:?}");
+    let mut good = form;
+    good[8] = ("custom_max_file_uploads", "");
+    let response = app.server_fn("admin_update_organization", &ops, &good).await;
+    assert_eq!(response.status(), 200);
+    let org: app::platform::AdminOrganization = response.json().await.expect("json");
+    assert_eq!((org.status.as_str(), org.custom_max_chatbots), ("suspended", Some(3)));
+    assert_eq!(org.tags, ["billing", "at-risk"]);
+}

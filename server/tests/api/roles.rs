@@ -11,11 +11,11 @@ use crate::{
     helpers::spawn_app,
 };
 
-const NIL: &str = "00000000-0000-0000-0000-000000000000";
+pub const NIL: &str = "00000000-0000-0000-0000-000000000000";
 
 /// (method, OpenAPI path, permission needed — `None`: any signed-in role —, JSON body).
 /// `{role}` in a body is replaced by the role under test.
-const REST: &[(&str, &str, Option<Permission>, &str)] = &[
+pub const REST: &[(&str, &str, Option<Permission>, &str)] = &[
     ("GET", "/api/v1/auth/me", None, ""),
     ("GET", "/api/v1/auth/sessions", None, ""),
     ("POST", "/api/v1/auth/logout-others", None, ""),
@@ -57,6 +57,49 @@ const REST: &[(&str, &str, Option<Permission>, &str)] = &[
         r#"{"provider":"slack","label":"Slack {role}","secret":"xoxb-123456789"}"#,
     ),
     ("DELETE", "/api/v1/integrations/credentials/{id}", Some(Permission::ManageSettings), ""),
+    ("GET", "/api/v1/outbox", Some(Permission::ViewAuditLog), ""),
+    ("GET", "/api/v1/api-keys", Some(Permission::ApiAccess), ""),
+    ("POST", "/api/v1/api-keys", Some(Permission::ApiAccess), r#"{"name":"Key of {role}","role":"viewer"}"#),
+    ("DELETE", "/api/v1/api-keys/{id}", Some(Permission::ApiAccess), ""),
+    ("POST", "/api/v1/organization/logo", Some(Permission::ManageSettings), ""),
+    ("DELETE", "/api/v1/organization/logo", Some(Permission::ManageSettings), ""),
+];
+
+/// WebSocket subscriptions and the permission each needs (the widget's socket is the
+/// visitors', keyed by a bot's public key, and tested in widget_socket.rs).
+pub const SOCKETS: &[(&str, Option<Permission>)] =
+    &[("/api/v1/ws/dashboard", Some(Permission::ViewConversations))];
+
+/// Server functions of the platform operator (403 for every organization role).
+pub const PLATFORM_SERVER_FNS: &[(&str, &[(&str, &str)])] = &[
+    ("admin_organizations", &[]),
+    ("admin_users", &[]),
+    ("admin_user_activity", &[("id", NIL)]),
+    (
+        "admin_update_organization",
+        &[
+            ("id", NIL),
+            ("status", "active"),
+            ("reason", ""),
+            ("suspended_until", ""),
+            ("tags", ""),
+            ("admin_notes", ""),
+            ("custom_max_chatbots", ""),
+            ("custom_max_messages", ""),
+            ("custom_max_file_uploads", ""),
+        ],
+    ),
+    (
+        "admin_update_user",
+        &[
+            ("id", NIL),
+            ("status", "active"),
+            ("reason", ""),
+            ("suspended_until", ""),
+            ("tags", ""),
+            ("admin_notes", ""),
+        ],
+    ),
 ];
 
 /// Routes of the platform operator: no organization role reaches them (403 for every role);
@@ -71,9 +114,9 @@ pub const PLATFORM_REST: &[(&str, &str)] = &[
 ];
 
 /// (server function endpoint, permission needed, form arguments).
-type ServerFnRule = (&'static str, Option<Permission>, &'static [(&'static str, &'static str)]);
+pub type ServerFnRule = (&'static str, Option<Permission>, &'static [(&'static str, &'static str)]);
 
-const SERVER_FNS: &[ServerFnRule] = &[
+pub const SERVER_FNS: &[ServerFnRule] = &[
     ("conversations", Some(Permission::ViewConversations), &[]),
     ("conversation_messages", Some(Permission::ViewConversations), &[("id", NIL)]),
     ("search_messages", Some(Permission::ViewConversations), &[("query", "order")]),
@@ -99,9 +142,40 @@ const SERVER_FNS: &[ServerFnRule] = &[
             ("secondary_color", ""),
         ],
     ),
+    ("workspaces", Some(Permission::ViewAnalytics), &[]),
+    ("plans", None, &[]),
+    ("change_plan", Some(Permission::ManageBilling), &[("workspace", NIL), ("plan", "growth")]),
+    ("security_settings", Some(Permission::ManageSettings), &[]),
+    (
+        "update_security",
+        Some(Permission::ManageSettings),
+        &[("session_timeout_minutes", ""), ("ip_allowlist", "")],
+    ),
+    ("credentials", Some(Permission::ManageSettings), &[]),
+    (
+        "add_credential",
+        Some(Permission::ManageSettings),
+        &[("provider", "webhook"), ("label", "Hook {role}"), ("secret", "whsec-123456789")],
+    ),
+    ("remove_credential", Some(Permission::ManageSettings), &[("id", NIL)]),
+    ("profile", None, &[]),
+    (
+        "update_profile",
+        None,
+        &[("name", "Tester"), ("phone", ""), ("job_title", ""), ("bio", ""), ("avatar_url", "")],
+    ),
+    ("mfa_setup", None, &[]),
+    ("mfa_enable", None, &[("code", "000000")]),
+    ("mfa_disable", None, &[("code", "000000")]),
+    ("directory", Some(Permission::ViewConversations), &[]),
+    ("outbox", Some(Permission::ViewAuditLog), &[]),
+    ("api_keys", Some(Permission::ApiAccess), &[]),
+    ("create_api_key", Some(Permission::ApiAccess), &[("name", "Fn key {role}"), ("role", "viewer")]),
+    ("revoke_api_key", Some(Permission::ApiAccess), &[("id", NIL)]),
+    ("remove_logo", Some(Permission::ManageSettings), &[]),
 ];
 
-fn documented_operations() -> Vec<(String, String)> {
+pub fn documented_operations() -> Vec<(String, String)> {
     let doc = chatsupport::openapi::ApiDoc::openapi();
     let mut out = Vec::new();
     for (path, item) in &doc.paths.paths {
@@ -137,7 +211,8 @@ fn every_signed_in_rest_route_declares_its_permission() {
 fn every_signed_in_server_function_declares_its_permission() {
     for (path, _) in leptos::server_fn::axum::server_fn_paths() {
         let name = path.rsplit('/').next().unwrap_or_default();
-        let listed = SERVER_FNS.iter().any(|(n, _, _)| *n == name);
+        let listed = SERVER_FNS.iter().any(|(n, _, _)| *n == name)
+            || PLATFORM_SERVER_FNS.iter().any(|(n, _)| *n == name);
         assert!(
             PUBLIC_SERVER_FNS.contains(&name) || listed,
             "{path}: list it in roles.rs with its permission, or as public in access.rs"
@@ -172,6 +247,22 @@ async fn every_role_gets_exactly_what_the_matrix_allows() {
                 assert_eq!(status, 403, "{role} may not {method} {path}");
             }
         }
+        for (path, permission) in SOCKETS {
+            use tokio_tungstenite::tungstenite::{Error, client::IntoClientRequest};
+            let mut request = format!("ws://{}{path}", app.address).into_client_request().expect("request");
+            request.headers_mut().insert("cookie", cookie.parse().expect("cookie"));
+            let outcome = tokio_tungstenite::connect_async(request).await;
+            let status = match &outcome {
+                Ok(_) => 101,
+                Err(Error::Http(response)) => response.status().as_u16(),
+                Err(other) => panic!("{role} {path}: {other}"),
+            };
+            if permission.is_none_or(|p| role.can(p)) {
+                assert_eq!(status, 101, "{role} may subscribe to {path}");
+            } else {
+                assert_eq!(status, 403, "{role} may not subscribe to {path}");
+            }
+        }
         for (method, path) in PLATFORM_REST {
             let status = app
                 .http
@@ -185,6 +276,10 @@ async fn every_role_gets_exactly_what_the_matrix_allows() {
                 .status()
                 .as_u16();
             assert_eq!(status, 403, "{role} is no platform admin: {method} {path}");
+        }
+        for (name, args) in PLATFORM_SERVER_FNS {
+            let response = app.server_fn(name, &cookie, args).await;
+            assert_eq!(response.status(), 403, "{role} is no platform admin: {name}");
         }
         for (name, permission, args) in SERVER_FNS {
             let allowed = permission.is_none_or(|p| role.can(p));

@@ -302,3 +302,57 @@ async fn integration_credentials_are_sealed_shown_as_a_hint_and_kept_per_tenant(
     let deleted = app.http.delete(app.url(&path)).header("cookie", &owner).send().await.expect("a");
     assert_eq!(deleted.status(), 204);
 }
+
+#[tokio::test]
+async fn the_outbox_shows_the_organizations_mail_but_not_someone_elses_sign_in_link() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let invited = post(
+        &app,
+        "/api/v1/team/invitations",
+        &owner,
+        serde_json::json!({ "email": "ivy@acme.com", "role": "agent" }),
+    )
+    .await;
+    assert_eq!(invited.status(), 201);
+    let reset = app
+        .http
+        .post(app.url("/api/v1/auth/forgot-password"))
+        .json(&serde_json::json!({ "email": "jane@acme.com" }))
+        .send()
+        .await
+        .expect("a");
+    assert_eq!(reset.status(), 202);
+
+    let (status, outbox) = app.get_json("/api/v1/outbox", &owner).await;
+    assert_eq!(status, 200);
+    let mails = outbox["mails"].as_array().expect("mails");
+    let of = |kind: &str| {
+        mails.iter().find(|m| m["kind"] == kind).unwrap_or_else(|| panic!("a {kind} mail")).clone()
+    };
+    assert!(
+        of("invitation")["body"].as_str().is_some_and(|b| b.contains("token=")),
+        "the inviter may read the link"
+    );
+    let hidden = of("password_reset");
+    assert_eq!(hidden["to"], "jane@acme.com");
+    assert!(
+        !hidden["body"].as_str().unwrap_or_default().contains("token="),
+        "someone else's reset link stays hidden"
+    );
+
+    let jane = app.sign_in("jane@acme.com", "password123").await;
+    let (_, hers) = app.get_json("/api/v1/outbox", &jane).await;
+    let own = hers["mails"]
+        .as_array()
+        .expect("mails")
+        .iter()
+        .find(|m| m["kind"] == "password_reset")
+        .cloned()
+        .expect("hers");
+    assert!(own["body"].as_str().is_some_and(|b| b.contains("token=")), "her own link is hers to read");
+
+    let other = app.register_verified("solo@example.com", "Solo").await;
+    let (_, theirs) = app.get_json("/api/v1/outbox", &other).await;
+    assert!(!theirs.to_string().contains("acme.com"), "another organization sees none of it");
+}

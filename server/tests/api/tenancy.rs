@@ -1,0 +1,223 @@
+//! Tenants never see each other. Organization A's owner — who holds every permission — turns
+//! every REST route and every server function against organization B: with B's ids where a
+//! route takes one, and reading every list. Routes join automatically (the OpenAPI document and
+//! the server-function registry); a new route taking an id fails until it says which of B's ids
+//! to try. The dashboard socket's isolation is tested in dashboard.rs, the widget's in
+//! widget_socket.rs.
+
+use std::collections::HashMap;
+
+use app::protocol::ServerMsg;
+use chatsupport::entities::conversation;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::{
+    access::{PUBLIC_REST, PUBLIC_SERVER_FNS, concrete},
+    helpers::{TestApp, send, spawn_app},
+    roles::{PLATFORM_REST, PLATFORM_SERVER_FNS, REST, SERVER_FNS, documented_operations},
+};
+
+/// Organization B and the ids of what it owns.
+struct Other {
+    owner: String,
+    ids: HashMap<&'static str, String>,
+}
+
+impl Other {
+    /// Every id and name of B that must never show up for A.
+    fn secrets(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.ids.values().cloned().collect();
+        all.extend(["Globex Corp".to_owned(), "globex.example".to_owned()]);
+        all
+    }
+}
+
+async fn other_tenant(app: &TestApp) -> Other {
+    let owner = app.register_verified("boss@globex.example", "Globex Corp").await;
+    let mut ids = HashMap::new();
+    let invited: serde_json::Value = app
+        .send_json(
+            "POST",
+            "/api/v1/team/invitations",
+            &owner,
+            serde_json::json!({ "email": "hire@globex.example", "role": "agent" }),
+        )
+        .await
+        .json()
+        .await
+        .expect("invitation");
+    ids.insert("member", invited["id"].as_str().expect("member id").to_owned());
+    let credential: serde_json::Value = app
+        .send_json(
+            "POST",
+            "/api/v1/integrations/credentials",
+            &owner,
+            serde_json::json!({ "provider": "slack", "label": "Globex Slack", "secret": "xoxb-globex-000111" }),
+        )
+        .await
+        .json()
+        .await
+        .expect("credential");
+    ids.insert("credential", credential["id"].as_str().expect("credential id").to_owned());
+    let key: serde_json::Value = app
+        .send_json(
+            "POST",
+            "/api/v1/api-keys",
+            &owner,
+            serde_json::json!({ "name": "Globex key", "role": "viewer" }),
+        )
+        .await
+        .json()
+        .await
+        .expect("api key");
+    ids.insert("api_key", key["api_key"]["id"].as_str().expect("key id").to_owned());
+    let (_, workspaces) = app.get_json("/api/v1/workspaces", &owner).await;
+    let workspace = workspaces["workspaces"][0]["id"].as_str().expect("workspace id").to_owned();
+    let org =
+        chatsupport::entities::workspace::Entity::find_by_id(workspace.parse::<uuid::Uuid>().expect("uuid"))
+            .one(&app.state.db)
+            .await
+            .expect("q")
+            .expect("workspace")
+            .organization_id;
+    let (bot, key) = app.add_bot(org, workspace.parse().expect("uuid"), "Globex").await;
+    ids.insert("workspace", workspace);
+    ids.insert("bot", bot.to_string());
+    let (mut visitor, _) = app.visitor(&key).await;
+    visitor.send(&send("g-1", None, "Where is my Globex order?")).await;
+    visitor.recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.seq == 2)).await;
+    let talk = conversation::Entity::find()
+        .filter(conversation::Column::OrganizationId.eq(org))
+        .one(&app.state.db)
+        .await
+        .expect("q")
+        .expect("a conversation");
+    ids.insert("conversation", talk.id.to_string());
+    Other { owner, ids }
+}
+
+/// Which of B's ids a REST route with an `{id}` gets.
+fn id_kind_of_route(path: &str) -> Option<&'static str> {
+    match path {
+        "/api/v1/team/{id}" => Some("member"),
+        "/api/v1/chatbots/{id}" => Some("bot"),
+        "/api/v1/workspaces/{id}" => Some("workspace"),
+        "/api/v1/integrations/credentials/{id}" => Some("credential"),
+        "/api/v1/api-keys/{id}" => Some("api_key"),
+        _ => None,
+    }
+}
+
+/// Which of B's ids a server function's id argument gets.
+fn id_kind_of_server_fn(name: &str, argument: &str) -> Option<&'static str> {
+    match (name, argument) {
+        ("update_member" | "remove_member", "id") => Some("member"),
+        ("remove_credential", "id") => Some("credential"),
+        ("revoke_api_key", "id") => Some("api_key"),
+        ("conversation_messages", "id") => Some("conversation"),
+        ("change_plan", "workspace") => Some("workspace"),
+        _ => None,
+    }
+}
+
+fn assert_reveals_nothing(what: &str, body: &str, other: &Other) {
+    for secret in other.secrets() {
+        assert!(!body.contains(&secret), "{what} revealed {secret} of another organization: {body}");
+    }
+}
+
+#[tokio::test]
+async fn no_rest_route_reads_or_changes_another_organizations_data() {
+    let app = spawn_app().await;
+    let other = other_tenant(&app).await;
+    let acme = app.demo_owner().await;
+    let mut tried = 0;
+    for (method, path) in documented_operations() {
+        let public = PUBLIC_REST.contains(&(method.as_str(), path.as_str()));
+        let platform = PLATFORM_REST.contains(&(method.as_str(), path.as_str()));
+        if public || platform {
+            continue;
+        }
+        let body = REST.iter().find(|(m, p, _, _)| *m == method && *p == path).map_or("", |r| r.3);
+        let url = if path.contains('{') {
+            let kind = id_kind_of_route(&path)
+                .unwrap_or_else(|| panic!("{method} {path}: say in tenancy.rs which of B's ids it gets"));
+            path.replace("{id}", &other.ids[kind])
+        } else {
+            concrete(&path)
+        };
+        let mut request =
+            app.http.request(method.parse().expect("method"), app.url(&url)).header("cookie", &acme);
+        if !body.is_empty() {
+            request =
+                request.header("content-type", "application/json").body(body.replace("{role}", "owner"));
+        }
+        let response = request.send().await.expect("answers");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        if path.contains('{') {
+            assert_eq!(status, 404, "{method} {url} with B's id must not exist for A: {text}");
+        }
+        assert_reveals_nothing(&format!("{method} {url}"), &text, &other);
+        tried += 1;
+    }
+    assert!(tried >= 20, "the routes were tried ({tried})");
+
+    // B's things are all still there, unchanged.
+    let (_, team) = app.get_json("/api/v1/team", &other.owner).await;
+    assert!(team.to_string().contains("hire@globex.example"));
+    let (_, credentials) = app.get_json("/api/v1/integrations/credentials", &other.owner).await;
+    assert!(credentials.to_string().contains(&other.ids["credential"]));
+    let (_, workspaces) = app.get_json("/api/v1/workspaces", &other.owner).await;
+    assert_eq!(workspaces["workspaces"][0]["plan"], "free");
+    let (status, _) = app.get_json(&format!("/api/v1/chatbots/{}", other.ids["bot"]), &other.owner).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn no_server_function_reads_or_changes_another_organizations_data() {
+    let app = spawn_app().await;
+    let other = other_tenant(&app).await;
+    let acme = app.demo_owner().await;
+    let mut tried = 0;
+    for (path, _) in leptos::server_fn::axum::server_fn_paths() {
+        let name = path.rsplit('/').next().unwrap_or_default();
+        if PUBLIC_SERVER_FNS.contains(&name) || PLATFORM_SERVER_FNS.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        let rule = SERVER_FNS.iter().find(|(n, _, _)| *n == name).expect("listed in roles.rs");
+        let mut takes_id = false;
+        let form: Vec<(&str, String)> = rule
+            .2
+            .iter()
+            .map(|(key, value)| match id_kind_of_server_fn(name, key) {
+                Some(kind) => {
+                    takes_id = true;
+                    (*key, other.ids[kind].clone())
+                }
+                None => (*key, value.replace("{role}", "owner")),
+            })
+            .collect();
+        if rule
+            .2
+            .iter()
+            .any(|(key, value)| *value == crate::roles::NIL && id_kind_of_server_fn(name, key).is_none())
+        {
+            panic!("{name}: say in tenancy.rs which of B's ids its arguments get");
+        }
+        let response =
+            app.http.post(app.url(path)).header("cookie", &acme).form(&form).send().await.expect("answers");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        if takes_id {
+            assert_eq!(status, 404, "{name} with B's id must not find it for A: {text}");
+        }
+        assert_reveals_nothing(name, &text, &other);
+        tried += 1;
+    }
+    assert!(tried >= 20, "the server functions were tried ({tried})");
+    let (_, team) = app.get_json("/api/v1/team", &other.owner).await;
+    assert!(team.to_string().contains("hire@globex.example"), "B's invitation survived");
+    let (_, credentials) = app.get_json("/api/v1/integrations/credentials", &other.owner).await;
+    assert!(credentials.to_string().contains(&other.ids["credential"]), "B's credential survived");
+}
