@@ -586,6 +586,13 @@ pub async fn require_session_for_pages(
         None => None,
     };
     match user {
+        // The organization requires two-factor sign-in and this person has not set it up:
+        // the Profile page (where they can) is the only page until they do.
+        Some(user)
+            if user.email_verified && path != "/profile" && state.accounts.must_enrol_mfa(&user).await =>
+        {
+            Redirect::to("/profile").into_response()
+        }
         Some(user) if user.email_verified => next.run(request).await,
         // Signed in, address not confirmed yet: the page that says so (and can resend).
         Some(_) => Redirect::to("/verify-email").into_response(),

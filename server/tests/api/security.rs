@@ -356,3 +356,33 @@ async fn the_outbox_shows_the_organizations_mail_but_not_someone_elses_sign_in_l
     let (_, theirs) = app.get_json("/api/v1/outbox", &other).await;
     assert!(!theirs.to_string().contains("acme.com"), "another organization sees none of it");
 }
+
+#[tokio::test]
+async fn when_two_factor_is_required_the_unenrolled_only_reach_their_profile() {
+    let app = spawn_app().await;
+    let owner = app.register_verified("strict@example.com", "Strict Co").await;
+    let rules =
+        serde_json::json!({ "require_mfa": true, "session_timeout_minutes": null, "ip_allowlist": [] });
+    assert_eq!(app.send_json("PUT", "/api/v1/organization/security", &owner, rules).await.status(), 200);
+    let no_redirects =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let page = |path: &str| no_redirects.get(app.url(path)).header("cookie", &owner).send();
+    let team = page("/team").await.expect("a");
+    assert_eq!(team.status(), 303);
+    assert_eq!(team.headers()["location"], "/profile");
+    assert_eq!(page("/profile").await.expect("a").status(), 200, "where they set it up");
+
+    let setup: serde_json::Value =
+        post(&app, "/api/v1/auth/mfa/setup", &owner, serde_json::json!({})).await.json().await.expect("json");
+    let code = code_for(setup["secret"].as_str().expect("secret"), "strict@example.com");
+    assert_eq!(
+        post(&app, "/api/v1/auth/mfa/enable", &owner, serde_json::json!({ "code": code })).await.status(),
+        204
+    );
+    assert_eq!(page("/team").await.expect("a").status(), 200, "enrolled: every page opens again");
+    let (status, _) = error_of(
+        post(&app, "/api/v1/auth/mfa/disable", &owner, serde_json::json!({ "code": "000000" })).await,
+    )
+    .await;
+    assert_eq!(status, 409, "a required second factor cannot be turned off");
+}
