@@ -52,6 +52,27 @@ pub enum ConversationStatus {
 }
 
 impl ConversationStatus {
+    /// The lifecycle (PRD §5.3.1), in one place: whether a conversation in this state may move
+    /// to `next`. The PRD's transitions, its automatic ones (agent silent → waiting), anything
+    /// to archived, and one of ours: a visitor writing into an abandoned conversation reopens
+    /// it (abandoned → active), so no message lands in a closed conversation.
+    pub fn can_become(self, next: Self) -> bool {
+        use ConversationStatus::*;
+        matches!(
+            (self, next),
+            (Active, Waiting)
+                | (Active, Escalated)
+                | (Waiting, Active)
+                | (Waiting, Abandoned)
+                | (Escalated, AgentHandling)
+                | (AgentHandling, Resolved)
+                | (AgentHandling, Active)
+                | (AgentHandling, Waiting)
+                | (Resolved, Active)
+                | (Abandoned, Active)
+        ) || (next == Archived && self != Archived)
+    }
+
     pub const ALL: [Self; 7] = [
         Self::Active,
         Self::Waiting,
@@ -244,6 +265,31 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", status.as_str()));
         }
         assert!("open".parse::<ConversationStatus>().is_err());
+    }
+
+    #[test]
+    fn the_lifecycle_allows_exactly_the_prd_transitions() {
+        use ConversationStatus::*;
+        let allowed = [
+            (Active, Waiting),
+            (Active, Escalated),
+            (Waiting, Active),
+            (Waiting, Abandoned),
+            (Escalated, AgentHandling),
+            (AgentHandling, Resolved),
+            (AgentHandling, Active),
+            (AgentHandling, Waiting),
+            (Resolved, Active),
+            (Abandoned, Active),
+        ];
+        for from in ConversationStatus::ALL {
+            for to in ConversationStatus::ALL {
+                let expected = allowed.contains(&(from, to)) || (to == Archived && from != Archived);
+                assert_eq!(from.can_become(to), expected, "{from:?} -> {to:?}");
+            }
+        }
+        assert!(!Archived.can_become(Active), "archived is the end");
+        assert!(!Escalated.can_become(Resolved), "an escalation is resolved by the agent who takes it");
     }
 }
 

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    dto::{BotProfile, ConversationId, ConversationView, MessageView, Sender},
+    dto::{BotProfile, ConversationId, ConversationStatus, ConversationView, MessageView, Sender},
     error::ApiError,
 };
 
@@ -52,6 +52,13 @@ pub enum ServerMsg {
     /// A conversation was created or changed (dashboard subscribers).
     #[serde(rename = "conversation:updated")]
     ConversationUpdated { conversation: ConversationView },
+    /// A conversation moved in its lifecycle (the visitor's widget and the dashboard).
+    #[serde(rename = "conversation:status_changed")]
+    ConversationStatusChanged {
+        conversation_id: ConversationId,
+        from: ConversationStatus,
+        to: ConversationStatus,
+    },
     #[serde(rename = "pong")]
     Pong,
     /// A frame was refused. `client_msg_id` names the message it was about, if any.

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use app::dto::{BotId, ConversationView, MessageView, OrganizationId};
+use app::dto::{BotId, ConversationStatus, ConversationView, MessageView, OrganizationId};
 use tokio::sync::mpsc;
 
 #[derive(Debug, Clone)]
@@ -18,6 +18,14 @@ pub enum DomainEvent {
         visitor_id: Arc<str>,
         conversation: ConversationView,
         message: MessageView,
+    },
+    /// A conversation moved in its lifecycle (after a message, or by the lifecycle sweep).
+    StatusChanged {
+        organization_id: OrganizationId,
+        bot_id: BotId,
+        visitor_id: Arc<str>,
+        conversation: ConversationView,
+        from: ConversationStatus,
     },
 }
 

@@ -71,6 +71,19 @@ pub async fn listen(hub: Hub, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
                     &ServerMsg::ConversationUpdated { conversation: conversation.clone() },
                 );
             }
+            DomainEvent::StatusChanged { organization_id, bot_id, visitor_id, conversation, from } => {
+                let frame = ServerMsg::ConversationStatusChanged {
+                    conversation_id: conversation.id,
+                    from: *from,
+                    to: conversation.status,
+                };
+                hub.publish(Topic::Visitor(*bot_id, visitor_id.clone()), &frame);
+                hub.publish(Topic::Organization(*organization_id), &frame);
+                hub.publish(
+                    Topic::Organization(*organization_id),
+                    &ServerMsg::ConversationUpdated { conversation: conversation.clone() },
+                );
+            }
         }
     }
 }

@@ -28,7 +28,10 @@ pub struct Replier {
 
 pub async fn listen(replier: Replier, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
     while let Some(event) = events.recv().await {
-        let DomainEvent::MessageCreated { organization_id, bot_id, visitor_id, message, .. } = event.as_ref();
+        let DomainEvent::MessageCreated { organization_id, bot_id, visitor_id, message, .. } = event.as_ref()
+        else {
+            continue;
+        };
         if message.sender.kind != SenderKind::Visitor {
             continue;
         }

@@ -105,6 +105,12 @@ impl Application {
             delay: Duration::from_millis(state.config.bot_reply_delay_ms),
         };
         tokio::spawn(replies::listen(replier, events.subscribe("replies")));
+        tokio::spawn(crate::conversations::lifecycle::run(
+            db.clone(),
+            events.clone(),
+            crate::conversations::lifecycle::Policy::default(),
+            Duration::from_secs(30),
+        ));
         rebuild_index_if_behind(&state).await?;
 
         let router = routes(&state);

@@ -138,7 +138,9 @@ impl Chat {
                 }),
                 None => self.error.set(Some(message)),
             },
-            ServerMsg::ConversationUpdated { .. } | ServerMsg::Pong => {}
+            ServerMsg::ConversationUpdated { .. }
+            | ServerMsg::ConversationStatusChanged { .. }
+            | ServerMsg::Pong => {}
         }
     }
 

@@ -3,6 +3,7 @@
 //! organization. Publishes `MessageCreated` after each commit.
 
 pub mod content;
+pub mod lifecycle;
 
 use std::collections::HashMap;
 
@@ -150,7 +151,10 @@ impl ConversationService {
         }
         let stored = append_message(&txn, &found, SenderKind::Bot, &bot.name, content, None).await?;
         let after = load_conversation(&txn, bot.organization_id, conversation_id).await?;
-        let after = set_status(&txn, after, ConversationStatus::Waiting).await?;
+        // "After AI response" (PRD §5.3.1): only an active conversation starts waiting on the
+        // visitor; one that is escalated or with an agent stays where it is.
+        let after =
+            set_status(&txn, after, &[ConversationStatus::Active], ConversationStatus::Waiting).await?;
         txn.commit().await?;
         let visitor_id = after.visitor_id.clone();
         let conversation = conversation_view(after, &bot.name);
@@ -355,25 +359,26 @@ async fn append_message(
     Ok(message::Entity::insert(model).exec_with_returning(txn).await?)
 }
 
-/// A visitor writing into a conversation that waited on them makes it active again.
+/// A visitor writing into a conversation that waited on them (or was resolved or abandoned)
+/// makes it active again; one an agent holds stays with the agent.
 async fn reopen_if_waiting(
     txn: &DatabaseTransaction,
     found: conversation::Model,
 ) -> Result<conversation::Model> {
-    match found.status.parse::<ConversationStatus>() {
-        Ok(ConversationStatus::Waiting | ConversationStatus::Resolved) => {
-            set_status(txn, found, ConversationStatus::Active).await
-        }
-        _ => Ok(found),
-    }
+    use ConversationStatus::*;
+    set_status(txn, found, &[Waiting, Resolved, Abandoned], Active).await
 }
 
+/// Moves a conversation to `status` if it is in one of `from` (the event's precondition) and
+/// the lifecycle allows the move (`ConversationStatus::can_become`); otherwise it stays as it is.
 async fn set_status(
     txn: &DatabaseTransaction,
     found: conversation::Model,
+    from: &[ConversationStatus],
     status: ConversationStatus,
 ) -> Result<conversation::Model> {
-    if found.status == status.as_str() {
+    let current = found.status.parse::<ConversationStatus>().unwrap_or(ConversationStatus::Active);
+    if !from.contains(&current) || !current.can_become(status) {
         return Ok(found);
     }
     let mut active: conversation::ActiveModel = found.into();

@@ -9,6 +9,7 @@ mod chatbots;
 mod dashboard;
 mod health;
 mod helpers;
+mod lifecycle;
 mod logos;
 mod oidc;
 mod oidc_provider;
