@@ -484,3 +484,10 @@ pub async fn remove_logo() -> Result<crate::dto::OrganizationView, ApiError> {
     let (ports, parts) = crate::ssr::request().await?;
     ports.settings.remove_logo(&parts).await
 }
+
+/// The organization's bots with their embed snippets.
+#[server(prefix = "/api/fn", endpoint = "chatbots")]
+pub async fn chatbots() -> Result<Vec<crate::dto::ChatbotView>, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.settings.chatbots(&parts).await
+}

@@ -231,6 +231,8 @@ pub struct ChatbotView {
     /// The key in the embed snippet (`data-bot`).
     pub public_key: String,
     pub greeting: String,
+    /// The one line to paste into a site: `<script src="…/embed.js" data-bot="…" async></script>`.
+    pub embed_code: String,
 }
 
 /// What the widget needs to draw its header before the first message.

@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profile") view=pages::profile::ProfilePage />
                     <Route path=path!("/settings") view=pages::settings::SettingsPage />
                     <Route path=path!("/billing") view=pages::billing::BillingPage />
+                    <Route path=path!("/bots") view=pages::bots::BotsPage />
                     <Route path=path!("/users") view=pages::users::UsersPage />
                     <Route path=path!("/admin") view=pages::admin::AdminPage />
                     <Route path=path!("/outbox") view=pages::outbox::OutboxPage />
@@ -127,7 +128,10 @@ fn DashboardLayout() -> impl IntoView {
                 <A href="/users">"Users"</A>
                 <Transition fallback=|| ()>
                     {move || user.get().and_then(Result::ok).map(|u| view! {
-                        {u.role.can(auth::Permission::ViewAnalytics).then(|| view! { <A href="/billing">"Billing & plans"</A> })}
+                        {u.role.can(auth::Permission::ViewAnalytics).then(|| view! {
+                            <A href="/bots">"Bots"</A>
+                            <A href="/billing">"Billing & plans"</A>
+                        })}
                         {u.role.can(auth::Permission::InviteRemoveTeam).then(|| view! {
                             <A href="/team">"Team"</A>
                             <A href="/audit">"Audit log"</A>

@@ -208,6 +208,10 @@ pub trait OrganizationSettingsPort: Send + Sync + 'static {
     ) -> Result<crate::dto::CreatedApiKey, ApiError>;
     async fn revoke_api_key(&self, request: &http::request::Parts, id: uuid::Uuid) -> Result<(), ApiError>;
     async fn remove_logo(&self, request: &http::request::Parts) -> Result<OrganizationView, ApiError>;
+    async fn chatbots(
+        &self,
+        request: &http::request::Parts,
+    ) -> Result<Vec<crate::dto::ChatbotView>, ApiError>;
 }
 
 /// The profile form as submitted (every field present; empty clears).

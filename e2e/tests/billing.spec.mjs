@@ -33,3 +33,17 @@ test("any member looks colleagues up in the Users directory", async ({ page }) =
   await expect(people.getByRole("listitem")).toHaveCount(1);
   await expect(people).toContainText("jane@acme.com");
 });
+
+test("the owner copies a bot's embed snippet", async ({ page, context }) => {
+  const app = process.env.CHATSUPPORT_URL;
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: app });
+  await page.goto(`${app}/login`);
+  await page.getByRole("button", { name: /Sign in as Acme Corp Owner/ }).click();
+  await expect(page).toHaveURL(/\/conversations$/);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Bots" }).click();
+  const snippet = page.getByLabel(/Embed snippet/);
+  await expect(snippet).toHaveValue(`<script src="${app}/embed.js" data-bot="demo-acme-helper" async></script>`);
+  await page.getByRole("button", { name: "Copy the embed snippet of Acme Helper" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Snippet copied" })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('data-bot="demo-acme-helper"');
+});

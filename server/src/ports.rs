@@ -94,6 +94,12 @@ impl OrganizationSettingsPort for DashboardSettings {
         Ok(integrations::remove(&self.db, &viewer, id, &client_of(request)).await?)
     }
 
+    async fn chatbots(&self, request: &Parts) -> Result<Vec<app::dto::ChatbotView>, ApiError> {
+        let viewer = viewer(&self.accounts, request).await?;
+        viewer.require(Permission::ViewAnalytics)?;
+        Ok(crate::bots::list(&self.db, viewer.organization_id, self.accounts.public_url()).await?)
+    }
+
     async fn remove_logo(&self, request: &Parts) -> Result<app::dto::OrganizationView, ApiError> {
         let viewer = viewer(&self.accounts, request).await?;
         Ok(crate::logos::remove(&self.db, &self.data_dir, &viewer, &client_of(request)).await?)

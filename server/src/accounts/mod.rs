@@ -818,6 +818,11 @@ impl AccountService {
         }
     }
 
+    /// The server's public base URL (links in mails, embed snippets), without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
     /// Whether `email` names a platform operator (configuration, not data: no one can grant
     /// it to themselves through the product).
     pub fn is_platform_admin(&self, email: &str) -> bool {

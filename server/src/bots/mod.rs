@@ -66,6 +66,7 @@ pub async fn find(db: &DatabaseConnection, organization: OrganizationId, id: Bot
 pub async fn list(
     db: &DatabaseConnection,
     organization: OrganizationId,
+    base_url: &str,
 ) -> Result<Vec<app::dto::ChatbotView>> {
     use sea_orm::QueryOrder;
     Ok(bot::Entity::find()
@@ -74,7 +75,7 @@ pub async fn list(
         .all(db)
         .await?
         .into_iter()
-        .map(chatbot_view)
+        .map(|b| chatbot_view(b, base_url))
         .collect())
 }
 
@@ -83,17 +84,27 @@ pub async fn get(
     db: &DatabaseConnection,
     organization: OrganizationId,
     id: BotId,
+    base_url: &str,
 ) -> Result<app::dto::ChatbotView> {
     bot::Entity::find_by_id(id.0)
         .filter(bot::Column::OrganizationId.eq(organization.0))
         .one(db)
         .await?
-        .map(chatbot_view)
+        .map(|b| chatbot_view(b, base_url))
         .ok_or_else(|| ApiError::not_found("chatbot").into())
 }
 
-fn chatbot_view(model: bot::Model) -> app::dto::ChatbotView {
+/// The snippet that puts a bot's widget on a site served from `base_url`.
+pub fn embed_code(base_url: &str, public_key: &str) -> String {
+    format!(
+        r#"<script src="{}/embed.js" data-bot="{public_key}" async></script>"#,
+        base_url.trim_end_matches('/')
+    )
+}
+
+fn chatbot_view(model: bot::Model, base_url: &str) -> app::dto::ChatbotView {
     app::dto::ChatbotView {
+        embed_code: embed_code(base_url, &model.public_key),
         id: BotId(model.id),
         workspace_id: app::dto::WorkspaceId(model.workspace_id),
         name: model.name,

@@ -106,7 +106,8 @@ pub async fn list_chatbots(
 ) -> Result<Json<ChatbotsResponse>> {
     caller.viewer.require(Permission::ViewAnalytics)?;
     Ok(Json(ChatbotsResponse {
-        chatbots: crate::bots::list(&state.db, caller.viewer.organization_id).await?,
+        chatbots: crate::bots::list(&state.db, caller.viewer.organization_id, state.accounts.public_url())
+            .await?,
     }))
 }
 
@@ -121,5 +122,7 @@ pub async fn get_chatbot(
 ) -> Result<Json<ChatbotView>> {
     caller.viewer.require(Permission::ViewAnalytics)?;
     let id: BotId = id.parse().map_err(|_| app::ApiError::not_found("chatbot"))?;
-    Ok(Json(crate::bots::get(&state.db, caller.viewer.organization_id, id).await?))
+    Ok(Json(
+        crate::bots::get(&state.db, caller.viewer.organization_id, id, state.accounts.public_url()).await?,
+    ))
 }

@@ -21,6 +21,9 @@ async fn an_organization_reads_its_own_workspaces_and_chatbots_only() {
     let id = bots[0]["id"].as_str().expect("id");
     let (status, one) = app.get_json(&format!("/api/v1/chatbots/{id}"), &acme).await;
     assert_eq!((status, one["name"].as_str()), (200, Some("Acme Helper")));
+    let snippet =
+        format!(r#"<script src="{}/embed.js" data-bot="demo-acme-helper" async></script>"#, app.url(""));
+    assert_eq!(one["embed_code"], snippet, "the one line to paste (PRD story 2.1)");
 
     // Another organization's bot does not exist for Acme; nor does nonsense.
     for path in [format!("/api/v1/chatbots/{other_bot}"), "/api/v1/chatbots/not-a-uuid".to_owned()] {

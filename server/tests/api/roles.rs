@@ -173,6 +173,7 @@ pub const SERVER_FNS: &[ServerFnRule] = &[
     ("create_api_key", Some(Permission::ApiAccess), &[("name", "Fn key {role}"), ("role", "viewer")]),
     ("revoke_api_key", Some(Permission::ApiAccess), &[("id", NIL)]),
     ("remove_logo", Some(Permission::ManageSettings), &[]),
+    ("chatbots", Some(Permission::ViewAnalytics), &[]),
 ];
 
 pub fn documented_operations() -> Vec<(String, String)> {
