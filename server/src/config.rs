@@ -82,6 +82,15 @@ pub struct Config {
     /// organization and user under /admin and can suspend, ban and override limits.
     #[arg(long, env = "CHATSUPPORT_PLATFORM_ADMINS", value_delimiter = ',')]
     pub platform_admins: Vec<String>,
+    /// Messages a visitor may send per minute (PRD: 10).
+    #[arg(long, env = "CHATSUPPORT_VISITOR_MESSAGES_PER_MINUTE", default_value_t = 10)]
+    pub visitor_messages_per_minute: u32,
+    /// Messages a visitor may send per hour (PRD: 100).
+    #[arg(long, env = "CHATSUPPORT_VISITOR_MESSAGES_PER_HOUR", default_value_t = 100)]
+    pub visitor_messages_per_hour: u32,
+    /// Conversations a visitor may start per hour (PRD: 5).
+    #[arg(long, env = "CHATSUPPORT_VISITOR_CONVERSATIONS_PER_HOUR", default_value_t = 5)]
+    pub visitor_conversations_per_hour: u32,
     /// How long a bot waits before it answers, in milliseconds (the typing indicator shows
     /// meanwhile).
     #[arg(long, env = "CHATSUPPORT_BOT_REPLY_DELAY_MS", default_value_t = 400)]
@@ -103,6 +112,9 @@ impl Config {
             secret: None,
             encryption_key: None,
             platform_admins: Vec::new(),
+            visitor_messages_per_minute: 10,
+            visitor_messages_per_hour: 100,
+            visitor_conversations_per_hour: 5,
             smtp_url: None,
             mail_from: "ChatSupport <no-reply@chatsupport.invalid>".into(),
             bot_reply_delay_ms: 0,

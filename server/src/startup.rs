@@ -82,7 +82,13 @@ impl Application {
         let events = EventBus::default();
         let hub = Hub::default();
         let search = MessageSearch::open(&config.index_dir())?;
-        let conversations = ConversationService::new(db.clone(), events.clone());
+        let quota = crate::conversations::limits::VisitorQuota {
+            messages_per_minute: config.visitor_messages_per_minute,
+            messages_per_hour: config.visitor_messages_per_hour,
+            conversations_per_hour: config.visitor_conversations_per_hour,
+        };
+        let conversations = ConversationService::new(db.clone(), events.clone(), quota);
+        tokio::spawn(conversations.limits.clone().run_cleanup(Duration::from_secs(60)));
         let accounts =
             AccountService::new(db.clone(), mailer, &public_url, &secret, secrets, &config.platform_admins)
                 .with_google(google);

@@ -4,6 +4,7 @@
 
 pub mod content;
 pub mod lifecycle;
+pub mod limits;
 
 use std::collections::HashMap;
 
@@ -59,11 +60,12 @@ pub struct Posted {
 pub struct ConversationService {
     db: DatabaseConnection,
     events: EventBus,
+    pub limits: limits::VisitorLimits,
 }
 
 impl ConversationService {
-    pub fn new(db: DatabaseConnection, events: EventBus) -> Self {
-        Self { db, events }
+    pub fn new(db: DatabaseConnection, events: EventBus, quota: limits::VisitorQuota) -> Self {
+        Self { db, events, limits: limits::VisitorLimits::new(quota) }
     }
 
     /// Stores a visitor's message, opening a conversation (with the bot's greeting first) when
@@ -93,6 +95,8 @@ impl ConversationService {
             });
         }
 
+        // A resend of a stored message (above) is free; a new one takes from the allowance.
+        self.limits.admit(bot.id, visitor_id, input.conversation_id.is_none())?;
         let mut stored = Vec::new();
         let conversation = match input.conversation_id {
             Some(id) => {

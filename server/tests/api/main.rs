@@ -10,6 +10,7 @@ mod dashboard;
 mod health;
 mod helpers;
 mod lifecycle;
+mod limits;
 mod logos;
 mod oidc;
 mod oidc_provider;
