@@ -63,8 +63,26 @@
     if (event.data && event.data.type === "chatsupport:close") close();
   });
 
+  // Tells the dashboard the install works (and counts a widget load); no cookies, no storage.
+  // When the site's widget loads for the month are used up, the launcher goes away.
+  function ping() {
+    try {
+      fetch(origin + "/api/v1/widget/" + encodeURIComponent(bot) + "/detected", {
+        method: "POST",
+        keepalive: true,
+        credentials: "omit",
+      }).then(function (answer) {
+        if (answer.status === 402) {
+          host.remove();
+          console.warn("ChatSupport: this site's widget loads for the month are used up.");
+        }
+      }, function () {});
+    } catch (e) {}
+  }
+
   function mount() {
     document.body.appendChild(host);
+    ping();
   }
   if (document.body) mount();
   else document.addEventListener("DOMContentLoaded", mount);

@@ -233,6 +233,9 @@ pub struct ChatbotView {
     pub greeting: String,
     /// The one line to paste into a site: `<script src="…/embed.js" data-bot="…" async></script>`.
     pub embed_code: String,
+    /// Where the widget was last seen running (the loader's ping), and when (RFC 3339).
+    pub installed_origin: Option<String>,
+    pub installed_seen_at: Option<String>,
 }
 
 /// What the widget needs to draw its header before the first message.

@@ -68,3 +68,10 @@ test("new messages appear on an open conversation without a reload", async ({ br
   await chat.getByRole("button", { name: "Send" }).click();
   await expect(messages).toContainText("And to Iceland?");
 });
+
+test("the Bots page shows the widget was seen on the third-party site", async ({ browser }) => {
+  const dashboard = await signedInDashboard(browser);
+  await dashboard.goto(`${process.env.CHATSUPPORT_URL}/bots`);
+  const thirdParty = new URL(process.env.THIRD_PARTY_URL).origin;
+  await expect(dashboard.getByRole("status").filter({ hasText: "Installed" })).toContainText(`seen on ${thirdParty}`);
+});

@@ -11,6 +11,7 @@ mod m20261123_000005_audit_log;
 mod m20261123_000006_organization_profile;
 mod m20261123_000007_plans_and_platform;
 mod m20261123_000008_api_keys;
+mod m20261123_000009_widget_detected;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_organization_profile::Migration),
             Box::new(m20261123_000007_plans_and_platform::Migration),
             Box::new(m20261123_000008_api_keys::Migration),
+            Box::new(m20261123_000009_widget_detected::Migration),
         ]
     }
 }

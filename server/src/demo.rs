@@ -240,6 +240,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             greeting: Set(DEMO_GREETING.to_owned()),
             fallback_message: Set(DEMO_FALLBACK.to_owned()),
             created_at: Set(now),
+            ..Default::default()
         })
         .exec(&txn)
         .await?;

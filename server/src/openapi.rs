@@ -51,6 +51,7 @@ use crate::{accounts, bots, health, organizations, startup::AppState};
         accounts::self_service::show_security,
         accounts::self_service::update_security,
         accounts::self_service::show_outbox,
+        crate::widget::detected,
         crate::api_keys::list_route,
         crate::api_keys::create_route,
         crate::api_keys::revoke_route,

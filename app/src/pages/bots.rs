@@ -47,6 +47,12 @@ fn BotCard(bot: ChatbotView) -> impl IntoView {
         <li class="bot-card">
             <h2>{bot.name.clone()} <span class="badge badge-muted">{bot.status.clone()}</span></h2>
             {(!bot.description.is_empty()).then(|| view! { <p class="muted">{bot.description.clone()}</p> })}
+            {match (&bot.installed_origin, &bot.installed_seen_at) {
+                (Some(origin), Some(seen)) => view! {
+                    <p class="installed" role="status">{format!("Installed: seen on {origin} at {}", super::short_time(seen))}</p>
+                }.into_any(),
+                _ => view! { <p class="muted">"Not seen on a site yet: paste the snippet, then open a page with it."</p> }.into_any(),
+            }}
             <label for=field.clone()>"Embed snippet: paste it before </body> on your site"</label>
             <textarea id=field class="snippet" readonly rows="2">{bot.embed_code.clone()}</textarea>
             <button type="button" on:click=copy aria-label=format!("Copy the embed snippet of {}", bot.name)>

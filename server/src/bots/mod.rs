@@ -15,6 +15,7 @@ use crate::{entities::bot, error::Result};
 pub struct Bot {
     pub id: BotId,
     pub organization_id: OrganizationId,
+    pub workspace_id: uuid::Uuid,
     pub name: String,
     pub greeting: String,
     pub fallback_message: String,
@@ -25,6 +26,7 @@ impl From<bot::Model> for Bot {
         Self {
             id: BotId(model.id),
             organization_id: OrganizationId(model.organization_id),
+            workspace_id: model.workspace_id,
             name: model.name,
             greeting: model.greeting,
             fallback_message: model.fallback_message,
@@ -94,6 +96,28 @@ pub async fn get(
         .ok_or_else(|| ApiError::not_found("chatbot").into())
 }
 
+/// How often a page view may rewrite where a bot was seen installed.
+const INSTALLED_TOUCH_MINUTES: i64 = 5;
+
+/// Records that the bot's loader ran on a page of `origin` (at most every few minutes per
+/// bot, unless the origin changed).
+pub async fn record_installed(db: &DatabaseConnection, bot: &Bot, origin: Option<String>) -> Result<()> {
+    use sea_orm::{Condition, sea_query::Expr};
+    let now = chrono::Utc::now();
+    let mut due = Condition::any()
+        .add(bot::Column::InstalledSeenAt.is_null())
+        .add(bot::Column::InstalledSeenAt.lt(now - chrono::Duration::minutes(INSTALLED_TOUCH_MINUTES)));
+    let mut update = bot::Entity::update_many().col_expr(bot::Column::InstalledSeenAt, Expr::value(now));
+    if let Some(origin) = origin {
+        due = due
+            .add(bot::Column::InstalledOrigin.ne(origin.as_str()))
+            .add(bot::Column::InstalledOrigin.is_null());
+        update = update.col_expr(bot::Column::InstalledOrigin, Expr::value(origin));
+    }
+    update.filter(bot::Column::Id.eq(bot.id.0)).filter(due).exec(db).await?;
+    Ok(())
+}
+
 /// The snippet that puts a bot's widget on a site served from `base_url`.
 pub fn embed_code(base_url: &str, public_key: &str) -> String {
     format!(
@@ -105,6 +129,8 @@ pub fn embed_code(base_url: &str, public_key: &str) -> String {
 fn chatbot_view(model: bot::Model, base_url: &str) -> app::dto::ChatbotView {
     app::dto::ChatbotView {
         embed_code: embed_code(base_url, &model.public_key),
+        installed_origin: model.installed_origin,
+        installed_seen_at: model.installed_seen_at.map(crate::conversations::rfc3339),
         id: BotId(model.id),
         workspace_id: app::dto::WorkspaceId(model.workspace_id),
         name: model.name,

@@ -18,6 +18,9 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub fallback_message: String,
     pub created_at: DateTimeUtc,
+    /// The host page's origin in the loader's last "widget detected" ping.
+    pub installed_origin: Option<String>,
+    pub installed_seen_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,13 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/widget/{public_key}", get(widget_page))
         .route("/api/v1/widget/ws", get(widget_socket))
+        .route(
+            "/api/v1/widget/{key}/detected",
+            axum::routing::post(detected).layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+                axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                axum::http::HeaderValue::from_static("*"),
+            )),
+        )
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,4 +80,28 @@ async fn widget_page(State(state): State<AppState>, Path(public_key): Path<Strin
     }
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
+}
+
+/// The loader's "widget detected" ping, sent once per page view (`navigator.sendBeacon`-style
+/// `fetch(…, {keepalive})`, no cookies): records the host page's origin so the dashboard can
+/// show the install worked, and counts one widget load against the workspace's pool. When that
+/// pool is spent on a plan without overage, answers `quota_exceeded` and the loader takes its
+/// launcher down.
+#[utoipa::path(post, path = "/api/v1/widget/{key}/detected", tag = "widget",
+    params(("key" = String, Path, description = "the bot's public key (`data-bot`)")),
+    responses((status = 204), (status = 402, body = app::error::ErrorBody), (status = 404, body = app::error::ErrorBody)))]
+pub async fn detected(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> crate::error::Result<axum::http::StatusCode> {
+    let bot = crate::bots::find_by_public_key(&state.db, &key).await?;
+    let origin = headers
+        .get(axum::http::header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .filter(|o| (o.starts_with("http://") || o.starts_with("https://")) && o.len() <= 300)
+        .map(str::to_owned);
+    crate::bots::record_installed(&state.db, &bot, origin).await?;
+    crate::workspaces::consume(&state.db, bot.workspace_id, crate::workspaces::Pool::WidgetLoads, 1).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

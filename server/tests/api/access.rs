@@ -21,6 +21,7 @@ pub const PUBLIC_REST: &[(&str, &str)] = &[
     ("POST", "/api/v1/auth/accept-invitation"), // the link in the mail is the credential
     ("POST", "/api/v1/auth/login/mfa"),         // the sign-in challenge is the credential
     ("GET", "/api/v1/plans"),                   // the price list, as on a pricing page
+    ("POST", "/api/v1/widget/{key}/detected"),  // the loader on any page; the bot key is public
 ];
 
 /// Server functions anyone may call (by endpoint name).

@@ -1,3 +1,5 @@
+use sea_orm::EntityTrait;
+
 use crate::helpers::spawn_app;
 
 #[tokio::test]
@@ -31,4 +33,53 @@ async fn an_organization_reads_its_own_workspaces_and_chatbots_only() {
         assert_eq!(status, 404, "{path}");
         assert_eq!(body["error"]["resource"], "chatbot");
     }
+}
+
+#[tokio::test]
+async fn the_loaders_ping_shows_the_install_and_counts_a_widget_load() {
+    let app = crate::helpers::spawn_app().await;
+    let acme = app.demo_owner().await;
+    let (_, before) = app.get_json("/api/v1/workspaces", &acme).await;
+    let ping = |key: &str| {
+        app.http
+            .post(app.url(&format!("/api/v1/widget/{key}/detected")))
+            .header("origin", "https://shop.example")
+            .send()
+    };
+    let answer = ping("demo-acme-helper").await.expect("a");
+    assert_eq!(answer.status(), 204);
+    assert_eq!(answer.headers()["access-control-allow-origin"], "*", "the loader on any site may read it");
+    let (_, bots) = app.get_json("/api/v1/chatbots", &acme).await;
+    assert_eq!(bots["chatbots"][0]["installed_origin"], "https://shop.example");
+    assert!(bots["chatbots"][0]["installed_seen_at"].is_string());
+    let (_, after) = app.get_json("/api/v1/workspaces", &acme).await;
+    assert_eq!(
+        after["workspaces"][0]["widget_loads"]["used"].as_i64(),
+        before["workspaces"][0]["widget_loads"]["used"].as_i64().map(|n| n + 1),
+        "one widget load counted"
+    );
+    assert_eq!(ping("no-such-bot").await.expect("a").status(), 404);
+
+    // A free workspace whose 100 loads are spent: the loader is told to stand down.
+    let owner = app.register_verified("tiny@example.com", "Tiny Shop").await;
+    let (_, workspaces) = app.get_json("/api/v1/workspaces", &owner).await;
+    let workspace: uuid::Uuid =
+        workspaces["workspaces"][0]["id"].as_str().expect("id").parse().expect("uuid");
+    let row = chatsupport::entities::workspace::Entity::find_by_id(workspace)
+        .one(&app.state.db)
+        .await
+        .expect("q")
+        .expect("workspace");
+    let (_, key) = app.add_bot(row.organization_id, workspace, "Tiny").await;
+    chatsupport::workspaces::consume(
+        &app.state.db,
+        workspace,
+        chatsupport::workspaces::Pool::WidgetLoads,
+        100,
+    )
+    .await
+    .expect("the pool holds 100");
+    let spent = ping(&key).await.expect("a");
+    assert_eq!(spent.status(), 402);
+    assert_eq!(spent.headers()["access-control-allow-origin"], "*");
 }

@@ -328,6 +328,7 @@ impl TestApp {
             greeting: Set(format!("Hello from {brand}")),
             fallback_message: Set(format!("{brand} will get back to you.")),
             created_at: Set(Utc::now()),
+            ..Default::default()
         })
         .exec(&self.state.db)
         .await
