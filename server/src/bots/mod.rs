@@ -99,6 +99,15 @@ pub async fn get(
 /// How often a page view may rewrite where a bot was seen installed.
 const INSTALLED_TOUCH_MINUTES: i64 = 5;
 
+/// A page view with the bot's widget: where it was seen (see [`record_installed`]) and one widget
+/// load counted against the workspace's pool (`quota_exceeded` when it is spent on a plan
+/// without overage).
+pub async fn record_load(db: &DatabaseConnection, public_key: &str, origin: Option<String>) -> Result<()> {
+    let bot = find_by_public_key(db, public_key).await?;
+    record_installed(db, &bot, origin).await?;
+    crate::workspaces::consume(db, bot.workspace_id, crate::workspaces::Pool::WidgetLoads, 1).await
+}
+
 /// Records that the bot's loader ran on a page of `origin` (at most every few minutes per
 /// bot, unless the origin changed).
 pub async fn record_installed(db: &DatabaseConnection, bot: &Bot, origin: Option<String>) -> Result<()> {

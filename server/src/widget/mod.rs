@@ -95,13 +95,11 @@ pub async fn detected(
     Path(key): Path<String>,
     headers: axum::http::HeaderMap,
 ) -> crate::error::Result<axum::http::StatusCode> {
-    let bot = crate::bots::find_by_public_key(&state.db, &key).await?;
     let origin = headers
         .get(axum::http::header::ORIGIN)
         .and_then(|o| o.to_str().ok())
         .filter(|o| (o.starts_with("http://") || o.starts_with("https://")) && o.len() <= 300)
         .map(str::to_owned);
-    crate::bots::record_installed(&state.db, &bot, origin).await?;
-    crate::workspaces::consume(&state.db, bot.workspace_id, crate::workspaces::Pool::WidgetLoads, 1).await?;
+    crate::bots::record_load(&state.db, &key, origin).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
