@@ -608,9 +608,15 @@ impl AccountService {
 
     /// The user behind a session token; `Unauthenticated` if it is unknown or expired.
     pub async fn session_user(&self, token: &str, client: &ClientInfo) -> Result<UserView> {
-        let (found, _) = self.session(token, client).await?;
-        let organization_name = self.organization_name(found.organization_id).await?;
-        Ok(self.user_view(found, organization_name))
+        Ok(self.page_user(token, client).await?.0)
+    }
+
+    /// The user behind a session token for the page guard, and whether their organization
+    /// requires a second factor they have not set up (one session, user and organization read).
+    pub async fn page_user(&self, token: &str, client: &ClientInfo) -> Result<(UserView, bool)> {
+        let (found, _, org) = self.session_in_org(token, client).await?;
+        let must_enrol = org.require_mfa && found.mfa_enabled_at.is_none();
+        Ok((self.user_view(found, org.name), must_enrol))
     }
 
     /// The viewer behind a session token (what every dashboard call is scoped by). Only a
@@ -672,6 +678,16 @@ impl AccountService {
     /// timeout, and the caller's address passes its allow-list. The one place these rules hold
     /// for the dashboard (pages, server functions, its WebSocket).
     async fn session(&self, token: &str, client: &ClientInfo) -> Result<(user::Model, session::Model)> {
+        let (owner, found, _) = self.session_in_org(token, client).await?;
+        Ok((owner, found))
+    }
+
+    /// [`Self::session`] with the organization row it already had to read.
+    async fn session_in_org(
+        &self,
+        token: &str,
+        client: &ClientInfo,
+    ) -> Result<(user::Model, session::Model, organization::Model)> {
         let unauthenticated = || crate::error::Error::Api(ApiError::Unauthenticated);
         if token.is_empty() || token.len() > 128 {
             return Err(unauthenticated());
@@ -715,7 +731,7 @@ impl AccountService {
                 .exec(&self.db)
                 .await?;
         }
-        Ok((owner, found))
+        Ok((owner, found, org))
     }
 
     async fn open_session(&self, owner: &user::Model, client: &ClientInfo) -> Result<String> {

@@ -582,18 +582,16 @@ pub async fn require_session_for_pages(
     let client =
         client_info(request.extensions().get::<ConnectInfo<SocketAddr>>().cloned(), request.headers());
     let user = match session_token(request.headers()) {
-        Some(token) => state.accounts.session_user(&token, &client).await.ok(),
+        Some(token) => state.accounts.page_user(&token, &client).await.ok(),
         None => None,
     };
     match user {
         // The organization requires two-factor sign-in and this person has not set it up:
         // the Profile page (where they can) is the only page until they do.
-        Some(user)
-            if user.email_verified && path != "/profile" && state.accounts.must_enrol_mfa(&user).await =>
-        {
+        Some((user, true)) if user.email_verified && path != "/profile" => {
             Redirect::to("/profile").into_response()
         }
-        Some(user) if user.email_verified => next.run(request).await,
+        Some((user, _)) if user.email_verified => next.run(request).await,
         // Signed in, address not confirmed yet: the page that says so (and can resend).
         Some(_) => Redirect::to("/verify-email").into_response(),
         None => Redirect::to("/login").into_response(),

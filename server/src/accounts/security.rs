@@ -112,19 +112,6 @@ impl AccountService {
             .ok_or_else(|| ApiError::not_found("organization"))?)
     }
 
-    /// Whether the organization requires two-factor sign-in and `user` has not set it up.
-    pub async fn must_enrol_mfa(&self, user: &UserView) -> bool {
-        if user.mfa_enabled {
-            return false;
-        }
-        organization::Entity::find_by_id(user.organization_id.0)
-            .one(&self.db)
-            .await
-            .ok()
-            .flatten()
-            .is_some_and(|org| org.require_mfa)
-    }
-
     /// The viewer behind a bearer access token: a valid token of a role with API access, an
     /// account and organization in good standing, from an allowed address.
     pub async fn bearer_viewer(&self, token: &str, client: &ClientInfo) -> Result<Viewer> {
