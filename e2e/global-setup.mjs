@@ -36,11 +36,15 @@ function startChatSupport(dataDir) {
   });
 }
 
+// The page embeds the snippet of the server under test; `?server=…&bot=…` points it at another
+// server (a test that restarts its own) or bot.
 function startThirdPartySite(chatsupportUrl) {
-  const page = readFileSync(join(here, "third-party", "index.html"), "utf8")
-    .replaceAll("{{CHATSUPPORT}}", chatsupportUrl)
-    .replaceAll("{{BOT}}", DEMO_BOT_KEY);
+  const template = readFileSync(join(here, "third-party", "index.html"), "utf8");
   const server = createServer((req, res) => {
+    const query = new URL(req.url, "http://localhost").searchParams;
+    const page = template
+      .replaceAll("{{CHATSUPPORT}}", query.get("server") || chatsupportUrl)
+      .replaceAll("{{BOT}}", query.get("bot") || DEMO_BOT_KEY);
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
     res.end(page);
   });

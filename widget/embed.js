@@ -19,27 +19,58 @@
   root.innerHTML =
     "<style>" +
     ":host{all:initial}" +
-    ".launcher{position:fixed;right:20px;bottom:20px;z-index:2147483646;width:56px;height:56px;border:0;border-radius:50%;" +
-    "background:#4f46e5;color:#fff;box-shadow:0 6px 20px rgba(0,0,0,.25);cursor:pointer;display:grid;place-items:center;padding:0;margin:0}" +
+    ".launcher{position:fixed;right:20px;bottom:20px;z-index:2147483646;min-width:var(--s,56px);height:var(--s,56px);border:0;" +
+    "border-radius:calc(var(--s,56px)/2);background:var(--bg,#4f46e5);color:var(--fg,#fff);box-shadow:0 6px 20px rgba(0,0,0,.25);" +
+    "cursor:pointer;display:flex;align-items:center;justify-content:center;gap:8px;padding:0 calc(var(--s,56px)/4);margin:0;" +
+    "font:600 15px/1 system-ui,sans-serif}" +
+    ".launcher[hidden]{display:none}" +
     ".launcher:focus-visible{outline:3px solid #a5b4fc;outline-offset:3px}" +
-    ".launcher svg{width:26px;height:26px;fill:currentColor}" +
-    "iframe{position:fixed;right:20px;bottom:88px;z-index:2147483647;width:380px;height:min(600px,calc(100vh - 108px));border:0;" +
+    ".launcher svg{width:26px;height:26px;fill:currentColor;flex:none}" +
+    ".launcher img{width:calc(var(--s,56px) - 16px);height:calc(var(--s,56px) - 16px);border-radius:50%;object-fit:cover}" +
+    ".left .launcher,.left iframe{right:auto;left:20px}" +
+    "iframe{position:fixed;right:20px;bottom:calc(var(--s,56px) + 32px);z-index:2147483647;width:380px;" +
+    "height:min(600px,calc(100vh - var(--s,56px) - 52px));border:0;" +
     "border-radius:16px;box-shadow:0 12px 40px rgba(0,0,0,.25);background:#fff;color-scheme:normal}" +
     "iframe[hidden]{display:none}" +
-    "@media (max-width:480px){iframe{inset:0;width:100%;height:100%;border-radius:0}}" +
+    "@media (max-width:480px){iframe,.left iframe{inset:0;width:100%;height:100%;border-radius:0}}" +
     "</style>" +
-    '<button type="button" class="launcher" aria-label="Open chat" aria-expanded="false">' +
+    '<div><button type="button" class="launcher" aria-label="Open chat" aria-expanded="false" hidden>' +
     '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>' +
-    "</button>";
+    "</button></div>";
+  var box = root.querySelector("div");
   var button = root.querySelector("button");
   var frame = null;
+
+  // The bot's launcher settings (from the ping's answer): position, colours, size, text, avatar.
+  // Values go through the DOM and custom properties, never into markup.
+  function draw(config) {
+    var w = (config && config.widget) || {};
+    var theme = w.theme || {};
+    if (w.position === "bottom-left") box.className = "left";
+    if (theme.primary_color) box.style.setProperty("--bg", theme.primary_color);
+    if (theme.text_color) box.style.setProperty("--fg", theme.text_color);
+    box.style.setProperty("--s", { small: "48px", large: "64px" }[w.size] || "56px");
+    if (w.avatar_url) {
+      var img = document.createElement("img");
+      img.src = new URL(w.avatar_url, origin).href;
+      img.alt = "";
+      button.replaceChild(img, button.firstChild);
+    }
+    if (w.button_text) {
+      var label = document.createElement("span");
+      label.textContent = w.button_text;
+      button.appendChild(label);
+    }
+    button.hidden = false;
+    if (w.auto_expand) open();
+  }
 
   function open() {
     if (!frame) {
       frame = document.createElement("iframe");
       frame.src = origin + "/widget/" + encodeURIComponent(bot);
       frame.title = "Chat";
-      root.appendChild(frame);
+      box.appendChild(frame);
     }
     frame.hidden = false;
     button.setAttribute("aria-expanded", "true");
@@ -63,8 +94,9 @@
     if (event.data && event.data.type === "chatsupport:close") close();
   });
 
-  // Tells the dashboard the install works (and counts a widget load); no cookies, no storage.
-  // When the site's widget loads for the month are used up, the launcher goes away.
+  // Tells the dashboard the install works (and counts a widget load) and fetches the launcher's
+  // look; no cookies, no storage. When the site's widget loads for the month are used up, or
+  // the key is unknown, no launcher is drawn. If the server cannot be reached, the default one.
   function ping() {
     try {
       fetch(origin + "/api/v1/widget/" + encodeURIComponent(bot) + "/detected", {
@@ -72,12 +104,13 @@
         keepalive: true,
         credentials: "omit",
       }).then(function (answer) {
-        if (answer.status === 402) {
-          host.remove();
-          console.warn("ChatSupport: this site's widget loads for the month are used up.");
-        }
-      }, function () {});
-    } catch (e) {}
+        if (answer.ok) return answer.json().then(draw, function () { draw(); });
+        host.remove();
+        console.warn(answer.status === 402
+          ? "ChatSupport: this site's widget loads for the month are used up."
+          : "ChatSupport: no chat with the key " + bot + ".");
+      }, function () { draw(); });
+    } catch (e) { draw(); }
   }
 
   function mount() {

@@ -491,3 +491,16 @@ pub async fn chatbots() -> Result<Vec<crate::dto::ChatbotView>, ApiError> {
     let (ports, parts) = crate::ssr::request().await?;
     ports.settings.chatbots(&parts).await
 }
+
+/// Saves a bot's texts and its whole settings document (the Bots page's form). Open widgets of
+/// the bot redraw at once.
+#[server(prefix = "/api/fn", endpoint = "update_chatbot")]
+pub async fn update_chatbot(
+    id: crate::dto::BotId,
+    greeting: String,
+    fallback_message: String,
+    settings: crate::bot_settings::BotSettings,
+) -> Result<crate::dto::ChatbotView, ApiError> {
+    let (ports, parts) = crate::ssr::request().await?;
+    ports.settings.update_chatbot(&parts, id, greeting, fallback_message, settings).await
+}

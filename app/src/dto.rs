@@ -184,6 +184,8 @@ pub struct ConversationView {
     pub bot_id: BotId,
     pub bot_name: String,
     pub visitor_name: String,
+    /// From the pre-chat or offline form, when the visitor gave it.
+    pub visitor_email: Option<String>,
     pub status: ConversationStatus,
     pub preview: String,
     pub message_count: i64,
@@ -236,14 +238,41 @@ pub struct ChatbotView {
     /// Where the widget was last seen running (the loader's ping), and when (RFC 3339).
     pub installed_origin: Option<String>,
     pub installed_seen_at: Option<String>,
+    /// What the bot says when it has no answer.
+    pub fallback_message: String,
+    pub settings: crate::bot_settings::BotSettings,
 }
 
-/// What the widget needs to draw its header before the first message.
+/// What the loader (`embed.js`) needs to draw the launcher on the host page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LoaderConfig {
+    pub name: String,
+    pub widget: crate::bot_settings::WidgetSettings,
+}
+
+/// What the widget needs to draw itself before the first message (sent on connect and again,
+/// as `widget:config`, whenever the bot's settings change).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BotProfile {
     pub name: String,
     pub greeting: String,
+    pub avatar_url: Option<String>,
+    /// The panel's look from the bot's widget settings, ready to apply: CSS classes
+    /// (`scheme-dark bubble-square font-large`) and custom properties (`--accent:#…;…`). Flat
+    /// strings keep the widget's decoder (and so its download) small.
+    pub look_class: String,
+    pub look_style: String,
+    /// What the pre-chat form asks.
+    pub collect_name: bool,
+    pub collect_email: bool,
+    /// Inside business hours (or none set): chat; outside: the offline form.
+    pub online: bool,
+    pub offline_message: String,
+    pub show_typing_indicator: bool,
+    /// The bot's language; `None` follows the browser.
+    pub language: Option<String>,
 }
 
 /// A message found by full-text search. `highlights` are byte ranges of `snippet` that matched.

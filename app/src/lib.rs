@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 pub mod billing;
+pub mod bot_settings;
 pub mod dto;
 pub mod error;
 pub mod live;

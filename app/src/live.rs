@@ -78,6 +78,7 @@ mod socket {
         let Some(url) = socket::url("/api/v1/ws/dashboard") else { return };
         let opened = socket::open(
             &url,
+            |text| serde_json::from_str::<crate::protocol::ServerMsg>(text).ok(),
             move || feed.state.set(LinkState::Live),
             move |msg| feed.apply(msg),
             move || {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{MessageEvent, WebSocket};
 
-use crate::protocol::{ClientMsg, ServerMsg};
+use crate::protocol::ClientMsg;
 
 /// `ws(s)://<this page's host><path>`.
 pub fn url(path: &str) -> Option<String> {
@@ -21,11 +21,14 @@ pub fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(500u64.saturating_mul(1 << attempt.min(5)).min(15_000))
 }
 
-/// Opens a socket and wires its callbacks. The callbacks live as long as the page.
-pub fn open(
+/// Opens a socket and wires its callbacks. The callbacks live as long as the page. Frames are
+/// read by `decode`: `ServerMsg`'s decoder for the dashboard, `WidgetFrame::parse` for the
+/// widget; frames it cannot read are dropped.
+pub fn open<M: 'static>(
     url: &str,
+    decode: fn(&str) -> Option<M>,
     on_open: impl FnMut() + 'static,
-    mut on_message: impl FnMut(ServerMsg) + 'static,
+    mut on_message: impl FnMut(M) + 'static,
     on_close: impl FnMut() + 'static,
 ) -> Option<WebSocket> {
     let ws = WebSocket::new(url).ok()?;
@@ -34,7 +37,7 @@ pub fn open(
     opened.forget();
     let received = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         if let Some(text) = event.data().as_string()
-            && let Ok(msg) = serde_json::from_str::<ServerMsg>(&text)
+            && let Some(msg) = decode(&text)
         {
             on_message(msg);
         }

@@ -212,6 +212,14 @@ pub trait OrganizationSettingsPort: Send + Sync + 'static {
         &self,
         request: &http::request::Parts,
     ) -> Result<Vec<crate::dto::ChatbotView>, ApiError>;
+    async fn update_chatbot(
+        &self,
+        request: &http::request::Parts,
+        id: crate::dto::BotId,
+        greeting: String,
+        fallback_message: String,
+        settings: crate::bot_settings::BotSettings,
+    ) -> Result<crate::dto::ChatbotView, ApiError>;
 }
 
 /// The profile form as submitted (every field present; empty clears).

@@ -12,6 +12,7 @@ mod m20261123_000006_organization_profile;
 mod m20261123_000007_plans_and_platform;
 mod m20261123_000008_api_keys;
 mod m20261123_000009_widget_detected;
+mod m20261123_000010_bot_settings;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_plans_and_platform::Migration),
             Box::new(m20261123_000008_api_keys::Migration),
             Box::new(m20261123_000009_widget_detected::Migration),
+            Box::new(m20261123_000010_bot_settings::Migration),
         ]
     }
 }

@@ -108,6 +108,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             for m in 0..messages {
                 let id = format!("load-{n}-{m}-{}", std::process::id());
                 let frame = ClientMsg::MessageSend {
+                    visitor: None,
                     client_msg_id: id.clone(),
                     conversation_id: conversation,
                     content: format!("Load test message {m} from visitor {n}"),

@@ -91,10 +91,10 @@ pub struct Config {
     /// Conversations a visitor may start per hour (PRD: 5).
     #[arg(long, env = "CHATSUPPORT_VISITOR_CONVERSATIONS_PER_HOUR", default_value_t = 5)]
     pub visitor_conversations_per_hour: u32,
-    /// How long a bot waits before it answers, in milliseconds (the typing indicator shows
-    /// meanwhile).
-    #[arg(long, env = "CHATSUPPORT_BOT_REPLY_DELAY_MS", default_value_t = 400)]
-    pub bot_reply_delay_ms: u64,
+    /// How long every bot waits before it answers, in milliseconds, overriding each bot's own
+    /// "response delay" setting (tests and load runs). Unset: each bot's setting.
+    #[arg(long, env = "CHATSUPPORT_BOT_REPLY_DELAY_MS")]
+    pub bot_reply_delay_ms: Option<u64>,
 }
 
 impl Config {
@@ -117,7 +117,7 @@ impl Config {
             visitor_conversations_per_hour: 5,
             smtp_url: None,
             mail_from: "ChatSupport <no-reply@chatsupport.invalid>".into(),
-            bot_reply_delay_ms: 0,
+            bot_reply_delay_ms: Some(0),
             google_client_id: None,
             google_client_secret: None,
             google_issuer: "https://accounts.google.com".into(),

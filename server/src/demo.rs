@@ -257,6 +257,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             bot_id: Set(id_of(&c.bot_id)),
             visitor_id: Set(c.user_id.clone()),
             visitor_name: Set(Some(c.user_name.clone())),
+            visitor_email: Set(None),
             status: Set(c.status.clone()),
             last_seq: Set(messages.len() as i64),
             message_count: Set(messages.len() as i64),

@@ -27,6 +27,8 @@ pub enum DomainEvent {
         conversation: ConversationView,
         from: ConversationStatus,
     },
+    /// A bot's settings changed; its open widgets redraw with `profile`.
+    BotUpdated { bot_id: BotId, profile: app::dto::BotProfile },
 }
 
 /// How many events a listener may fall behind before publishers wait for it.

@@ -35,6 +35,7 @@ use crate::{accounts, bots, health, organizations, startup::AppState};
         bots::routes::list_workspaces,
         bots::routes::list_chatbots,
         bots::routes::get_chatbot,
+        bots::routes::update_chatbot,
         accounts::routes::verify_email,
         accounts::routes::resend_verification,
         accounts::routes::forgot_password,

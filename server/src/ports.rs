@@ -32,6 +32,7 @@ pub struct DashboardSettings {
     pub db: DatabaseConnection,
     pub accounts: AccountService,
     pub data_dir: std::path::PathBuf,
+    pub events: crate::events::EventBus,
 }
 
 #[async_trait::async_trait]
@@ -98,6 +99,33 @@ impl OrganizationSettingsPort for DashboardSettings {
         let viewer = viewer(&self.accounts, request).await?;
         viewer.require(Permission::ViewAnalytics)?;
         Ok(crate::bots::list(&self.db, viewer.organization_id, self.accounts.public_url()).await?)
+    }
+
+    async fn update_chatbot(
+        &self,
+        request: &Parts,
+        id: app::dto::BotId,
+        greeting: String,
+        fallback_message: String,
+        settings: app::bot_settings::BotSettings,
+    ) -> Result<app::dto::ChatbotView, ApiError> {
+        let viewer = viewer(&self.accounts, request).await?;
+        let patch = crate::bots::ChatbotPatch {
+            greeting: Some(greeting),
+            fallback_message: Some(fallback_message),
+            replace_settings: Some(settings),
+            ..Default::default()
+        };
+        Ok(crate::bots::update(
+            &self.db,
+            &self.events,
+            &viewer,
+            id,
+            patch,
+            &client_of(request),
+            self.accounts.public_url(),
+        )
+        .await?)
     }
 
     async fn remove_logo(&self, request: &Parts) -> Result<app::dto::OrganizationView, ApiError> {

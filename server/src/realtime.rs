@@ -22,6 +22,8 @@ pub enum Topic {
     /// What one visitor of one bot sees (all of their conversations). Visitor ids are random
     /// 128-bit values handed out by the server, so knowing one is holding the session.
     Visitor(BotId, Arc<str>),
+    /// Every open widget of one bot (live settings).
+    Bot(BotId),
 }
 
 /// Frames buffered per topic for a subscriber that reads slowly. One that falls further
@@ -83,6 +85,9 @@ pub async fn listen(hub: Hub, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
                     Topic::Organization(*organization_id),
                     &ServerMsg::ConversationUpdated { conversation: conversation.clone() },
                 );
+            }
+            DomainEvent::BotUpdated { bot_id, profile } => {
+                hub.publish(Topic::Bot(*bot_id), &ServerMsg::WidgetConfig { bot: profile.clone() });
             }
         }
     }

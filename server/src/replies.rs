@@ -23,16 +23,22 @@ pub struct Replier {
     pub db: DatabaseConnection,
     pub conversations: ConversationService,
     pub hub: Hub,
-    pub delay: Duration,
+    /// Overrides every bot's own response delay (tests, load runs); `None` uses the bot's.
+    pub delay: Option<Duration>,
 }
 
 pub async fn listen(replier: Replier, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
     while let Some(event) = events.recv().await {
-        let DomainEvent::MessageCreated { organization_id, bot_id, visitor_id, message, .. } = event.as_ref()
+        let DomainEvent::MessageCreated { organization_id, bot_id, visitor_id, message, conversation } =
+            event.as_ref()
         else {
             continue;
         };
-        if message.sender.kind != SenderKind::Visitor {
+        // The bot answers only conversations it holds: not one escalated (an offline message
+        // among them), with an agent, or closed.
+        if message.sender.kind != SenderKind::Visitor
+            || conversation.status != app::dto::ConversationStatus::Active
+        {
             continue;
         }
         // Each answer runs on its own task: a slow answer must not hold up the next event.
@@ -53,11 +59,18 @@ pub async fn listen(replier: Replier, mut events: mpsc::Receiver<Arc<DomainEvent
                     ServerMsg::TypingStop { conversation_id, sender }
                 }
             };
-            replier.hub.publish(topic.clone(), &typing(true, conversation));
-            tokio::time::sleep(replier.delay).await;
+            let behavior = bot.settings.behavior;
+            let delay =
+                replier.delay.unwrap_or_else(|| Duration::from_millis(u64::from(behavior.response_delay_ms)));
+            if behavior.show_typing_indicator {
+                replier.hub.publish(topic.clone(), &typing(true, conversation));
+            }
+            tokio::time::sleep(delay).await;
             let answered =
                 replier.conversations.post_bot_message(&bot, conversation, &bot.fallback_message).await;
-            replier.hub.publish(topic, &typing(false, conversation));
+            if behavior.show_typing_indicator {
+                replier.hub.publish(topic, &typing(false, conversation));
+            }
             if let Err(err) = answered {
                 tracing::error!(error = %err, %conversation, "the bot could not answer");
             }

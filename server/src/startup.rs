@@ -108,7 +108,7 @@ impl Application {
             db: db.clone(),
             conversations: conversations.clone(),
             hub,
-            delay: Duration::from_millis(state.config.bot_reply_delay_ms),
+            delay: state.config.bot_reply_delay_ms.map(Duration::from_millis),
         };
         tokio::spawn(replies::listen(replier, events.subscribe("replies")));
         tokio::spawn(crate::conversations::lifecycle::run(
@@ -159,6 +159,7 @@ fn routes(state: &AppState) -> Router {
             db: state.db.clone(),
             accounts: state.accounts.clone(),
             data_dir: state.config.data_dir.clone(),
+            events: state.events.clone(),
         }),
         me: Arc::new(crate::ports::DashboardSelfService { accounts: state.accounts.clone() }),
         platform: Arc::new(crate::ports::DashboardPlatform { state: state.clone() }),

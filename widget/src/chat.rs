@@ -2,7 +2,7 @@
 
 use app::{
     dto::{BotProfile, ConversationId, MessageView},
-    protocol::{ClientMsg, ServerMsg},
+    protocol::{ClientMsg, VisitorDetails, WidgetFrame},
     socket,
 };
 use leptos::prelude::*;
@@ -35,6 +35,8 @@ pub struct Chat {
     interacted: StoredValue<bool>,
     pub conversation: RwSignal<Option<ConversationId>>,
     pub profile: RwSignal<Option<BotProfile>>,
+    /// The pre-chat or offline form's answers, sent with the message that opens a conversation.
+    pub details: RwSignal<Option<VisitorDetails>>,
     pub messages: RwSignal<Vec<MessageView>>,
     pub pending: RwSignal<Vec<Pending>>,
     pub typing: RwSignal<Option<String>>,
@@ -54,6 +56,7 @@ impl Chat {
             bot: StoredValue::new(bot),
             conversation: RwSignal::new(conversation),
             profile: RwSignal::new(None),
+            details: RwSignal::new(None),
             messages: RwSignal::new(Vec::new()),
             pending: RwSignal::new(Vec::new()),
             typing: RwSignal::new(None),
@@ -92,6 +95,7 @@ impl Chat {
         let Some(url) = socket::url(&path) else { return };
         let opened = socket::open(
             &url,
+            WidgetFrame::parse,
             || {},
             move |msg| self.receive(msg),
             move || {
@@ -114,9 +118,9 @@ impl Chat {
         set_timeout(move || self.connect(), socket::backoff(attempt));
     }
 
-    fn receive(self, msg: ServerMsg) {
+    fn receive(self, msg: WidgetFrame) {
         match msg {
-            ServerMsg::SessionReady { visitor_id, bot } => {
+            WidgetFrame::SessionReady { visitor_id, bot } => {
                 self.attempt.set_value(0);
                 self.link.set(Link::Online);
                 self.visitor.set_value(Some(visitor_id));
@@ -127,10 +131,11 @@ impl Chat {
                 }
                 self.flush();
             }
-            ServerMsg::MessageReceive { message } => self.accept(message),
-            ServerMsg::TypingStart { sender, .. } => self.typing.set(Some(sender.name)),
-            ServerMsg::TypingStop { .. } => self.typing.set(None),
-            ServerMsg::Error { message, client_msg_id, .. } => match client_msg_id {
+            WidgetFrame::MessageReceive { message } => self.accept(message),
+            WidgetFrame::WidgetConfig { bot } => self.profile.set(Some(bot)),
+            WidgetFrame::TypingStart { sender } => self.typing.set(Some(sender.name)),
+            WidgetFrame::TypingStop => self.typing.set(None),
+            WidgetFrame::Error { message, client_msg_id } => match client_msg_id {
                 Some(id) => self.pending.update(|all| {
                     if let Some(p) = all.iter_mut().find(|p| p.client_msg_id == id) {
                         p.error = Some(message.clone());
@@ -138,9 +143,7 @@ impl Chat {
                 }),
                 None => self.error.set(Some(message)),
             },
-            ServerMsg::ConversationUpdated { .. }
-            | ServerMsg::ConversationStatusChanged { .. }
-            | ServerMsg::Pong => {}
+            WidgetFrame::Other => {}
         }
     }
 
@@ -171,6 +174,7 @@ impl Chat {
             return;
         }
         let conversation_id = self.conversation.get_untracked();
+        let visitor = if conversation_id.is_none() { self.details.get_untracked() } else { None };
         let mut out = Vec::new();
         self.pending.update(|all| {
             for p in all.iter_mut().filter(|p| p.error.is_none()) {
@@ -183,6 +187,7 @@ impl Chat {
                         client_msg_id: p.client_msg_id.clone(),
                         conversation_id,
                         content: p.content.clone(),
+                        visitor: visitor.clone(),
                     });
                 }
             }

@@ -6,9 +6,10 @@
 //! It writes nothing to storage until the visitor sends a first message.
 
 mod chat;
+mod i18n;
 mod storage;
 
-use app::dto::SenderKind;
+use app::{dto::SenderKind, protocol::VisitorDetails};
 use leptos::prelude::*;
 
 use chat::{Chat, Link};
@@ -28,62 +29,165 @@ fn Widget() -> impl IntoView {
             draft.set(String::new());
         }
     };
-    let title = move || chat.profile.get().map(|p| p.name).unwrap_or_else(|| "Chat".to_owned());
+    let t = Memo::new(move |_| i18n::pick(chat.profile.read().as_ref().and_then(|p| p.language.as_deref())));
+    let title = move || chat.profile.get().map(|p| p.name).unwrap_or_else(|| t.get().chat.to_owned());
     let link_text = move || match chat.link.get() {
-        Link::Connecting => Some("Connecting…"),
+        Link::Connecting => Some(t.get().connecting),
         Link::Online => None,
-        Link::Offline => Some("Connection lost. Reconnecting…"),
+        Link::Offline => Some(t.get().reconnecting),
     };
+    // The bot's look, worked out by the server: classes (style/widget.css) and colours.
+    let look = move || chat.profile.get().map(|p| (format!("widget {}", p.look_class), p.look_style));
+    // Before the first message: the pre-chat form when the bot asks who the visitor is, the
+    // offline form outside business hours; otherwise straight to the conversation.
+    let form = move || {
+        let p = chat.profile.get()?;
+        let fresh = chat.conversation.read().is_none()
+            && chat.messages.read().is_empty()
+            && chat.pending.read().is_empty();
+        let asks = p.collect_name || p.collect_email;
+        match (fresh, p.online) {
+            (true, false) => Some(Intake::Offline),
+            (true, true) if asks && chat.details.read().is_none() => Some(Intake::PreChat),
+            _ => None,
+        }
+    };
+    let offline_sent =
+        move || chat.profile.read().as_ref().is_some_and(|p| !p.online) && chat.details.read().is_some();
 
     view! {
-        <div class="widget">
+        <div
+            class=move || look().map(|(c, _)| c).unwrap_or_else(|| "widget scheme-auto".to_owned())
+            style=move || look().map(|(_, s)| s).unwrap_or_default()
+            lang=move || t.get().lang
+        >
             <header class="head">
-                <span class="avatar" aria-hidden="true">{move || title().chars().next().unwrap_or('C').to_string()}</span>
+                {move || match chat.profile.get().and_then(|p| p.avatar_url) {
+                    Some(src) => view! { <img class="avatar" src=src alt="" /> }.into_any(),
+                    None => view! {
+                        <span class="avatar" aria-hidden="true">{move || title().chars().next().unwrap_or('C').to_string()}</span>
+                    }.into_any(),
+                }}
                 <h1>{title}</h1>
-                <button type="button" class="close" aria-label="Close chat" on:click=move |_| chat::close_frame()>"×"</button>
+                <button type="button" class="close" aria-label=move || t.get().close on:click=move |_| chat::close_frame()>"×"</button>
             </header>
             {move || link_text().map(|text| view! { <p class="link" role="status">{text}</p> })}
-            <ol class="log" role="log" aria-label="Conversation" aria-live="polite">
-                {move || {
-                    let has_messages = !chat.messages.read().is_empty();
-                    (!has_messages).then(|| chat.profile.get().map(|p| view! {
-                        <li class="msg from-bot"><p>{p.greeting}</p></li>
-                    }))
-                }}
-                <For each=move || chat.messages.get() key=|m| m.id let:m>
-                    <li class=format!("msg from-{}", m.sender.kind.as_str())>
-                        {(m.sender.kind != SenderKind::Visitor).then(|| view! { <span class="who">{m.sender.name.clone()}</span> })}
-                        <p>{m.content.clone()}</p>
-                    </li>
-                </For>
-                <For each=move || chat.pending.get() key=|p| (p.client_msg_id.clone(), p.error.clone()) let:p>
-                    <li class="msg from-visitor pending" class:failed=p.error.is_some()>
-                        <p>{p.content.clone()}</p>
-                        <span class="state">{p.error.clone().unwrap_or_else(|| "Sending…".to_owned())}</span>
-                    </li>
-                </For>
-                {move || chat.typing.get().map(|name| view! {
-                    <li class="typing" aria-label=format!("{name} is typing")><span></span><span></span><span></span></li>
-                })}
-            </ol>
-            {move || chat.error.get().map(|text| view! { <p class="error" role="alert">{text}</p> })}
-            <form class="compose" on:submit=move |ev| { ev.prevent_default(); send(); }>
-                <textarea
-                    rows="1"
-                    aria-label="Message"
-                    placeholder="Write a message…"
-                    maxlength=app::protocol::MAX_MESSAGE_CHARS.to_string()
-                    prop:value=move || draft.get()
-                    on:input=move |ev| draft.set(event_target_value(&ev))
-                    on:keydown=move |ev| {
-                        if ev.key() == "Enter" && !ev.shift_key() {
-                            ev.prevent_default();
-                            send();
-                        }
-                    }
-                ></textarea>
-                <button type="submit" disabled=move || draft.read().trim().is_empty()>"Send"</button>
-            </form>
+            {move || match form() {
+                Some(kind) => view! { <IntakeForm chat kind t /> }.into_any(),
+                None => view! {
+                    <ol class="log" role="log" aria-label=move || t.get().conversation aria-live="polite">
+                        {move || {
+                            let has_messages = !chat.messages.read().is_empty();
+                            (!has_messages).then(|| chat.profile.get().filter(|p| p.online).map(|p| view! {
+                                <li class="msg from-bot"><p>{p.greeting}</p></li>
+                            }))
+                        }}
+                        <For each=move || chat.messages.get() key=|m| m.id let:m>
+                            <li class=format!("msg from-{}", m.sender.kind.as_str())>
+                                {(m.sender.kind != SenderKind::Visitor).then(|| view! { <span class="who">{m.sender.name.clone()}</span> })}
+                                <p>{m.content.clone()}</p>
+                            </li>
+                        </For>
+                        <For each=move || chat.pending.get() key=|p| (p.client_msg_id.clone(), p.error.clone()) let:p>
+                            <li class="msg from-visitor pending" class:failed=p.error.is_some()>
+                                <p>{p.content.clone()}</p>
+                                <span class="state">{p.error.clone().unwrap_or_else(|| t.get_untracked().sending.to_owned())}</span>
+                            </li>
+                        </For>
+                        {move || chat.typing.get().map(|name| view! {
+                            <li class="typing" aria-label=format!("{name} {}", t.get().typing)><span></span><span></span><span></span></li>
+                        })}
+                        {move || offline_sent().then(|| view! { <li class="note" role="status">{t.get().thanks}</li> })}
+                    </ol>
+                    {move || chat.error.get().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+                    <form class="compose" on:submit=move |ev| { ev.prevent_default(); send(); }>
+                        <textarea
+                            rows="1"
+                            aria-label=move || t.get().message
+                            placeholder=move || t.get().placeholder
+                            maxlength=app::protocol::MAX_MESSAGE_CHARS.to_string()
+                            prop:value=move || draft.get()
+                            on:input=move |ev| draft.set(event_target_value(&ev))
+                            on:keydown=move |ev| {
+                                if ev.key() == "Enter" && !ev.shift_key() {
+                                    ev.prevent_default();
+                                    send();
+                                }
+                            }
+                        ></textarea>
+                        <button type="submit" disabled=move || draft.read().trim().is_empty()>{move || t.get().send}</button>
+                    </form>
+                }.into_any(),
+            }}
         </div>
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Intake {
+    PreChat,
+    Offline,
+}
+
+/// The pre-chat form (name and/or email, as the bot asks) or, outside business hours, the
+/// offline form (the bot's offline message, email required, and the message itself).
+#[component]
+fn IntakeForm(chat: Chat, kind: Intake, t: Memo<&'static i18n::Strings>) -> impl IntoView {
+    let profile = chat.profile.get_untracked();
+    let (collect_name, collect_email) =
+        profile.as_ref().map_or((false, false), |p| (p.collect_name, p.collect_email));
+    let offline = kind == Intake::Offline;
+    let (name, email, text) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let given = |s: RwSignal<String>| Some(s.get_untracked().trim().to_owned()).filter(|v| !v.is_empty());
+        chat.details.set(Some(VisitorDetails { name: given(name), email: given(email) }));
+        if offline {
+            chat.send(text.get_untracked());
+        }
+    };
+    let field = move |label: &'static str, kind: &'static str, value: RwSignal<String>, required: bool| {
+        view! {
+            <label>
+                <span>{label}</span>
+                <input
+                    type=kind
+                    required=required
+                    maxlength=if kind == "email" { "254" } else { "100" }
+                    autocomplete=if kind == "email" { "email" } else { "name" }
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                />
+            </label>
+        }
+    };
+    let s = t.get_untracked();
+    view! {
+        <form class="intake" on:submit=submit>
+            {if offline {
+                view! {
+                    <h2>{s.offline_title}</h2>
+                    <p>{profile.map(|p| p.offline_message).unwrap_or_default()}</p>
+                }.into_any()
+            } else {
+                view! { <p>{s.intro}</p> }.into_any()
+            }}
+            {(offline || collect_name).then(|| field(s.name, "text", name, collect_name))}
+            {(offline || collect_email).then(|| field(s.email, "email", email, true))}
+            {offline.then(|| view! {
+                <label>
+                    <span>{s.leave_message}</span>
+                    <textarea
+                        required=true
+                        rows="4"
+                        maxlength=app::protocol::MAX_MESSAGE_CHARS.to_string()
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))
+                    ></textarea>
+                </label>
+            })}
+            <button type="submit">{if offline { s.send } else { s.start }}</button>
+        </form>
     }
 }

@@ -1,24 +1,30 @@
 //! All bots (seed 000): the organization's bots across workspaces, with each bot's one-line
-//! embed snippet and a button that copies it (PRD story 2.1).
+//! embed snippet and a button that copies it (PRD story 2.1), and — for those who may edit
+//! bots (owners, admins, agents) — each bot's settings form.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{api::chatbots, dto::ChatbotView};
+use crate::{
+    api::{chatbots, current_user},
+    auth::Permission,
+    dto::ChatbotView,
+};
 
 #[component]
 pub fn BotsPage() -> impl IntoView {
     let bots = Resource::new(|| (), |_| chatbots());
+    let user = Resource::new(|| (), |_| current_user());
     view! {
         <Title text="Bots · ChatSupport" />
         <section class="panel" aria-labelledby="bots-heading">
             <h1 id="bots-heading">"Bots"</h1>
             <Transition fallback=|| view! { <p class="muted">"Loading bots…"</p> }>
-                {move || bots.get().map(|loaded| match loaded {
+                {move || bots.get().map(|loaded| (loaded, user.get().and_then(Result::ok).is_some_and(|u| u.role.can(Permission::EditChatbotSettings)))).map(|(loaded, can_edit)| match loaded {
                     Ok(all) if all.is_empty() => view! { <p class="empty">"No bots yet."</p> }.into_any(),
                     Ok(all) => view! {
                         <ul class="bots" aria-label="Bots">
-                            {all.into_iter().map(|bot| view! { <BotCard bot /> }).collect_view()}
+                            {all.into_iter().map(|bot| view! { <BotCard bot can_edit /> }).collect_view()}
                         </ul>
                     }.into_any(),
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -29,7 +35,7 @@ pub fn BotsPage() -> impl IntoView {
 }
 
 #[component]
-fn BotCard(bot: ChatbotView) -> impl IntoView {
+fn BotCard(bot: ChatbotView, can_edit: bool) -> impl IntoView {
     let copied = RwSignal::new(false);
     let snippet = bot.embed_code.clone();
     let copy = move |_| {
@@ -59,6 +65,7 @@ fn BotCard(bot: ChatbotView) -> impl IntoView {
                 {move || if copied.get() { "Copied" } else { "Copy snippet" }}
             </button>
             {move || copied.get().then(|| view! { <span role="status" class="toast">"Snippet copied to the clipboard."</span> })}
+            {can_edit.then(|| view! { <super::bot_settings::BotSettingsForm bot=bot.clone() /> })}
         </li>
     }
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod billing;
+pub mod bot_settings;
 pub mod bots;
 pub mod conversations;
 pub mod login;

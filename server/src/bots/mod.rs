@@ -1,14 +1,25 @@
-//! Bots: looking one up by the public key its embed snippet carries, and its widget profile.
+//! Bots: looking one up by the public key its embed snippet carries, its widget profile, and
+//! changing its settings (announced to its open widgets at once).
 
+pub mod hours;
 pub mod routes;
 
 use app::{
     ApiError,
+    auth::Permission,
+    bot_settings::BotSettings,
     dto::{BotId, BotProfile, OrganizationId},
+    ssr::Viewer,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use crate::{entities::bot, error::Result};
+use crate::{
+    accounts::ClientInfo,
+    audit::{self, AuditEntry},
+    entities::{bot, user},
+    error::Result,
+    events::{DomainEvent, EventBus},
+};
 
 /// A bot as the conversation engine needs it.
 #[derive(Debug, Clone)]
@@ -19,6 +30,16 @@ pub struct Bot {
     pub name: String,
     pub greeting: String,
     pub fallback_message: String,
+    pub settings: BotSettings,
+}
+
+/// A stored settings document; one that no longer parses (hand-edited) reads as the defaults
+/// rather than taking the widget down.
+fn parse_settings(bot: uuid::Uuid, json: &str) -> BotSettings {
+    serde_json::from_str(json).unwrap_or_else(|err| {
+        tracing::warn!(%bot, error = %err, "a bot's stored settings do not parse; using the defaults");
+        BotSettings::default()
+    })
 }
 
 impl From<bot::Model> for Bot {
@@ -30,13 +51,29 @@ impl From<bot::Model> for Bot {
             name: model.name,
             greeting: model.greeting,
             fallback_message: model.fallback_message,
+            settings: parse_settings(model.id, &model.settings),
         }
     }
 }
 
 impl Bot {
+    /// What the widget draws, with "is the team in" worked out for this moment.
     pub fn profile(&self) -> BotProfile {
-        BotProfile { name: self.name.clone(), greeting: self.greeting.clone() }
+        let s = &self.settings;
+        let (look_class, look_style) = s.widget.look();
+        BotProfile {
+            name: self.name.clone(),
+            greeting: self.greeting.clone(),
+            avatar_url: s.widget.avatar_url.clone(),
+            look_class,
+            look_style,
+            collect_name: s.data_collection.collect_name,
+            collect_email: s.data_collection.collect_email,
+            online: hours::is_open(&s.business_hours, chrono::Utc::now()),
+            offline_message: s.business_hours.offline_message.clone(),
+            show_typing_indicator: s.behavior.show_typing_indicator,
+            language: s.language.clone(),
+        }
     }
 }
 
@@ -102,10 +139,11 @@ const INSTALLED_TOUCH_MINUTES: i64 = 5;
 /// A page view with the bot's widget: where it was seen (see [`record_installed`]) and one widget
 /// load counted against the workspace's pool (`quota_exceeded` when it is spent on a plan
 /// without overage).
-pub async fn record_load(db: &DatabaseConnection, public_key: &str, origin: Option<String>) -> Result<()> {
+pub async fn record_load(db: &DatabaseConnection, public_key: &str, origin: Option<String>) -> Result<Bot> {
     let bot = find_by_public_key(db, public_key).await?;
     record_installed(db, &bot, origin).await?;
-    crate::workspaces::consume(db, bot.workspace_id, crate::workspaces::Pool::WidgetLoads, 1).await
+    crate::workspaces::consume(db, bot.workspace_id, crate::workspaces::Pool::WidgetLoads, 1).await?;
+    Ok(bot)
 }
 
 /// Records that the bot's loader ran on a page of `origin` (at most every few minutes per
@@ -147,5 +185,164 @@ fn chatbot_view(model: bot::Model, base_url: &str) -> app::dto::ChatbotView {
         description: model.description,
         public_key: model.public_key,
         greeting: model.greeting,
+        fallback_message: model.fallback_message,
+        settings: parse_settings(model.id, &model.settings),
+    }
+}
+
+/// A change to a bot: any of its texts, and its settings as a JSON merge patch (RFC 7386) on
+/// the current document — send only what changes.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChatbotPatch {
+    pub name: Option<String>,
+    pub greeting: Option<String>,
+    pub fallback_message: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub settings: Option<serde_json::Value>,
+    /// The whole settings document instead of a patch (the dashboard's form).
+    #[serde(skip)]
+    pub replace_settings: Option<BotSettings>,
+}
+
+/// Applies a change to one of the viewer's organization's bots (owners, admins, agents), audits
+/// it with before and after, and pushes the new profile to every open widget of the bot.
+pub async fn update(
+    db: &DatabaseConnection,
+    events: &EventBus,
+    viewer: &Viewer,
+    id: BotId,
+    patch: ChatbotPatch,
+    client: &ClientInfo,
+    base_url: &str,
+) -> Result<app::dto::ChatbotView> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+    viewer.require(Permission::EditChatbotSettings)?;
+    let txn = crate::db::begin_write(db).await?;
+    let current = bot::Entity::find_by_id(id.0)
+        .filter(bot::Column::OrganizationId.eq(viewer.organization_id.0))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("chatbot"))?;
+    let before_settings = parse_settings(current.id, &current.settings);
+    let mut fields = Vec::new();
+    let text = |field: &str,
+                value: Option<String>,
+                min: usize,
+                max: usize,
+                fields: &mut Vec<app::error::FieldError>| {
+        let value = value?.trim().to_owned();
+        let n = value.chars().count();
+        if n < min || n > max {
+            fields.push(app::error::FieldError {
+                field: field.to_owned(),
+                message: format!("Use {min}–{max} characters."),
+            });
+            return None;
+        }
+        Some(value)
+    };
+    let name = text("name", patch.name, 3, 50, &mut fields);
+    let greeting = text("greeting", patch.greeting, 1, 500, &mut fields);
+    let fallback = text("fallback_message", patch.fallback_message, 1, 1_000, &mut fields);
+    let settings = match (patch.replace_settings, patch.settings) {
+        (Some(whole), _) => whole,
+        (None, None) => before_settings.clone(),
+        (None, Some(changes)) => {
+            let mut document = serde_json::to_value(&before_settings).unwrap_or_default();
+            merge_patch(&mut document, changes);
+            match serde_json::from_value::<BotSettings>(document) {
+                Ok(settings) => settings,
+                Err(err) => {
+                    return Err(ApiError::validation(
+                        "settings",
+                        format!("These settings do not fit: {err}."),
+                    )
+                    .into());
+                }
+            }
+        }
+    };
+    if let Err(ApiError::Validation { fields: more }) = settings.validate() {
+        fields.extend(more);
+    }
+    if !fields.is_empty() {
+        return Err(ApiError::Validation { fields }.into());
+    }
+    let before = serde_json::json!({
+        "name": current.name, "greeting": current.greeting,
+        "fallback_message": current.fallback_message, "settings": before_settings,
+    });
+    let mut model = current.clone().into_active_model();
+    if let Some(name) = name {
+        model.name = Set(name);
+    }
+    if let Some(greeting) = greeting {
+        model.greeting = Set(greeting);
+    }
+    if let Some(fallback) = fallback {
+        model.fallback_message = Set(fallback);
+    }
+    model.settings = Set(serde_json::to_string(&settings).unwrap_or_else(|_| "{}".into()));
+    let updated = model.update(&txn).await?;
+    let after = serde_json::json!({
+        "name": updated.name, "greeting": updated.greeting,
+        "fallback_message": updated.fallback_message, "settings": settings,
+    });
+    if before != after {
+        let actor = user::Entity::find_by_id(viewer.user_id).one(&txn).await?;
+        audit::record(
+            &txn,
+            AuditEntry {
+                organization_id: viewer.organization_id.0,
+                actor: actor.map(|a| (a.id, a.name)),
+                action: "chatbot.updated",
+                target_type: "chatbot",
+                target_id: Some(updated.id.to_string()),
+                before: Some(before),
+                after: Some(after),
+                client,
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    let bot = Bot::from(updated.clone());
+    events.publish(DomainEvent::BotUpdated { bot_id: bot.id, profile: bot.profile() }).await;
+    Ok(chatbot_view(updated, base_url))
+}
+
+/// RFC 7386: objects merge key by key, `null` removes, anything else replaces.
+fn merge_patch(target: &mut serde_json::Value, patch: serde_json::Value) {
+    use serde_json::Value;
+    match patch {
+        Value::Object(changes) => {
+            if !target.is_object() {
+                *target = Value::Object(Default::default());
+            }
+            if let Value::Object(map) = target {
+                for (key, value) in changes {
+                    if value.is_null() {
+                        map.remove(&key);
+                    } else {
+                        merge_patch(map.entry(key).or_insert(Value::Null), value);
+                    }
+                }
+            }
+        }
+        other => *target = other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_merge_patch_changes_only_what_it_names() {
+        let mut doc =
+            serde_json::json!({"widget": {"position": "bottom-right", "size": "medium"}, "language": "de"});
+        merge_patch(&mut doc, serde_json::json!({"widget": {"size": "large"}, "language": null}));
+        assert_eq!(doc, serde_json::json!({"widget": {"position": "bottom-right", "size": "large"}}));
     }
 }

@@ -1,5 +1,5 @@
-//! REST reads of the organization's workspaces and chatbots (PRD §5.2.1; writes arrive with
-//! the bot builder). Every query is scoped by the caller's organization.
+//! REST for the organization's workspaces and chatbots (PRD §5.2.1–5.2.2): reads, plan
+//! changes and bot settings. Every query is scoped by the caller's organization.
 
 use app::{
     auth::Permission,
@@ -21,7 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/workspaces", get(list_workspaces))
         .route("/api/v1/workspaces/{id}", get(get_workspace).patch(change_plan))
         .route("/api/v1/chatbots", get(list_chatbots))
-        .route("/api/v1/chatbots/{id}", get(get_chatbot))
+        .route("/api/v1/chatbots/{id}", get(get_chatbot).patch(update_chatbot))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -124,5 +124,34 @@ pub async fn get_chatbot(
     let id: BotId = id.parse().map_err(|_| app::ApiError::not_found("chatbot"))?;
     Ok(Json(
         crate::bots::get(&state.db, caller.viewer.organization_id, id, state.accounts.public_url()).await?,
+    ))
+}
+
+/// Changes a chatbot's name, greeting, fallback text or settings (PRD §5.2.2). `settings` is a
+/// JSON merge patch: send only what changes. Open widgets of the bot redraw at once.
+#[utoipa::path(patch, path = "/api/v1/chatbots/{id}", tag = "chatbots", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Chatbot id (UUID)")), request_body = crate::bots::ChatbotPatch,
+    responses((status = 200, body = ChatbotView), (status = 403, body = app::error::ErrorBody),
+              (status = 404, body = app::error::ErrorBody), (status = 422, body = app::error::ErrorBody)))]
+pub async fn update_chatbot(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    request: axum::http::request::Parts,
+    Path(id): Path<String>,
+    crate::accounts::routes::ApiJson(patch): crate::accounts::routes::ApiJson<crate::bots::ChatbotPatch>,
+) -> Result<Json<ChatbotView>> {
+    let id: BotId = id.parse().map_err(|_| app::ApiError::not_found("chatbot"))?;
+    let client = crate::accounts::routes::client_of(&request);
+    Ok(Json(
+        crate::bots::update(
+            &state.db,
+            &state.events,
+            &caller.viewer,
+            id,
+            patch,
+            &client,
+            state.accounts.public_url(),
+        )
+        .await?,
     ))
 }

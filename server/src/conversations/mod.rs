@@ -43,6 +43,8 @@ pub struct NewVisitorMessage {
     pub client_msg_id: String,
     pub conversation_id: Option<ConversationId>,
     pub content: MessageContent,
+    /// The pre-chat or offline form's answers; used when this message opens a conversation.
+    pub details: app::protocol::VisitorDetails,
 }
 
 /// What posting a visitor message did.
@@ -107,10 +109,15 @@ impl ConversationService {
                 found
             }
             None => {
-                let created = create_conversation(&txn, bot, visitor_id).await?;
-                stored.push(
-                    append_message(&txn, &created, SenderKind::Bot, &bot.name, &bot.greeting, None).await?,
-                );
+                let intake = Intake::check(bot, &input.details, chrono::Utc::now())?;
+                let created = create_conversation(&txn, bot, visitor_id, &intake).await?;
+                // Outside business hours nobody greets: the message waits for the team.
+                if intake.online {
+                    stored.push(
+                        append_message(&txn, &created, SenderKind::Bot, &bot.name, &bot.greeting, None)
+                            .await?,
+                    );
+                }
                 created
             }
         };
@@ -305,19 +312,74 @@ async fn load_conversation<C: sea_orm::ConnectionTrait>(
         .ok_or_else(|| ApiError::not_found("conversation").into())
 }
 
+/// Who opens a new conversation, checked against what the bot's pre-chat form asks, and
+/// whether the team is in. Outside business hours the widget's offline form needs an email
+/// (the answer goes there) and the conversation starts escalated, waiting for a person.
+struct Intake {
+    name: Option<String>,
+    email: Option<String>,
+    online: bool,
+}
+
+impl Intake {
+    fn check(bot: &Bot, details: &app::protocol::VisitorDetails, now: chrono::DateTime<Utc>) -> Result<Self> {
+        let online = crate::bots::hours::is_open(&bot.settings.business_hours, now);
+        let asks = bot.settings.data_collection;
+        let mut fields = Vec::new();
+        let name = details.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+        match &name {
+            Some(n) if n.chars().count() > 100 => fields.push(app::error::FieldError {
+                field: "name".into(),
+                message: "Keep your name to 100 characters or fewer.".into(),
+            }),
+            None if asks.collect_name => fields.push(app::error::FieldError {
+                field: "name".into(),
+                message: "Please tell us your name.".into(),
+            }),
+            _ => {}
+        }
+        let email = match details.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+            Some(raw) => match crate::accounts::input::EmailAddress::try_from(raw.to_owned()) {
+                Ok(email) => Some(email.as_str().to_owned()),
+                Err(ApiError::Validation { fields: more }) => {
+                    fields.extend(more);
+                    None
+                }
+                Err(other) => return Err(other.into()),
+            },
+            None if asks.collect_email || !online => {
+                fields.push(app::error::FieldError {
+                    field: "email".into(),
+                    message: "Please leave your email so we can answer you.".into(),
+                });
+                None
+            }
+            None => None,
+        };
+        if fields.is_empty() {
+            Ok(Self { name, email, online })
+        } else {
+            Err(ApiError::Validation { fields }.into())
+        }
+    }
+}
+
 async fn create_conversation(
     txn: &DatabaseTransaction,
     bot: &Bot,
     visitor_id: &str,
+    intake: &Intake,
 ) -> Result<conversation::Model> {
     let now = Utc::now();
+    let status = if intake.online { ConversationStatus::Active } else { ConversationStatus::Escalated };
     let model = conversation::ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(bot.organization_id.0),
         bot_id: Set(bot.id.0),
         visitor_id: Set(visitor_id.to_owned()),
-        visitor_name: Set(None),
-        status: Set(ConversationStatus::Active.as_str().to_owned()),
+        visitor_name: Set(intake.name.clone()),
+        visitor_email: Set(intake.email.clone()),
+        status: Set(status.as_str().to_owned()),
         last_seq: Set(0),
         message_count: Set(0),
         preview: Set(String::new()),
@@ -400,6 +462,7 @@ pub fn conversation_view(model: conversation::Model, bot_name: &str) -> Conversa
         bot_id: BotId(model.bot_id),
         bot_name: bot_name.to_owned(),
         visitor_name: model.visitor_name.unwrap_or_else(|| ANONYMOUS_VISITOR.to_owned()),
+        visitor_email: model.visitor_email,
         status: model.status.parse().unwrap_or(ConversationStatus::Active),
         preview: model.preview,
         message_count: model.message_count,

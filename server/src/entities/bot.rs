@@ -21,6 +21,9 @@ pub struct Model {
     /// The host page's origin in the loader's last "widget detected" ping.
     pub installed_origin: Option<String>,
     pub installed_seen_at: Option<DateTimeUtc>,
+    /// `app::bot_settings::BotSettings` as JSON (`{}` = the defaults).
+    #[sea_orm(column_type = "Text")]
+    pub settings: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

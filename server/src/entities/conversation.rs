@@ -9,6 +9,7 @@ pub struct Model {
     pub bot_id: Uuid,
     pub visitor_id: String,
     pub visitor_name: Option<String>,
+    pub visitor_email: Option<String>,
     pub status: String,
     pub last_seq: i64,
     pub message_count: i64,

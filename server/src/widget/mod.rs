@@ -51,13 +51,13 @@ async fn widget_socket(
 /// The iframe's document: Trunk's `index.html` with a per-request nonce on its scripts, and a
 /// CSP that lets other sites frame it (the one page that may be framed).
 async fn widget_page(State(state): State<AppState>, Path(public_key): Path<String>) -> Response {
-    if bots::find_by_public_key(&state.db, &public_key).await.is_err() {
+    let Ok(bot) = bots::find_by_public_key(&state.db, &public_key).await else {
         return (
             StatusCode::NOT_FOUND,
             Html("<!doctype html><title>Chat unavailable</title><p>This chat is not available.</p>"),
         )
             .into_response();
-    }
+    };
     let index: PathBuf = state.config.site_dir.join("widget").join("index.html");
     let Ok(html) = tokio::fs::read_to_string(&index).await else {
         tracing::error!(path = %index.display(), "the widget is not built; run scripts/serve.sh");
@@ -71,8 +71,9 @@ async fn widget_page(State(state): State<AppState>, Path(public_key): Path<Strin
     let html = html.replace("<script", &format!("<script nonce=\"{nonce}\""));
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
-         frame-ancestors *; base-uri 'self'; object-src 'none'"
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; \
+         frame-ancestors {}; base-uri 'self'; object-src 'none'",
+        frame_ancestors(&bot.settings.allowed_domains)
     );
     let mut response = Html(html).into_response();
     if let Ok(value) = HeaderValue::from_str(&csp) {
@@ -82,24 +83,37 @@ async fn widget_page(State(state): State<AppState>, Path(public_key): Path<Strin
     response
 }
 
+/// Who may frame the widget: the bot's allowed sites (each already checked to be a plain
+/// host-source), or anyone when it lists none.
+fn frame_ancestors(allowed: &[String]) -> String {
+    let sources: Vec<&str> =
+        allowed.iter().map(String::as_str).filter(|d| app::bot_settings::is_host_source(d)).collect();
+    match (allowed.is_empty(), sources.is_empty()) {
+        (true, _) => "*".to_owned(),
+        (false, true) => "'none'".to_owned(),
+        (false, false) => sources.join(" "),
+    }
+}
+
 /// The loader's "widget detected" ping, sent once per page view (`navigator.sendBeacon`-style
 /// `fetch(…, {keepalive})`, no cookies): records the host page's origin so the dashboard can
 /// show the install worked, and counts one widget load against the workspace's pool. When that
 /// pool is spent on a plan without overage, answers `quota_exceeded` and the loader takes its
-/// launcher down.
+/// launcher down. Answers with what the loader needs to draw the launcher.
 #[utoipa::path(post, path = "/api/v1/widget/{key}/detected", tag = "widget",
     params(("key" = String, Path, description = "the bot's public key (`data-bot`)")),
-    responses((status = 204), (status = 402, body = app::error::ErrorBody), (status = 404, body = app::error::ErrorBody)))]
+    responses((status = 200, body = app::dto::LoaderConfig), (status = 402, body = app::error::ErrorBody),
+              (status = 404, body = app::error::ErrorBody)))]
 pub async fn detected(
     State(state): State<AppState>,
     Path(key): Path<String>,
     headers: axum::http::HeaderMap,
-) -> crate::error::Result<axum::http::StatusCode> {
+) -> crate::error::Result<axum::Json<app::dto::LoaderConfig>> {
     let origin = headers
         .get(axum::http::header::ORIGIN)
         .and_then(|o| o.to_str().ok())
         .filter(|o| (o.starts_with("http://") || o.starts_with("https://")) && o.len() <= 300)
         .map(str::to_owned);
-    crate::bots::record_load(&state.db, &key, origin).await?;
-    Ok(axum::http::StatusCode::NO_CONTENT)
+    let bot = crate::bots::record_load(&state.db, &key, origin).await?;
+    Ok(axum::Json(app::dto::LoaderConfig { name: bot.name, widget: bot.settings.widget }))
 }

@@ -43,10 +43,11 @@ pub fn visitor_id_or_new(kept: Option<&str>) -> Arc<str> {
     }
 }
 
-pub async fn run(state: AppState, bot: Bot, visitor: Arc<str>, socket: WebSocket) {
+pub async fn run(state: AppState, mut bot: Bot, visitor: Arc<str>, socket: WebSocket) {
     let (mut sink, mut stream) = socket.split();
     // Subscribe before anything can be published for this visitor, so nothing falls between.
     let mut events = state.hub.subscribe(Topic::Visitor(bot.id, visitor.clone()));
+    let mut config = state.hub.subscribe(Topic::Bot(bot.id));
     let ready = ServerMsg::SessionReady { visitor_id: visitor.to_string(), bot: bot.profile() };
     if sink.send(Message::Text(ready.to_json().into())).await.is_err() {
         return;
@@ -88,6 +89,19 @@ pub async fn run(state: AppState, bot: Bot, visitor: Arc<str>, socket: WebSocket
                 }
                 Err(broadcast::error::RecvError::Closed) => break,
             },
+            // The bot's settings changed: pass the new profile on, and answer by them from now.
+            update = config.recv() => match update {
+                Ok(frame) => {
+                    if let Ok(fresh) = crate::bots::find(&state.db, bot.organization_id, bot.id).await {
+                        bot = fresh;
+                    }
+                    if sink.send(Message::Text(frame.as_ref().into())).await.is_err() {
+                        return;
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => break,
+            },
         }
     }
 }
@@ -108,12 +122,17 @@ async fn handle_frame(state: &AppState, bot: &Bot, visitor: &str, text: &str) ->
     };
     match msg {
         ClientMsg::Ping => vec![ServerMsg::Pong],
-        ClientMsg::MessageSend { client_msg_id, conversation_id, content } => {
+        ClientMsg::MessageSend { client_msg_id, conversation_id, content, visitor: details } => {
             let content = match MessageContent::try_from(content) {
                 Ok(content) => content,
                 Err(err) => return vec![ServerMsg::error(err, Some(client_msg_id))],
             };
-            let input = NewVisitorMessage { client_msg_id: client_msg_id.clone(), conversation_id, content };
+            let input = NewVisitorMessage {
+                client_msg_id: client_msg_id.clone(),
+                conversation_id,
+                content,
+                details: details.unwrap_or_default(),
+            };
             match state.conversations.post_visitor_message(bot, visitor, input).await {
                 // A resend of a stored message: answer with the stored copy (the hub will not).
                 Ok(posted) if posted.duplicate => {

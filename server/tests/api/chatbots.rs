@@ -47,8 +47,11 @@ async fn the_loaders_ping_shows_the_install_and_counts_a_widget_load() {
             .send()
     };
     let answer = ping("demo-acme-helper").await.expect("a");
-    assert_eq!(answer.status(), 204);
+    assert_eq!(answer.status(), 200);
     assert_eq!(answer.headers()["access-control-allow-origin"], "*", "the loader on any site may read it");
+    let launcher: serde_json::Value = answer.json().await.expect("the launcher's settings");
+    assert_eq!(launcher["name"], "Acme Helper");
+    assert_eq!(launcher["widget"]["position"], "bottom-right");
     let (_, bots) = app.get_json("/api/v1/chatbots", &acme).await;
     assert_eq!(bots["chatbots"][0]["installed_origin"], "https://shop.example");
     assert!(bots["chatbots"][0]["installed_seen_at"].is_string());

@@ -419,5 +419,10 @@ pub fn send(
     conversation_id: Option<app::dto::ConversationId>,
     content: &str,
 ) -> ClientMsg {
-    ClientMsg::MessageSend { client_msg_id: client_msg_id.into(), conversation_id, content: content.into() }
+    ClientMsg::MessageSend {
+        client_msg_id: client_msg_id.into(),
+        conversation_id,
+        content: content.into(),
+        visitor: None,
+    }
 }

@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod api_keys;
 mod billing;
+mod bot_settings;
 mod chatbots;
 mod dashboard;
 mod health;

@@ -116,6 +116,7 @@ fn id_kind_of_server_fn(name: &str, argument: &str) -> Option<&'static str> {
         ("revoke_api_key", "id") => Some("api_key"),
         ("conversation_messages", "id") => Some("conversation"),
         ("change_plan", "workspace") => Some("workspace"),
+        ("update_chatbot", "id") => Some("bot"),
         _ => None,
     }
 }

@@ -1,0 +1,443 @@
+//! A bot's settings (PRD §5.2.1–5.2.2): how its widget looks, when the team is in, what the
+//! pre-chat form asks, how the bot behaves. One JSON document per bot; every field has a
+//! default, so a partial document (an older row, a PATCH) reads as a whole one. The rules in
+//! [`BotSettings::validate`] are the PRD's validation rules and run on the server for every
+//! change; the dashboard runs them too, to show errors before a round trip.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ApiError, FieldError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct BotSettings {
+    pub widget: WidgetSettings,
+    pub business_hours: BusinessHours,
+    pub data_collection: DataCollection,
+    pub behavior: BehaviorSettings,
+    /// The widget's language (`en`, `de`, …); `None` follows the visitor's browser.
+    pub language: Option<String>,
+    /// Sites that may show the widget (CSP `frame-ancestors` sources such as
+    /// `https://www.example.com` or `*.example.com`); empty allows any site.
+    pub allowed_domains: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum LauncherPosition {
+    #[default]
+    BottomRight,
+    BottomLeft,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Size {
+    Small,
+    #[default]
+    Medium,
+    Large,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ColorScheme {
+    Light,
+    Dark,
+    #[default]
+    Auto,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum BubbleStyle {
+    #[default]
+    Rounded,
+    Square,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct WidgetTheme {
+    pub primary_color: String,
+    pub secondary_color: String,
+    pub text_color: String,
+    pub background_color: String,
+}
+
+impl Default for WidgetTheme {
+    fn default() -> Self {
+        Self {
+            primary_color: "#4F46E5".into(),
+            secondary_color: "#3730A3".into(),
+            text_color: "#FFFFFF".into(),
+            background_color: "#FFFFFF".into(),
+        }
+    }
+}
+
+/// The launcher the loader draws on the host page, and the look of the chat panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct WidgetSettings {
+    pub position: LauncherPosition,
+    pub theme: WidgetTheme,
+    /// An https (or same-server) image shown on the launcher and in the panel's header.
+    pub avatar_url: Option<String>,
+    /// Shown beside the launcher's icon; empty for an icon-only round button.
+    pub button_text: String,
+    pub size: Size,
+    /// Open the panel on page load instead of waiting for a click.
+    pub auto_expand: bool,
+    pub color_scheme: ColorScheme,
+    pub bubble_style: BubbleStyle,
+    pub font_size: Size,
+}
+
+impl Default for WidgetSettings {
+    fn default() -> Self {
+        Self {
+            position: LauncherPosition::default(),
+            theme: WidgetTheme::default(),
+            avatar_url: None,
+            button_text: String::new(),
+            size: Size::Medium,
+            auto_expand: false,
+            color_scheme: ColorScheme::Auto,
+            bubble_style: BubbleStyle::Rounded,
+            font_size: Size::Medium,
+        }
+    }
+}
+
+impl WidgetSettings {
+    /// The chat panel's look as the widget applies it: CSS classes and custom properties.
+    /// Colours are validated hex codes, so the style string cannot carry anything else.
+    pub fn look(&self) -> (String, String) {
+        let size = |s: Size| match s {
+            Size::Small => "small",
+            Size::Medium => "medium",
+            Size::Large => "large",
+        };
+        let scheme = match self.color_scheme {
+            ColorScheme::Light => "light",
+            ColorScheme::Dark => "dark",
+            ColorScheme::Auto => "auto",
+        };
+        let bubble = match self.bubble_style {
+            BubbleStyle::Rounded => "rounded",
+            BubbleStyle::Square => "square",
+        };
+        let class = format!("scheme-{scheme} bubble-{bubble} font-{}", size(self.font_size));
+        let t = &self.theme;
+        let style = format!(
+            "--accent:{};--accent-ink:{};--bg-light:{}",
+            t.primary_color, t.text_color, t.background_color
+        );
+        (class, style)
+    }
+}
+
+/// Opening hours of one day, `HH:MM` in the bot's timezone; `end` after `start`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DayHours {
+    pub start: String,
+    pub end: String,
+}
+
+pub const WEEKDAYS: [&str; 7] =
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct BusinessHours {
+    /// Off: the team is always "in" and the widget never shows the offline form.
+    pub enabled: bool,
+    /// An IANA timezone name (`Europe/Berlin`).
+    pub timezone: String,
+    /// Weekday name (`monday` … `sunday`) → hours; a missing day is closed.
+    pub schedule: BTreeMap<String, DayHours>,
+    /// Shown above the "leave a message" form outside the hours.
+    pub offline_message: String,
+}
+
+impl Default for BusinessHours {
+    fn default() -> Self {
+        let nine_to_five = DayHours { start: "09:00".into(), end: "17:00".into() };
+        Self {
+            enabled: false,
+            timezone: "UTC".into(),
+            schedule: WEEKDAYS[..5].iter().map(|d| ((*d).to_owned(), nine_to_five.clone())).collect(),
+            offline_message: "We're away right now. Leave a message and we'll get back to you by email."
+                .into(),
+        }
+    }
+}
+
+/// What the pre-chat form asks before the first message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct DataCollection {
+    pub collect_name: bool,
+    pub collect_email: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct BehaviorSettings {
+    /// How long the bot "types" before it answers, 0–5000 ms.
+    pub response_delay_ms: u32,
+    pub show_typing_indicator: bool,
+    /// Visitor messages after which the bot offers a person, 0 = never.
+    pub max_conversation_length: u32,
+    /// A waiting conversation with no visitor message for this long is abandoned,
+    /// 60 000–1 800 000 ms (1–30 minutes).
+    pub inactivity_timeout_ms: u32,
+}
+
+impl Default for BehaviorSettings {
+    fn default() -> Self {
+        Self {
+            response_delay_ms: 1_000,
+            show_typing_indicator: true,
+            max_conversation_length: 50,
+            inactivity_timeout_ms: 300_000,
+        }
+    }
+}
+
+/// Languages the widget speaks.
+pub const LANGUAGES: [(&str, &str); 6] = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("pt", "Português"),
+    ("nl", "Nederlands"),
+];
+
+/// Parses `HH:MM` (24 h) to minutes after midnight.
+pub fn parse_hhmm(text: &str) -> Option<u32> {
+    let (h, m) = text.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m) = (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// A CSP host-source: optional `http(s)://`, a host name whose first label may be `*`, and an
+/// optional port — nothing that could end the directive or add another.
+pub fn is_host_source(text: &str) -> bool {
+    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")).unwrap_or(text);
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (rest, None),
+    };
+    let host = host.strip_prefix("*.").unwrap_or(host);
+    let labels_ok = !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|l| {
+            !l.is_empty() && l.len() <= 63 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    labels_ok && port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn is_hex_color(text: &str) -> bool {
+    text.strip_prefix('#')
+        .is_some_and(|hex| matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+impl BotSettings {
+    /// Every broken rule, by field path (`widget.theme.primary_color`), or `Ok`.
+    pub fn validate(&self) -> Result<(), ApiError> {
+        let mut errors = Vec::new();
+        let mut fail = |field: &str, message: &str| {
+            errors.push(FieldError { field: field.to_owned(), message: message.to_owned() })
+        };
+        let theme = &self.widget.theme;
+        for (field, value) in [
+            ("primary_color", &theme.primary_color),
+            ("secondary_color", &theme.secondary_color),
+            ("text_color", &theme.text_color),
+            ("background_color", &theme.background_color),
+        ] {
+            if !is_hex_color(value) {
+                fail(&format!("widget.theme.{field}"), "Use a hex colour such as #4F46E5.");
+            }
+        }
+        if let Some(url) = &self.widget.avatar_url {
+            let ok = url.len() <= 500
+                && (url.starts_with("https://") || url.starts_with("http://") || url.starts_with("/files/"))
+                && !url.contains(['"', '\'', '<', '>', ' ', '(', ')', '\\']);
+            if !ok {
+                fail("widget.avatar_url", "Use an http(s) address of an image, up to 500 characters.");
+            }
+        }
+        if self.widget.button_text.chars().count() > 30 {
+            fail("widget.button_text", "Keep the button text to 30 characters or fewer.");
+        }
+        let hours = &self.business_hours;
+        if !valid_timezone(&hours.timezone) {
+            fail("business_hours.timezone", "Pick a timezone from the list, such as Europe/Berlin.");
+        }
+        for (day, span) in &hours.schedule {
+            if !WEEKDAYS.contains(&day.as_str()) {
+                fail("business_hours.schedule", "Days are monday … sunday.");
+                continue;
+            }
+            match (parse_hhmm(&span.start), parse_hhmm(&span.end)) {
+                (Some(start), Some(end)) if start < end => {}
+                (Some(_), Some(_)) => fail(
+                    &format!("business_hours.schedule.{day}"),
+                    "Closing time must be after opening time.",
+                ),
+                _ => fail(&format!("business_hours.schedule.{day}"), "Use 24-hour times such as 09:00."),
+            }
+        }
+        if hours.enabled && hours.schedule.is_empty() {
+            fail("business_hours.schedule", "Open at least one day, or turn business hours off.");
+        }
+        if hours.offline_message.trim().is_empty() || hours.offline_message.chars().count() > 500 {
+            fail("business_hours.offline_message", "Write an offline message of 1–500 characters.");
+        }
+        let behavior = &self.behavior;
+        if behavior.response_delay_ms > 5_000 {
+            fail("behavior.response_delay_ms", "The response delay is 0–5000 ms.");
+        }
+        if !(60_000..=1_800_000).contains(&behavior.inactivity_timeout_ms) {
+            fail("behavior.inactivity_timeout_ms", "The inactivity timeout is 1–30 minutes.");
+        }
+        if behavior.max_conversation_length > 1_000 {
+            fail(
+                "behavior.max_conversation_length",
+                "Offer a person after at most 1000 messages (0 = never).",
+            );
+        }
+        if self.allowed_domains.len() > 20 {
+            fail("allowed_domains", "List at most 20 sites.");
+        }
+        for domain in &self.allowed_domains {
+            if !is_host_source(domain) {
+                fail(
+                    "allowed_domains",
+                    &format!(
+                        "“{domain}” is not a site address such as https://www.example.com or *.example.com."
+                    ),
+                );
+            }
+        }
+        if let Some(lang) = &self.language
+            && !LANGUAGES.iter().any(|(code, _)| code == lang)
+        {
+            fail("language", "That language is not available for the widget.");
+        }
+        if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation { fields: errors }) }
+    }
+}
+
+/// A timezone name the server knows. The browser build cannot check it (no tz database), so it
+/// accepts any plausible name and leaves the final word to the server.
+#[cfg(feature = "ssr")]
+pub fn valid_timezone(name: &str) -> bool {
+    name.parse::<chrono_tz::Tz>().is_ok()
+}
+
+#[cfg(not(feature = "ssr"))]
+pub fn valid_timezone(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_a_partial_document_fills_in_the_rest() {
+        assert_eq!(BotSettings::default().validate(), Ok(()));
+        let partial: BotSettings =
+            serde_json::from_str(r#"{"widget":{"position":"bottom-left"}}"#).expect("parses");
+        assert_eq!(partial.widget.position, LauncherPosition::BottomLeft);
+        assert_eq!(partial.widget.theme, WidgetTheme::default());
+        assert_eq!(partial.behavior, BehaviorSettings::default());
+    }
+
+    #[test]
+    fn each_prd_rule_names_its_field() {
+        let mut s = BotSettings::default();
+        s.widget.theme.primary_color = "blue".into();
+        s.behavior.response_delay_ms = 6_000;
+        s.behavior.inactivity_timeout_ms = 59_999;
+        s.business_hours
+            .schedule
+            .insert("monday".into(), DayHours { start: "17:00".into(), end: "09:00".into() });
+        s.business_hours.timezone = "Mars/Olympus".into();
+        s.widget.avatar_url = Some("javascript:alert(1)".into());
+        s.language = Some("xx".into());
+        let Err(ApiError::Validation { fields }) = s.validate() else { panic!("invalid settings pass") };
+        let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+        for expected in [
+            "widget.theme.primary_color",
+            "widget.avatar_url",
+            "business_hours.timezone",
+            "business_hours.schedule.monday",
+            "behavior.response_delay_ms",
+            "behavior.inactivity_timeout_ms",
+            "language",
+        ] {
+            assert!(names.contains(&expected), "{expected} missing from {names:?}");
+        }
+    }
+
+    #[test]
+    fn allowed_domains_are_host_sources_that_cannot_break_the_csp() {
+        for good in
+            ["https://www.example.com", "*.example.com", "http://localhost:8080", "shop.example.co.uk"]
+        {
+            assert!(is_host_source(good), "{good}");
+        }
+        for bad in
+            ["", "*", "https://", "example.com; script-src *", "example.com/path", "exa mple.com", "'self'"]
+        {
+            assert!(!is_host_source(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_panel_look_follows_the_settings() {
+        let mut w = WidgetSettings {
+            color_scheme: ColorScheme::Dark,
+            bubble_style: BubbleStyle::Square,
+            font_size: Size::Large,
+            ..WidgetSettings::default()
+        };
+        w.theme.primary_color = "#FF5500".into();
+        let (class, style) = w.look();
+        assert_eq!(class, "scheme-dark bubble-square font-large");
+        assert!(style.starts_with("--accent:#FF5500;"), "{style}");
+    }
+
+    #[test]
+    fn times_parse_as_24_hour_clock() {
+        assert_eq!(parse_hhmm("09:30"), Some(570));
+        assert_eq!(parse_hhmm("23:59"), Some(1439));
+        for bad in ["24:00", "9:30", "09:60", "ab:cd", ""] {
+            assert_eq!(parse_hhmm(bad), None, "{bad}");
+        }
+    }
+}

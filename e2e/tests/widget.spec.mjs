@@ -1,0 +1,182 @@
+// The widget as visitors meet it on a customer's site (another origin, hostile CSS): the
+// pre-chat form switched on live from the dashboard, history after a reload, the offline form
+// outside business hours, and a server restart in the middle of a conversation.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test } from "@playwright/test";
+
+const FALLBACK = "I don't have an answer for that yet";
+const app = () => process.env.CHATSUPPORT_URL;
+
+async function signedInOwner(browser) {
+  const page = await browser.newPage();
+  await page.goto(`${app()}/login`);
+  await page.getByRole("button", { name: /Sign in as Acme Corp Owner/ }).click();
+  await expect(page).toHaveURL(/\/conversations$/);
+  return page;
+}
+
+/** Changes the demo bot's settings through the REST API with the page's session. */
+async function patchDemoBot(page, body) {
+  const list = await page.request.get(`${app()}/api/v1/chatbots`);
+  const id = (await list.json()).chatbots[0].id;
+  const answer = await page.request.patch(`${app()}/api/v1/chatbots/${id}`, { data: body });
+  expect(answer.status()).toBe(200);
+}
+
+const DEFAULTS = {
+  settings: {
+    data_collection: { collect_name: false, collect_email: false },
+    business_hours: { enabled: false },
+  },
+};
+
+async function openWidget(page, url = process.env.THIRD_PARTY_URL) {
+  await page.goto(url);
+  await page.getByRole("button", { name: "Open chat" }).click();
+  return page.frameLocator('iframe[title="Chat"]');
+}
+
+test("the owner turns on the pre-chat form, an open widget asks for it, history survives a reload", async ({ browser }) => {
+  const owner = await signedInOwner(browser);
+  try {
+    const visitor = await browser.newPage();
+    const chat = await openWidget(visitor);
+    await expect(chat.getByRole("textbox", { name: "Message" })).toBeVisible();
+
+    // Settings saved in the dashboard reach the open widget without a reload.
+    await owner.goto(`${app()}/bots`);
+    await owner.getByText("Widget and behaviour settings of Acme Helper").click();
+    const form = owner.getByRole("form", { name: "Settings of Acme Helper" });
+    await form.getByLabel("Ask for the visitor's name").check();
+    await form.getByLabel("Ask for the visitor's email").check();
+    await form.getByRole("button", { name: "Save settings" }).click();
+    await expect(form.getByRole("status")).toContainText("Saved");
+
+    await expect(chat.getByText("Before we start, please tell us who you are.")).toBeVisible();
+    await chat.getByRole("textbox", { name: "Your name" }).fill("Grace Hopper");
+    await chat.getByRole("textbox", { name: "Your email" }).fill("grace@example.com");
+    await chat.getByRole("button", { name: "Start chat" }).click();
+    await chat.getByRole("textbox", { name: "Message" }).fill("Where is my order 1042?");
+    await chat.getByRole("button", { name: "Send" }).click();
+    const log = chat.getByRole("log");
+    await expect(log).toContainText(FALLBACK);
+
+    // The agent's inbox names the visitor.
+    await owner.goto(`${app()}/conversations`);
+    await expect(owner.getByRole("list", { name: "Conversations" })).toContainText("Grace Hopper");
+
+    // A reload keeps the conversation: no form again, the history is back.
+    await visitor.reload();
+    const again = await openWidget(visitor, visitor.url());
+    await expect(again.getByRole("log")).toContainText("Where is my order 1042?");
+    await expect(again.getByRole("log")).toContainText(FALLBACK);
+    await expect(again.getByRole("textbox", { name: "Your name" })).toHaveCount(0);
+  } finally {
+    await patchDemoBot(owner, DEFAULTS);
+  }
+});
+
+test("outside business hours the visitor leaves a message for the team", async ({ browser }) => {
+  const owner = await signedInOwner(browser);
+  const days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+  const today = (new Date().getUTCDay() + 6) % 7;
+  const schedule = Object.fromEntries(days.map((d) => [d, null]));
+  schedule[days[(today + 3) % 7]] = { start: "00:00", end: "23:59" };
+  await patchDemoBot(owner, {
+    settings: {
+      business_hours: { enabled: true, timezone: "UTC", schedule, offline_message: "We're back on Monday at 9." },
+    },
+  });
+  try {
+    const visitor = await browser.newPage();
+    const chat = await openWidget(visitor);
+    await expect(chat.getByRole("heading", { name: "We're offline" })).toBeVisible();
+    await expect(chat.getByText("We're back on Monday at 9.")).toBeVisible();
+    await chat.getByRole("textbox", { name: "Your name" }).fill("Alan Turing");
+    await chat.getByRole("textbox", { name: "Your email" }).fill("alan@example.com");
+    await chat.getByRole("textbox", { name: "Your message" }).fill("Please call me about a refund.");
+    await chat.getByRole("button", { name: "Send" }).click();
+    const log = chat.getByRole("log");
+    await expect(log).toContainText("Please call me about a refund.");
+    await expect(log).toContainText("We'll reply by email");
+    await expect(log).not.toContainText(FALLBACK);
+
+    await owner.goto(`${app()}/conversations`);
+    const list = owner.getByRole("list", { name: "Conversations" });
+    await expect(list.getByRole("link").filter({ hasText: "Alan Turing" })).toContainText("Escalated");
+  } finally {
+    await patchDemoBot(owner, DEFAULTS);
+  }
+});
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function startServer(port, dataDir, { demo }) {
+  const bin = process.env.CHATSUPPORT_BIN;
+  const args = ["serve", "--bind", `127.0.0.1:${port}`, "--data-dir", dataDir, ...(demo ? ["--demo"] : [])];
+  const child = spawn(bin, args, {
+    env: { ...process.env, CHATSUPPORT_BOT_REPLY_DELAY_MS: "100", RUST_LOG: "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.on("exit", (code) => reject(new Error(`chatsupport exited with ${code}:\n${out}`)));
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      if (/serving on/.test(out)) resolve(child);
+    });
+  });
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    child.removeAllListeners("exit");
+    child.on("exit", resolve);
+    child.kill("SIGTERM");
+  });
+}
+
+test("the server restarts mid-conversation and the widget resumes: nothing lost, nothing doubled", async ({ browser }) => {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "chatsupport-restart-"));
+  let server = await startServer(port, dataDir, { demo: true });
+  try {
+    const visitor = await browser.newPage();
+    const site = `${process.env.THIRD_PARTY_URL}?server=${encodeURIComponent(`http://127.0.0.1:${port}`)}`;
+    const chat = await openWidget(visitor, site);
+    const log = chat.getByRole("log");
+    await chat.getByRole("textbox", { name: "Message" }).fill("First question");
+    await chat.getByRole("button", { name: "Send" }).click();
+    await expect(log.getByText(FALLBACK)).toHaveCount(1);
+
+    await stop(server);
+    await expect(chat.getByRole("status")).toHaveText("Connection lost. Reconnecting…");
+    // Written while the server is down: kept, and sent once it is back.
+    await chat.getByRole("textbox", { name: "Message" }).fill("Second question");
+    await chat.getByRole("button", { name: "Send" }).click();
+    await expect(log).toContainText("Sending…");
+
+    // The same data dir, without re-seeding the demo: what was stored is what comes back.
+    server = await startServer(port, dataDir, { demo: false });
+    await expect(chat.getByRole("status")).toHaveCount(0, { timeout: 20_000 });
+    await expect(log.getByText(FALLBACK)).toHaveCount(2);
+    await expect(log.getByText("First question")).toHaveCount(1);
+    await expect(log.getByText("Second question")).toHaveCount(1);
+    await expect(log).not.toContainText("Sending…");
+  } finally {
+    await stop(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

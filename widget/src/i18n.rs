@@ -1,0 +1,171 @@
+//! Every string the widget shows, in the languages of `app::bot_settings::LANGUAGES`. The bot's
+//! language setting wins; otherwise the browser's first language we speak; otherwise English.
+
+pub struct Strings {
+    pub lang: &'static str,
+    pub chat: &'static str,
+    pub close: &'static str,
+    pub connecting: &'static str,
+    pub reconnecting: &'static str,
+    pub conversation: &'static str,
+    pub message: &'static str,
+    pub placeholder: &'static str,
+    pub send: &'static str,
+    pub sending: &'static str,
+    pub typing: &'static str,
+    pub name: &'static str,
+    pub email: &'static str,
+    pub start: &'static str,
+    pub intro: &'static str,
+    pub offline_title: &'static str,
+    pub leave_message: &'static str,
+    pub thanks: &'static str,
+}
+
+impl PartialEq for Strings {
+    fn eq(&self, other: &Self) -> bool {
+        self.lang == other.lang
+    }
+}
+
+const EN: Strings = Strings {
+    lang: "en",
+    chat: "Chat",
+    close: "Close chat",
+    connecting: "Connecting…",
+    reconnecting: "Connection lost. Reconnecting…",
+    conversation: "Conversation",
+    message: "Message",
+    placeholder: "Write a message…",
+    send: "Send",
+    sending: "Sending…",
+    typing: "is typing",
+    name: "Your name",
+    email: "Your email",
+    start: "Start chat",
+    intro: "Before we start, please tell us who you are.",
+    offline_title: "We're offline",
+    leave_message: "Your message",
+    thanks: "Thanks! We'll reply by email as soon as we're back.",
+};
+
+const DE: Strings = Strings {
+    lang: "de",
+    chat: "Chat",
+    close: "Chat schließen",
+    connecting: "Verbinde…",
+    reconnecting: "Verbindung unterbrochen. Verbinde erneut…",
+    conversation: "Unterhaltung",
+    message: "Nachricht",
+    placeholder: "Nachricht schreiben…",
+    send: "Senden",
+    sending: "Wird gesendet…",
+    typing: "schreibt",
+    name: "Ihr Name",
+    email: "Ihre E-Mail",
+    start: "Chat starten",
+    intro: "Bevor es losgeht: Wer sind Sie?",
+    offline_title: "Wir sind offline",
+    leave_message: "Ihre Nachricht",
+    thanks: "Danke! Wir antworten per E-Mail, sobald wir zurück sind.",
+};
+
+const ES: Strings = Strings {
+    lang: "es",
+    chat: "Chat",
+    close: "Cerrar chat",
+    connecting: "Conectando…",
+    reconnecting: "Conexión perdida. Reconectando…",
+    conversation: "Conversación",
+    message: "Mensaje",
+    placeholder: "Escribe un mensaje…",
+    send: "Enviar",
+    sending: "Enviando…",
+    typing: "está escribiendo",
+    name: "Tu nombre",
+    email: "Tu correo",
+    start: "Empezar chat",
+    intro: "Antes de empezar, dinos quién eres.",
+    offline_title: "Estamos desconectados",
+    leave_message: "Tu mensaje",
+    thanks: "¡Gracias! Te responderemos por correo en cuanto volvamos.",
+};
+
+const FR: Strings = Strings {
+    lang: "fr",
+    chat: "Chat",
+    close: "Fermer le chat",
+    connecting: "Connexion…",
+    reconnecting: "Connexion perdue. Reconnexion…",
+    conversation: "Conversation",
+    message: "Message",
+    placeholder: "Écrivez un message…",
+    send: "Envoyer",
+    sending: "Envoi…",
+    typing: "écrit",
+    name: "Votre nom",
+    email: "Votre e-mail",
+    start: "Démarrer le chat",
+    intro: "Avant de commencer, dites-nous qui vous êtes.",
+    offline_title: "Nous sommes absents",
+    leave_message: "Votre message",
+    thanks: "Merci ! Nous vous répondrons par e-mail dès notre retour.",
+};
+
+const PT: Strings = Strings {
+    lang: "pt",
+    chat: "Chat",
+    close: "Fechar chat",
+    connecting: "Conectando…",
+    reconnecting: "Conexão perdida. Reconectando…",
+    conversation: "Conversa",
+    message: "Mensagem",
+    placeholder: "Escreva uma mensagem…",
+    send: "Enviar",
+    sending: "Enviando…",
+    typing: "está digitando",
+    name: "Seu nome",
+    email: "Seu e-mail",
+    start: "Iniciar chat",
+    intro: "Antes de começar, diga-nos quem você é.",
+    offline_title: "Estamos offline",
+    leave_message: "Sua mensagem",
+    thanks: "Obrigado! Responderemos por e-mail assim que voltarmos.",
+};
+
+const NL: Strings = Strings {
+    lang: "nl",
+    chat: "Chat",
+    close: "Chat sluiten",
+    connecting: "Verbinden…",
+    reconnecting: "Verbinding verbroken. Opnieuw verbinden…",
+    conversation: "Gesprek",
+    message: "Bericht",
+    placeholder: "Schrijf een bericht…",
+    send: "Versturen",
+    sending: "Versturen…",
+    typing: "typt",
+    name: "Je naam",
+    email: "Je e-mail",
+    start: "Chat starten",
+    intro: "Vertel ons eerst wie je bent.",
+    offline_title: "We zijn offline",
+    leave_message: "Je bericht",
+    thanks: "Bedankt! We antwoorden per e-mail zodra we terug zijn.",
+};
+
+const ALL: [&Strings; 6] = [&EN, &DE, &ES, &FR, &PT, &NL];
+
+fn by_code(code: &str) -> Option<&'static Strings> {
+    let primary = code.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+    ALL.into_iter().find(|s| s.lang == primary)
+}
+
+/// The bot's language if set, else the browser's first one we have, else English.
+pub fn pick(bot_language: Option<&str>) -> &'static Strings {
+    if let Some(strings) = bot_language.and_then(by_code) {
+        return strings;
+    }
+    let browser = web_sys::window().map(|w| w.navigator().languages().to_vec()).unwrap_or_default();
+    browser.iter().filter_map(|v| v.as_string()).find_map(|code| by_code(&code)).unwrap_or(&EN)
+}
