@@ -32,6 +32,8 @@ pub struct PlanView {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PlanLimits {
     pub max_chatbots: Option<i32>,
+    /// Visitors chatting at once per workspace (widget connections).
+    pub max_concurrent_connections: Option<i32>,
     pub max_file_uploads: Option<i32>,
     pub max_file_size_mb: Option<i32>,
     pub max_website_sources: Option<i32>,

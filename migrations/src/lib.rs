@@ -13,6 +13,7 @@ mod m20261123_000007_plans_and_platform;
 mod m20261123_000008_api_keys;
 mod m20261123_000009_widget_detected;
 mod m20261123_000010_bot_settings;
+mod m20261123_000011_connection_caps;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_api_keys::Migration),
             Box::new(m20261123_000009_widget_detected::Migration),
             Box::new(m20261123_000010_bot_settings::Migration),
+            Box::new(m20261123_000011_connection_caps::Migration),
         ]
     }
 }

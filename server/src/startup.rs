@@ -44,6 +44,8 @@ pub struct AppState {
     pub events: EventBus,
     pub search: MessageSearch,
     pub conversations: ConversationService,
+    /// Widget connections open per workspace (the plan's cap).
+    pub connections: crate::widget::Connections,
 }
 
 pub struct Application {
@@ -100,6 +102,7 @@ impl Application {
             events: events.clone(),
             search: search.clone(),
             conversations: conversations.clone(),
+            connections: crate::widget::Connections::default(),
         };
 
         tokio::spawn(realtime::listen(hub.clone(), events.subscribe("realtime")));

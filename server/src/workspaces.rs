@@ -82,6 +82,7 @@ pub fn plan_view(p: plan::Model) -> PlanView {
     PlanView {
         limits: PlanLimits {
             max_chatbots: p.max_chatbots,
+            max_concurrent_connections: p.max_concurrent_connections,
             max_file_uploads: p.max_file_uploads,
             max_file_size_mb: p.max_file_size_mb,
             max_website_sources: p.max_website_sources,
@@ -265,4 +266,14 @@ pub async fn consume(db: &DatabaseConnection, workspace_id: Uuid, pool: Pool, n:
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// How many widget connections a workspace may hold at once, from its plan (`None`: no cap).
+pub async fn connection_cap(db: &DatabaseConnection, workspace_id: Uuid) -> Result<Option<usize>> {
+    let Some(current) = workspace::Entity::find_by_id(workspace_id).one(db).await? else {
+        return Err(ApiError::not_found("workspace").into());
+    };
+    let cap =
+        plan::Entity::find_by_id(current.plan).one(db).await?.and_then(|p| p.max_concurrent_connections);
+    Ok(cap.map(|c| usize::try_from(c).unwrap_or(0)))
 }

@@ -123,6 +123,8 @@ impl Chat {
             WidgetFrame::SessionReady { visitor_id, bot } => {
                 self.attempt.set_value(0);
                 self.link.set(Link::Online);
+                // Whatever kept us out before (a full chat) is over.
+                self.error.set(None);
                 self.visitor.set_value(Some(visitor_id));
                 self.profile.set(Some(bot));
                 if let Some(conversation_id) = self.conversation.get_untracked() {

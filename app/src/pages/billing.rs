@@ -135,6 +135,7 @@ fn PlanCard(
                 <li>{format!("{} messages", format_quantity(plan.messages))}</li>
                 <li>{format!("{} API calls", format_quantity(plan.api_calls))}</li>
                 <li>{format!("{} bots", format_quantity(limits.max_chatbots.map(i64::from)))}</li>
+                <li>{format!("{} visitors chatting at once", format_quantity(limits.max_concurrent_connections.map(i64::from)))}</li>
                 <li>{match limits.history_days { Some(d) => format!("{d} days of history"), None => "Unlimited history".into() }}</li>
                 {plan.features.iter().map(|f| view! { <li>{f.clone()}</li> }).collect_view()}
             </ul>

@@ -1,5 +1,5 @@
 //! The automatic half of the conversation lifecycle (PRD §5.3.1): a conversation waiting on a
-//! silent visitor is abandoned, one an agent holds but leaves unanswered goes back to waiting,
+//! silent visitor is abandoned after its bot's inactivity timeout, one an agent holds but leaves unanswered goes back to waiting,
 //! and a resolved one is archived after 90 days. A background task sweeps every 30 seconds; each
 //! move is a conditional update (status and last activity must still be what was read), so a
 //! message arriving meanwhile wins, and each move is announced as `conversation:status_changed`.
@@ -19,11 +19,10 @@ use crate::{
     events::{DomainEvent, EventBus},
 };
 
-/// How long each automatic move waits.
+/// How long the automatic moves that are not per bot wait. (Waiting → abandoned follows each
+/// bot's `behavior.inactivity_timeout_ms`, 5 minutes unless changed.)
 #[derive(Debug, Clone, Copy)]
 pub struct Policy {
-    /// Waiting on the visitor this long → abandoned (the PRD's default inactivity timeout).
-    pub abandon_after: Duration,
     /// Held by an agent with no activity this long → waiting (back in the queue).
     pub agent_silence: Duration,
     /// Resolved this long → archived.
@@ -32,11 +31,7 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Self {
-            abandon_after: Duration::minutes(5),
-            agent_silence: Duration::minutes(10),
-            archive_after: Duration::days(90),
-        }
+        Self { agent_silence: Duration::minutes(10), archive_after: Duration::days(90) }
     }
 }
 
@@ -60,20 +55,31 @@ pub async fn sweep(
 ) -> Result<Swept> {
     use ConversationStatus::*;
     let mut swept = Swept::default();
-    for (from, to, after) in [
-        (Waiting, Abandoned, policy.abandon_after),
-        (AgentHandling, Waiting, policy.agent_silence),
-        (Resolved, Archived, policy.archive_after),
-    ] {
+    // Every bot's name and inactivity timeout (a sweep reads all organizations' conversations:
+    // the one cross-tenant read here, by design). Bots sharing a timeout are swept together.
+    let bots = bot::Entity::find().all(db).await?;
+    let bot_names: HashMap<uuid::Uuid, String> = bots.iter().map(|b| (b.id, b.name.clone())).collect();
+    let mut by_timeout: HashMap<u32, Vec<uuid::Uuid>> = HashMap::new();
+    for b in bots {
+        let timeout = crate::bots::Bot::from(b.clone()).settings.behavior.inactivity_timeout_ms;
+        by_timeout.entry(timeout).or_default().push(b.id);
+    }
+    let mut rules: Vec<(ConversationStatus, ConversationStatus, Duration, Option<Vec<uuid::Uuid>>)> =
+        by_timeout
+            .into_iter()
+            .map(|(ms, ids)| (Waiting, Abandoned, Duration::milliseconds(i64::from(ms)), Some(ids)))
+            .collect();
+    rules.push((AgentHandling, Waiting, policy.agent_silence, None));
+    rules.push((Resolved, Archived, policy.archive_after, None));
+    for (from, to, after, bots) in rules {
         debug_assert!(from.can_become(to), "{from:?} -> {to:?} is not a lifecycle move");
-        let due = conversation::Entity::find()
+        let mut query = conversation::Entity::find()
             .filter(conversation::Column::Status.eq(from.as_str()))
-            .filter(conversation::Column::UpdatedAt.lt(now - after))
-            .order_by_asc(conversation::Column::UpdatedAt)
-            .limit(BATCH)
-            .all(db)
-            .await?;
-        let mut bot_names: HashMap<uuid::Uuid, String> = HashMap::new();
+            .filter(conversation::Column::UpdatedAt.lt(now - after));
+        if let Some(ids) = bots {
+            query = query.filter(conversation::Column::BotId.is_in(ids));
+        }
+        let due = query.order_by_asc(conversation::Column::UpdatedAt).limit(BATCH).all(db).await?;
         for row in due {
             let moved = conversation::Entity::update_many()
                 .col_expr(conversation::Column::Status, Expr::value(to.as_str()))
@@ -94,18 +100,7 @@ pub async fn sweep(
                 Waiting => swept.returned_to_queue += 1,
                 _ => swept.archived += 1,
             }
-            let bot_name = match bot_names.get(&row.bot_id) {
-                Some(name) => name.clone(),
-                None => {
-                    let name = bot::Entity::find_by_id(row.bot_id)
-                        .one(db)
-                        .await?
-                        .map(|b| b.name)
-                        .unwrap_or_default();
-                    bot_names.insert(row.bot_id, name.clone());
-                    name
-                }
-            };
+            let bot_name = bot_names.get(&row.bot_id).cloned().unwrap_or_default();
             let (organization_id, bot_id, visitor_id) = (
                 OrganizationId(row.organization_id),
                 BotId(row.bot_id),

@@ -80,25 +80,23 @@ impl ConversationService {
         input: NewVisitorMessage,
     ) -> Result<Posted> {
         validate_client_msg_id(&input.client_msg_id)?;
+        if let Some(existing) =
+            find_by_client_msg_id(&self.db, bot.organization_id, &input.client_msg_id).await?
+        {
+            return resent(&self.db, bot, visitor_id, existing).await;
+        }
+        // A resend of a stored message (above) is free; a new one takes from the visitor's
+        // allowance and from the workspace's message pool (refused when it is spent on a plan
+        // without overage).
+        self.limits.admit(bot.id, visitor_id, input.conversation_id.is_none())?;
+        crate::workspaces::consume(&self.db, bot.workspace_id, crate::workspaces::Pool::Messages, 1).await?;
         let txn = crate::db::begin_write(&self.db).await?;
+        // Two sockets racing with the same id: the second one finds the first's message here.
         if let Some(existing) = find_by_client_msg_id(&txn, bot.organization_id, &input.client_msg_id).await?
         {
-            let conversation =
-                load_conversation(&txn, bot.organization_id, ConversationId(existing.conversation_id))
-                    .await?;
             txn.commit().await?;
-            if conversation.visitor_id != visitor_id || conversation.bot_id != bot.id.0 {
-                return Err(ApiError::Conflict { message: "This message id is already taken.".into() }.into());
-            }
-            return Ok(Posted {
-                conversation: conversation_view(conversation, &bot.name),
-                messages: vec![message_view(existing)],
-                duplicate: true,
-            });
+            return resent(&self.db, bot, visitor_id, existing).await;
         }
-
-        // A resend of a stored message (above) is free; a new one takes from the allowance.
-        self.limits.admit(bot.id, visitor_id, input.conversation_id.is_none())?;
         let mut stored = Vec::new();
         let conversation = match input.conversation_id {
             Some(id) => {
@@ -288,8 +286,27 @@ fn validate_client_msg_id(id: &str) -> Result<()> {
     }
 }
 
-async fn find_by_client_msg_id(
-    txn: &DatabaseTransaction,
+/// The answer to a resend: the stored message, if the id is this visitor's.
+async fn resent(
+    db: &DatabaseConnection,
+    bot: &Bot,
+    visitor_id: &str,
+    existing: message::Model,
+) -> Result<Posted> {
+    let conversation =
+        load_conversation(db, bot.organization_id, ConversationId(existing.conversation_id)).await?;
+    if conversation.visitor_id != visitor_id || conversation.bot_id != bot.id.0 {
+        return Err(ApiError::Conflict { message: "This message id is already taken.".into() }.into());
+    }
+    Ok(Posted {
+        conversation: conversation_view(conversation, &bot.name),
+        messages: vec![message_view(existing)],
+        duplicate: true,
+    })
+}
+
+async fn find_by_client_msg_id<C: sea_orm::ConnectionTrait>(
+    txn: &C,
     organization: OrganizationId,
     client_msg_id: &str,
 ) -> Result<Option<message::Model>> {

@@ -17,6 +17,8 @@ pub struct Model {
     pub overage_messages_micros: Option<i64>,
     pub overage_api_calls_micros: Option<i64>,
     pub max_chatbots: Option<i32>,
+    /// Widget connections open at once per workspace (`None`: unlimited).
+    pub max_concurrent_connections: Option<i32>,
     pub max_file_uploads: Option<i32>,
     pub max_file_size_mb: Option<i32>,
     pub max_website_sources: Option<i32>,

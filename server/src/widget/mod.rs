@@ -2,8 +2,10 @@
 //! visitor WebSocket (`/api/v1/widget/ws`). Each socket belongs to one visitor of one bot and
 //! receives only that visitor's events.
 
+mod connections;
 mod socket;
 
+pub use connections::{Connections, Held};
 pub use socket::configure as configure_socket;
 
 use std::path::PathBuf;
@@ -45,7 +47,16 @@ async fn widget_socket(
 ) -> Result<Response> {
     let bot = bots::find_by_public_key(&state.db, &params.bot).await?;
     let visitor = socket::visitor_id_or_new(params.visitor.as_deref());
-    Ok(socket::configure(upgrade).on_upgrade(move |ws| socket::run(state, bot, visitor, ws)))
+    let cap = crate::workspaces::connection_cap(&state.db, bot.workspace_id).await?;
+    // Over the cap the socket still opens, to say why in the widget, and then closes; the
+    // widget tries again with backoff.
+    let place = state.connections.try_hold(bot.workspace_id, cap);
+    Ok(socket::configure(upgrade).on_upgrade(move |ws| async move {
+        match place {
+            Some(place) => socket::run(state, bot, visitor, ws, place).await,
+            None => socket::refuse_busy(ws).await,
+        }
+    }))
 }
 
 /// The iframe's document: Trunk's `index.html` with a per-request nonce on its scripts, and a

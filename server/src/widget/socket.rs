@@ -43,7 +43,27 @@ pub fn visitor_id_or_new(kept: Option<&str>) -> Arc<str> {
     }
 }
 
-pub async fn run(state: AppState, mut bot: Bot, visitor: Arc<str>, socket: WebSocket) {
+/// Tells a visitor over the workspace's connection cap why, and closes (1013: try again later).
+pub async fn refuse_busy(mut socket: WebSocket) {
+    let busy = ServerMsg::error(
+        ApiError::QuotaExceeded {
+            message: "So many people are chatting right now that this chat is full. We'll connect you as soon as a place frees up."
+                .into(),
+        },
+        None,
+    );
+    let _ = socket.send(Message::Text(busy.to_json().into())).await;
+    let _ = socket
+        .send(Message::Close(Some(axum::extract::ws::CloseFrame {
+            code: 1013,
+            reason: "workspace busy".into(),
+        })))
+        .await;
+}
+
+/// Serves one visitor's socket; `_place` holds its place in the workspace's connection count
+/// until the session ends.
+pub async fn run(state: AppState, mut bot: Bot, visitor: Arc<str>, socket: WebSocket, _place: super::Held) {
     let (mut sink, mut stream) = socket.split();
     // Subscribe before anything can be published for this visitor, so nothing falls between.
     let mut events = state.hub.subscribe(Topic::Visitor(bot.id, visitor.clone()));

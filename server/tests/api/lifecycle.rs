@@ -103,3 +103,31 @@ async fn a_bot_answer_does_not_take_a_conversation_back_from_an_agent() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(status_of(&app, held).await, "agent_handling");
 }
+
+#[tokio::test]
+async fn a_bot_with_a_longer_inactivity_timeout_waits_longer_before_abandoning() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let (_, bots) = app.get_json("/api/v1/chatbots", &owner).await;
+    let bot = bots["chatbots"][0]["id"].as_str().expect("bot").to_owned();
+    let answer = app
+        .patch_json(
+            &format!("/api/v1/chatbots/{bot}"),
+            &owner,
+            serde_json::json!({"settings": {"behavior": {"inactivity_timeout_ms": 900_000}}}),
+        )
+        .await;
+    assert_eq!(answer.status(), 200);
+    let (_, conversation) = answered(&app, "t-1").await;
+
+    // Silent for 6 minutes: past the default 5, inside this bot's 15.
+    set(&app, conversation, ConversationStatus::Waiting, Duration::minutes(6)).await;
+    let swept = sweep(&app.state.db, &app.state.events, &Policy::default(), Utc::now()).await.expect("sweep");
+    assert_eq!(swept.abandoned, 0);
+    assert_eq!(status_of(&app, conversation).await, "waiting");
+
+    set(&app, conversation, ConversationStatus::Waiting, Duration::minutes(16)).await;
+    let swept = sweep(&app.state.db, &app.state.events, &Policy::default(), Utc::now()).await.expect("sweep");
+    assert_eq!(swept.abandoned, 1);
+    assert_eq!(status_of(&app, conversation).await, "abandoned");
+}

@@ -70,3 +70,97 @@ async fn a_sixth_new_conversation_in_an_hour_is_refused() {
     let refused = say(&mut visitor, "c-6", None).await;
     assert!(matches!(refused, ServerMsg::Error { error: ApiError::RateLimited { .. }, .. }), "{refused:?}");
 }
+
+/// A new organization (free plan) with a bot; its workspace id and the bot's public key.
+async fn free_workspace_with_bot(app: &crate::helpers::TestApp, email: &str) -> (uuid::Uuid, String) {
+    let owner = app.register_verified(email, "Small Shop").await;
+    let (_, workspaces) = app.get_json("/api/v1/workspaces", &owner).await;
+    let workspace: uuid::Uuid =
+        workspaces["workspaces"][0]["id"].as_str().expect("id").parse().expect("uuid");
+    let row = chatsupport::entities::workspace::Entity::find_by_id(workspace)
+        .one(&app.state.db)
+        .await
+        .expect("q")
+        .expect("workspace");
+    let (_, key) = app.add_bot(row.organization_id, workspace, "Small").await;
+    (workspace, key)
+}
+
+#[tokio::test]
+async fn a_workspace_holds_only_its_plans_concurrent_connections() {
+    use sea_orm::sea_query::Expr;
+    let app = spawn_app().await;
+    // The free plan's cap, made small for the test.
+    chatsupport::entities::plan::Entity::update_many()
+        .col_expr(chatsupport::entities::plan::Column::MaxConcurrentConnections, Expr::value(2))
+        .filter(chatsupport::entities::plan::Column::Id.eq("free"))
+        .exec(&app.state.db)
+        .await
+        .expect("update");
+    let (workspace, key) = free_workspace_with_bot(&app, "cap@example.com").await;
+    let (first, _) = app.visitor(&key).await;
+    let (_second, _) = app.visitor(&key).await;
+    assert_eq!(app.state.connections.open_in(workspace), 2);
+
+    let mut third = app.socket(&format!("/api/v1/widget/ws?bot={key}")).await;
+    let ServerMsg::Error { error, message, .. } = third.recv().await else { panic!("an error frame first") };
+    assert!(matches!(error, ApiError::QuotaExceeded { .. }), "{error:?}");
+    assert!(message.contains("chat is full"), "a message a visitor understands: {message}");
+    assert_eq!(third.closed().await, Some(1013), "try again later");
+    // Other workspaces are not affected by this one's count.
+    let (_demo, _) = app.visitor(DEMO_BOT).await;
+
+    drop(first);
+    for _ in 0..50 {
+        if app.state.connections.open_in(workspace) < 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let (_again, _) = app.visitor(&key).await;
+    assert_eq!(app.state.connections.open_in(workspace), 2, "a closed socket gave its place back");
+}
+
+#[tokio::test]
+async fn a_spent_message_pool_refuses_new_messages_and_stores_nothing() {
+    let app = spawn_app().await;
+    let (workspace, key) = free_workspace_with_bot(&app, "pool@example.com").await;
+    let (mut visitor, visitor_id) = app.visitor(&key).await;
+    visitor.send(&send("m-1", None, "Hello")).await;
+    let first =
+        visitor.recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.seq == 2)).await;
+    let ServerMsg::MessageReceive { message } = first else { unreachable!() };
+    let used = chatsupport::entities::workspace::Entity::find_by_id(workspace)
+        .one(&app.state.db)
+        .await
+        .expect("q")
+        .expect("row")
+        .messages_used;
+    assert_eq!(used, 1, "each visitor message counts once against the pool");
+
+    // The free plan's 100 messages, spent; the plan bills no overage.
+    chatsupport::workspaces::consume(&app.state.db, workspace, chatsupport::workspaces::Pool::Messages, 99)
+        .await
+        .expect("the rest of the pool");
+    visitor.send(&send("m-2", Some(message.conversation_id), "Are you there?")).await;
+    let ServerMsg::Error { error, client_msg_id, .. } =
+        visitor.recv_until(|m| matches!(m, ServerMsg::Error { .. })).await
+    else {
+        unreachable!()
+    };
+    assert!(matches!(error, ApiError::QuotaExceeded { .. }), "{error:?}");
+    assert_eq!(client_msg_id.as_deref(), Some("m-2"));
+    let stored = chatsupport::entities::conversation::Entity::find()
+        .filter(chatsupport::entities::conversation::Column::VisitorId.eq(visitor_id))
+        .count(&app.state.db)
+        .await
+        .expect("count");
+    assert_eq!(stored, 1);
+    let messages = message::Entity::find()
+        .filter(message::Column::ConversationId.eq(message.conversation_id.0))
+        .filter(message::Column::ClientMsgId.eq("m-2"))
+        .count(&app.state.db)
+        .await
+        .expect("count");
+    assert_eq!(messages, 0, "the refused message is not stored");
+}
