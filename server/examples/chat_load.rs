@@ -1,12 +1,20 @@
-//! Load generator: N visitor WebSockets chatting with a running server while one dashboard
-//! socket watches. Reports connections held, and for each visitor message the time until the
-//! visitor's own copy comes back (round trip) and until the dashboard shows it (fan-out).
+//! Load generator: holds N visitor WebSockets open against a running server, lets them chat,
+//! and watches with one dashboard socket. Reports connections held, the server's memory
+//! (`--server-pid`: resident set after connecting, after chatting, and its peak), and for each
+//! visitor message the time until the visitor's own copy comes back (round trip) and until the
+//! dashboard shows it (fan-out).
 //!
 //! ```text
 //! cargo run --release -p chatsupport --example chat_load -- \
-//!     --url ws://127.0.0.1:3000 --bot demo-acme-helper --visitors 200 --messages 5
+//!     --url ws://127.0.0.1:3000 --bot demo-acme-helper --visitors 10000 --messages 3 \
+//!     --pause-ms 30000 --server-pid $(pgrep -f 'chatsupport serve') \
+//!     --owner admin@acme.com:password123 --plan enterprise
 //! ```
-//! Only loopback addresses are accepted: this is a local benchmark, not a traffic tool.
+//! Each chatting visitor starts at a random moment within the first pause and then sends one
+//! message per pause, so the message rate is about visitors / pause. `--owner` and `--plan`
+//! move the bot's workspace to a plan whose connection cap fits the run (the demo's growth plan
+//! holds 1,000). Only loopback addresses are accepted: this is a local benchmark, not a traffic
+//! tool.
 
 use std::{
     collections::HashMap,
@@ -25,6 +33,9 @@ struct Args {
     visitors: usize,
     messages: usize,
     pause: Duration,
+    server_pid: Option<u32>,
+    owner: (String, String),
+    plan: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -34,6 +45,9 @@ fn parse_args() -> Result<Args, String> {
         visitors: 100,
         messages: 5,
         pause: Duration::from_millis(200),
+        server_pid: None,
+        owner: ("admin@acme.com".into(), "password123".into()),
+        plan: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -46,6 +60,14 @@ fn parse_args() -> Result<Args, String> {
             "--pause-ms" => {
                 args.pause = Duration::from_millis(value.parse().map_err(|e| format!("--pause-ms: {e}"))?)
             }
+            "--server-pid" => {
+                args.server_pid = Some(value.parse().map_err(|e| format!("--server-pid: {e}"))?)
+            }
+            "--owner" => {
+                let (email, password) = value.split_once(':').ok_or("--owner is email:password")?;
+                args.owner = (email.into(), password.into());
+            }
+            "--plan" => args.plan = Some(value),
             other => return Err(format!("unknown flag {other}")),
         }
     }
@@ -56,25 +78,106 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
+/// The server's resident set and its peak, in MiB, from `/proc/<pid>/status`.
+fn memory_of(pid: u32) -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map(|kb| kb / 1024.0)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+fn print_memory(pid: Option<u32>, when: &str) {
+    if let Some((rss, peak)) = pid.and_then(memory_of) {
+        println!("server memory {when}: RSS {rss:.1} MiB (peak so far {peak:.1} MiB)");
+    }
+}
+
+/// Signs in as the owner (REST): the bearer token and the dashboard session cookie.
+async fn sign_in(http_base: &str, (email, password): &(String, String)) -> Result<(String, String), String> {
+    let answer = reqwest::Client::new()
+        .post(format!("{http_base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": email, "password": password}))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let cookie = answer
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("cs_session="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+        .ok_or("no session cookie in the login answer")?;
+    let login: serde_json::Value = answer.json().await.map_err(|e| e.to_string())?;
+    let token = login["access_token"].as_str().ok_or(format!("login failed: {login}"))?;
+    Ok((token.to_owned(), cookie))
+}
+
+/// Moves the bot's workspace to `plan` (REST, as a developer would).
+async fn change_plan(http_base: &str, bot: &str, token: &str, plan: &str) -> Result<(), String> {
+    let http = reqwest::Client::new();
+    let bots: serde_json::Value = http
+        .get(format!("{http_base}/api/v1/chatbots"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    let workspace = bots["chatbots"]
+        .as_array()
+        .and_then(|all| all.iter().find(|b| b["public_key"] == bot))
+        .and_then(|b| b["workspace_id"].as_str())
+        .ok_or(format!("no bot {bot} for this owner"))?;
+    let answer = http
+        .patch(format!("{http_base}/api/v1/workspaces/{workspace}"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"plan": plan}))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !answer.status().is_success() {
+        return Err(format!("changing the plan: {}", answer.text().await.unwrap_or_default()));
+    }
+    println!("workspace {workspace} is on the {plan} plan");
+    Ok(())
+}
+
 type Sent = Arc<Mutex<HashMap<String, Instant>>>;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = parse_args()?;
+    let http_base = args.url.replacen("ws://", "http://", 1);
+    let (token, cookie) = sign_in(&http_base, &args.owner).await?;
+    if let Some(plan) = &args.plan {
+        change_plan(&http_base, &args.bot, &token, plan).await?;
+    }
+    print_memory(args.server_pid, "before");
     let sent: Sent = Arc::default();
 
-    // The dashboard: records when each visitor message shows up.
-    let (dashboard, _) = connect_async(format!("{}/api/v1/ws/dashboard", args.url)).await?;
+    // The dashboard (the owner's session): records when each visitor message shows up.
+    let mut request = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
+        format!("{}/api/v1/ws/dashboard", args.url),
+    )?;
+    request.headers_mut().insert("cookie", cookie.parse()?);
+    let (dashboard, _) = connect_async(request).await?;
     let expected = args.visitors * args.messages;
+    let wait = args.pause * 2 + Duration::from_secs(30);
     let fanout = {
         let sent = sent.clone();
         tokio::spawn(async move {
             let (_, mut read) = dashboard.split();
             let mut latencies = Vec::with_capacity(expected);
             while latencies.len() < expected {
-                let Ok(Some(Ok(Message::Text(text)))) =
-                    tokio::time::timeout(Duration::from_secs(30), read.next()).await
-                else {
+                let Ok(Some(Ok(Message::Text(text)))) = tokio::time::timeout(wait, read.next()).await else {
                     break;
                 };
                 if let Ok(ServerMsg::MessageReceive { message }) = serde_json::from_str(text.as_str())
@@ -88,14 +191,35 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
     };
 
+    // Open every visitor connection (100 at a time) before anyone chats.
     let started = Instant::now();
     let mut visitors = Vec::with_capacity(args.visitors);
-    for n in 0..args.visitors {
-        let (socket, _) = connect_async(format!("{}/api/v1/widget/ws?bot={}", args.url, args.bot)).await?;
-        visitors.push((n, socket));
+    let mut refused = 0;
+    for chunk_start in (0..args.visitors).step_by(100) {
+        let opening: Vec<_> = (chunk_start..(chunk_start + 100).min(args.visitors))
+            .map(|n| {
+                let url = format!("{}/api/v1/widget/ws?bot={}", args.url, args.bot);
+                tokio::spawn(async move { (n, connect_async(url).await) })
+            })
+            .collect();
+        for task in opening {
+            match task.await? {
+                (n, Ok((socket, _))) => visitors.push((n, socket)),
+                (_, Err(err)) => {
+                    refused += 1;
+                    if refused == 1 {
+                        eprintln!("a connection failed: {err}");
+                    }
+                }
+            }
+        }
     }
-    let connect_time = started.elapsed();
-    println!("connections held: {} visitors + 1 dashboard (opened in {connect_time:?})", visitors.len());
+    println!(
+        "connections held: {} visitors + 1 dashboard (opened in {:.1} s; {refused} failed)",
+        visitors.len(),
+        started.elapsed().as_secs_f64()
+    );
+    print_memory(args.server_pid, "with every connection open");
 
     let mut tasks = Vec::new();
     for (n, socket) in visitors {
@@ -105,6 +229,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let (mut write, mut read) = socket.split();
             let mut round_trips = Vec::with_capacity(messages);
             let mut conversation = None;
+            // A spread start: visitor n begins at a pseudo-random point of the first pause.
+            let offset = (n as u64).wrapping_mul(2_654_435_761) % (pause.as_millis().max(1) as u64);
+            tokio::time::sleep(Duration::from_millis(offset)).await;
             for m in 0..messages {
                 let id = format!("load-{n}-{m}-{}", std::process::id());
                 let frame = ClientMsg::MessageSend {
@@ -120,10 +247,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
                 // Wait for our own message to come back, skipping greetings, typing and answers.
                 loop {
-                    let Ok(Some(Ok(Message::Text(text)))) =
-                        tokio::time::timeout(Duration::from_secs(30), read.next()).await
+                    let Ok(Some(Ok(Message::Text(text)))) = tokio::time::timeout(wait, read.next()).await
                     else {
-                        return round_trips;
+                        return (round_trips, read.reunite(write).ok());
                     };
                     if let Ok(ServerMsg::MessageReceive { message }) = serde_json::from_str(text.as_str())
                         && message.client_msg_id.as_deref() == Some(id.as_str())
@@ -135,13 +261,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
                 tokio::time::sleep(pause).await;
             }
-            round_trips
+            // Keep the socket open until everyone is done, so the count stays at N.
+            (round_trips, read.reunite(write).ok())
         }));
     }
     let mut round_trips = Vec::new();
+    let mut still_open = Vec::new();
     for task in tasks {
-        round_trips.extend(task.await?);
+        let (samples, socket) = task.await?;
+        round_trips.extend(samples);
+        still_open.extend(socket);
     }
+    println!("connections still open after chatting: {}", still_open.len());
+    print_memory(args.server_pid, "after chatting");
     let fanouts = fanout.await?;
     println!(
         "messages: {} sent, {} round trips, {} seen by the dashboard",

@@ -37,15 +37,71 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// Starts a transaction that will write. On SQLite it takes the write lock up front
-/// (`BEGIN IMMEDIATE`), so concurrent writers wait their turn (busy timeout) instead of failing
-/// when a read lock cannot be upgraded; PostgreSQL ignores the mode.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..TransactionOptions::default()
-    })
-    .await
+/// SQLite has one writer. A writer that finds it busy sleeps in SQLite's busy handler, in
+/// steps of 1, 2, 5 … 100 ms, which under load shows as tail latency (BENCHMARKS.md). This
+/// process's writers queue here instead, first come first served, each taking SQLite's lock
+/// when its turn comes; the busy handler is left for other processes and the few writes that
+/// are not transactions.
+static SQLITE_WRITERS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// A write transaction (and, on SQLite, this process's writer turn until it ends).
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    _turn: Option<tokio::sync::MutexGuard<'static, ()>>,
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+impl WriteTxn {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+/// Queries run on the transaction, so `&txn` goes wherever a connection does.
+#[async_trait::async_trait]
+impl sea_orm::ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> sea_orm::DbBackend {
+        self.txn.get_database_backend()
+    }
+    async fn execute_raw(&self, stmt: sea_orm::Statement) -> Result<sea_orm::ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+    async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+    async fn query_one_raw(&self, stmt: sea_orm::Statement) -> Result<Option<sea_orm::QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+    async fn query_all_raw(&self, stmt: sea_orm::Statement) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+    fn support_returning(&self) -> bool {
+        self.txn.support_returning()
+    }
+}
+
+/// Starts a transaction that will write. On SQLite it waits for this process's writer turn and
+/// takes the write lock up front (`BEGIN IMMEDIATE`), so concurrent writers never fail to
+/// upgrade a read lock; PostgreSQL ignores the mode and needs no turn. Do not start another
+/// write transaction while holding one.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+    let turn = match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => Some(SQLITE_WRITERS.lock().await),
+        _ => None,
+    };
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+    Ok(WriteTxn { txn, _turn: turn })
 }
 
 /// A LIKE pattern matching text that contains `q`, lower-cased (compare against lower-cased

@@ -27,8 +27,19 @@ pub enum Topic {
 }
 
 /// Frames buffered per topic for a subscriber that reads slowly. One that falls further
-/// behind is told it lagged and resumes from its last sequence number.
-const TOPIC_BUFFER: usize = 256;
+/// behind is told it lagged and resumes from its last sequence number. A broadcast channel
+/// allocates its buffer up front, and there is one visitor topic per open widget, so visitor
+/// and bot topics keep a few frames (a chat is a handful of frames a minute); an
+/// organization's dashboards get room for bursts.
+impl Topic {
+    fn buffer(&self) -> usize {
+        match self {
+            Self::Organization(_) => 256,
+            Self::Visitor(..) => 16,
+            Self::Bot(_) => 4,
+        }
+    }
+}
 
 #[derive(Clone, Default)]
 pub struct Hub {
@@ -38,7 +49,8 @@ pub struct Hub {
 impl Hub {
     pub fn subscribe(&self, topic: Topic) -> broadcast::Receiver<Arc<str>> {
         let mut topics = self.topics.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        topics.entry(topic).or_insert_with(|| broadcast::channel(TOPIC_BUFFER).0).subscribe()
+        let buffer = topic.buffer();
+        topics.entry(topic).or_insert_with(|| broadcast::channel(buffer).0).subscribe()
     }
 
     /// Sends to the topic's current subscribers; a topic nobody listens to is dropped.

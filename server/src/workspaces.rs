@@ -260,11 +260,14 @@ pub async fn consume(db: &DatabaseConnection, workspace_id: Uuid, pool: Pool, n:
         }
         .into());
     }
+    // A write transaction, so the count waits its turn with the other writers.
+    let txn = crate::db::begin_write(db).await?;
     workspace::Entity::update_many()
         .col_expr(column, Expr::col(column).add(n))
         .filter(workspace::Column::Id.eq(workspace_id))
-        .exec(db)
+        .exec(&txn)
         .await?;
+    txn.commit().await?;
     Ok(())
 }
 

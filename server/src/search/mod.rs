@@ -23,7 +23,7 @@ use crate::{error::Result, events::DomainEvent};
 /// How long the writer gathers documents before one commit.
 const BATCH_WINDOW: Duration = Duration::from_millis(200);
 const BATCH_MAX: usize = 5_000;
-const WRITER_HEAP_BYTES: usize = 50_000_000;
+const WRITER_HEAP_BYTES: usize = 20_000_000;
 const MAX_HITS: usize = 50;
 
 #[derive(Clone, Copy)]
@@ -74,7 +74,10 @@ impl MessageSearch {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .context("opening the index reader")?;
-        let writer: IndexWriter = index.writer(WRITER_HEAP_BYTES).context("taking the index writer")?;
+        // One indexing thread: chat messages are small and commits come every BATCH_WINDOW, and
+        // each extra thread keeps its own arena resident.
+        let writer: IndexWriter =
+            index.writer_with_num_threads(1, WRITER_HEAP_BYTES).context("taking the index writer")?;
         let (ops, rx) = mpsc::channel(BATCH_MAX * 2);
         tokio::spawn(run_writer(writer, reader.clone(), fields, rx));
         Ok(Self { index, reader, fields, ops })
