@@ -32,6 +32,10 @@ pub enum ClientMsg {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         visitor: Option<VisitorDetails>,
     },
+    /// The visitor asks for a person: the bot stops answering and the conversation waits for an
+    /// agent (`escalated`). Asking again changes nothing.
+    #[serde(rename = "conversation:escalate")]
+    Escalate { conversation_id: ConversationId },
     /// Re-join a conversation and receive every message with `seq > after_seq`.
     #[serde(rename = "conversation:resume")]
     Resume { conversation_id: ConversationId, after_seq: i64 },
@@ -73,6 +77,10 @@ pub enum ServerMsg {
         from: ConversationStatus,
         to: ConversationStatus,
     },
+    /// A conversation was handed to the team (the visitor asked for a person, or it was left
+    /// outside business hours): the widget says a person will answer; dashboards flag it.
+    #[serde(rename = "conversation:escalated")]
+    ConversationEscalated { conversation_id: ConversationId },
     /// The bot's settings changed: the widget redraws with this profile.
     #[serde(rename = "widget:config")]
     WidgetConfig { bot: BotProfile },
@@ -102,6 +110,7 @@ pub enum WidgetFrame {
     TypingStart { sender: Sender },
     TypingStop,
     WidgetConfig { bot: BotProfile },
+    Escalated { conversation_id: ConversationId },
     Error { message: String, client_msg_id: Option<String> },
     Other,
 }
@@ -132,6 +141,10 @@ impl WidgetFrame {
             sender: Sender,
         }
         #[derive(Deserialize)]
+        struct Handed {
+            conversation_id: ConversationId,
+        }
+        #[derive(Deserialize)]
         struct Refused {
             message: String,
             #[serde(default)]
@@ -149,6 +162,9 @@ impl WidgetFrame {
             }
             "typing:start" => Self::TypingStart { sender: serde_json::from_str::<Typing>(text).ok()?.sender },
             "typing:stop" => Self::TypingStop,
+            "conversation:escalated" => Self::Escalated {
+                conversation_id: serde_json::from_str::<Handed>(text).ok()?.conversation_id,
+            },
             "error" => {
                 let f: Refused = serde_json::from_str(text).ok()?;
                 Self::Error { message: f.message, client_msg_id: f.client_msg_id }
@@ -245,6 +261,10 @@ mod tests {
                 message: ApiError::RateLimited { retry_after_secs: 5 }.to_string(),
                 client_msg_id: Some("c9".into())
             }
+        );
+        assert_eq!(
+            read(ServerMsg::ConversationEscalated { conversation_id: id }),
+            WidgetFrame::Escalated { conversation_id: id }
         );
         assert_eq!(read(ServerMsg::Pong), WidgetFrame::Other);
         let moved = ServerMsg::ConversationStatusChanged {

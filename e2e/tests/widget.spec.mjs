@@ -65,9 +65,15 @@ test("the owner turns on the pre-chat form, an open widget asks for it, history 
     const log = chat.getByRole("log");
     await expect(log).toContainText(FALLBACK);
 
-    // The agent's inbox names the visitor.
+    // The visitor asks for a person: the widget says so, the bot steps aside.
+    await chat.getByRole("button", { name: "Talk to a person" }).click();
+    await expect(log.getByRole("status")).toHaveText("A person from the team will reply here as soon as they can.");
+    await expect(chat.getByRole("button", { name: "Talk to a person" })).toHaveCount(0);
+
+    // The agent's inbox names the visitor and shows the conversation waits for a person.
     await owner.goto(`${app()}/conversations`);
-    await expect(owner.getByRole("list", { name: "Conversations" })).toContainText("Grace Hopper");
+    const inbox = owner.getByRole("list", { name: "Conversations" });
+    await expect(inbox.getByRole("link").filter({ hasText: "Grace Hopper" })).toContainText("Escalated");
 
     // A reload keeps the conversation: no form again, the history is back.
     await visitor.reload();

@@ -93,6 +93,11 @@ pub async fn listen(hub: Hub, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
                 };
                 hub.publish(Topic::Visitor(*bot_id, visitor_id.clone()), &frame);
                 hub.publish(Topic::Organization(*organization_id), &frame);
+                if conversation.status == app::dto::ConversationStatus::Escalated {
+                    let escalated = ServerMsg::ConversationEscalated { conversation_id: conversation.id };
+                    hub.publish(Topic::Visitor(*bot_id, visitor_id.clone()), &escalated);
+                    hub.publish(Topic::Organization(*organization_id), &escalated);
+                }
                 hub.publish(
                     Topic::Organization(*organization_id),
                     &ServerMsg::ConversationUpdated { conversation: conversation.clone() },

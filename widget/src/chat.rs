@@ -40,6 +40,8 @@ pub struct Chat {
     pub messages: RwSignal<Vec<MessageView>>,
     pub pending: RwSignal<Vec<Pending>>,
     pub typing: RwSignal<Option<String>>,
+    /// The conversation waits for a person from the team.
+    pub escalated: RwSignal<bool>,
     pub link: RwSignal<Link>,
     pub error: RwSignal<Option<String>>,
     socket: StoredValue<Option<WebSocket>, LocalStorage>,
@@ -60,6 +62,7 @@ impl Chat {
             messages: RwSignal::new(Vec::new()),
             pending: RwSignal::new(Vec::new()),
             typing: RwSignal::new(None),
+            escalated: RwSignal::new(false),
             link: RwSignal::new(Link::Connecting),
             error: RwSignal::new(None),
             socket: StoredValue::new_local(None),
@@ -85,6 +88,13 @@ impl Chat {
         });
         self.flush();
         true
+    }
+
+    /// Asks for a person to take over the open conversation.
+    pub fn ask_for_person(self) {
+        if let Some(conversation_id) = self.conversation.get_untracked() {
+            self.transmit(&ClientMsg::Escalate { conversation_id });
+        }
     }
 
     fn connect(self) {
@@ -135,6 +145,12 @@ impl Chat {
             }
             WidgetFrame::MessageReceive { message } => self.accept(message),
             WidgetFrame::WidgetConfig { bot } => self.profile.set(Some(bot)),
+            WidgetFrame::Escalated { conversation_id } => {
+                if self.conversation.get_untracked() == Some(conversation_id) {
+                    self.escalated.set(true);
+                    self.typing.set(None);
+                }
+            }
             WidgetFrame::TypingStart { sender } => self.typing.set(Some(sender.name)),
             WidgetFrame::TypingStop => self.typing.set(None),
             WidgetFrame::Error { message, client_msg_id } => match client_msg_id {

@@ -20,6 +20,8 @@ pub struct Strings {
     pub offline_title: &'static str,
     pub leave_message: &'static str,
     pub thanks: &'static str,
+    pub ask_person: &'static str,
+    pub escalated: &'static str,
 }
 
 impl PartialEq for Strings {
@@ -47,6 +49,8 @@ const EN: Strings = Strings {
     offline_title: "We're offline",
     leave_message: "Your message",
     thanks: "Thanks! We'll reply by email as soon as we're back.",
+    ask_person: "Talk to a person",
+    escalated: "A person from the team will reply here as soon as they can.",
 };
 
 const DE: Strings = Strings {
@@ -68,6 +72,8 @@ const DE: Strings = Strings {
     offline_title: "Wir sind offline",
     leave_message: "Ihre Nachricht",
     thanks: "Danke! Wir antworten per E-Mail, sobald wir zurück sind.",
+    ask_person: "Mit einem Menschen sprechen",
+    escalated: "Jemand aus dem Team antwortet Ihnen hier, so bald wie möglich.",
 };
 
 const ES: Strings = Strings {
@@ -89,6 +95,8 @@ const ES: Strings = Strings {
     offline_title: "Estamos desconectados",
     leave_message: "Tu mensaje",
     thanks: "¡Gracias! Te responderemos por correo en cuanto volvamos.",
+    ask_person: "Hablar con una persona",
+    escalated: "Una persona del equipo te responderá aquí lo antes posible.",
 };
 
 const FR: Strings = Strings {
@@ -110,6 +118,8 @@ const FR: Strings = Strings {
     offline_title: "Nous sommes absents",
     leave_message: "Votre message",
     thanks: "Merci ! Nous vous répondrons par e-mail dès notre retour.",
+    ask_person: "Parler à une personne",
+    escalated: "Une personne de l'équipe vous répondra ici dès que possible.",
 };
 
 const PT: Strings = Strings {
@@ -131,6 +141,8 @@ const PT: Strings = Strings {
     offline_title: "Estamos offline",
     leave_message: "Sua mensagem",
     thanks: "Obrigado! Responderemos por e-mail assim que voltarmos.",
+    ask_person: "Falar com uma pessoa",
+    escalated: "Uma pessoa da equipe responderá aqui assim que puder.",
 };
 
 const NL: Strings = Strings {
@@ -152,6 +164,8 @@ const NL: Strings = Strings {
     offline_title: "We zijn offline",
     leave_message: "Je bericht",
     thanks: "Bedankt! We antwoorden per e-mail zodra we terug zijn.",
+    ask_person: "Met een mens praten",
+    escalated: "Iemand van het team antwoordt hier zo snel mogelijk.",
 };
 
 const ALL: [&Strings; 6] = [&EN, &DE, &ES, &FR, &PT, &NL];

@@ -98,7 +98,16 @@ fn Widget() -> impl IntoView {
                             <li class="typing" aria-label=format!("{name} {}", t.get().typing)><span></span><span></span><span></span></li>
                         })}
                         {move || offline_sent().then(|| view! { <li class="note" role="status">{t.get().thanks}</li> })}
+                        {move || (chat.escalated.get() && !offline_sent()).then(|| view! { <li class="note" role="status">{t.get().escalated}</li> })}
                     </ol>
+                    {move || {
+                        let can_ask = chat.conversation.read().is_some()
+                            && !chat.escalated.get()
+                            && chat.profile.read().as_ref().is_some_and(|p| p.online);
+                        can_ask.then(|| view! {
+                            <button type="button" class="ask-person" on:click=move |_| chat.ask_for_person()>{move || t.get().ask_person}</button>
+                        })
+                    }}
                     {move || chat.error.get().map(|text| view! { <p class="error" role="alert">{text}</p> })}
                     <form class="compose" on:submit=move |ev| { ev.prevent_default(); send(); }>
                         <textarea

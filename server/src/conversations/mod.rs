@@ -145,6 +145,52 @@ impl ConversationService {
         Ok(Posted { conversation, messages, duplicate: false })
     }
 
+    /// The visitor asks for a person (PRD §5.3.1 "user requests human"): an active conversation
+    /// becomes `escalated`; a waiting one first becomes active again (the visitor is back) and
+    /// then escalated. Already escalated or with an agent: nothing changes. Resolved, abandoned
+    /// or archived: `conflict` (write a message first, which reopens it). Returns the
+    /// conversation as it is now.
+    #[tracing::instrument(skip(self, bot), fields(bot = %bot.id))]
+    pub async fn escalate_by_visitor(
+        &self,
+        bot: &Bot,
+        visitor_id: &str,
+        conversation_id: ConversationId,
+    ) -> Result<ConversationView> {
+        use ConversationStatus::*;
+        let txn = crate::db::begin_write(&self.db).await?;
+        let found = load_conversation(&txn, bot.organization_id, conversation_id).await?;
+        if found.visitor_id != visitor_id || found.bot_id != bot.id.0 {
+            return Err(ApiError::not_found("conversation").into());
+        }
+        let from = found.status.parse::<ConversationStatus>().unwrap_or(Active);
+        if matches!(from, Escalated | AgentHandling) {
+            txn.commit().await?;
+            return Ok(conversation_view(found, &bot.name));
+        }
+        let back = set_status(&txn, found, &[Waiting], Active).await?;
+        let after = set_status(&txn, back, &[Active], Escalated).await?;
+        if after.status != Escalated.as_str() {
+            return Err(ApiError::Conflict {
+                message: "This conversation is closed. Write a message to reopen it, then ask for a person."
+                    .into(),
+            }
+            .into());
+        }
+        txn.commit().await?;
+        let view = conversation_view(after.clone(), &bot.name);
+        self.events
+            .publish(DomainEvent::StatusChanged {
+                organization_id: bot.organization_id,
+                bot_id: bot.id,
+                visitor_id: after.visitor_id.as_str().into(),
+                conversation: view.clone(),
+                from,
+            })
+            .await;
+        Ok(view)
+    }
+
     /// Stores a message from the bot in one of its conversations.
     #[tracing::instrument(skip(self, bot, content), fields(bot = %bot.id))]
     pub async fn post_bot_message(

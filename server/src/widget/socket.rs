@@ -166,6 +166,13 @@ async fn handle_frame(state: &AppState, bot: &Bot, visitor: &str, text: &str) ->
                 Err(err) => vec![ServerMsg::error(err.into_api(), Some(client_msg_id))],
             }
         }
+        ClientMsg::Escalate { conversation_id } => {
+            match Box::pin(state.conversations.escalate_by_visitor(bot, visitor, conversation_id)).await {
+                // Answered directly too, so a widget that asks again (after a reload) learns it.
+                Ok(_) => vec![ServerMsg::ConversationEscalated { conversation_id }],
+                Err(err) => vec![ServerMsg::error(err.into_api(), None)],
+            }
+        }
         ClientMsg::Resume { conversation_id, after_seq } => {
             match state.conversations.visitor_messages(bot, visitor, conversation_id, after_seq).await {
                 Ok(messages) => {

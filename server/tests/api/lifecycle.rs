@@ -131,3 +131,52 @@ async fn a_bot_with_a_longer_inactivity_timeout_waits_longer_before_abandoning()
     assert_eq!(swept.abandoned, 1);
     assert_eq!(status_of(&app, conversation).await, "abandoned");
 }
+
+#[tokio::test]
+async fn a_visitor_asks_for_a_person_and_the_bot_steps_aside() {
+    use app::protocol::ClientMsg;
+    let app = spawn_app().await;
+    let mut dashboard = app.dashboard().await;
+    let (mut visitor, conversation) = answered(&app, "p-1").await;
+    assert_eq!(status_of(&app, conversation).await, "waiting");
+
+    visitor.send(&ClientMsg::Escalate { conversation_id: conversation }).await;
+    let told = visitor.recv_until(|m| matches!(m, ServerMsg::ConversationEscalated { .. })).await;
+    assert_eq!(told, ServerMsg::ConversationEscalated { conversation_id: conversation });
+    assert_eq!(status_of(&app, conversation).await, "escalated");
+    let moved = dashboard.recv_until(|m| matches!(m, ServerMsg::ConversationStatusChanged { .. })).await;
+    assert_eq!(
+        moved,
+        ServerMsg::ConversationStatusChanged {
+            conversation_id: conversation,
+            from: ConversationStatus::Waiting,
+            to: ConversationStatus::Escalated
+        }
+    );
+    dashboard.recv_until(|m| matches!(m, ServerMsg::ConversationEscalated { .. })).await;
+
+    // The bot no longer answers; asking again changes nothing and is answered the same way.
+    visitor.send(&send("p-2", Some(conversation), "Hello? A human please")).await;
+    visitor
+        .recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.client_msg_id.as_deref() == Some("p-2")))
+        .await;
+    assert!(
+        visitor.is_silent_for(std::time::Duration::from_millis(400)).await,
+        "no bot answer in an escalated conversation"
+    );
+    visitor.send(&ClientMsg::Escalate { conversation_id: conversation }).await;
+    assert_eq!(visitor.recv().await, ServerMsg::ConversationEscalated { conversation_id: conversation });
+    assert_eq!(status_of(&app, conversation).await, "escalated");
+
+    // Another visitor cannot touch it; a closed conversation is refused with a reason.
+    let (mut stranger, _) = app.visitor(DEMO_BOT).await;
+    stranger.send(&ClientMsg::Escalate { conversation_id: conversation }).await;
+    let refused = stranger.recv_until(|m| matches!(m, ServerMsg::Error { .. })).await;
+    assert!(matches!(refused, ServerMsg::Error { error: app::ApiError::NotFound { .. }, .. }), "{refused:?}");
+    let (mut closer, closed) = answered(&app, "p-3").await;
+    set(&app, closed, ConversationStatus::Resolved, Duration::minutes(1)).await;
+    closer.send(&ClientMsg::Escalate { conversation_id: closed }).await;
+    let refused = closer.recv_until(|m| matches!(m, ServerMsg::Error { .. })).await;
+    assert!(matches!(refused, ServerMsg::Error { error: app::ApiError::Conflict { .. }, .. }), "{refused:?}");
+    assert_eq!(status_of(&app, closed).await, "resolved");
+}
