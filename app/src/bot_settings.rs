@@ -194,7 +194,7 @@ pub struct DataCollection {
     pub collect_email: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct BehaviorSettings {
@@ -203,6 +203,8 @@ pub struct BehaviorSettings {
     pub show_typing_indicator: bool,
     /// Visitor messages after which the bot offers a person, 0 = never.
     pub max_conversation_length: u32,
+    /// What the bot says when it offers a person.
+    pub handoff_message: String,
     /// A waiting conversation with no visitor message for this long is abandoned,
     /// 60 000–1 800 000 ms (1–30 minutes).
     pub inactivity_timeout_ms: u32,
@@ -214,6 +216,9 @@ impl Default for BehaviorSettings {
             response_delay_ms: 1_000,
             show_typing_indicator: true,
             max_conversation_length: 50,
+            handoff_message: "We've covered a lot. Would you like a person from our team to take over? \
+                              Press “Talk to a person” below."
+                .into(),
             inactivity_timeout_ms: 300_000,
         }
     }
@@ -320,6 +325,9 @@ impl BotSettings {
         }
         if !(60_000..=1_800_000).contains(&behavior.inactivity_timeout_ms) {
             fail("behavior.inactivity_timeout_ms", "The inactivity timeout is 1–30 minutes.");
+        }
+        if behavior.handoff_message.trim().is_empty() || behavior.handoff_message.chars().count() > 500 {
+            fail("behavior.handoff_message", "Write the offer of a person in 1–500 characters.");
         }
         if behavior.max_conversation_length > 1_000 {
             fail(

@@ -59,7 +59,7 @@ pub async fn listen(replier: Replier, mut events: mpsc::Receiver<Arc<DomainEvent
                     ServerMsg::TypingStop { conversation_id, sender }
                 }
             };
-            let behavior = bot.settings.behavior;
+            let behavior = bot.settings.behavior.clone();
             let delay =
                 replier.delay.unwrap_or_else(|| Duration::from_millis(u64::from(behavior.response_delay_ms)));
             if behavior.show_typing_indicator {
@@ -72,7 +72,20 @@ pub async fn listen(replier: Replier, mut events: mpsc::Receiver<Arc<DomainEvent
                 replier.hub.publish(topic, &typing(false, conversation));
             }
             if let Err(err) = answered {
-                tracing::error!(error = %err, %conversation, "the bot could not answer");
+                return tracing::error!(error = %err, %conversation, "the bot could not answer");
+            }
+            // After the bot's answer to the visitor's Nth message (N = max conversation length),
+            // the bot offers a person once.
+            if behavior.max_conversation_length > 0 {
+                let said = replier.conversations.visitor_message_count(org, conversation).await;
+                if matches!(said, Ok(n) if n == u64::from(behavior.max_conversation_length))
+                    && let Err(err) = replier
+                        .conversations
+                        .post_bot_message(&bot, conversation, &behavior.handoff_message)
+                        .await
+                {
+                    tracing::error!(error = %err, %conversation, "the bot could not offer a person");
+                }
             }
         });
     }

@@ -247,6 +247,12 @@ pub fn BotSettingsForm(bot: ChatbotView) -> AnyView {
                     {number_input(s, "Response delay (ms)", (0, 5_000), |s| s.behavior.response_delay_ms, |s, v| s.behavior.response_delay_ms = v)}
                     {number_input(s, "Offer a person after this many messages (0 = never)", (0, 1_000),
                         |s| s.behavior.max_conversation_length, |s, v| s.behavior.max_conversation_length = v)}
+                    <label>
+                        "What the bot says when it offers a person"
+                        <textarea rows="2" maxlength="500"
+                            prop:value=move || s.with(|s| s.behavior.handoff_message.clone())
+                            on:input=move |ev| s.update(|s| s.behavior.handoff_message = event_target_value(&ev))></textarea>
+                    </label>
                     {number_input(s, "Close an idle conversation after (minutes)", (1, 30),
                         |s| s.behavior.inactivity_timeout_ms / 60_000, |s, v| s.behavior.inactivity_timeout_ms = v.saturating_mul(60_000))}
                 </fieldset>

@@ -218,6 +218,21 @@ impl ConversationService {
         Ok(message)
     }
 
+    /// How many messages the visitor has written in a conversation of this organization.
+    pub async fn visitor_message_count(
+        &self,
+        organization: OrganizationId,
+        conversation_id: ConversationId,
+    ) -> Result<u64> {
+        use sea_orm::PaginatorTrait;
+        Ok(message::Entity::find()
+            .filter(message::Column::OrganizationId.eq(organization.0))
+            .filter(message::Column::ConversationId.eq(conversation_id.0))
+            .filter(message::Column::SenderKind.eq(SenderKind::Visitor.as_str()))
+            .count(&self.db)
+            .await?)
+    }
+
     /// An organization's conversations, most recent activity first.
     #[tracing::instrument(skip(self))]
     pub async fn list(&self, organization: OrganizationId, limit: u64) -> Result<Vec<ConversationView>> {

@@ -273,3 +273,48 @@ async fn only_the_bots_allowed_sites_may_frame_its_widget() {
     let page = app.get("/login").await;
     assert!(csp(&page).contains("frame-ancestors 'none'"), "{}", csp(&page));
 }
+
+#[tokio::test]
+async fn after_the_set_number_of_messages_the_bot_offers_a_person_once() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let bot = demo_bot(&app, &owner).await;
+    let answer = app
+        .patch_json(&format!("/api/v1/chatbots/{bot}"), &owner, json!({
+            "settings": {"behavior": {"max_conversation_length": 2, "handoff_message": "Shall I fetch a colleague?"}}
+        }))
+        .await;
+    assert_eq!(answer.status(), 200);
+    let (mut widget, _) = app.visitor("demo-acme-helper").await;
+    let bot_says = |m: &ServerMsg| matches!(m, ServerMsg::MessageReceive { message } if message.sender.kind == app::dto::SenderKind::Bot);
+    // Message 1: greeting, visitor, fallback.
+    widget.send(&crate::helpers::send("h-1", None, "One")).await;
+    let ServerMsg::MessageReceive { message } =
+        widget.recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.seq == 3)).await
+    else {
+        unreachable!()
+    };
+    assert_ne!(message.content, "Shall I fetch a colleague?");
+    // Message 2: the fallback, then the offer.
+    widget.send(&crate::helpers::send("h-2", Some(message.conversation_id), "Two")).await;
+    let mut said = Vec::new();
+    while said.len() < 2 {
+        if let ServerMsg::MessageReceive { message } = widget.recv_until(bot_says).await {
+            said.push(message.content);
+        }
+    }
+    assert_eq!(said[1], "Shall I fetch a colleague?", "{said:?}");
+    // Message 3: only the fallback again.
+    widget.send(&crate::helpers::send("h-3", Some(message.conversation_id), "Three")).await;
+    let ServerMsg::MessageReceive { message: third } = widget.recv_until(bot_says).await else {
+        unreachable!()
+    };
+    assert_ne!(third.content, "Shall I fetch a colleague?");
+    let mut quiet = true;
+    while let Ok(frame) = tokio::time::timeout(Duration::from_millis(400), widget.recv()).await {
+        if bot_says(&frame) {
+            quiet = false;
+        }
+    }
+    assert!(quiet, "the offer comes once");
+}
