@@ -114,6 +114,8 @@ impl Application {
             delay: state.config.bot_reply_delay_ms.map(Duration::from_millis),
         };
         tokio::spawn(replies::listen(replier, events.subscribe("replies")));
+        // Open widgets switch between chat and the offline form when business hours start/end.
+        tokio::spawn(crate::bots::hours::watch(db.clone(), events.clone(), Duration::from_secs(30)));
         tokio::spawn(crate::conversations::lifecycle::run(
             db.clone(),
             events.clone(),

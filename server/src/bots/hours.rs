@@ -1,4 +1,5 @@
-//! Business hours: is the team in at a given instant, in the bot's timezone.
+//! Business hours: is the team in at a given instant, in the bot's timezone, and the watcher
+//! that tells open widgets when the hours open or close.
 
 use app::bot_settings::{BusinessHours, WEEKDAYS, parse_hhmm};
 use chrono::{DateTime, Datelike, Timelike, Utc};
@@ -16,6 +17,55 @@ pub fn is_open(hours: &BusinessHours, now: DateTime<Utc>) -> bool {
     hours.schedule.get(day).is_some_and(|span| {
         matches!((parse_hhmm(&span.start), parse_hhmm(&span.end)), (Some(start), Some(end)) if start <= minute && minute < end)
     })
+}
+
+/// Whether each bot with business hours was open at the last look.
+pub type Seen = std::collections::HashMap<app::dto::BotId, bool>;
+
+/// One look at every bot with business hours (all organizations: the one cross-tenant read
+/// here, by design): a bot whose hours opened or closed since the last look is announced as
+/// `BotUpdated`, so open widgets switch between chat and the offline form without a reload.
+/// The first look only records. Returns the bots announced.
+pub async fn look(
+    db: &sea_orm::DatabaseConnection,
+    events: &crate::events::EventBus,
+    seen: &mut Seen,
+    now: DateTime<Utc>,
+) -> crate::error::Result<Vec<app::dto::BotId>> {
+    use sea_orm::EntityTrait;
+    let mut changed = Vec::new();
+    for model in crate::entities::bot::Entity::find().all(db).await? {
+        let bot = crate::bots::Bot::from(model);
+        if !bot.settings.business_hours.enabled {
+            seen.remove(&bot.id);
+            continue;
+        }
+        let open = is_open(&bot.settings.business_hours, now);
+        if seen.insert(bot.id, open).is_some_and(|was| was != open) {
+            let mut profile = bot.profile();
+            profile.online = open;
+            events.publish(crate::events::DomainEvent::BotUpdated { bot_id: bot.id, profile }).await;
+            changed.push(bot.id);
+        }
+    }
+    Ok(changed)
+}
+
+/// Looks every `every` until the process ends.
+pub async fn watch(
+    db: sea_orm::DatabaseConnection,
+    events: crate::events::EventBus,
+    every: std::time::Duration,
+) {
+    let mut seen = Seen::new();
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(err) = look(&db, &events, &mut seen, Utc::now()).await {
+            tracing::warn!(error = %err, "checking business hours failed");
+        }
+    }
 }
 
 #[cfg(test)]

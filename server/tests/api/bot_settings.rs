@@ -318,3 +318,40 @@ async fn after_the_set_number_of_messages_the_bot_offers_a_person_once() {
     }
     assert!(quiet, "the offer comes once");
 }
+
+#[tokio::test]
+async fn open_widgets_switch_to_the_offline_form_when_business_hours_end() {
+    use chrono::TimeZone;
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let bot = demo_bot(&app, &owner).await;
+    let answer = app
+        .patch_json(
+            &format!("/api/v1/chatbots/{bot}"),
+            &owner,
+            json!({
+                "settings": {"business_hours": {"enabled": true, "timezone": "Europe/Berlin"}}
+            }),
+        )
+        .await;
+    assert_eq!(answer.status(), 200);
+    let (mut widget, _) = app.visitor("demo-acme-helper").await;
+    let mut seen = chatsupport::bots::hours::Seen::new();
+    let (db, events) = (&app.state.db, &app.state.events);
+    // Monday 2026-11-23, 15:59 UTC = 16:59 in Berlin (open until 17:00), then 16:00 UTC.
+    let before = chrono::Utc.with_ymd_and_hms(2026, 11, 23, 15, 59, 0).unwrap();
+    let after = chrono::Utc.with_ymd_and_hms(2026, 11, 23, 16, 0, 0).unwrap();
+    assert!(chatsupport::bots::hours::look(db, events, &mut seen, before).await.expect("look").is_empty());
+    assert!(
+        chatsupport::bots::hours::look(db, events, &mut seen, before).await.expect("look").is_empty(),
+        "nothing changed, nothing announced"
+    );
+    let changed = chatsupport::bots::hours::look(db, events, &mut seen, after).await.expect("look");
+    assert_eq!(changed.len(), 1, "the hours closed");
+    let ServerMsg::WidgetConfig { bot: profile } =
+        widget.recv_until(|m| matches!(m, ServerMsg::WidgetConfig { .. })).await
+    else {
+        unreachable!()
+    };
+    assert!(!profile.online, "the widget shows the offline form now");
+}
