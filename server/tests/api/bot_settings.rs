@@ -18,6 +18,15 @@ async fn demo_bot(app: &TestApp, cookie: &str) -> String {
     bots["chatbots"][0]["id"].as_str().expect("the demo bot").to_owned()
 }
 
+/// Changes the demo bot's settings as its owner (a merge patch).
+async fn configure_demo_bot(app: &TestApp, settings: serde_json::Value) {
+    let owner = app.demo_owner().await;
+    let bot = demo_bot(app, &owner).await;
+    let answer =
+        app.patch_json(&format!("/api/v1/chatbots/{bot}"), &owner, json!({ "settings": settings })).await;
+    assert_eq!(answer.status(), 200, "changing the demo bot's settings");
+}
+
 fn first_message(id: &str, content: &str, name: Option<&str>, email: Option<&str>) -> ClientMsg {
     ClientMsg::MessageSend {
         client_msg_id: id.into(),
@@ -151,18 +160,7 @@ async fn a_settings_change_reaches_open_widgets_at_once() {
 #[tokio::test]
 async fn the_pre_chat_form_is_required_when_the_bot_asks_and_names_the_visitor() {
     let app = spawn_app().await;
-    let owner = app.demo_owner().await;
-    let bot = demo_bot(&app, &owner).await;
-    let answer = app
-        .patch_json(
-            &format!("/api/v1/chatbots/{bot}"),
-            &owner,
-            json!({
-                "settings": {"data_collection": {"collect_name": true, "collect_email": true}}
-            }),
-        )
-        .await;
-    assert_eq!(answer.status(), 200);
+    configure_demo_bot(&app, json!({"data_collection": {"collect_name": true, "collect_email": true}})).await;
     let (mut widget, visitor) = app.visitor("demo-acme-helper").await;
 
     for (id, name, email, field) in [
@@ -323,18 +321,7 @@ async fn after_the_set_number_of_messages_the_bot_offers_a_person_once() {
 async fn open_widgets_switch_to_the_offline_form_when_business_hours_end() {
     use chrono::TimeZone;
     let app = spawn_app().await;
-    let owner = app.demo_owner().await;
-    let bot = demo_bot(&app, &owner).await;
-    let answer = app
-        .patch_json(
-            &format!("/api/v1/chatbots/{bot}"),
-            &owner,
-            json!({
-                "settings": {"business_hours": {"enabled": true, "timezone": "Europe/Berlin"}}
-            }),
-        )
-        .await;
-    assert_eq!(answer.status(), 200);
+    configure_demo_bot(&app, json!({"business_hours": {"enabled": true, "timezone": "Europe/Berlin"}})).await;
     let (mut widget, _) = app.visitor("demo-acme-helper").await;
     let mut seen = chatsupport::bots::hours::Seen::new();
     let (db, events) = (&app.state.db, &app.state.events);
