@@ -70,6 +70,9 @@ pub async fn run(state: AppState, mut bot: Bot, visitor: Arc<str>, socket: WebSo
     // Subscribe before anything can be published for this visitor, so nothing falls between.
     let mut events = state.hub.subscribe(Topic::Visitor(bot.id, visitor.clone()));
     let mut config = state.hub.subscribe(Topic::Bot(bot.id));
+    // Set by a settings push; the bot is read again before this socket's next frame is handled
+    // (not at the push: one change must not make every open widget query at once).
+    let mut stale = false;
     let ready = ServerMsg::SessionReady { visitor_id: visitor.to_string(), bot: bot.profile() };
     if sink.send(Message::Text(ready.to_json().into())).await.is_err() {
         return;
@@ -80,7 +83,13 @@ pub async fn run(state: AppState, mut bot: Bot, visitor: Arc<str>, socket: WebSo
                 let replies = match incoming {
                     // Boxed: the frame's work (database calls) is a large future, and inlined it
                     // would make every idle connection's task as large as the busiest moment.
-                    Some(Ok(Message::Text(text))) => Box::pin(handle_frame(&state, &bot, &visitor, text.as_str())).await,
+                    Some(Ok(Message::Text(text))) => {
+                        if stale && let Ok(fresh) = Box::pin(crate::bots::find(&state.db, bot.organization_id, bot.id)).await {
+                            bot = fresh;
+                            stale = false;
+                        }
+                        Box::pin(handle_frame(&state, &bot, &visitor, text.as_str())).await
+                    }
                     Some(Ok(Message::Binary(_))) => vec![ServerMsg::error(
                         ApiError::bad_request("Frames must be JSON text."), None)],
                     Some(Ok(_)) => continue,
@@ -116,14 +125,13 @@ pub async fn run(state: AppState, mut bot: Bot, visitor: Arc<str>, socket: WebSo
             // The bot's settings changed: pass the new profile on, and answer by them from now.
             update = config.recv() => match update {
                 Ok(frame) => {
-                    if let Ok(fresh) = Box::pin(crate::bots::find(&state.db, bot.organization_id, bot.id)).await {
-                        bot = fresh;
-                    }
+                    stale = true;
                     if sink.send(Message::Text(frame.as_ref().into())).await.is_err() {
                         return;
                     }
                 }
-                Err(broadcast::error::RecvError::Lagged(_)) => {}
+                // Several changes at once: the newest frame still follows.
+                Err(broadcast::error::RecvError::Lagged(_)) => stale = true,
                 Err(broadcast::error::RecvError::Closed) => break,
             },
         }
