@@ -111,6 +111,8 @@ build_all() {
 
   say "building the widget (trunk, wasm-release profile)"
   trunk build --release --cargo-profile wasm-release --dist "$SITE_DIR/widget" --public-url /widget-app/
+  say "minifying the widget's JS glue (terser; Trunk's minifier cannot) and updating its integrity hash"
+  node e2e/tools/minify-widget.mjs "$SITE_DIR/widget"
   cp widget/embed.js "$SITE_DIR/embed.js"
 
   say "precompressing static assets (brotli + gzip)"
