@@ -31,7 +31,7 @@ use crate::{
         security::{allows_ip, standing},
         token_hash,
     },
-    audit::{self, AuditEntry},
+    audit,
     entities::{api_key, organization, user},
     error::Result,
     startup::AppState,
@@ -139,18 +139,16 @@ pub async fn create(
     })
     .exec_with_returning(db)
     .await?;
-    let actor = user::Entity::find_by_id(viewer.user_id).one(db).await?.map(|u| (u.id, u.name));
-    audit::record(
+    audit::record_by(
         db,
-        AuditEntry {
-            organization_id: viewer.organization_id.0,
-            actor,
+        viewer,
+        client,
+        audit::Change {
             action: "api_key.created",
             target_type: "api_key",
             target_id: Some(row.id.to_string()),
             before: None,
             after: Some(serde_json::json!({ "name": row.name, "role": row.role, "prefix": row.prefix })),
-            client,
         },
     )
     .await?;
@@ -169,18 +167,16 @@ pub async fn revoke(db: &DatabaseConnection, viewer: &Viewer, id: Uuid, client: 
     if revoked.rows_affected == 0 {
         return Err(ApiError::not_found("API key").into());
     }
-    let actor = user::Entity::find_by_id(viewer.user_id).one(db).await?.map(|u| (u.id, u.name));
-    audit::record(
+    audit::record_by(
         db,
-        AuditEntry {
-            organization_id: viewer.organization_id.0,
-            actor,
+        viewer,
+        client,
+        audit::Change {
             action: "api_key.revoked",
             target_type: "api_key",
             target_id: Some(id.to_string()),
             before: None,
             after: None,
-            client,
         },
     )
     .await

@@ -54,6 +54,40 @@ pub async fn record<C: ConnectionTrait>(db: &C, entry: AuditEntry<'_>) -> Result
     Ok(())
 }
 
+/// What a signed-in member changed (for [`record_by`]).
+pub struct Change {
+    pub action: &'static str,
+    pub target_type: &'static str,
+    pub target_id: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// Records a change `viewer` made in their organization, naming them as the actor.
+pub async fn record_by<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+    client: &ClientInfo,
+    change: Change,
+) -> Result<()> {
+    let actor =
+        crate::entities::user::Entity::find_by_id(viewer.user_id).one(db).await?.map(|u| (u.id, u.name));
+    record(
+        db,
+        AuditEntry {
+            organization_id: viewer.organization_id.0,
+            actor,
+            action: change.action,
+            target_type: change.target_type,
+            target_id: change.target_id,
+            before: change.before,
+            after: change.after,
+            client,
+        },
+    )
+    .await
+}
+
 /// A page of the organization's log, newest first: entries older than `before` (a cursor from
 /// the previous page), optionally of one action.
 pub async fn list<C: ConnectionTrait>(

@@ -167,18 +167,16 @@ pub async fn remove(db: &DatabaseConnection, viewer: &Viewer, id: Uuid, client: 
     if deleted.rows_affected == 0 {
         return Err(ApiError::not_found("credential").into());
     }
-    let actor = user::Entity::find_by_id(viewer.user_id).one(db).await?.map(|u| (u.id, u.name));
-    audit::record(
+    audit::record_by(
         db,
-        AuditEntry {
-            organization_id: viewer.organization_id.0,
-            actor,
+        viewer,
+        client,
+        audit::Change {
             action: "integration.credential_removed",
             target_type: "integration_credential",
             target_id: Some(id.to_string()),
             before: None,
             after: None,
-            client,
         },
     )
     .await

@@ -21,8 +21,8 @@ use crate::{
         ClientInfo,
         routes::{ApiCaller, client_of},
     },
-    audit::{self, AuditEntry},
-    entities::{organization, user},
+    audit,
+    entities::organization,
     error::Result,
     startup::AppState,
 };
@@ -172,18 +172,16 @@ async fn replace(
         // The old file goes; a failure only leaves a stray file behind.
         let _ = tokio::fs::remove_file(logo_dir(data_dir).join(old)).await;
     }
-    let actor = user::Entity::find_by_id(viewer.user_id).one(db).await?.map(|u| (u.id, u.name));
-    audit::record(
+    audit::record_by(
         db,
-        AuditEntry {
-            organization_id: viewer.organization_id.0,
-            actor,
+        viewer,
+        client,
+        audit::Change {
             action: if name.is_some() { "organization.logo_uploaded" } else { "organization.logo_removed" },
             target_type: "organization",
             target_id: Some(viewer.organization_id.to_string()),
             before: None,
             after: None,
-            client,
         },
     )
     .await?;

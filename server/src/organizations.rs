@@ -25,8 +25,8 @@ use crate::{
         ClientInfo,
         routes::{ApiCaller, ApiJson, client_info},
     },
-    audit::{self, AuditEntry},
-    entities::{organization, user},
+    audit,
+    entities::organization,
     error::Result,
     startup::AppState,
 };
@@ -157,18 +157,16 @@ pub async fn update_profile(
         return Err(ApiError::Validation { fields }.into());
     }
     let updated = view(sea_orm::ActiveModelTrait::update(active, db).await?);
-    let actor = user::Entity::find_by_id(viewer.user_id).one(db).await?.map(|u| (u.id, u.name));
-    audit::record(
+    audit::record_by(
         db,
-        AuditEntry {
-            organization_id: viewer.organization_id.0,
-            actor,
+        viewer,
+        client,
+        audit::Change {
             action: "organization.updated",
             target_type: "organization",
             target_id: Some(viewer.organization_id.to_string()),
             before: serde_json::to_value(&before).ok(),
             after: serde_json::to_value(&updated).ok(),
-            client,
         },
     )
     .await?;

@@ -21,8 +21,8 @@ use uuid::Uuid;
 
 use crate::{
     accounts::ClientInfo,
-    audit::{self, AuditEntry},
-    entities::{bot, organization, plan, user, workspace},
+    audit,
+    entities::{bot, organization, plan, workspace},
     error::Result,
 };
 
@@ -205,18 +205,16 @@ pub async fn change_plan(
             .filter(workspace::Column::Id.eq(current.id))
             .exec(&txn)
             .await?;
-        let actor = user::Entity::find_by_id(viewer.user_id).one(&txn).await?;
-        audit::record(
+        audit::record_by(
             &txn,
-            AuditEntry {
-                organization_id: viewer.organization_id.0,
-                actor: actor.map(|a| (a.id, a.name)),
+            viewer,
+            client,
+            audit::Change {
                 action: "workspace.plan_changed",
                 target_type: "workspace",
                 target_id: Some(current.id.to_string()),
                 before: Some(serde_json::json!({ "plan": current.plan })),
                 after: Some(serde_json::json!({ "plan": target.id })),
-                client,
             },
         )
         .await?;

@@ -198,18 +198,16 @@ impl AccountService {
         active.session_timeout_minutes = Set(wanted.session_timeout_minutes);
         active.ip_allowlist = Set(allowlist);
         let after = settings_of(&sea_orm::ActiveModelTrait::update(active, &self.db).await?);
-        let actor = user::Entity::find_by_id(viewer.user_id).one(&self.db).await?.map(|u| (u.id, u.name));
-        audit::record(
+        audit::record_by(
             &self.db,
-            AuditEntry {
-                organization_id: viewer.organization_id.0,
-                actor,
+            viewer,
+            client,
+            audit::Change {
                 action: "organization.security_updated",
                 target_type: "organization",
                 target_id: Some(viewer.organization_id.to_string()),
                 before: serde_json::to_value(&before).ok(),
                 after: serde_json::to_value(&after).ok(),
-                client,
             },
         )
         .await?;

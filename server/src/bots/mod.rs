@@ -15,8 +15,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::{
     accounts::ClientInfo,
-    audit::{self, AuditEntry},
-    entities::{bot, user},
+    audit,
+    entities::bot,
     error::Result,
     events::{DomainEvent, EventBus},
 };
@@ -290,18 +290,16 @@ pub async fn update(
         "fallback_message": updated.fallback_message, "settings": settings,
     });
     if before != after {
-        let actor = user::Entity::find_by_id(viewer.user_id).one(&txn).await?;
-        audit::record(
+        audit::record_by(
             &txn,
-            AuditEntry {
-                organization_id: viewer.organization_id.0,
-                actor: actor.map(|a| (a.id, a.name)),
+            viewer,
+            client,
+            audit::Change {
                 action: "chatbot.updated",
                 target_type: "chatbot",
                 target_id: Some(updated.id.to_string()),
                 before: Some(before),
                 after: Some(after),
-                client,
             },
         )
         .await?;
