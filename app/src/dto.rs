@@ -193,6 +193,78 @@ pub struct ConversationView {
     pub started_at: String,
     /// RFC 3339, UTC; the list is sorted by it, newest first.
     pub updated_at: String,
+    /// The agent holding the conversation (or who resolved it).
+    #[serde(default)]
+    pub assigned_agent: Option<AgentRef>,
+    /// RFC 3339, UTC, when an agent resolved it.
+    #[serde(default)]
+    pub resolved_at: Option<String>,
+    /// The visitor's answer to the survey after resolution.
+    #[serde(default)]
+    pub satisfaction: Option<Satisfaction>,
+}
+
+/// A member of the team as a visitor and the inbox see them in a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AgentRef {
+    pub id: uuid::Uuid,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
+    /// Job title from their profile ("Support Specialist").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// A visitor's rating of a resolved conversation (PRD "satisfaction_rating").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Satisfaction {
+    /// 1 (bad) to 5 (great).
+    pub score: u8,
+    pub comment: Option<String>,
+    /// RFC 3339, UTC.
+    pub rated_at: String,
+}
+
+/// One line of a conversation's history: created, escalated, agent_joined, returned_to_ai,
+/// agent_left, resolved, reopened, rated, abandoned, archived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ConversationEventView {
+    pub kind: String,
+    /// `visitor`, `agent`, `bot` or `system`.
+    pub actor_kind: String,
+    pub actor_name: Option<String>,
+    /// The event's details: `from`/`to` states, a resolution `note`, a rating's `score` and
+    /// `comment`.
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub data: serde_json::Value,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// A conversation with everything an agent needs to take it: its messages and its history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ConversationDetail {
+    pub conversation: ConversationView,
+    pub messages: Vec<MessageView>,
+    pub events: Vec<ConversationEventView>,
+}
+
+/// What an agent does with a conversation from the inbox or the REST API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConversationAction {
+    /// Take it from the bot (or the queue); with a first message, optionally.
+    TakeOver { message: Option<String> },
+    /// Write to the visitor (taking the conversation over first if nobody holds it).
+    Reply { content: String },
+    /// Give it back to the bot.
+    ReturnToBot,
+    /// Close it; the visitor is asked to rate it.
+    Resolve { note: Option<String> },
 }
 
 id_type!(WorkspaceId);

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    dto::{BotProfile, ConversationId, ConversationStatus, ConversationView, MessageView, Sender},
+    dto::{AgentRef, BotProfile, ConversationId, ConversationStatus, ConversationView, MessageView, Sender},
     error::ApiError,
 };
 
@@ -36,7 +36,17 @@ pub enum ClientMsg {
     /// agent (`escalated`). Asking again changes nothing.
     #[serde(rename = "conversation:escalate")]
     Escalate { conversation_id: ConversationId },
-    /// Re-join a conversation and receive every message with `seq > after_seq`.
+    /// The visitor's answer to the survey after an agent resolved the conversation: 1–5 stars
+    /// and an optional comment. Once per conversation.
+    #[serde(rename = "conversation:rate")]
+    Rate {
+        conversation_id: ConversationId,
+        score: u8,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
+    /// Re-join a conversation and receive every message with `seq > after_seq` (then where
+    /// the conversation stands: escalated, with an agent, resolved and not rated yet).
     #[serde(rename = "conversation:resume")]
     Resume { conversation_id: ConversationId, after_seq: i64 },
     #[serde(rename = "ping")]
@@ -51,6 +61,30 @@ pub struct VisitorDetails {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+
+/// The satisfaction survey sent with `conversation:resolved` (PRD §5.3.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Survey {
+    pub question: String,
+    /// Always `rating`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Stars: answers are 1..=scale.
+    pub scale: u8,
+}
+
+impl Survey {
+    pub const SCALE: u8 = 5;
+
+    pub fn rating() -> Self {
+        Self {
+            question: "How would you rate your experience?".into(),
+            kind: "rating".into(),
+            scale: Self::SCALE,
+        }
+    }
 }
 
 /// Frames the server sends.
@@ -81,6 +115,15 @@ pub enum ServerMsg {
     /// outside business hours): the widget says a person will answer; dashboards flag it.
     #[serde(rename = "conversation:escalated")]
     ConversationEscalated { conversation_id: ConversationId },
+    /// A person from the team took the conversation over: the bot is silent from now on.
+    #[serde(rename = "agent:joined")]
+    AgentJoined { conversation_id: ConversationId, agent: AgentRef },
+    /// An agent resolved the conversation: the widget asks the visitor to rate it.
+    #[serde(rename = "conversation:resolved")]
+    ConversationResolved { conversation_id: ConversationId, survey: Survey },
+    /// The visitor's rating was stored.
+    #[serde(rename = "conversation:rated")]
+    ConversationRated { conversation_id: ConversationId, score: u8 },
     /// The bot's settings changed: the widget redraws with this profile.
     #[serde(rename = "widget:config")]
     WidgetConfig { bot: BotProfile },
@@ -105,70 +148,122 @@ pub enum ServerMsg {
 /// [`parse`]: WidgetFrame::parse
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WidgetFrame {
-    SessionReady { visitor_id: String, bot: BotProfile },
-    MessageReceive { message: MessageView },
-    TypingStart { sender: Sender },
+    SessionReady {
+        visitor_id: String,
+        bot: BotProfile,
+    },
+    MessageReceive {
+        message: MessageView,
+    },
+    TypingStart {
+        sender: Sender,
+    },
     TypingStop,
-    WidgetConfig { bot: BotProfile },
-    Escalated { conversation_id: ConversationId },
-    Error { message: String, client_msg_id: Option<String> },
+    WidgetConfig {
+        bot: BotProfile,
+    },
+    /// Where the conversation stands with the team now.
+    Stage {
+        conversation_id: ConversationId,
+        stage: TeamStage,
+    },
+    Error {
+        message: String,
+        client_msg_id: Option<String>,
+    },
     Other,
+}
+
+/// Where a visitor's conversation stands with the team, as the widget shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TeamStage {
+    /// The bot answers (again: the agent gave it back, or left it for the queue).
+    Bot,
+    /// Waiting for a person.
+    Escalated,
+    /// A person (this name) answers.
+    Agent(String),
+    /// Resolved: the survey is open.
+    Survey,
+    /// Resolved and rated.
+    Rated,
 }
 
 impl WidgetFrame {
     /// `None` for text that is not a frame at all.
     pub fn parse(text: &str) -> Option<Self> {
+        use std::borrow::Cow;
+        /// Every field the widget reads, of every frame it acts on: one decoder for all of them
+        /// (a decoder per frame cost the widget 13 KB). Fields of other frames are skipped.
         #[derive(Deserialize)]
-        struct Tag<'a> {
+        struct Fields<'a> {
             #[serde(rename = "type", borrow)]
-            kind: std::borrow::Cow<'a, str>,
-        }
-        #[derive(Deserialize)]
-        struct Ready {
-            visitor_id: String,
-            bot: BotProfile,
-        }
-        #[derive(Deserialize)]
-        struct Config {
-            bot: BotProfile,
-        }
-        #[derive(Deserialize)]
-        struct Received {
-            message: MessageView,
-        }
-        #[derive(Deserialize)]
-        struct Typing {
-            sender: Sender,
-        }
-        #[derive(Deserialize)]
-        struct Handed {
-            conversation_id: ConversationId,
-        }
-        #[derive(Deserialize)]
-        struct Refused {
-            message: String,
-            #[serde(default)]
+            kind: Cow<'a, str>,
+            visitor_id: Option<String>,
+            bot: Option<BotProfile>,
+            message: Option<Body>,
+            sender: Option<Sender>,
+            conversation_id: Option<ConversationId>,
+            agent: Option<Named>,
+            #[serde(borrow)]
+            to: Option<Cow<'a, str>>,
             client_msg_id: Option<String>,
         }
-        let tag: Tag<'_> = serde_json::from_str(text).ok()?;
-        Some(match tag.kind.as_ref() {
-            "session:ready" => {
-                let f: Ready = serde_json::from_str(text).ok()?;
-                Self::SessionReady { visitor_id: f.visitor_id, bot: f.bot }
+        #[derive(Deserialize)]
+        struct Named {
+            name: String,
+        }
+        /// `message` is a stored message in `message:receive` and the readable text in `error`.
+        enum Body {
+            Stored(MessageView),
+            Text(String),
+        }
+        impl<'de> Deserialize<'de> for Body {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Either;
+                impl<'de> serde::de::Visitor<'de> for Either {
+                    type Value = Body;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("a message or a text")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Body, E> {
+                        Ok(Body::Text(v.to_owned()))
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Body, A::Error> {
+                        MessageView::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                            .map(Body::Stored)
+                    }
+                }
+                d.deserialize_any(Either)
             }
-            "widget:config" => Self::WidgetConfig { bot: serde_json::from_str::<Config>(text).ok()?.bot },
-            "message:receive" => {
-                Self::MessageReceive { message: serde_json::from_str::<Received>(text).ok()?.message }
+        }
+        let f: Fields<'_> = serde_json::from_str(text).ok()?;
+        let id = f.conversation_id;
+        Some(match (f.kind.as_ref(), f.message) {
+            ("session:ready", _) => Self::SessionReady { visitor_id: f.visitor_id?, bot: f.bot? },
+            ("widget:config", _) => Self::WidgetConfig { bot: f.bot? },
+            ("message:receive", Some(Body::Stored(message))) => Self::MessageReceive { message },
+            ("message:receive", _) => return None,
+            ("typing:start", _) => Self::TypingStart { sender: f.sender? },
+            ("typing:stop", _) => Self::TypingStop,
+            ("conversation:escalated", _) => {
+                Self::Stage { conversation_id: id?, stage: TeamStage::Escalated }
             }
-            "typing:start" => Self::TypingStart { sender: serde_json::from_str::<Typing>(text).ok()?.sender },
-            "typing:stop" => Self::TypingStop,
-            "conversation:escalated" => Self::Escalated {
-                conversation_id: serde_json::from_str::<Handed>(text).ok()?.conversation_id,
+            ("agent:joined", _) => {
+                Self::Stage { conversation_id: id?, stage: TeamStage::Agent(f.agent?.name) }
+            }
+            ("conversation:resolved", _) => Self::Stage { conversation_id: id?, stage: TeamStage::Survey },
+            ("conversation:rated", _) => Self::Stage { conversation_id: id?, stage: TeamStage::Rated },
+            ("conversation:status_changed", _) if matches!(f.to.as_deref(), Some("active" | "waiting")) => {
+                Self::Stage { conversation_id: id?, stage: TeamStage::Bot }
+            }
+            ("error", message) => Self::Error {
+                message: match message {
+                    Some(Body::Text(text)) => text,
+                    _ => String::new(),
+                },
+                client_msg_id: f.client_msg_id,
             },
-            "error" => {
-                let f: Refused = serde_json::from_str(text).ok()?;
-                Self::Error { message: f.message, client_msg_id: f.client_msg_id }
-            }
             _ => Self::Other,
         })
     }
@@ -264,8 +359,32 @@ mod tests {
         );
         assert_eq!(
             read(ServerMsg::ConversationEscalated { conversation_id: id }),
-            WidgetFrame::Escalated { conversation_id: id }
+            WidgetFrame::Stage { conversation_id: id, stage: TeamStage::Escalated }
         );
+        let agent = AgentRef {
+            id: uuid::Uuid::from_u128(9),
+            name: "Sarah Johnson".into(),
+            avatar_url: None,
+            title: Some("Support Specialist".into()),
+        };
+        assert_eq!(
+            read(ServerMsg::AgentJoined { conversation_id: id, agent }),
+            WidgetFrame::Stage { conversation_id: id, stage: TeamStage::Agent("Sarah Johnson".into()) }
+        );
+        assert_eq!(
+            read(ServerMsg::ConversationResolved { conversation_id: id, survey: Survey::rating() }),
+            WidgetFrame::Stage { conversation_id: id, stage: TeamStage::Survey }
+        );
+        assert_eq!(
+            read(ServerMsg::ConversationRated { conversation_id: id, score: 4 }),
+            WidgetFrame::Stage { conversation_id: id, stage: TeamStage::Rated }
+        );
+        let returned = ServerMsg::ConversationStatusChanged {
+            conversation_id: id,
+            from: ConversationStatus::AgentHandling,
+            to: ConversationStatus::Active,
+        };
+        assert_eq!(read(returned), WidgetFrame::Stage { conversation_id: id, stage: TeamStage::Bot });
         assert_eq!(read(ServerMsg::Pong), WidgetFrame::Other);
         let moved = ServerMsg::ConversationStatusChanged {
             conversation_id: id,
@@ -279,6 +398,20 @@ mod tests {
             None,
             "a broken frame is dropped"
         );
+    }
+
+    #[test]
+    fn the_survey_and_agent_frames_use_the_prd_shapes() {
+        let id = ConversationId(uuid::Uuid::from_u128(1));
+        let resolved = ServerMsg::ConversationResolved { conversation_id: id, survey: Survey::rating() };
+        let json: serde_json::Value = serde_json::from_str(&resolved.to_json()).expect("json");
+        assert_eq!(json["type"], "conversation:resolved");
+        assert_eq!(json["survey"]["type"], "rating");
+        assert_eq!(json["survey"]["scale"], 5);
+        let rate = ClientMsg::Rate { conversation_id: id, score: 5, comment: Some("Great".into()) };
+        let json: serde_json::Value = serde_json::from_str(&rate.to_json()).expect("json");
+        assert_eq!(json["type"], "conversation:rate");
+        assert_eq!(serde_json::from_value::<ClientMsg>(json).expect("parses back"), rate);
     }
 
     #[test]

@@ -118,6 +118,19 @@ pub trait DashboardPort: Send + Sync + 'static {
         conversation: ConversationId,
     ) -> Result<Vec<MessageView>, ApiError>;
     async fn search_messages(&self, viewer: &Viewer, query: &str) -> Result<Vec<SearchHit>, ApiError>;
+    /// A conversation with its messages and history.
+    async fn conversation_detail(
+        &self,
+        viewer: &Viewer,
+        conversation: ConversationId,
+    ) -> Result<crate::dto::ConversationDetail, ApiError>;
+    /// An agent's action on a conversation (take over, reply, give back, resolve).
+    async fn act_on_conversation(
+        &self,
+        request: &http::request::Parts,
+        conversation: ConversationId,
+        action: crate::dto::ConversationAction,
+    ) -> Result<ConversationView, ApiError>;
 }
 
 /// The organization's profile.

@@ -1,6 +1,7 @@
 // The widget as visitors meet it on a customer's site (another origin, hostile CSS): the
 // pre-chat form switched on live from the dashboard, history after a reload, the offline form
-// outside business hours, and a server restart in the middle of a conversation.
+// outside business hours, an agent taking over and the visitor rating the resolved
+// conversation, and a server restart in the middle of a conversation.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -117,6 +118,59 @@ test("outside business hours the visitor leaves a message for the team", async (
   } finally {
     await patchDemoBot(owner, DEFAULTS);
   }
+});
+
+test("an agent takes over from the inbox, resolves, and the visitor rates the conversation", async ({ browser }) => {
+  const owner = await signedInOwner(browser);
+  const visitor = await browser.newPage();
+  const chat = await openWidget(visitor);
+  const log = chat.getByRole("log");
+  await chat.getByRole("textbox", { name: "Message" }).fill("My parcel arrived damaged");
+  await chat.getByRole("button", { name: "Send" }).click();
+  await expect(log).toContainText(FALLBACK);
+
+  // The newest conversation in the inbox is this one; one click takes it over.
+  await owner.goto(`${app()}/conversations`);
+  await owner.getByRole("list", { name: "Conversations" }).getByRole("link").first().click();
+  const pane = owner.getByRole("region", { name: "Conversation", exact: true });
+  await expect(pane.getByRole("log")).toContainText("My parcel arrived damaged");
+  await pane.getByRole("button", { name: "Take over" }).click();
+  await expect(pane.getByText("Agent handling")).toBeVisible();
+  await expect(log.getByRole("status")).toHaveText("You're now chatting with Acme Corp Owner.");
+  await expect(chat.getByRole("button", { name: "Talk to a person" })).toHaveCount(0);
+
+  // The agent writes; the visitor reads it; the visitor's answer appears live, the bot is quiet.
+  const reply = pane.getByRole("textbox", { name: "Reply to the visitor" });
+  await reply.fill("Sorry about that! A new one ships today.");
+  await pane.getByRole("button", { name: "Send" }).click();
+  await expect(log).toContainText("Sorry about that! A new one ships today.");
+  await expect(reply).toHaveValue("");
+  await chat.getByRole("textbox", { name: "Message" }).fill("Thank you!");
+  await chat.getByRole("button", { name: "Send" }).click();
+  await expect(pane.getByRole("log")).toContainText("Thank you!");
+
+  // Resolved with a note: the widget asks for a rating, the answer reaches the inbox live.
+  await pane.getByRole("textbox", { name: "Resolution note (optional)" }).fill("Replacement shipped");
+  await pane.getByRole("button", { name: "Resolve" }).click();
+  await expect(chat.getByText("How would you rate your experience?")).toBeVisible();
+  await expect(chat.getByRole("button", { name: "Send rating" })).toBeDisabled();
+  // Visitors click the fourth star (the radio button's drawn label).
+  await chat.locator('label[for="star4"]').click();
+  await expect(chat.getByRole("radio", { name: "4/5" })).toBeChecked();
+  await chat.getByRole("textbox", { name: "Anything to add? (optional)" }).fill("Quick and kind");
+  await chat.getByRole("button", { name: "Send rating" }).click();
+  await expect(log.getByRole("status")).toHaveText("Thanks for your feedback!");
+  await expect(pane.getByLabel("Rated 4 of 5")).toContainText("Quick and kind");
+  await expect(log.getByText(FALLBACK)).toHaveCount(1);
+
+  // The history tells the story.
+  await owner.reload();
+  await pane.getByText(/^History/).click();
+  const history = pane.locator(".history");
+  await expect(history).toContainText("Acme Corp Owner escalated it");
+  await expect(history).toContainText("Acme Corp Owner took over");
+  await expect(history).toContainText("Acme Corp Owner resolved it: Replacement shipped");
+  await expect(history).toContainText("rated it 4/5: “Quick and kind”");
 });
 
 function freePort() {

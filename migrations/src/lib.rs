@@ -14,6 +14,7 @@ mod m20261123_000008_api_keys;
 mod m20261123_000009_widget_detected;
 mod m20261123_000010_bot_settings;
 mod m20261123_000011_connection_caps;
+mod m20261123_000012_agent_takeover;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_widget_detected::Migration),
             Box::new(m20261123_000010_bot_settings::Migration),
             Box::new(m20261123_000011_connection_caps::Migration),
+            Box::new(m20261123_000012_agent_takeover::Migration),
         ]
     }
 }

@@ -72,6 +72,25 @@ impl DashboardPort for Dashboard {
         }
         Ok(self.search.search(viewer.organization_id, query)?)
     }
+
+    async fn conversation_detail(
+        &self,
+        viewer: &Viewer,
+        conversation: ConversationId,
+    ) -> Result<app::dto::ConversationDetail, ApiError> {
+        Ok(self.conversations.detail(viewer, conversation).await?)
+    }
+
+    async fn act_on_conversation(
+        &self,
+        request: &Parts,
+        conversation: ConversationId,
+        action: app::dto::ConversationAction,
+    ) -> Result<ConversationView, ApiError> {
+        let viewer = viewer(&self.accounts, request).await?;
+        let client = crate::accounts::routes::client_of(request);
+        Ok(self.conversations.act(&viewer, conversation, action, &client).await?)
+    }
 }
 
 pub fn router() -> Router<AppState> {

@@ -96,6 +96,9 @@ struct Conversation {
     status: String,
     preview: String,
     started_at: DateTime<Utc>,
+    /// The visitor's rating (1–5), for a resolved conversation that was rated.
+    #[serde(default)]
+    satisfaction: Option<i16>,
 }
 
 #[derive(Deserialize)]
@@ -264,6 +267,10 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             preview: Set(c.preview.clone()),
             started_at: Set(c.started_at),
             updated_at: Set(updated_at),
+            resolved_at: Set((c.status == "resolved").then_some(updated_at)),
+            satisfaction_rating: Set(c.satisfaction),
+            satisfaction_rated_at: Set(c.satisfaction.map(|_| updated_at)),
+            ..Default::default()
         })
         .exec(&txn)
         .await?;

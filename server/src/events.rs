@@ -27,6 +27,13 @@ pub enum DomainEvent {
         conversation: ConversationView,
         from: ConversationStatus,
     },
+    /// The visitor rated a resolved conversation.
+    Rated {
+        organization_id: OrganizationId,
+        bot_id: BotId,
+        visitor_id: Arc<str>,
+        conversation: ConversationView,
+    },
     /// A bot's settings changed; its open widgets redraw with `profile`.
     BotUpdated { bot_id: BotId, profile: app::dto::BotProfile },
 }

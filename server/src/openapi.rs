@@ -43,6 +43,12 @@ use crate::{accounts, bots, health, organizations, startup::AppState};
         bots::routes::list_plans,
         bots::routes::get_workspace,
         bots::routes::change_plan,
+        crate::conversations::routes::list_route,
+        crate::conversations::routes::show_route,
+        crate::conversations::routes::take_over_route,
+        crate::conversations::routes::reply_route,
+        crate::conversations::routes::return_route,
+        crate::conversations::routes::resolve_route,
         accounts::self_service::show_profile,
         accounts::self_service::update_profile,
         accounts::self_service::mfa_setup,
@@ -86,10 +92,14 @@ use crate::{accounts, bots, health, organizations, startup::AppState};
         app::platform::StandingPatch, app::platform::LoginEntry, app::platform::UserActivity,
         app::platform::AdminQuery,
         accounts::self_service::OutboxResponse, app::dto::OutboxEntry, crate::api_keys::NewApiKey,
-        crate::api_keys::ApiKeysResponse, app::dto::ApiKeyView, app::dto::CreatedApiKey
+        crate::api_keys::ApiKeysResponse, app::dto::ApiKeyView, app::dto::CreatedApiKey,
+        crate::conversations::routes::ConversationsResponse, crate::conversations::routes::TakeOverRequest,
+        crate::conversations::routes::ReplyRequest, crate::conversations::routes::ResolveRequest,
+        app::dto::ConversationDetail, app::dto::ConversationEventView, app::dto::AgentRef,
+        app::dto::Satisfaction, app::protocol::Survey
     )),
     modifiers(&BearerAuth),
-    tags((name = "system", description = "Health and metadata"), (name = "auth", description = "Sign-up, sign-in, sessions"), (name = "team", description = "Members and invitations"), (name = "chatbots", description = "Workspaces and chatbots"), (name = "organization", description = "The organization's profile and security rules"), (name = "integrations", description = "Third-party credentials, encrypted at rest"), (name = "platform", description = "Platform administration (super admins)"))
+    tags((name = "system", description = "Health and metadata"), (name = "auth", description = "Sign-up, sign-in, sessions"), (name = "team", description = "Members and invitations"), (name = "chatbots", description = "Workspaces and chatbots"), (name = "conversations", description = "Conversations, agent takeover and resolution"), (name = "organization", description = "The organization's profile and security rules"), (name = "integrations", description = "Third-party credentials, encrypted at rest"), (name = "platform", description = "Platform administration (super admins)"))
 )]
 pub struct ApiDoc;
 

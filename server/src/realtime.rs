@@ -93,10 +93,22 @@ pub async fn listen(hub: Hub, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
                 };
                 hub.publish(Topic::Visitor(*bot_id, visitor_id.clone()), &frame);
                 hub.publish(Topic::Organization(*organization_id), &frame);
-                if conversation.status == app::dto::ConversationStatus::Escalated {
-                    let escalated = ServerMsg::ConversationEscalated { conversation_id: conversation.id };
-                    hub.publish(Topic::Visitor(*bot_id, visitor_id.clone()), &escalated);
-                    hub.publish(Topic::Organization(*organization_id), &escalated);
+                if let Some(stage) = stage_frame(conversation) {
+                    hub.publish(Topic::Visitor(*bot_id, visitor_id.clone()), &stage);
+                    hub.publish(Topic::Organization(*organization_id), &stage);
+                }
+                hub.publish(
+                    Topic::Organization(*organization_id),
+                    &ServerMsg::ConversationUpdated { conversation: conversation.clone() },
+                );
+            }
+            DomainEvent::Rated { organization_id, bot_id, visitor_id, conversation } => {
+                if let Some(satisfaction) = &conversation.satisfaction {
+                    let rated = ServerMsg::ConversationRated {
+                        conversation_id: conversation.id,
+                        score: satisfaction.score,
+                    };
+                    hub.publish(Topic::Visitor(*bot_id, visitor_id.clone()), &rated);
                 }
                 hub.publish(
                     Topic::Organization(*organization_id),
@@ -107,6 +119,24 @@ pub async fn listen(hub: Hub, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
                 hub.publish(Topic::Bot(*bot_id), &ServerMsg::WidgetConfig { bot: profile.clone() });
             }
         }
+    }
+}
+
+/// The frame that tells a widget where its conversation stands with the team, if anywhere:
+/// waiting for a person, with a person, or resolved and not rated yet. Sent as the
+/// conversation gets there, and again when a widget resumes it.
+pub fn stage_frame(conversation: &app::dto::ConversationView) -> Option<ServerMsg> {
+    use app::dto::ConversationStatus::*;
+    let conversation_id = conversation.id;
+    match conversation.status {
+        Escalated => Some(ServerMsg::ConversationEscalated { conversation_id }),
+        AgentHandling => {
+            conversation.assigned_agent.clone().map(|agent| ServerMsg::AgentJoined { conversation_id, agent })
+        }
+        Resolved if conversation.satisfaction.is_none() => {
+            Some(ServerMsg::ConversationResolved { conversation_id, survey: app::protocol::Survey::rating() })
+        }
+        _ => None,
     }
 }
 

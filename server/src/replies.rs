@@ -71,8 +71,11 @@ pub async fn listen(replier: Replier, mut events: mpsc::Receiver<Arc<DomainEvent
             if behavior.show_typing_indicator {
                 replier.hub.publish(topic, &typing(false, conversation));
             }
-            if let Err(err) = answered {
-                return tracing::error!(error = %err, %conversation, "the bot could not answer");
+            match answered {
+                Ok(Some(_)) => {}
+                // A person took the conversation while the answer was on its way.
+                Ok(None) => return,
+                Err(err) => return tracing::error!(error = %err, %conversation, "the bot could not answer"),
             }
             // After the bot's answer to the visitor's Nth message (N = max conversation length),
             // the bot offers a person once.

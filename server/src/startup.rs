@@ -197,6 +197,7 @@ fn routes(state: &AppState) -> Router {
         .merge(health::router())
         .merge(accounts::routes::router())
         .merge(crate::bots::routes::router())
+        .merge(crate::conversations::routes::router())
         .merge(crate::organizations::router())
         .merge(accounts::self_service::router())
         .merge(crate::integrations::router())

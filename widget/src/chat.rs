@@ -2,7 +2,7 @@
 
 use app::{
     dto::{BotProfile, ConversationId, MessageView},
-    protocol::{ClientMsg, VisitorDetails, WidgetFrame},
+    protocol::{ClientMsg, TeamStage as Stage, VisitorDetails, WidgetFrame},
     socket,
 };
 use leptos::prelude::*;
@@ -40,8 +40,7 @@ pub struct Chat {
     pub messages: RwSignal<Vec<MessageView>>,
     pub pending: RwSignal<Vec<Pending>>,
     pub typing: RwSignal<Option<String>>,
-    /// The conversation waits for a person from the team.
-    pub escalated: RwSignal<bool>,
+    pub stage: RwSignal<Stage>,
     pub link: RwSignal<Link>,
     pub error: RwSignal<Option<String>>,
     socket: StoredValue<Option<WebSocket>, LocalStorage>,
@@ -62,7 +61,7 @@ impl Chat {
             messages: RwSignal::new(Vec::new()),
             pending: RwSignal::new(Vec::new()),
             typing: RwSignal::new(None),
-            escalated: RwSignal::new(false),
+            stage: RwSignal::new(Stage::Bot),
             link: RwSignal::new(Link::Connecting),
             error: RwSignal::new(None),
             socket: StoredValue::new_local(None),
@@ -83,6 +82,10 @@ impl Chat {
             storage::write(&self.bot.get_value(), "visitor", &visitor);
         }
         self.error.set(None);
+        // Writing after a resolution opens the conversation again, with the bot.
+        if matches!(self.stage.get_untracked(), Stage::Survey | Stage::Rated) {
+            self.stage.set(Stage::Bot);
+        }
         self.pending.update(|all| {
             all.push(Pending { client_msg_id: new_client_id(), content, error: None, sent: false })
         });
@@ -94,6 +97,14 @@ impl Chat {
     pub fn ask_for_person(self) {
         if let Some(conversation_id) = self.conversation.get_untracked() {
             self.transmit(&ClientMsg::Escalate { conversation_id });
+        }
+    }
+
+    /// Answers the survey after the team resolved the conversation.
+    pub fn rate(self, score: u8, comment: String) {
+        if let Some(conversation_id) = self.conversation.get_untracked() {
+            let comment = Some(comment.trim().to_owned()).filter(|c| !c.is_empty());
+            self.transmit(&ClientMsg::Rate { conversation_id, score, comment });
         }
     }
 
@@ -145,9 +156,9 @@ impl Chat {
             }
             WidgetFrame::MessageReceive { message } => self.accept(message),
             WidgetFrame::WidgetConfig { bot } => self.profile.set(Some(bot)),
-            WidgetFrame::Escalated { conversation_id } => {
+            WidgetFrame::Stage { conversation_id, stage } => {
                 if self.conversation.get_untracked() == Some(conversation_id) {
-                    self.escalated.set(true);
+                    self.stage.set(stage);
                     self.typing.set(None);
                 }
             }

@@ -22,6 +22,12 @@ pub struct Strings {
     pub thanks: &'static str,
     pub ask_person: &'static str,
     pub escalated: &'static str,
+    /// Before and after the agent's name.
+    pub joined: (&'static str, &'static str),
+    pub rate: &'static str,
+    pub comment: &'static str,
+    pub rate_send: &'static str,
+    pub rated: &'static str,
 }
 
 impl PartialEq for Strings {
@@ -51,6 +57,11 @@ const EN: Strings = Strings {
     thanks: "Thanks! We'll reply by email as soon as we're back.",
     ask_person: "Talk to a person",
     escalated: "A person from the team will reply here as soon as they can.",
+    joined: ("You're now chatting with ", "."),
+    rate: "How would you rate your experience?",
+    comment: "Anything to add? (optional)",
+    rate_send: "Send rating",
+    rated: "Thanks for your feedback!",
 };
 
 const DE: Strings = Strings {
@@ -74,6 +85,11 @@ const DE: Strings = Strings {
     thanks: "Danke! Wir antworten per E-Mail, sobald wir zurück sind.",
     ask_person: "Mit einem Menschen sprechen",
     escalated: "Jemand aus dem Team antwortet Ihnen hier, so bald wie möglich.",
+    joined: ("Sie chatten jetzt mit ", "."),
+    rate: "Wie bewerten Sie Ihre Erfahrung?",
+    comment: "Möchten Sie etwas ergänzen? (optional)",
+    rate_send: "Bewertung senden",
+    rated: "Danke für Ihr Feedback!",
 };
 
 const ES: Strings = Strings {
@@ -97,6 +113,11 @@ const ES: Strings = Strings {
     thanks: "¡Gracias! Te responderemos por correo en cuanto volvamos.",
     ask_person: "Hablar con una persona",
     escalated: "Una persona del equipo te responderá aquí lo antes posible.",
+    joined: ("Ahora estás chateando con ", "."),
+    rate: "¿Cómo valorarías tu experiencia?",
+    comment: "¿Algo que añadir? (opcional)",
+    rate_send: "Enviar valoración",
+    rated: "¡Gracias por tu opinión!",
 };
 
 const FR: Strings = Strings {
@@ -120,6 +141,11 @@ const FR: Strings = Strings {
     thanks: "Merci ! Nous vous répondrons par e-mail dès notre retour.",
     ask_person: "Parler à une personne",
     escalated: "Une personne de l'équipe vous répondra ici dès que possible.",
+    joined: ("Vous discutez maintenant avec ", "."),
+    rate: "Comment évaluez-vous votre expérience ?",
+    comment: "Quelque chose à ajouter ? (facultatif)",
+    rate_send: "Envoyer la note",
+    rated: "Merci pour votre avis !",
 };
 
 const PT: Strings = Strings {
@@ -143,6 +169,11 @@ const PT: Strings = Strings {
     thanks: "Obrigado! Responderemos por e-mail assim que voltarmos.",
     ask_person: "Falar com uma pessoa",
     escalated: "Uma pessoa da equipe responderá aqui assim que puder.",
+    joined: ("Agora você está conversando com ", "."),
+    rate: "Como você avalia sua experiência?",
+    comment: "Algo a acrescentar? (opcional)",
+    rate_send: "Enviar avaliação",
+    rated: "Obrigado pelo seu feedback!",
 };
 
 const NL: Strings = Strings {
@@ -166,6 +197,11 @@ const NL: Strings = Strings {
     thanks: "Bedankt! We antwoorden per e-mail zodra we terug zijn.",
     ask_person: "Met een mens praten",
     escalated: "Iemand van het team antwoordt hier zo snel mogelijk.",
+    joined: ("Je chat nu met ", "."),
+    rate: "Hoe beoordeel je je ervaring?",
+    comment: "Nog iets toe te voegen? (optioneel)",
+    rate_send: "Beoordeling versturen",
+    rated: "Bedankt voor je feedback!",
 };
 
 const ALL: [&Strings; 6] = [&EN, &DE, &ES, &FR, &PT, &NL];

@@ -12,9 +12,12 @@ mod storage;
 use app::{dto::SenderKind, protocol::VisitorDetails};
 use leptos::prelude::*;
 
+use app::protocol::TeamStage as Stage;
 use chat::{Chat, Link};
 
 fn main() {
+    // Readable panics while developing; the release build leaves the hook's 1 KB out.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(Widget);
 }
@@ -88,21 +91,35 @@ fn Widget() -> impl IntoView {
                                 <p>{m.content.clone()}</p>
                             </li>
                         </For>
-                        <For each=move || chat.pending.get() key=|p| (p.client_msg_id.clone(), p.error.clone()) let:p>
-                            <li class="msg from-visitor pending" class:failed=p.error.is_some()>
-                                <p>{p.content.clone()}</p>
-                                <span class="state">{p.error.clone().unwrap_or_else(|| t.get_untracked().sending.to_owned())}</span>
-                            </li>
-                        </For>
+                        {move || chat.pending.get().into_iter().map(|p| {
+                            let class = if p.error.is_some() { "msg from-visitor pending failed" } else { "msg from-visitor pending" };
+                            let state = p.error.unwrap_or_else(|| t.get_untracked().sending.to_owned());
+                            view! {
+                                <li class=class>
+                                    <p>{p.content}</p>
+                                    <span class="state">{state}</span>
+                                </li>
+                            }
+                        }).collect_view()}
                         {move || chat.typing.get().map(|name| view! {
                             <li class="typing" aria-label=format!("{name} {}", t.get().typing)><span></span><span></span><span></span></li>
                         })}
                         {move || offline_sent().then(|| view! { <li class="note" role="status">{t.get().thanks}</li> })}
-                        {move || (chat.escalated.get() && !offline_sent()).then(|| view! { <li class="note" role="status">{t.get().escalated}</li> })}
+                        {move || {
+                            let s = t.get();
+                            let note = match chat.stage.get() {
+                                Stage::Escalated if !offline_sent() => s.escalated.to_owned(),
+                                Stage::Agent(name) => format!("{}{name}{}", s.joined.0, s.joined.1),
+                                Stage::Rated => s.rated.to_owned(),
+                                _ => return None,
+                            };
+                            Some(view! { <li class="note" role="status">{note}</li> })
+                        }}
                     </ol>
+                    {move || (chat.stage.get() == Stage::Survey).then(|| view! { <Survey chat t /> })}
                     {move || {
                         let can_ask = chat.conversation.read().is_some()
-                            && !chat.escalated.get()
+                            && chat.stage.get() == Stage::Bot
                             && chat.profile.read().as_ref().is_some_and(|p| p.online);
                         can_ask.then(|| view! {
                             <button type="button" class="ask-person" on:click=move |_| chat.ask_for_person()>{move || t.get().ask_person}</button>
@@ -129,6 +146,37 @@ fn Widget() -> impl IntoView {
                 }.into_any(),
             }}
         </div>
+    }
+}
+
+/// The survey after the team resolved the conversation: 1–5 stars (radio buttons, drawn as
+/// stars by style/widget.css) and a comment.
+#[component]
+fn Survey(chat: Chat, t: Memo<&'static i18n::Strings>) -> impl IntoView {
+    let score = RwSignal::new(0u8);
+    let comment = RwSignal::new(String::new());
+    let s = t.get_untracked();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        chat.rate(score.get_untracked(), comment.get_untracked());
+    };
+    view! {
+        <form class="survey" on:submit=submit>
+            <p id="survey-q">{s.rate}</p>
+            // Highest first: the stars are laid out right to left so CSS can fill those before the
+            // chosen one.
+            <div class="stars" role="radiogroup" aria-labelledby="survey-q"
+                on:change=move |ev| score.set(event_target_value(&ev).bytes().next().map_or(0, |b| b.wrapping_sub(b'0')))>
+                {[("5", "star5", "5/5"), ("4", "star4", "4/5"), ("3", "star3", "3/5"), ("2", "star2", "2/5"), ("1", "star1", "1/5")]
+                    .map(|(value, id, label)| view! {
+                        <input type="radio" name="score" id=id value=value aria-label=label />
+                        <label for=id aria-hidden="true">"★"</label>
+                    })}
+            </div>
+            <textarea rows="2" maxlength="1000" aria-label=s.comment placeholder=s.comment
+                on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+            <button type="submit" disabled=move || score.get() == 0>{s.rate_send}</button>
+        </form>
     }
 }
 

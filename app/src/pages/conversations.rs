@@ -7,8 +7,14 @@ use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::short_time;
 use crate::{
-    api::{conversation_messages, list_conversations, search_messages},
-    dto::{ConversationId, ConversationView, MessageView, SearchHit, SenderKind},
+    api::{
+        ReplyToConversation, ResolveConversation, ReturnConversationToBot, TakeOverConversation,
+        conversation_detail, list_conversations, search_messages,
+    },
+    dto::{
+        ConversationDetail, ConversationEventView, ConversationId, ConversationStatus, ConversationView,
+        MessageView, SearchHit, SenderKind,
+    },
     live::{LinkState, LiveFeed},
 };
 
@@ -22,11 +28,19 @@ pub fn ConversationsPage() -> impl IntoView {
     Effect::new(move |_| live.connect());
 
     let conversations = Resource::new(|| (), |_| list_conversations());
-    let messages = Resource::new(
-        move || selected.get(),
-        |id| async move {
+    let actions = Actions::new();
+    // Read again after each action and each live move or rating of the open conversation (its
+    // history grew); messages arrive live without a reload.
+    let moved = move || {
+        let id = selected.get()?;
+        live.conversations
+            .with(|all| all.iter().rev().find(|c| c.id == id).map(|c| (c.status, c.satisfaction.is_some())))
+    };
+    let detail = Resource::new(
+        move || (selected.get(), actions.version(), moved()),
+        |(id, _, _)| async move {
             match id {
-                Some(id) => conversation_messages(id).await.map(Some),
+                Some(id) => conversation_detail(id).await.map(Some),
                 None => Ok(None),
             }
         },
@@ -71,8 +85,8 @@ pub fn ConversationsPage() -> impl IntoView {
             </section>
             <section class="conversation-detail" aria-label="Conversation">
                 <Transition fallback=|| view! { <p class="muted">"Loading messages…"</p> }>
-                    {move || messages.get().map(|loaded| match (loaded, selected.get()) {
-                        (Ok(Some(list)), Some(id)) => view! { <MessageLog loaded=list live conversation=id /> }.into_any(),
+                    {move || detail.get().map(|loaded| match (loaded, selected.get()) {
+                        (Ok(Some(detail)), Some(_)) => view! { <ConversationPane detail live actions /> }.into_any(),
                         (Err(err), _) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
                         _ => view! {
                             <div class="empty">
@@ -181,6 +195,181 @@ fn MessageLog(loaded: Vec<MessageView>, live: LiveFeed, conversation: Conversati
             }).collect_view()}
         </ol>
     }
+}
+
+/// What an agent can do to the open conversation, as server actions (plain forms without JS).
+#[derive(Clone, Copy)]
+struct Actions {
+    take: ServerAction<TakeOverConversation>,
+    reply: ServerAction<ReplyToConversation>,
+    give_back: ServerAction<ReturnConversationToBot>,
+    resolve: ServerAction<ResolveConversation>,
+}
+
+impl Actions {
+    fn new() -> Self {
+        Self {
+            take: ServerAction::new(),
+            reply: ServerAction::new(),
+            give_back: ServerAction::new(),
+            resolve: ServerAction::new(),
+        }
+    }
+
+    fn version(self) -> usize {
+        self.take.version().get()
+            + self.reply.version().get()
+            + self.give_back.version().get()
+            + self.resolve.version().get()
+    }
+
+    /// The last refusal of any action, in words.
+    fn error(self) -> Option<String> {
+        let err = |v: Option<Result<ConversationView, crate::ApiError>>| v.and_then(Result::err);
+        err(self.take.value().get())
+            .or_else(|| err(self.reply.value().get()))
+            .or_else(|| err(self.give_back.value().get()))
+            .or_else(|| err(self.resolve.value().get()))
+            .map(|e| e.to_string())
+    }
+}
+
+/// The open conversation: who and where it stands, the agent's actions, the messages, the
+/// reply box and the history.
+#[component]
+fn ConversationPane(detail: ConversationDetail, live: LiveFeed, actions: Actions) -> impl IntoView {
+    let ConversationDetail { conversation: loaded, messages, events } = detail;
+    let id = loaded.id;
+    // The live feed carries every later change of this conversation.
+    let current = Memo::new(move |_| {
+        live.conversations
+            .with(|all| all.iter().rev().find(|c| c.id == id).cloned())
+            .unwrap_or_else(|| loaded.clone())
+    });
+    let status = move || current.read().status;
+    let open = move || {
+        !matches!(
+            status(),
+            ConversationStatus::Resolved | ConversationStatus::Abandoned | ConversationStatus::Archived
+        )
+    };
+    let reply_form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(actions.reply.value().get(), Some(Ok(_)))
+            && let Some(form) = reply_form.get()
+        {
+            form.reset();
+        }
+    });
+    let id_field = move || view! { <input type="hidden" name="id" value=id.to_string() /> };
+    view! {
+        <header class="conversation-head">
+            <div>
+                <h2>{move || current.read().visitor_name.clone()}</h2>
+                {move || current.read().visitor_email.clone().map(|email| view! { <a class="muted" href=format!("mailto:{email}")>{email.clone()}</a> })}
+            </div>
+            <span class=move || format!("status status-{}", status().as_str())>{move || status().label()}</span>
+            {move || current.read().assigned_agent.clone().filter(|_| status() == ConversationStatus::AgentHandling).map(|agent| view! {
+                <span class="muted">{format!("With {}", agent.name)}</span>
+            })}
+            {move || current.read().satisfaction.clone().map(|rated| view! {
+                <span class="rating" aria-label=format!("Rated {} of 5", rated.score)>
+                    {stars(rated.score)} {rated.comment.map(|c| format!(" “{c}”"))}
+                </span>
+            })}
+        </header>
+        <div class="conversation-actions">
+            {move || matches!(status(), ConversationStatus::Active | ConversationStatus::Waiting | ConversationStatus::Escalated).then(|| view! {
+                <ActionForm action=actions.take>
+                    {id_field()}
+                    <button type="submit" disabled=move || actions.take.pending().get()>"Take over"</button>
+                </ActionForm>
+            })}
+            {move || (status() == ConversationStatus::AgentHandling).then(|| view! {
+                <ActionForm action=actions.give_back>
+                    {id_field()}
+                    <button type="submit" class="secondary" disabled=move || actions.give_back.pending().get()>"Return to bot"</button>
+                </ActionForm>
+                <ActionForm action=actions.resolve>
+                    {id_field()}
+                    <input type="text" name="note" maxlength="2000" aria-label="Resolution note (optional)" placeholder="Resolution note (optional)" />
+                    <button type="submit" disabled=move || actions.resolve.pending().get()>"Resolve"</button>
+                </ActionForm>
+            })}
+        </div>
+        {move || actions.error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+        <MessageLog loaded=messages live conversation=id />
+        {move || open().then(|| view! {
+            <ActionForm action=actions.reply node_ref=reply_form>
+                <div class="reply">
+                    {id_field()}
+                    <textarea name="content" rows="2" required maxlength=crate::protocol::MAX_MESSAGE_CHARS.to_string()
+                        aria-label="Reply to the visitor"
+                        placeholder=move || if status() == ConversationStatus::AgentHandling { "Write a reply…" } else { "Write a reply (you take the conversation over)…" }
+                    ></textarea>
+                    <button type="submit" disabled=move || actions.reply.pending().get()>"Send"</button>
+                </div>
+            </ActionForm>
+        })}
+        <History events />
+    }
+}
+
+/// The conversation's history, oldest first, folded away.
+#[component]
+fn History(events: Vec<ConversationEventView>) -> impl IntoView {
+    let count = events.len();
+    view! {
+        <details class="history">
+            <summary>{format!("History ({count})")}</summary>
+            <ol>
+                {events.into_iter().map(|e| view! {
+                    <li>
+                        <time datetime=e.created_at.clone()>{short_time(&e.created_at)}</time>
+                        " " {describe(&e)}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </details>
+    }
+}
+
+/// One history line in words.
+fn describe(e: &ConversationEventView) -> String {
+    let who = e.actor_name.clone().unwrap_or_else(|| match e.actor_kind.as_str() {
+        "visitor" => "The visitor".into(),
+        "bot" => "The bot".into(),
+        _ => "ChatSupport".into(),
+    });
+    let field = |key: &str| e.data.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    match e.kind.as_str() {
+        "created" if field("status") == "escalated" => format!("{who} left a message outside business hours"),
+        "created" => format!("{who} started the conversation"),
+        "escalated" if e.actor_kind == "visitor" => format!("{who} asked for a person"),
+        "escalated" => format!("{who} escalated it"),
+        "agent_joined" => format!("{who} took over"),
+        "returned_to_ai" => format!("{who} gave it back to the bot"),
+        "agent_left" => "No agent reply for 10 minutes: back in the queue".into(),
+        "resolved" => match field("note") {
+            note if note.is_empty() => format!("{who} resolved it"),
+            note => format!("{who} resolved it: {note}"),
+        },
+        "reopened" => format!("{who} wrote again: reopened"),
+        "rated" => {
+            let score = e.data.get("score").and_then(|v| v.as_u64()).unwrap_or(0);
+            match field("comment") {
+                comment if comment.is_empty() => format!("{who} rated it {score}/5"),
+                comment => format!("{who} rated it {score}/5: “{comment}”"),
+            }
+        }
+        "abandoned" => "The visitor went quiet: abandoned".into(),
+        "archived" => "Archived".into(),
+        _ => format!("{} → {}", field("from"), field("to")),
+    }
+}
+
+fn stars(score: u8) -> String {
+    (1..=5).map(|i| if i <= score { '★' } else { '☆' }).collect()
 }
 
 #[component]

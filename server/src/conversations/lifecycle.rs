@@ -81,20 +81,31 @@ pub async fn sweep(
         }
         let due = query.order_by_asc(conversation::Column::UpdatedAt).limit(BATCH).all(db).await?;
         for row in due {
-            let moved = conversation::Entity::update_many()
+            let txn = crate::db::begin_write(db).await?;
+            let mut update = conversation::Entity::update_many()
                 .col_expr(conversation::Column::Status, Expr::value(to.as_str()))
                 // The move starts the next clock (a conversation handed back to the queue is not
                 // abandoned at once).
-                .col_expr(conversation::Column::UpdatedAt, Expr::value(now))
+                .col_expr(conversation::Column::UpdatedAt, Expr::value(now));
+            if to == Waiting {
+                // Back in the queue: nobody holds it any more.
+                update = update
+                    .col_expr(conversation::Column::AssignedAgentId, Expr::value(Option::<uuid::Uuid>::None))
+                    .col_expr(conversation::Column::AssignedAgentName, Expr::value(Option::<String>::None));
+            }
+            let moved = update
                 .filter(conversation::Column::Id.eq(row.id))
                 .filter(conversation::Column::Status.eq(from.as_str()))
                 .filter(conversation::Column::UpdatedAt.eq(row.updated_at))
-                .exec(db)
+                .exec(&txn)
                 .await?
                 .rows_affected;
             if moved == 0 {
+                txn.commit().await?;
                 continue;
             }
+            super::history::record_move(&txn, &row, (from, to), &super::history::Actor::System, None).await?;
+            txn.commit().await?;
             match to {
                 Abandoned => swept.abandoned += 1,
                 Waiting => swept.returned_to_queue += 1,
@@ -109,6 +120,10 @@ pub async fn sweep(
             let mut after_move = row;
             after_move.status = to.as_str().to_owned();
             after_move.updated_at = now;
+            if to == Waiting {
+                after_move.assigned_agent_id = None;
+                after_move.assigned_agent_name = None;
+            }
             events
                 .publish(DomainEvent::StatusChanged {
                     organization_id,

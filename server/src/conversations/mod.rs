@@ -3,8 +3,11 @@
 //! organization. Publishes `MessageCreated` after each commit.
 
 pub mod content;
+pub mod handoff;
+pub mod history;
 pub mod lifecycle;
 pub mod limits;
+pub mod routes;
 
 use std::collections::HashMap;
 
@@ -24,6 +27,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 pub use content::MessageContent;
+use history::Actor;
 
 use crate::{
     bots::Bot,
@@ -168,8 +172,9 @@ impl ConversationService {
             txn.commit().await?;
             return Ok(conversation_view(found, &bot.name));
         }
-        let back = set_status(&txn, found, &[Waiting], Active).await?;
-        let after = set_status(&txn, back, &[Active], Escalated).await?;
+        let actor = Actor::Visitor { id: visitor_id.to_owned(), name: found.visitor_name.clone() };
+        let back = set_status(&txn, found, &[Waiting], Active, &actor).await?;
+        let after = set_status(&txn, back, &[Active], Escalated, &actor).await?;
         if after.status != Escalated.as_str() {
             return Err(ApiError::Conflict {
                 message: "This conversation is closed. Write a message to reopen it, then ask for a person."
@@ -191,31 +196,36 @@ impl ConversationService {
         Ok(view)
     }
 
-    /// Stores a message from the bot in one of its conversations.
+    /// Stores a message from the bot in one of its conversations. `None` when the bot no
+    /// longer holds it (a person took it over while the answer was on its way, or it closed):
+    /// nothing is stored.
     #[tracing::instrument(skip(self, bot, content), fields(bot = %bot.id))]
     pub async fn post_bot_message(
         &self,
         bot: &Bot,
         conversation_id: ConversationId,
         content: &str,
-    ) -> Result<MessageView> {
+    ) -> Result<Option<MessageView>> {
+        use ConversationStatus::*;
         let txn = crate::db::begin_write(&self.db).await?;
         let found = load_conversation(&txn, bot.organization_id, conversation_id).await?;
         if found.bot_id != bot.id.0 {
             return Err(ApiError::not_found("conversation").into());
         }
+        if !matches!(status_of(&found), Active | Waiting) {
+            txn.commit().await?;
+            return Ok(None);
+        }
         let stored = append_message(&txn, &found, SenderKind::Bot, &bot.name, content, None).await?;
         let after = load_conversation(&txn, bot.organization_id, conversation_id).await?;
-        // "After AI response" (PRD §5.3.1): only an active conversation starts waiting on the
-        // visitor; one that is escalated or with an agent stays where it is.
-        let after =
-            set_status(&txn, after, &[ConversationStatus::Active], ConversationStatus::Waiting).await?;
+        // "After AI response" (PRD §5.3.1): an active conversation starts waiting on the visitor.
+        let after = set_status(&txn, after, &[Active], Waiting, &Actor::Bot).await?;
         txn.commit().await?;
         let visitor_id = after.visitor_id.clone();
         let conversation = conversation_view(after, &bot.name);
         let message = message_view(stored);
         self.publish_created(bot, &visitor_id, &conversation, &message).await;
-        Ok(message)
+        Ok(Some(message))
     }
 
     /// How many messages the visitor has written in a conversation of this organization.
@@ -277,19 +287,21 @@ impl ConversationService {
         Ok(rows.into_iter().map(message_view).collect())
     }
 
-    /// Like [`Self::messages`], for the visitor who owns the conversation (widget resume).
-    pub async fn visitor_messages(
+    /// Like [`Self::messages`], for the visitor who owns the conversation (widget resume),
+    /// with the conversation as it stands.
+    pub async fn visitor_resume(
         &self,
         bot: &Bot,
         visitor_id: &str,
         conversation_id: ConversationId,
         after_seq: i64,
-    ) -> Result<Vec<MessageView>> {
+    ) -> Result<(ConversationView, Vec<MessageView>)> {
         let found = load_conversation(&self.db, bot.organization_id, conversation_id).await?;
         if found.visitor_id != visitor_id || found.bot_id != bot.id.0 {
             return Err(ApiError::not_found("conversation").into());
         }
-        self.messages(bot.organization_id, conversation_id, after_seq).await
+        let messages = self.messages(bot.organization_id, conversation_id, after_seq).await?;
+        Ok((conversation_view(found, &bot.name), messages))
     }
 
     /// Every message of every organization, in batches, for rebuilding the search index.
@@ -463,8 +475,13 @@ async fn create_conversation(
         preview: Set(String::new()),
         started_at: Set(now),
         updated_at: Set(now),
+        ..Default::default()
     };
-    Ok(conversation::Entity::insert(model).exec_with_returning(txn).await?)
+    let created = conversation::Entity::insert(model).exec_with_returning(txn).await?;
+    let actor = Actor::Visitor { id: visitor_id.to_owned(), name: intake.name.clone() };
+    history::record(txn, &created, "created", &actor, serde_json::json!({ "status": status.as_str() }))
+        .await?;
+    Ok(created)
 }
 
 /// Appends one message: takes the conversation's next sequence number atomically (an
@@ -510,24 +527,33 @@ async fn reopen_if_waiting(
     found: conversation::Model,
 ) -> Result<conversation::Model> {
     use ConversationStatus::*;
-    set_status(txn, found, &[Waiting, Resolved, Abandoned], Active).await
+    let actor = Actor::Visitor { id: found.visitor_id.clone(), name: found.visitor_name.clone() };
+    set_status(txn, found, &[Waiting, Resolved, Abandoned], Active, &actor).await
 }
 
 /// Moves a conversation to `status` if it is in one of `from` (the event's precondition) and
 /// the lifecycle allows the move (`ConversationStatus::can_become`); otherwise it stays as it is.
+/// The move goes into the conversation's history, by `actor`.
 async fn set_status(
     txn: &DatabaseTransaction,
     found: conversation::Model,
     from: &[ConversationStatus],
     status: ConversationStatus,
+    actor: &Actor,
 ) -> Result<conversation::Model> {
-    let current = found.status.parse::<ConversationStatus>().unwrap_or(ConversationStatus::Active);
+    let current = status_of(&found);
     if !from.contains(&current) || !current.can_become(status) {
         return Ok(found);
     }
     let mut active: conversation::ActiveModel = found.into();
     active.status = Set(status.as_str().to_owned());
-    Ok(sea_orm::ActiveModelTrait::update(active, txn).await?)
+    let moved = sea_orm::ActiveModelTrait::update(active, txn).await?;
+    history::record_move(txn, &moved, (current, status), actor, None).await?;
+    Ok(moved)
+}
+
+fn status_of(model: &conversation::Model) -> ConversationStatus {
+    model.status.parse().unwrap_or(ConversationStatus::Active)
 }
 
 pub fn rfc3339(at: chrono::DateTime<Utc>) -> String {
@@ -546,6 +572,16 @@ pub fn conversation_view(model: conversation::Model, bot_name: &str) -> Conversa
         message_count: model.message_count,
         started_at: rfc3339(model.started_at),
         updated_at: rfc3339(model.updated_at),
+        assigned_agent: model
+            .assigned_agent_id
+            .zip(model.assigned_agent_name)
+            .map(|(id, name)| app::dto::AgentRef { id, name, avatar_url: None, title: None }),
+        resolved_at: model.resolved_at.map(rfc3339),
+        satisfaction: model.satisfaction_rating.map(|score| app::dto::Satisfaction {
+            score: u8::try_from(score).unwrap_or(0),
+            comment: model.satisfaction_comment,
+            rated_at: model.satisfaction_rated_at.map(rfc3339).unwrap_or_default(),
+        }),
     }
 }
 

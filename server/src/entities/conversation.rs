@@ -17,6 +17,18 @@ pub struct Model {
     pub preview: String,
     pub started_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The agent holding the conversation (`agent_handling`), one at a time.
+    pub assigned_agent_id: Option<Uuid>,
+    pub assigned_agent_name: Option<String>,
+    pub resolved_at: Option<DateTimeUtc>,
+    pub resolved_by: Option<Uuid>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub resolution_note: Option<String>,
+    /// The visitor's answer to the survey after resolution, 1–5.
+    pub satisfaction_rating: Option<i16>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub satisfaction_comment: Option<String>,
+    pub satisfaction_rated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ pub mod api_key;
 pub mod audit_log;
 pub mod bot;
 pub mod conversation;
+pub mod conversation_event;
 pub mod integration_credential;
 pub mod login_history;
 pub mod message;

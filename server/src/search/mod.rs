@@ -235,7 +235,9 @@ pub async fn listen(search: MessageSearch, mut events: mpsc::Receiver<Arc<Domain
             DomainEvent::MessageCreated { organization_id, message, .. } => {
                 search.add(*organization_id, message.clone()).await;
             }
-            DomainEvent::StatusChanged { .. } | DomainEvent::BotUpdated { .. } => {}
+            DomainEvent::StatusChanged { .. }
+            | DomainEvent::Rated { .. }
+            | DomainEvent::BotUpdated { .. } => {}
         }
     }
 }

@@ -182,10 +182,21 @@ async fn handle_frame(state: &AppState, bot: &Bot, visitor: &str, text: &str) ->
             }
         }
         ClientMsg::Resume { conversation_id, after_seq } => {
-            match state.conversations.visitor_messages(bot, visitor, conversation_id, after_seq).await {
-                Ok(messages) => {
-                    messages.into_iter().map(|message| ServerMsg::MessageReceive { message }).collect()
-                }
+            match state.conversations.visitor_resume(bot, visitor, conversation_id, after_seq).await {
+                Ok((conversation, messages)) => messages
+                    .into_iter()
+                    .map(|message| ServerMsg::MessageReceive { message })
+                    .chain(crate::realtime::stage_frame(&conversation))
+                    .collect(),
+                Err(err) => vec![ServerMsg::error(err.into_api(), None)],
+            }
+        }
+        ClientMsg::Rate { conversation_id, score, comment } => {
+            match Box::pin(state.conversations.rate_by_visitor(bot, visitor, conversation_id, score, comment))
+                .await
+            {
+                // The hub brings `conversation:rated` to this visitor's widgets.
+                Ok(_) => Vec::new(),
                 Err(err) => vec![ServerMsg::error(err.into_api(), None)],
             }
         }

@@ -132,6 +132,8 @@ async fn every_server_function_refuses_anonymous_callers_unless_it_is_public() {
                         ("greeting", "x".into()),
                         ("fallback_message", "x".into()),
                         ("settings[language]", "en".into()),
+                        ("content", "x".into()),
+                        ("note", String::new()),
                     ][..],
                 )
                 .send()

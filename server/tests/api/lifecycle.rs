@@ -16,12 +16,8 @@ use crate::helpers::{DEMO_BOT, TestApp, send, spawn_app};
 
 /// A conversation of the demo bot whose bot has answered (status waiting); its id.
 async fn answered(app: &TestApp, tag: &str) -> (crate::helpers::Socket, ConversationId) {
-    let (mut visitor, _) = app.visitor(DEMO_BOT).await;
-    visitor.send(&send(tag, None, "Hello, anyone there?")).await;
-    let reply =
-        visitor.recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.seq == 3)).await;
-    let ServerMsg::MessageReceive { message } = reply else { unreachable!() };
-    (visitor, message.conversation_id)
+    let (visitor, _, id) = crate::handoff::chatting(app, tag).await;
+    (visitor, id)
 }
 
 async fn set(app: &TestApp, id: ConversationId, status: ConversationStatus, idle: Duration) {

@@ -8,6 +8,7 @@ mod billing;
 mod bot_settings;
 mod chatbots;
 mod dashboard;
+mod handoff;
 mod health;
 mod helpers;
 mod lifecycle;

@@ -42,6 +42,17 @@ pub const REST: &[(&str, &str, Option<Permission>, &str)] = &[
         r#"{"greeting":"Hello from {role}"}"#,
     ),
     ("GET", "/api/v1/workspaces/{id}", Some(Permission::ViewAnalytics), ""),
+    ("GET", "/api/v1/conversations", Some(Permission::ViewConversations), ""),
+    ("GET", "/api/v1/conversations/{id}", Some(Permission::ViewConversations), ""),
+    ("POST", "/api/v1/conversations/{id}/takeover", Some(Permission::RespondToConversations), "{}"),
+    (
+        "POST",
+        "/api/v1/conversations/{id}/messages",
+        Some(Permission::RespondToConversations),
+        r#"{"content":"Hi"}"#,
+    ),
+    ("POST", "/api/v1/conversations/{id}/return-to-ai", Some(Permission::RespondToConversations), ""),
+    ("POST", "/api/v1/conversations/{id}/resolve", Some(Permission::RespondToConversations), "{}"),
     ("PATCH", "/api/v1/workspaces/{id}", Some(Permission::ManageBilling), r#"{"plan":"growth"}"#),
     ("GET", "/api/v1/profile", None, ""),
     ("PATCH", "/api/v1/profile", None, r#"{"job_title":"Tester"}"#),
@@ -185,6 +196,11 @@ pub const SERVER_FNS: &[ServerFnRule] = &[
     ("revoke_api_key", Some(Permission::ApiAccess), &[("id", NIL)]),
     ("remove_logo", Some(Permission::ManageSettings), &[]),
     ("chatbots", Some(Permission::ViewAnalytics), &[]),
+    ("conversation_detail", Some(Permission::ViewConversations), &[("id", NIL)]),
+    ("take_over_conversation", Some(Permission::RespondToConversations), &[("id", NIL)]),
+    ("reply_to_conversation", Some(Permission::RespondToConversations), &[("id", NIL), ("content", "Hi")]),
+    ("return_conversation_to_bot", Some(Permission::RespondToConversations), &[("id", NIL)]),
+    ("resolve_conversation", Some(Permission::RespondToConversations), &[("id", NIL), ("note", "")]),
 ];
 
 pub fn documented_operations() -> Vec<(String, String)> {

@@ -104,6 +104,11 @@ fn id_kind_of_route(path: &str) -> Option<&'static str> {
         "/api/v1/workspaces/{id}" => Some("workspace"),
         "/api/v1/integrations/credentials/{id}" => Some("credential"),
         "/api/v1/api-keys/{id}" => Some("api_key"),
+        "/api/v1/conversations/{id}"
+        | "/api/v1/conversations/{id}/takeover"
+        | "/api/v1/conversations/{id}/messages"
+        | "/api/v1/conversations/{id}/return-to-ai"
+        | "/api/v1/conversations/{id}/resolve" => Some("conversation"),
         _ => None,
     }
 }
@@ -114,7 +119,15 @@ fn id_kind_of_server_fn(name: &str, argument: &str) -> Option<&'static str> {
         ("update_member" | "remove_member", "id") => Some("member"),
         ("remove_credential", "id") => Some("credential"),
         ("revoke_api_key", "id") => Some("api_key"),
-        ("conversation_messages", "id") => Some("conversation"),
+        (
+            "conversation_messages"
+            | "conversation_detail"
+            | "take_over_conversation"
+            | "reply_to_conversation"
+            | "return_conversation_to_bot"
+            | "resolve_conversation",
+            "id",
+        ) => Some("conversation"),
         ("change_plan", "workspace") => Some("workspace"),
         ("update_chatbot", "id") => Some("bot"),
         _ => None,
@@ -173,6 +186,12 @@ async fn no_rest_route_reads_or_changes_another_organizations_data() {
     assert_eq!(workspaces["workspaces"][0]["plan"], "free");
     let (status, _) = app.get_json(&format!("/api/v1/chatbots/{}", other.ids["bot"]), &other.owner).await;
     assert_eq!(status, 200);
+    let (status, talk) =
+        app.get_json(&format!("/api/v1/conversations/{}", other.ids["conversation"]), &other.owner).await;
+    assert_eq!(status, 200);
+    assert!(talk["conversation"]["assigned_agent"].is_null(), "A took nothing over: {talk}");
+    assert_eq!(talk["messages"].as_array().map(Vec::len), Some(3), "A wrote nothing into it: {talk}");
+    assert_eq!(talk["events"].as_array().map(Vec::len), Some(1), "only its creation: {talk}");
 }
 
 #[tokio::test]
