@@ -17,16 +17,41 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         .connect_timeout(Duration::from_secs(10))
         .sqlx_logging(false)
         // WAL lets readers (dashboard) run beside the writer (chat); NORMAL sync is safe with
-        // WAL. Set on every pooled connection, not once.
+        // WAL. Set on every pooled connection, not once. No commit checkpoints the WAL itself
+        // (the commit that crossed 1,000 pages used to copy them while every other writer
+        // waited): `checkpoints` does it beside the writers.
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
+                .pragma("wal_autocheckpoint", "0")
         });
     let db = Database::connect(options).await.with_context(|| format!("connecting to {}", redact(url)))?;
     Migrator::up(&db, None).await.context("applying migrations")?;
     Ok(db)
+}
+
+/// How often the SQLite WAL is checkpointed.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// Checkpoints the SQLite WAL every second until the process ends (a PASSIVE checkpoint copies
+/// what it can without blocking writers or readers; the next write after a complete one starts
+/// the WAL over, so it stays small). Nothing to do on PostgreSQL.
+pub async fn checkpoints(db: DatabaseConnection) {
+    if db.get_database_backend() != sea_orm::DbBackend::Sqlite {
+        return;
+    }
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(err) =
+            sea_orm::ConnectionTrait::execute_unprepared(&db, "PRAGMA wal_checkpoint(PASSIVE)").await
+        {
+            tracing::warn!(error = %err, "checkpointing the SQLite WAL failed");
+        }
+    }
 }
 
 /// Hides a password in a database URL before it is logged.

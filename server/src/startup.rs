@@ -116,6 +116,7 @@ impl Application {
         tokio::spawn(replies::listen(replier, events.subscribe("replies")));
         // Open widgets switch between chat and the offline form when business hours start/end.
         tokio::spawn(crate::bots::hours::watch(db.clone(), events.clone(), Duration::from_secs(30)));
+        tokio::spawn(crate::db::checkpoints(db.clone()));
         tokio::spawn(crate::conversations::lifecycle::run(
             db.clone(),
             events.clone(),

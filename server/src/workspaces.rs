@@ -226,6 +226,37 @@ pub async fn change_plan(
 /// Counts `n` units of usage against a workspace's pool, atomically. Refused with
 /// `QuotaExceeded` when the pool is spent and the plan bills no overage.
 pub async fn consume(db: &DatabaseConnection, workspace_id: Uuid, pool: Pool, n: i64) -> Result<()> {
+    let charge = admit(db, workspace_id, pool, n).await?;
+    // A write transaction, so the count waits its turn with the other writers.
+    let txn = crate::db::begin_write(db).await?;
+    charge.apply(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Usage a workspace's pool admitted, to be counted by [`Charge::apply`] in the transaction
+/// that does the work (one write transaction instead of two on the message path).
+#[must_use = "a charge counts nothing until it is applied"]
+pub struct Charge {
+    workspace_id: Uuid,
+    column: workspace::Column,
+    n: i64,
+}
+
+impl Charge {
+    pub async fn apply<C: sea_orm::ConnectionTrait>(self, txn: &C) -> Result<()> {
+        workspace::Entity::update_many()
+            .col_expr(self.column, Expr::col(self.column).add(self.n))
+            .filter(workspace::Column::Id.eq(self.workspace_id))
+            .exec(txn)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Checks that the pool admits `n` more units (reads only, outside any write transaction);
+/// `QuotaExceeded` when it is spent and the plan bills no overage.
+pub async fn admit(db: &DatabaseConnection, workspace_id: Uuid, pool: Pool, n: i64) -> Result<Charge> {
     let Some(current) = workspace::Entity::find_by_id(workspace_id).one(db).await? else {
         return Err(ApiError::not_found("workspace").into());
     };
@@ -258,15 +289,7 @@ pub async fn consume(db: &DatabaseConnection, workspace_id: Uuid, pool: Pool, n:
         }
         .into());
     }
-    // A write transaction, so the count waits its turn with the other writers.
-    let txn = crate::db::begin_write(db).await?;
-    workspace::Entity::update_many()
-        .col_expr(column, Expr::col(column).add(n))
-        .filter(workspace::Column::Id.eq(workspace_id))
-        .exec(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(())
+    Ok(Charge { workspace_id, column, n })
 }
 
 /// How many widget connections a workspace may hold at once, from its plan (`None`: no cap).

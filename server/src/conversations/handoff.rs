@@ -136,13 +136,15 @@ impl ConversationService {
             )
             .await?;
         }
-        let stored = match &message {
-            Some(text) => Some(
-                append_message(&txn, &current, SenderKind::Agent, &agent.name, text.as_str(), None).await?,
-            ),
-            None => None,
+        let (after, stored) = match &message {
+            Some(text) => {
+                let (after, stored) =
+                    append_message(&txn, &current, SenderKind::Agent, &agent.name, text.as_str(), None)
+                        .await?;
+                (after, Some(stored))
+            }
+            None => (current, None),
         };
-        let after = load_conversation(&txn, viewer.organization_id, id).await?;
         txn.commit().await?;
 
         let bot_name = bot_name(&self.db, &after).await?;

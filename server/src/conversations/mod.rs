@@ -93,7 +93,10 @@ impl ConversationService {
         // allowance and from the workspace's message pool (refused when it is spent on a plan
         // without overage).
         self.limits.admit(bot.id, visitor_id, input.conversation_id.is_none())?;
-        crate::workspaces::consume(&self.db, bot.workspace_id, crate::workspaces::Pool::Messages, 1).await?;
+        let charge =
+            crate::workspaces::admit(&self.db, bot.workspace_id, crate::workspaces::Pool::Messages, 1)
+                .await?;
+        // One write transaction per message: the message, its conversation and the usage count.
         let txn = crate::db::begin_write(&self.db).await?;
         // Two sockets racing with the same id: the second one finds the first's message here.
         if let Some(existing) = find_by_client_msg_id(&txn, bot.organization_id, &input.client_msg_id).await?
@@ -115,30 +118,26 @@ impl ConversationService {
                 let created = create_conversation(&txn, bot, visitor_id, &intake).await?;
                 // Outside business hours nobody greets: the message waits for the team.
                 if intake.online {
-                    stored.push(
+                    let (_, greeting) =
                         append_message(&txn, &created, SenderKind::Bot, &bot.name, &bot.greeting, None)
-                            .await?,
-                    );
+                            .await?;
+                    stored.push(greeting);
                 }
                 created
             }
         };
-        stored.push(
-            append_message(
-                &txn,
-                &conversation,
-                SenderKind::Visitor,
-                conversation.visitor_name.as_deref().unwrap_or(ANONYMOUS_VISITOR),
-                input.content.as_str(),
-                Some(&input.client_msg_id),
-            )
-            .await?,
-        );
-        let conversation = reopen_if_waiting(
+        let (conversation, message) = append_message(
             &txn,
-            load_conversation(&txn, bot.organization_id, ConversationId(conversation.id)).await?,
+            &conversation,
+            SenderKind::Visitor,
+            conversation.visitor_name.as_deref().unwrap_or(ANONYMOUS_VISITOR),
+            input.content.as_str(),
+            Some(&input.client_msg_id),
         )
         .await?;
+        stored.push(message);
+        let conversation = reopen_if_waiting(&txn, conversation).await?;
+        charge.apply(&txn).await?;
         txn.commit().await?;
 
         let conversation = conversation_view(conversation, &bot.name);
@@ -216,8 +215,7 @@ impl ConversationService {
             txn.commit().await?;
             return Ok(None);
         }
-        let stored = append_message(&txn, &found, SenderKind::Bot, &bot.name, content, None).await?;
-        let after = load_conversation(&txn, bot.organization_id, conversation_id).await?;
+        let (after, stored) = append_message(&txn, &found, SenderKind::Bot, &bot.name, content, None).await?;
         // "After AI response" (PRD §5.3.1): an active conversation starts waiting on the visitor.
         let after = set_status(&txn, after, &[Active], Waiting, &Actor::Bot).await?;
         txn.commit().await?;
@@ -485,7 +483,8 @@ async fn create_conversation(
 }
 
 /// Appends one message: takes the conversation's next sequence number atomically (an
-/// `UPDATE … RETURNING`, so concurrent appends on PostgreSQL cannot share a number).
+/// `UPDATE … RETURNING`, so concurrent appends on PostgreSQL cannot share a number). Returns
+/// the conversation as that update left it, and the message.
 async fn append_message(
     txn: &DatabaseTransaction,
     conversation: &conversation::Model,
@@ -493,7 +492,7 @@ async fn append_message(
     sender_name: &str,
     content: &str,
     client_msg_id: Option<&str>,
-) -> Result<message::Model> {
+) -> Result<(conversation::Model, message::Model)> {
     let now = Utc::now();
     let preview: String = content.chars().take(PREVIEW_CHARS).collect();
     let updated = conversation::Entity::update_many()
@@ -505,7 +504,8 @@ async fn append_message(
         .filter(conversation::Column::OrganizationId.eq(conversation.organization_id))
         .exec_with_returning(txn)
         .await?;
-    let seq = updated.first().map(|c| c.last_seq).ok_or_else(|| ApiError::not_found("conversation"))?;
+    let after = updated.into_iter().next().ok_or_else(|| ApiError::not_found("conversation"))?;
+    let seq = after.last_seq;
     let model = message::ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(conversation.organization_id),
@@ -517,7 +517,7 @@ async fn append_message(
         client_msg_id: Set(client_msg_id.map(str::to_owned)),
         created_at: Set(now),
     };
-    Ok(message::Entity::insert(model).exec_with_returning(txn).await?)
+    Ok((after, message::Entity::insert(model).exec_with_returning(txn).await?))
 }
 
 /// A visitor writing into a conversation that waited on them (or was resolved or abandoned)
