@@ -1,5 +1,3 @@
-use sea_orm::EntityTrait;
-
 use crate::helpers::spawn_app;
 
 #[tokio::test]
@@ -64,16 +62,7 @@ async fn the_loaders_ping_shows_the_install_and_counts_a_widget_load() {
     assert_eq!(ping("no-such-bot").await.expect("a").status(), 404);
 
     // A free workspace whose 100 loads are spent: the loader is told to stand down.
-    let owner = app.register_verified("tiny@example.com", "Tiny Shop").await;
-    let (_, workspaces) = app.get_json("/api/v1/workspaces", &owner).await;
-    let workspace: uuid::Uuid =
-        workspaces["workspaces"][0]["id"].as_str().expect("id").parse().expect("uuid");
-    let row = chatsupport::entities::workspace::Entity::find_by_id(workspace)
-        .one(&app.state.db)
-        .await
-        .expect("q")
-        .expect("workspace");
-    let (_, key) = app.add_bot(row.organization_id, workspace, "Tiny").await;
+    let (workspace, key) = app.free_workspace_with_bot("tiny@example.com", "Tiny").await;
     chatsupport::workspaces::consume(
         &app.state.db,
         workspace,

@@ -313,6 +313,21 @@ impl TestApp {
         (OrganizationId(org), bot_id, key)
     }
 
+    /// A new organization "`brand` Shop" (free plan) with a bot; its workspace id and the bot's
+    /// public key.
+    pub async fn free_workspace_with_bot(&self, email: &str, brand: &str) -> (Uuid, String) {
+        let owner = self.register_verified(email, &format!("{brand} Shop")).await;
+        let (_, workspaces) = self.get_json("/api/v1/workspaces", &owner).await;
+        let workspace: Uuid = workspaces["workspaces"][0]["id"].as_str().expect("id").parse().expect("uuid");
+        let row = chatsupport::entities::workspace::Entity::find_by_id(workspace)
+            .one(&self.state.db)
+            .await
+            .expect("q")
+            .expect("workspace");
+        let (_, key) = self.add_bot(row.organization_id, workspace, brand).await;
+        (workspace, key)
+    }
+
     /// A live bot of `brand` in a workspace of organization `org`; its id and public key.
     pub async fn add_bot(&self, org: Uuid, workspace: Uuid, brand: &str) -> (BotId, String) {
         let bot_id = Uuid::now_v7();

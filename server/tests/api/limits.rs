@@ -71,21 +71,6 @@ async fn a_sixth_new_conversation_in_an_hour_is_refused() {
     assert!(matches!(refused, ServerMsg::Error { error: ApiError::RateLimited { .. }, .. }), "{refused:?}");
 }
 
-/// A new organization (free plan) with a bot; its workspace id and the bot's public key.
-async fn free_workspace_with_bot(app: &crate::helpers::TestApp, email: &str) -> (uuid::Uuid, String) {
-    let owner = app.register_verified(email, "Small Shop").await;
-    let (_, workspaces) = app.get_json("/api/v1/workspaces", &owner).await;
-    let workspace: uuid::Uuid =
-        workspaces["workspaces"][0]["id"].as_str().expect("id").parse().expect("uuid");
-    let row = chatsupport::entities::workspace::Entity::find_by_id(workspace)
-        .one(&app.state.db)
-        .await
-        .expect("q")
-        .expect("workspace");
-    let (_, key) = app.add_bot(row.organization_id, workspace, "Small").await;
-    (workspace, key)
-}
-
 #[tokio::test]
 async fn a_workspace_holds_only_its_plans_concurrent_connections() {
     use sea_orm::sea_query::Expr;
@@ -97,7 +82,7 @@ async fn a_workspace_holds_only_its_plans_concurrent_connections() {
         .exec(&app.state.db)
         .await
         .expect("update");
-    let (workspace, key) = free_workspace_with_bot(&app, "cap@example.com").await;
+    let (workspace, key) = app.free_workspace_with_bot("cap@example.com", "Small").await;
     let (first, _) = app.visitor(&key).await;
     let (_second, _) = app.visitor(&key).await;
     assert_eq!(app.state.connections.open_in(workspace), 2);
@@ -124,7 +109,7 @@ async fn a_workspace_holds_only_its_plans_concurrent_connections() {
 #[tokio::test]
 async fn a_spent_message_pool_refuses_new_messages_and_stores_nothing() {
     let app = spawn_app().await;
-    let (workspace, key) = free_workspace_with_bot(&app, "pool@example.com").await;
+    let (workspace, key) = app.free_workspace_with_bot("pool@example.com", "Small").await;
     let (mut visitor, visitor_id) = app.visitor(&key).await;
     visitor.send(&send("m-1", None, "Hello")).await;
     let first =
