@@ -183,11 +183,11 @@ function freePort() {
   });
 }
 
-function startServer(port, dataDir, { demo }) {
+function startServer(port, dataDir, { demo, replyDelayMs = 100 }) {
   const bin = process.env.CHATSUPPORT_BIN;
   const args = ["serve", "--bind", `127.0.0.1:${port}`, "--data-dir", dataDir, ...(demo ? ["--demo"] : [])];
   const child = spawn(bin, args, {
-    env: { ...process.env, CHATSUPPORT_BOT_REPLY_DELAY_MS: "100", RUST_LOG: "warn" },
+    env: { ...process.env, CHATSUPPORT_BOT_REPLY_DELAY_MS: String(replyDelayMs), RUST_LOG: "warn" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
@@ -207,6 +207,30 @@ function stop(child) {
     child.kill("SIGTERM");
   });
 }
+
+test("the bot's answer streams into the widget and is replaced by the stored message", async ({ browser }) => {
+  // A slow bot (6 s to answer) on its own server, so the stream can be watched.
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "chatsupport-stream-"));
+  const server = await startServer(port, dataDir, { demo: true, replyDelayMs: 6000 });
+  try {
+    const visitor = await browser.newPage();
+    const site = `${process.env.THIRD_PARTY_URL}?server=${encodeURIComponent(`http://127.0.0.1:${port}`)}`;
+    const chat = await openWidget(visitor, site);
+    const log = chat.getByRole("log");
+    await chat.getByRole("textbox", { name: "Message" }).fill("Do you ship to Norway?");
+    await chat.getByRole("button", { name: "Send" }).click();
+    // Part of the answer shows while the rest is still coming.
+    await expect(log).toContainText("Thanks for your message!", { timeout: 5_000 });
+    await expect(log).not.toContainText(FALLBACK);
+    // Then the whole answer, once: the stored message replaced the streamed text.
+    await expect(log.getByText(FALLBACK)).toHaveCount(1, { timeout: 10_000 });
+    await expect(log.getByText("Thanks for your message!")).toHaveCount(1);
+  } finally {
+    await stop(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
 
 test("the server restarts mid-conversation and the widget resumes: nothing lost, nothing doubled", async ({ browser }) => {
   const port = await freePort();

@@ -65,9 +65,24 @@ pub async fn listen(replier: Replier, mut events: mpsc::Receiver<Arc<DomainEvent
             if behavior.show_typing_indicator {
                 replier.hub.publish(topic.clone(), &typing(true, conversation));
             }
-            tokio::time::sleep(delay).await;
-            let answered =
-                replier.conversations.post_bot_message(&bot, conversation, &bot.fallback_message).await;
+            // The answer goes out as `message:streaming` chunks while it is produced, then is
+            // stored whole (`message:receive`). The fallback text is ready at once, so its
+            // chunks share the bot's response delay: half before the first, the rest between.
+            let answer = bot.fallback_message.as_str();
+            let chunks = chunks_of(answer);
+            let stream_id = uuid::Uuid::new_v4().simple().to_string();
+            tokio::time::sleep(delay / 2).await;
+            let gap = (delay / 2) / u32::try_from(chunks.len().max(1)).unwrap_or(u32::MAX);
+            for chunk in chunks {
+                let frame = ServerMsg::MessageStreaming {
+                    conversation_id: conversation,
+                    stream_id: stream_id.clone(),
+                    chunk: chunk.to_owned(),
+                };
+                replier.hub.publish(topic.clone(), &frame);
+                tokio::time::sleep(gap).await;
+            }
+            let answered = replier.conversations.post_bot_message(&bot, conversation, answer).await;
             if behavior.show_typing_indicator {
                 replier.hub.publish(topic, &typing(false, conversation));
             }
@@ -91,5 +106,44 @@ pub async fn listen(replier: Replier, mut events: mpsc::Receiver<Arc<DomainEvent
                 }
             }
         });
+    }
+}
+
+/// Words per `message:streaming` chunk of an answer that is ready at once.
+const WORDS_PER_CHUNK: usize = 4;
+
+/// An answer cut into chunks of a few words (each with its trailing space); joined, they are
+/// the answer.
+fn chunks_of(answer: &str) -> Vec<&str> {
+    let mut chunks = Vec::new();
+    let (mut start, mut words) = (0, 0);
+    for (at, c) in answer.char_indices() {
+        if c == ' ' {
+            words += 1;
+            if words == WORDS_PER_CHUNK {
+                chunks.push(&answer[start..=at]);
+                (start, words) = (at + 1, 0);
+            }
+        }
+    }
+    if start < answer.len() {
+        chunks.push(&answer[start..]);
+    }
+    chunks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunks_of;
+
+    #[test]
+    fn an_answer_streams_in_chunks_of_a_few_words_that_join_to_the_answer() {
+        let answer = "Thanks for your message! I don't have an answer for that yet, so a member of our team will follow up here.";
+        let chunks = chunks_of(answer);
+        assert_eq!(chunks.concat(), answer);
+        assert_eq!(chunks[0], "Thanks for your message! ");
+        assert!(chunks.iter().all(|c| c.split_whitespace().count() <= 4));
+        assert_eq!(chunks_of("Ünïcödé wörds à la carte, fine"), ["Ünïcödé wörds à la ", "carte, fine"]);
+        assert!(chunks_of("").is_empty());
     }
 }

@@ -40,6 +40,8 @@ pub struct Chat {
     pub messages: RwSignal<Vec<MessageView>>,
     pub pending: RwSignal<Vec<Pending>>,
     pub typing: RwSignal<Option<String>>,
+    /// The bot's answer as it streams in, until it arrives whole.
+    pub streamed: RwSignal<String>,
     pub stage: RwSignal<Stage>,
     pub link: RwSignal<Link>,
     pub error: RwSignal<Option<String>>,
@@ -61,6 +63,7 @@ impl Chat {
             messages: RwSignal::new(Vec::new()),
             pending: RwSignal::new(Vec::new()),
             typing: RwSignal::new(None),
+            streamed: RwSignal::new(String::new()),
             stage: RwSignal::new(Stage::Bot),
             link: RwSignal::new(Link::Connecting),
             error: RwSignal::new(None),
@@ -160,10 +163,12 @@ impl Chat {
                 if self.conversation.get_untracked() == Some(conversation_id) {
                     self.stage.set(stage);
                     self.typing.set(None);
+                    self.streamed.set(String::new());
                 }
             }
             WidgetFrame::TypingStart { sender } => self.typing.set(Some(sender.name)),
             WidgetFrame::TypingStop => self.typing.set(None),
+            WidgetFrame::Streaming { chunk } => self.streamed.update(|s| s.push_str(&chunk)),
             WidgetFrame::Error { message, client_msg_id } => match client_msg_id {
                 Some(id) => self.pending.update(|all| {
                     if let Some(p) = all.iter_mut().find(|p| p.client_msg_id == id) {
@@ -184,8 +189,10 @@ impl Chat {
                 storage::write(&self.bot.get_value(), "conversation", &message.conversation_id.to_string());
             }
         }
-        if let Some(id) = &message.client_msg_id {
-            self.pending.update(|all| all.retain(|p| &p.client_msg_id != id));
+        match &message.client_msg_id {
+            Some(id) => self.pending.update(|all| all.retain(|p| &p.client_msg_id != id)),
+            // The bot's (or an agent's) whole message replaces what streamed in.
+            None => self.streamed.set(String::new()),
         }
         self.messages.update(|all| {
             if !all.iter().any(|m| m.id == message.id) {

@@ -101,7 +101,12 @@ fn Widget() -> impl IntoView {
                                 </li>
                             }
                         }).collect_view()}
-                        {move || chat.typing.get().map(|name| view! {
+                        // The bot's answer as it streams in, in place of its typing dots.
+                        {move || {
+                            let text = chat.streamed.get();
+                            (!text.is_empty()).then(|| view! { <li class="msg from-bot"><p>{text}</p></li> })
+                        }}
+                        {move || chat.typing.get().filter(|_| chat.streamed.read().is_empty()).map(|name| view! {
                             <li class="typing" aria-label=format!("{name} {}", t.get().typing)><span></span><span></span><span></span></li>
                         })}
                         {move || offline_sent().then(|| view! { <li class="note" role="status">{t.get().thanks}</li> })}

@@ -213,3 +213,29 @@ async fn an_unknown_bot_key_is_refused_before_the_upgrade() {
         other => panic!("expected an HTTP 404 instead of an upgrade, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn the_bot_answer_streams_in_chunks_before_it_is_stored_whole() {
+    let app = spawn_app().await;
+    let (mut visitor, _) = app.visitor(DEMO_BOT).await;
+    visitor.send(&send("s-1", None, "Do you ship to Norway?")).await;
+    let mut streamed = String::new();
+    let mut streams = std::collections::HashSet::new();
+    let answer = loop {
+        match visitor.recv().await {
+            ServerMsg::MessageStreaming { stream_id, chunk, .. } => {
+                streams.insert(stream_id);
+                streamed.push_str(&chunk);
+            }
+            ServerMsg::MessageReceive { message }
+                if message.sender.kind == SenderKind::Bot && message.seq == 3 =>
+            {
+                break message;
+            }
+            _ => {}
+        }
+    };
+    assert_eq!(streams.len(), 1, "one answer, one stream");
+    assert!(!streamed.is_empty(), "the answer was streamed before it was stored");
+    assert_eq!(streamed, answer.content, "the chunks join to the stored answer");
+}
