@@ -13,7 +13,8 @@
 //! Each chatting visitor starts at a random moment within the first pause and then sends one
 //! message per pause, so the message rate is about visitors / pause. `--owner` and `--plan`
 //! move the bot's workspace to a plan whose connection cap fits the run (the demo's growth plan
-//! holds 1,000). Only loopback addresses are accepted: this is a local benchmark, not a traffic
+//! holds 1,000). `--trace FILE` writes every round trip with its sending time (CSV), to see
+//! when the slow ones happen. Only loopback addresses are accepted: this is a local benchmark, not a traffic
 //! tool.
 
 use std::{
@@ -36,6 +37,7 @@ struct Args {
     server_pid: Option<u32>,
     owner: (String, String),
     plan: Option<String>,
+    trace: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -48,6 +50,7 @@ fn parse_args() -> Result<Args, String> {
         server_pid: None,
         owner: ("admin@acme.com".into(), "password123".into()),
         plan: None,
+        trace: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -68,6 +71,7 @@ fn parse_args() -> Result<Args, String> {
                 args.owner = (email.into(), password.into());
             }
             "--plan" => args.plan = Some(value),
+            "--trace" => args.trace = Some(value),
             other => return Err(format!("unknown flag {other}")),
         }
     }
@@ -193,6 +197,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Open every visitor connection (100 at a time) before anyone chats.
     let started = Instant::now();
+    let started_wall = std::time::SystemTime::now();
     let mut visitors = Vec::with_capacity(args.visitors);
     let mut refused = 0;
     for chunk_start in (0..args.visitors).step_by(100) {
@@ -255,7 +260,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                         && message.client_msg_id.as_deref() == Some(id.as_str())
                     {
                         conversation = Some(message.conversation_id);
-                        round_trips.push(at.elapsed());
+                        round_trips.push((at, at.elapsed()));
                         break;
                     }
                 }
@@ -265,7 +270,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             (round_trips, read.reunite(write).ok())
         }));
     }
-    let mut round_trips = Vec::new();
+    let mut round_trips: Vec<(Instant, Duration)> = Vec::new();
     let mut still_open = Vec::new();
     for task in tasks {
         let (samples, socket) = task.await?;
@@ -281,9 +286,31 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         round_trips.len(),
         fanouts.len()
     );
-    report("visitor round trip (send → own message back)", round_trips);
+    if let Some(path) = &args.trace {
+        write_trace(path, (started, started_wall), &mut round_trips)?;
+    }
+    report("visitor round trip (send → own message back)", round_trips.into_iter().map(|(_, d)| d).collect());
     report("dashboard fan-out (send → dashboard shows it)", fanouts);
     Ok(())
+}
+
+/// One line per round trip, in sending order: when it was sent (Unix seconds, to line up with
+/// the server's logs) and the round trip in ms — to see *when* slow round trips happen.
+fn write_trace(
+    path: &str,
+    (started, started_wall): (Instant, std::time::SystemTime),
+    samples: &mut [(Instant, Duration)],
+) -> std::io::Result<()> {
+    use std::io::Write;
+    samples.sort_by_key(|(at, _)| *at);
+    let base = started_wall.duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs_f64();
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(out, "sent_unix_s,round_trip_ms")?;
+    for (at, took) in samples.iter() {
+        let sent = base + at.duration_since(started).as_secs_f64();
+        writeln!(out, "{sent:.3},{:.2}", took.as_secs_f64() * 1e3)?;
+    }
+    out.flush()
 }
 
 fn report(what: &str, mut samples: Vec<Duration>) {
