@@ -236,6 +236,7 @@ pub async fn consume(db: &DatabaseConnection, workspace_id: Uuid, pool: Pool, n:
 
 /// Usage a workspace's pool admitted, to be counted by [`Charge::apply`] in the transaction
 /// that does the work (one write transaction instead of two on the message path).
+#[derive(Clone, Copy)]
 #[must_use = "a charge counts nothing until it is applied"]
 pub struct Charge {
     workspace_id: Uuid,

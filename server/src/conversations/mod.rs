@@ -9,7 +9,7 @@ pub mod lifecycle;
 pub mod limits;
 pub mod routes;
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use app::{
     ApiError,
@@ -65,13 +65,21 @@ pub struct Posted {
 #[derive(Clone)]
 pub struct ConversationService {
     db: DatabaseConnection,
+    /// Messages are written through it (group commit on SQLite).
+    writer: crate::db::Writer,
     events: EventBus,
     pub limits: limits::VisitorLimits,
 }
 
 impl ConversationService {
+    /// Starts the message writer's task: call from within the runtime.
     pub fn new(db: DatabaseConnection, events: EventBus, quota: limits::VisitorQuota) -> Self {
-        Self { db, events, limits: limits::VisitorLimits::new(quota) }
+        Self {
+            writer: crate::db::Writer::new(db.clone()),
+            db,
+            events,
+            limits: limits::VisitorLimits::new(quota),
+        }
     }
 
     /// Stores a visitor's message, opening a conversation (with the bot's greeting first) when
@@ -96,50 +104,20 @@ impl ConversationService {
         let charge =
             crate::workspaces::admit(&self.db, bot.workspace_id, crate::workspaces::Pool::Messages, 1)
                 .await?;
-        // One write transaction per message: the message, its conversation and the usage count.
-        let txn = crate::db::begin_write(&self.db).await?;
-        // Two sockets racing with the same id: the second one finds the first's message here.
-        if let Some(existing) = find_by_client_msg_id(&txn, bot.organization_id, &input.client_msg_id).await?
-        {
-            txn.commit().await?;
-            return resent(&self.db, bot, visitor_id, existing).await;
-        }
-        let mut stored = Vec::new();
-        let conversation = match input.conversation_id {
-            Some(id) => {
-                let found = load_conversation(&txn, bot.organization_id, id).await?;
-                if found.visitor_id != visitor_id || found.bot_id != bot.id.0 {
-                    return Err(ApiError::not_found("conversation").into());
-                }
-                found
-            }
-            None => {
-                let intake = Intake::check(bot, &input.details, chrono::Utc::now())?;
-                let created = create_conversation(&txn, bot, visitor_id, &intake).await?;
-                // Outside business hours nobody greets: the message waits for the team.
-                if intake.online {
-                    let (_, greeting) =
-                        append_message(&txn, &created, SenderKind::Bot, &bot.name, &bot.greeting, None)
-                            .await?;
-                    stored.push(greeting);
-                }
-                created
-            }
+        // One write transaction per message: the message, its conversation and the usage count
+        // (shared with the other messages written at the same moment: `db::Writer`).
+        let intake = match input.conversation_id {
+            Some(_) => None,
+            None => Some(Intake::check(bot, &input.details, chrono::Utc::now())?),
         };
-        let (conversation, message) = append_message(
-            &txn,
-            &conversation,
-            SenderKind::Visitor,
-            conversation.visitor_name.as_deref().unwrap_or(ANONYMOUS_VISITOR),
-            input.content.as_str(),
-            Some(&input.client_msg_id),
-        )
-        .await?;
-        stored.push(message);
-        let conversation = reopen_if_waiting(&txn, conversation).await?;
-        charge.apply(&txn).await?;
-        txn.commit().await?;
-
+        let job =
+            VisitorWrite { bot: Arc::new(bot.clone()), visitor_id: visitor_id.into(), input, intake, charge };
+        let (conversation, stored) =
+            match self.writer.write(move |txn| Box::pin(job.clone().run(txn))).await? {
+                Written::Stored(conversation, stored) => (conversation, stored),
+                // Two sockets racing with the same id: the second one found the first's message.
+                Written::Resent(existing) => return resent(&self.db, bot, visitor_id, existing).await,
+            };
         let conversation = conversation_view(conversation, &bot.name);
         let messages: Vec<MessageView> = stored.into_iter().map(message_view).collect();
         for message in &messages {
@@ -205,20 +183,31 @@ impl ConversationService {
         conversation_id: ConversationId,
         content: &str,
     ) -> Result<Option<MessageView>> {
-        use ConversationStatus::*;
-        let txn = crate::db::begin_write(&self.db).await?;
-        let found = load_conversation(&txn, bot.organization_id, conversation_id).await?;
-        if found.bot_id != bot.id.0 {
-            return Err(ApiError::not_found("conversation").into());
-        }
-        if !matches!(status_of(&found), Active | Waiting) {
-            txn.commit().await?;
-            return Ok(None);
-        }
-        let (after, stored) = append_message(&txn, &found, SenderKind::Bot, &bot.name, content, None).await?;
-        // "After AI response" (PRD §5.3.1): an active conversation starts waiting on the visitor.
-        let after = set_status(&txn, after, &[Active], Waiting, &Actor::Bot).await?;
-        txn.commit().await?;
+        let (organization, bot_id, name, content) =
+            (bot.organization_id, bot.id, Arc::<str>::from(bot.name.as_str()), Arc::<str>::from(content));
+        let written = self
+            .writer
+            .write(move |txn| {
+                let (name, content) = (name.clone(), content.clone());
+                Box::pin(async move {
+                    use ConversationStatus::*;
+                    let found = load_conversation(txn, organization, conversation_id).await?;
+                    if found.bot_id != bot_id.0 {
+                        return Err(ApiError::not_found("conversation").into());
+                    }
+                    if !matches!(status_of(&found), Active | Waiting) {
+                        return Ok(None);
+                    }
+                    let (after, stored) =
+                        append_message(txn, &found, SenderKind::Bot, &name, &content, None).await?;
+                    // "After AI response" (PRD §5.3.1): an active conversation starts waiting on
+                    // the visitor.
+                    let after = set_status(txn, after, &[Active], Waiting, &Actor::Bot).await?;
+                    Ok(Some((after, stored)))
+                })
+            })
+            .await?;
+        let Some((after, stored)) = written else { return Ok(None) };
         let visitor_id = after.visitor_id.clone();
         let conversation = conversation_view(after, &bot.name);
         let message = message_view(stored);
@@ -357,6 +346,70 @@ fn validate_client_msg_id(id: &str) -> Result<()> {
     }
 }
 
+/// What a visitor message's write job did.
+enum Written {
+    /// The conversation after the message, and the messages stored (greeting first).
+    Stored(conversation::Model, Vec<message::Model>),
+    /// The client message id was stored meanwhile (by another socket): this message.
+    Resent(message::Model),
+}
+
+/// The write job of one visitor message; owned, since it may run twice (`db::Writer`).
+#[derive(Clone)]
+struct VisitorWrite {
+    bot: Arc<Bot>,
+    visitor_id: Arc<str>,
+    input: NewVisitorMessage,
+    /// Who opens the conversation, when the message opens one.
+    intake: Option<Intake>,
+    charge: crate::workspaces::Charge,
+}
+
+impl VisitorWrite {
+    async fn run(self, txn: &DatabaseTransaction) -> Result<Written> {
+        let Self { bot, visitor_id, input, intake, charge } = self;
+        if let Some(existing) = find_by_client_msg_id(txn, bot.organization_id, &input.client_msg_id).await? {
+            return Ok(Written::Resent(existing));
+        }
+        let mut stored = Vec::new();
+        let conversation = match (input.conversation_id, intake) {
+            (Some(id), _) => {
+                let found = load_conversation(txn, bot.organization_id, id).await?;
+                if *found.visitor_id != *visitor_id || found.bot_id != bot.id.0 {
+                    return Err(ApiError::not_found("conversation").into());
+                }
+                found
+            }
+            (None, intake) => {
+                let intake =
+                    intake.ok_or_else(|| anyhow::anyhow!("a new conversation without its intake"))?;
+                let created = create_conversation(txn, &bot, &visitor_id, &intake).await?;
+                // Outside business hours nobody greets: the message waits for the team.
+                if intake.online {
+                    let (_, greeting) =
+                        append_message(txn, &created, SenderKind::Bot, &bot.name, &bot.greeting, None)
+                            .await?;
+                    stored.push(greeting);
+                }
+                created
+            }
+        };
+        let (conversation, message) = append_message(
+            txn,
+            &conversation,
+            SenderKind::Visitor,
+            conversation.visitor_name.as_deref().unwrap_or(ANONYMOUS_VISITOR),
+            input.content.as_str(),
+            Some(&input.client_msg_id),
+        )
+        .await?;
+        stored.push(message);
+        let conversation = reopen_if_waiting(txn, conversation).await?;
+        charge.apply(txn).await?;
+        Ok(Written::Stored(conversation, stored))
+    }
+}
+
 /// The answer to a resend: the stored message, if the id is this visitor's.
 async fn resent(
     db: &DatabaseConnection,
@@ -403,6 +456,7 @@ async fn load_conversation<C: sea_orm::ConnectionTrait>(
 /// Who opens a new conversation, checked against what the bot's pre-chat form asks, and
 /// whether the team is in. Outside business hours the widget's offline form needs an email
 /// (the answer goes there) and the conversation starts escalated, waiting for a person.
+#[derive(Clone)]
 struct Intake {
     name: Option<String>,
     email: Option<String>,
