@@ -110,14 +110,25 @@ impl ConversationService {
             Some(_) => None,
             None => Some(Intake::check(bot, &input.details, chrono::Utc::now())?),
         };
+        let input_id = input.client_msg_id.clone();
         let job =
             VisitorWrite { bot: Arc::new(bot.clone()), visitor_id: visitor_id.into(), input, intake, charge };
-        let (conversation, stored) =
-            match self.writer.write(move |txn| Box::pin(job.clone().run(txn))).await? {
-                Written::Stored(conversation, stored) => (conversation, stored),
-                // Two sockets racing with the same id: the second one found the first's message.
-                Written::Resent(existing) => return resent(&self.db, bot, visitor_id, existing).await,
-            };
+        let (conversation, stored) = match self.writer.write(move |txn| Box::pin(job.clone().run(txn))).await
+        {
+            Ok(written) => written,
+            // Two sockets racing with the same id: the second one's insert met the first's
+            // message (the organization's client message ids are a unique key) and its
+            // transaction wrote nothing.
+            Err(crate::error::Error::Db(err))
+                if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) =>
+            {
+                match find_by_client_msg_id(&self.db, bot.organization_id, &input_id).await? {
+                    Some(existing) => return resent(&self.db, bot, visitor_id, existing).await,
+                    None => return Err(err.into()),
+                }
+            }
+            Err(err) => return Err(err),
+        };
         let conversation = conversation_view(conversation, &bot.name);
         let messages: Vec<MessageView> = stored.into_iter().map(message_view).collect();
         for message in &messages {
@@ -346,14 +357,6 @@ fn validate_client_msg_id(id: &str) -> Result<()> {
     }
 }
 
-/// What a visitor message's write job did.
-enum Written {
-    /// The conversation after the message, and the messages stored (greeting first).
-    Stored(conversation::Model, Vec<message::Model>),
-    /// The client message id was stored meanwhile (by another socket): this message.
-    Resent(message::Model),
-}
-
 /// The write job of one visitor message; owned, since it may run twice (`db::Writer`).
 #[derive(Clone)]
 struct VisitorWrite {
@@ -366,11 +369,9 @@ struct VisitorWrite {
 }
 
 impl VisitorWrite {
-    async fn run(self, txn: &DatabaseTransaction) -> Result<Written> {
+    /// The conversation after the message, and the messages stored (greeting first).
+    async fn run(self, txn: &DatabaseTransaction) -> Result<(conversation::Model, Vec<message::Model>)> {
         let Self { bot, visitor_id, input, intake, charge } = self;
-        if let Some(existing) = find_by_client_msg_id(txn, bot.organization_id, &input.client_msg_id).await? {
-            return Ok(Written::Resent(existing));
-        }
         let mut stored = Vec::new();
         let conversation = match (input.conversation_id, intake) {
             (Some(id), _) => {
@@ -406,7 +407,7 @@ impl VisitorWrite {
         stored.push(message);
         let conversation = reopen_if_waiting(txn, conversation).await?;
         charge.apply(txn).await?;
-        Ok(Written::Stored(conversation, stored))
+        Ok((conversation, stored))
     }
 }
 

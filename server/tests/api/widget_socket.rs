@@ -142,6 +142,38 @@ async fn resending_a_client_message_id_stores_the_message_once() {
 }
 
 #[tokio::test]
+async fn two_sends_of_one_client_message_id_at_the_same_moment_store_it_once() {
+    use chatsupport::conversations::{MessageContent, NewVisitorMessage};
+    let app = spawn_app().await;
+    let bot = chatsupport::bots::find_by_public_key(&app.state.db, DEMO_BOT).await.expect("bot");
+    let input = |content: &str| NewVisitorMessage {
+        client_msg_id: "racing-id".into(),
+        conversation_id: None,
+        content: MessageContent::try_from(content.to_owned()).expect("content"),
+        details: Default::default(),
+    };
+    // Both pass the check before the write (neither is stored yet); the unique key decides.
+    let service = &app.state.conversations;
+    let (a, b) = tokio::join!(
+        service.post_visitor_message(&bot, "v_racing_visitor_0001", input("Hello?")),
+        service.post_visitor_message(&bot, "v_racing_visitor_0001", input("Hello?")),
+    );
+    let (a, b) = (a.expect("first send"), b.expect("second send"));
+    assert_eq!([a.duplicate, b.duplicate].iter().filter(|d| **d).count(), 1, "exactly one is the resend");
+    let mine = |p: &chatsupport::conversations::Posted| {
+        p.messages.iter().find(|m| m.client_msg_id.as_deref() == Some("racing-id")).map(|m| m.id)
+    };
+    assert_eq!(mine(&a), mine(&b), "both answers are the one stored message");
+    let stored = service.messages(app.demo_org().await, a.conversation.id, 0).await.expect("messages");
+    assert_eq!(stored.iter().filter(|m| m.content == "Hello?").count(), 1);
+    assert_eq!(
+        stored.iter().filter(|m| m.sender.kind == SenderKind::Bot).count(),
+        1,
+        "one greeting: the loser's conversation was rolled back"
+    );
+}
+
+#[tokio::test]
 async fn a_visitor_who_reconnects_resumes_after_the_last_message_seen() {
     let app = spawn_app().await;
     let (mut visitor, visitor_id) = app.visitor(DEMO_BOT).await;
