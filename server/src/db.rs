@@ -38,9 +38,13 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 /// How often the SQLite WAL is checkpointed.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
-/// Checkpoints the SQLite WAL every second until the process ends (a PASSIVE checkpoint copies
-/// what it can without blocking writers or readers; the next write after a complete one starts
-/// the WAL over, so it stays small). Nothing to do on PostgreSQL.
+/// Checkpoints the SQLite WAL every second until the process ends, so the WAL stays about one
+/// second long. A PASSIVE checkpoint copies what it can without blocking writers or readers,
+/// but under a steady stream of commits it never reaches the WAL's end (new frames arrive
+/// while it copies), and the WAL is only started over after a checkpoint that did: measured,
+/// it grew to 1.4 GB in two minutes at 10,000 chatting visitors. So each round copies the bulk
+/// beside the writers, then takes the writer turn for a second pass over the few frames
+/// committed meanwhile; the next commit then starts the WAL over. Nothing to do on PostgreSQL.
 pub async fn checkpoints(db: DatabaseConnection) {
     if db.get_database_backend() != sea_orm::DbBackend::Sqlite {
         return;
@@ -49,12 +53,18 @@ pub async fn checkpoints(db: DatabaseConnection) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        if let Err(err) =
-            sea_orm::ConnectionTrait::execute_unprepared(&db, "PRAGMA wal_checkpoint(PASSIVE)").await
-        {
+        if let Err(err) = checkpoint(&db).await {
             tracing::warn!(error = %err, "checkpointing the SQLite WAL failed");
         }
     }
+}
+
+async fn checkpoint(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::ConnectionTrait;
+    db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await?;
+    let _turn = SQLITE_WRITERS.lock().await;
+    db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await?;
+    Ok(())
 }
 
 /// Hides a password in a database URL before it is logged.
