@@ -208,6 +208,32 @@ function stop(child) {
   });
 }
 
+test("an answer cut off by a server restart arrives once the server is back", async ({ browser }) => {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "chatsupport-cutoff-"));
+  // A slow bot (4 s to answer), stopped while its answer streams in.
+  let server = await startServer(port, dataDir, { demo: true, replyDelayMs: 4000 });
+  try {
+    const visitor = await browser.newPage();
+    const site = `${process.env.THIRD_PARTY_URL}?server=${encodeURIComponent(`http://127.0.0.1:${port}`)}`;
+    const chat = await openWidget(visitor, site);
+    const log = chat.getByRole("log");
+    await chat.getByRole("textbox", { name: "Message" }).fill("Do you ship to Norway?");
+    await chat.getByRole("button", { name: "Send" }).click();
+    await expect(log).toContainText("Thanks for your message!", { timeout: 5_000 });
+    await stop(server);
+
+    server = await startServer(port, dataDir, { demo: false, replyDelayMs: 500 });
+    const answers = log.getByRole("listitem").filter({ hasText: "Acme Helper" }).filter({ hasText: FALLBACK });
+    await expect(answers).toHaveCount(1, { timeout: 20_000 });
+    await expect(log.getByText(FALLBACK)).toHaveCount(1);
+    await expect(log.getByText("Do you ship to Norway?")).toHaveCount(1);
+  } finally {
+    await stop(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
 test("the bot's answer streams into the widget and is replaced by the stored message", async ({ browser }) => {
   // A slow bot (6 s to answer) on its own server, so the stream can be watched.
   const port = await freePort();

@@ -5,7 +5,7 @@
 use std::{sync::Arc, time::Duration};
 
 use app::{
-    dto::{ConversationId, Sender, SenderKind},
+    dto::{BotId, ConversationId, OrganizationId, Sender, SenderKind},
     protocol::ServerMsg,
 };
 use sea_orm::DatabaseConnection;
@@ -42,70 +42,121 @@ pub async fn listen(replier: Replier, mut events: mpsc::Receiver<Arc<DomainEvent
             continue;
         }
         // Each answer runs on its own task: a slow answer must not hold up the next event.
-        let replier = replier.clone();
-        let (org, bot_id, visitor, conversation) =
-            (*organization_id, *bot_id, visitor_id.clone(), message.conversation_id);
-        tokio::spawn(async move {
-            let bot = match bots::find(&replier.db, org, bot_id).await {
-                Ok(bot) => bot,
-                Err(err) => return tracing::warn!(error = %err, "the bot of a conversation is gone"),
-            };
-            let topic = Topic::Visitor(bot_id, visitor);
-            let typing = |start: bool, conversation_id: ConversationId| {
-                let sender = Sender { kind: SenderKind::Bot, name: bot.name.clone() };
-                if start {
-                    ServerMsg::TypingStart { conversation_id, sender }
-                } else {
-                    ServerMsg::TypingStop { conversation_id, sender }
-                }
-            };
-            let behavior = bot.settings.behavior.clone();
-            let delay =
-                replier.delay.unwrap_or_else(|| Duration::from_millis(u64::from(behavior.response_delay_ms)));
-            if behavior.show_typing_indicator {
-                replier.hub.publish(topic.clone(), &typing(true, conversation));
-            }
-            // The answer goes out as `message:streaming` chunks while it is produced, then is
-            // stored whole (`message:receive`). The fallback text is ready at once, so its
-            // chunks share the bot's response delay: half before the first, the rest between.
-            let answer = bot.fallback_message.as_str();
-            let chunks = chunks_of(answer);
-            let stream_id = uuid::Uuid::new_v4().simple().to_string();
-            tokio::time::sleep(delay / 2).await;
-            let gap = (delay / 2) / u32::try_from(chunks.len().max(1)).unwrap_or(u32::MAX);
-            for chunk in chunks {
-                let frame = ServerMsg::MessageStreaming {
-                    conversation_id: conversation,
-                    stream_id: stream_id.clone(),
-                    chunk: chunk.to_owned(),
-                };
-                replier.hub.publish(topic.clone(), &frame);
-                tokio::time::sleep(gap).await;
-            }
-            let answered = replier.conversations.post_bot_message(&bot, conversation, answer).await;
-            if behavior.show_typing_indicator {
-                replier.hub.publish(topic, &typing(false, conversation));
-            }
-            match answered {
-                Ok(Some(_)) => {}
-                // A person took the conversation while the answer was on its way.
-                Ok(None) => return,
-                Err(err) => return tracing::error!(error = %err, %conversation, "the bot could not answer"),
-            }
-            // After the bot's answer to the visitor's Nth message (N = max conversation length),
-            // the bot offers a person once.
-            if behavior.max_conversation_length > 0 {
-                let said = replier.conversations.visitor_message_count(org, conversation).await;
-                if matches!(said, Ok(n) if n == u64::from(behavior.max_conversation_length))
-                    && let Err(err) = replier
-                        .conversations
-                        .post_bot_message(&bot, conversation, &behavior.handoff_message)
-                        .await
-                {
-                    tracing::error!(error = %err, %conversation, "the bot could not offer a person");
-                }
-            }
-        });
+        tokio::spawn(answer(
+            replier.clone(),
+            *organization_id,
+            *bot_id,
+            visitor_id.clone(),
+            message.conversation_id,
+        ));
+    }
+}
+
+/// At startup: answers the conversations the bot holds whose visitor spoke last within the
+/// hour — answers that were on their way when the server stopped (they live in memory until
+/// they are stored). An active conversation is one waiting for the bot's answer: the answer
+/// turns it to waiting. Reads every organization's conversations, like the lifecycle sweep.
+pub async fn answer_unanswered(replier: Replier) -> crate::error::Result<usize> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+    use crate::entities::{conversation, message};
+    let since = chrono::Utc::now() - chrono::Duration::hours(1);
+    let active = conversation::Entity::find()
+        .filter(conversation::Column::Status.eq(app::dto::ConversationStatus::Active.as_str()))
+        .filter(conversation::Column::UpdatedAt.gt(since))
+        .order_by_asc(conversation::Column::UpdatedAt)
+        .limit(1_000)
+        .all(&replier.db)
+        .await?;
+    let mut answered = 0;
+    for row in active {
+        let last = message::Entity::find()
+            .filter(message::Column::OrganizationId.eq(row.organization_id))
+            .filter(message::Column::ConversationId.eq(row.id))
+            .filter(message::Column::Seq.eq(row.last_seq))
+            .one(&replier.db)
+            .await?;
+        if last.is_some_and(|m| m.sender_kind == SenderKind::Visitor.as_str()) {
+            answered += 1;
+            tokio::spawn(answer(
+                replier.clone(),
+                OrganizationId(row.organization_id),
+                BotId(row.bot_id),
+                Arc::from(row.visitor_id.as_str()),
+                ConversationId(row.id),
+            ));
+        }
+    }
+    if answered > 0 {
+        tracing::info!(answered, "answering messages left unanswered by the last stop");
+    }
+    Ok(answered)
+}
+
+/// The bot's answer to the visitor's latest message in `conversation`: typing, the streamed
+/// chunks, the stored answer, and the offer of a person after the bot's maximum length.
+async fn answer(
+    replier: Replier,
+    org: OrganizationId,
+    bot_id: BotId,
+    visitor: Arc<str>,
+    conversation: ConversationId,
+) {
+    let bot = match bots::find(&replier.db, org, bot_id).await {
+        Ok(bot) => bot,
+        Err(err) => return tracing::warn!(error = %err, "the bot of a conversation is gone"),
+    };
+    let topic = Topic::Visitor(bot_id, visitor);
+    let typing = |start: bool, conversation_id: ConversationId| {
+        let sender = Sender { kind: SenderKind::Bot, name: bot.name.clone() };
+        if start {
+            ServerMsg::TypingStart { conversation_id, sender }
+        } else {
+            ServerMsg::TypingStop { conversation_id, sender }
+        }
+    };
+    let behavior = bot.settings.behavior.clone();
+    let delay = replier.delay.unwrap_or_else(|| Duration::from_millis(u64::from(behavior.response_delay_ms)));
+    if behavior.show_typing_indicator {
+        replier.hub.publish(topic.clone(), &typing(true, conversation));
+    }
+    // The answer goes out as `message:streaming` chunks while it is produced, then is
+    // stored whole (`message:receive`). The fallback text is ready at once, so its
+    // chunks share the bot's response delay: half before the first, the rest between.
+    let answer = bot.fallback_message.as_str();
+    let chunks = chunks_of(answer);
+    let stream_id = uuid::Uuid::new_v4().simple().to_string();
+    tokio::time::sleep(delay / 2).await;
+    let gap = (delay / 2) / u32::try_from(chunks.len().max(1)).unwrap_or(u32::MAX);
+    for chunk in chunks {
+        let frame = ServerMsg::MessageStreaming {
+            conversation_id: conversation,
+            stream_id: stream_id.clone(),
+            chunk: chunk.to_owned(),
+        };
+        replier.hub.publish(topic.clone(), &frame);
+        tokio::time::sleep(gap).await;
+    }
+    let answered = replier.conversations.post_bot_message(&bot, conversation, answer).await;
+    if behavior.show_typing_indicator {
+        replier.hub.publish(topic, &typing(false, conversation));
+    }
+    match answered {
+        Ok(Some(_)) => {}
+        // A person took the conversation while the answer was on its way.
+        Ok(None) => return,
+        Err(err) => return tracing::error!(error = %err, %conversation, "the bot could not answer"),
+    }
+    // After the bot's answer to the visitor's Nth message (N = max conversation length),
+    // the bot offers a person once.
+    if behavior.max_conversation_length > 0 {
+        let said = replier.conversations.visitor_message_count(org, conversation).await;
+        if matches!(said, Ok(n) if n == u64::from(behavior.max_conversation_length))
+            && let Err(err) =
+                replier.conversations.post_bot_message(&bot, conversation, &behavior.handoff_message).await
+        {
+            tracing::error!(error = %err, %conversation, "the bot could not offer a person");
+        }
     }
 }
 

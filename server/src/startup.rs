@@ -113,7 +113,13 @@ impl Application {
             hub,
             delay: state.config.bot_reply_delay_ms.map(Duration::from_millis),
         };
-        tokio::spawn(replies::listen(replier, events.subscribe("replies")));
+        tokio::spawn(replies::listen(replier.clone(), events.subscribe("replies")));
+        // Answers that were on their way when the server last stopped.
+        tokio::spawn(async move {
+            if let Err(err) = replies::answer_unanswered(replier).await {
+                tracing::warn!(error = %err, "answering messages left unanswered by the last stop");
+            }
+        });
         // Open widgets switch between chat and the offline form when business hours start/end.
         tokio::spawn(crate::bots::hours::watch(db.clone(), events.clone(), Duration::from_secs(30)));
         tokio::spawn(crate::db::checkpoints(db.clone()));

@@ -271,3 +271,59 @@ async fn the_bot_answer_streams_in_chunks_before_it_is_stored_whole() {
     assert!(!streamed.is_empty(), "the answer was streamed before it was stored");
     assert_eq!(streamed, answer.content, "the chunks join to the stored answer");
 }
+
+#[tokio::test]
+async fn an_answer_cut_off_by_a_stop_is_given_at_the_next_start() {
+    use chatsupport::entities::{conversation, message};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    let app = spawn_app().await;
+    let (mut visitor, _) = app.visitor(DEMO_BOT).await;
+    visitor.send(&send("cut-1", None, "Are you open on Sunday?")).await;
+    let mine = received(
+        visitor
+            .recv_until(
+                |m| matches!(m, ServerMsg::MessageReceive { message } if message.client_msg_id.is_some()),
+            )
+            .await,
+    );
+    let answer = received(
+        visitor
+            .recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.seq > mine.seq))
+            .await,
+    );
+    // As the database is when the server stopped while the answer was on its way: the
+    // visitor's message stored and the conversation still with the bot, no answer.
+    message::Entity::delete_by_id(answer.id.0).exec(&app.state.db).await.expect("delete the answer");
+    let row = conversation::Entity::find_by_id(mine.conversation_id.0)
+        .one(&app.state.db)
+        .await
+        .expect("q")
+        .expect("row");
+    let mut undo: conversation::ActiveModel = row.into();
+    undo.last_seq = Set(mine.seq);
+    undo.message_count = Set(mine.seq);
+    undo.status = Set("active".into());
+    undo.update(&app.state.db).await.expect("back to before the answer");
+
+    let replier = chatsupport::replies::Replier {
+        db: app.state.db.clone(),
+        conversations: app.state.conversations.clone(),
+        hub: app.state.hub.clone(),
+        delay: Some(Duration::ZERO),
+    };
+    assert_eq!(chatsupport::replies::answer_unanswered(replier.clone()).await.expect("startup pass"), 1);
+    let again = received(
+        visitor
+            .recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.seq > mine.seq))
+            .await,
+    );
+    assert_eq!((again.seq, again.sender.kind), (mine.seq + 1, SenderKind::Bot));
+    // Answered now: the next start has nothing to do.
+    assert_eq!(chatsupport::replies::answer_unanswered(replier).await.expect("second pass"), 0);
+    let stored = message::Entity::find()
+        .filter(message::Column::ConversationId.eq(mine.conversation_id.0))
+        .all(&app.state.db)
+        .await
+        .expect("messages");
+    assert_eq!(stored.iter().filter(|m| m.sender_kind == "bot").count(), 2, "the greeting and one answer");
+}
