@@ -200,6 +200,14 @@ function startServer(port, dataDir, { demo, replyDelayMs = 100 }) {
   });
 }
 
+// The third-party page with its widget served by the server on `port`, opened.
+async function widgetServedBy(browser, port) {
+  const visitor = await browser.newPage();
+  const site = `${process.env.THIRD_PARTY_URL}?server=${encodeURIComponent(`http://127.0.0.1:${port}`)}`;
+  const chat = await openWidget(visitor, site);
+  return { chat, log: chat.getByRole("log") };
+}
+
 function stop(child) {
   return new Promise((resolve) => {
     child.removeAllListeners("exit");
@@ -214,10 +222,7 @@ test("an answer cut off by a server restart arrives once the server is back", as
   // A slow bot (4 s to answer), stopped while its answer streams in.
   let server = await startServer(port, dataDir, { demo: true, replyDelayMs: 4000 });
   try {
-    const visitor = await browser.newPage();
-    const site = `${process.env.THIRD_PARTY_URL}?server=${encodeURIComponent(`http://127.0.0.1:${port}`)}`;
-    const chat = await openWidget(visitor, site);
-    const log = chat.getByRole("log");
+    const { chat, log } = await widgetServedBy(browser, port);
     await chat.getByRole("textbox", { name: "Message" }).fill("Do you ship to Norway?");
     await chat.getByRole("button", { name: "Send" }).click();
     await expect(log).toContainText("Thanks for your message!", { timeout: 5_000 });
@@ -240,10 +245,7 @@ test("the bot's answer streams into the widget and is replaced by the stored mes
   const dataDir = mkdtempSync(join(tmpdir(), "chatsupport-stream-"));
   const server = await startServer(port, dataDir, { demo: true, replyDelayMs: 6000 });
   try {
-    const visitor = await browser.newPage();
-    const site = `${process.env.THIRD_PARTY_URL}?server=${encodeURIComponent(`http://127.0.0.1:${port}`)}`;
-    const chat = await openWidget(visitor, site);
-    const log = chat.getByRole("log");
+    const { chat, log } = await widgetServedBy(browser, port);
     await chat.getByRole("textbox", { name: "Message" }).fill("Do you ship to Norway?");
     await chat.getByRole("button", { name: "Send" }).click();
     // Part of the answer shows while the rest is still coming.
@@ -263,10 +265,7 @@ test("the server restarts mid-conversation and the widget resumes: nothing lost,
   const dataDir = mkdtempSync(join(tmpdir(), "chatsupport-restart-"));
   let server = await startServer(port, dataDir, { demo: true });
   try {
-    const visitor = await browser.newPage();
-    const site = `${process.env.THIRD_PARTY_URL}?server=${encodeURIComponent(`http://127.0.0.1:${port}`)}`;
-    const chat = await openWidget(visitor, site);
-    const log = chat.getByRole("log");
+    const { chat, log } = await widgetServedBy(browser, port);
     // The bot's stored answers (with its name), not the text streaming in before one is stored:
     // stopping the server mid-stream would stop it before the answer exists.
     const answers = log.getByRole("listitem").filter({ hasText: "Acme Helper" }).filter({ hasText: FALLBACK });

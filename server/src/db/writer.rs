@@ -191,14 +191,20 @@ mod tests {
         rows.iter().map(|r| r.try_get::<String>("", "v").expect("v")).collect()
     }
 
-    #[tokio::test]
-    async fn a_failing_job_fails_alone_and_leaves_nothing_while_its_batch_commits() {
+    /// A database of its own with one table `t` of unique values (keep the dir alive).
+    async fn scratch_db() -> (tempfile::TempDir, DatabaseConnection) {
         let dir = tempfile::tempdir().expect("tempdir");
         let db =
             connect(&format!("sqlite://{}?mode=rwc", dir.path().join("w.db").display())).await.expect("db");
         db.execute_unprepared("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)")
             .await
             .expect("t");
+        (dir, db)
+    }
+
+    #[tokio::test]
+    async fn a_failing_job_fails_alone_and_leaves_nothing_while_its_batch_commits() {
+        let (_dir, db) = scratch_db().await;
         db.execute_unprepared("INSERT INTO t (v) VALUES ('taken')").await.expect("seed");
         let writer = Writer::new(db.clone());
 
@@ -237,12 +243,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_answer_comes_after_its_commit() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let db =
-            connect(&format!("sqlite://{}?mode=rwc", dir.path().join("w.db").display())).await.expect("db");
-        db.execute_unprepared("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)")
-            .await
-            .expect("t");
+        let (_dir, db) = scratch_db().await;
         let writer = Writer::new(db.clone());
         for n in 0..3 {
             writer
