@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::dto::WorkspaceId;
+use crate::ids::WorkspaceId;
 
 /// A tier of the plan catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,41 +1,11 @@
 //! What pages, the widget and API clients are shown: ids, conversations, messages, search hits.
 //! Plain data with a stable JSON shape; no behaviour beyond parsing and display.
 
-use std::{fmt, str::FromStr};
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-        #[serde(transparent)]
-        pub struct $name(pub Uuid);
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = uuid::Error;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Uuid::parse_str(s).map(Self)
-            }
-        }
-    };
-}
-
-id_type!(
-    /// A tenant: every row it owns carries this id.
-    OrganizationId
-);
-id_type!(BotId);
-id_type!(ConversationId);
-id_type!(MessageId);
+pub use crate::ids::{BotId, ConversationId, MessageId, OrganizationId, WorkspaceId};
 
 /// The PRD §5.3.1 conversation states (wire names are the PRD's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -266,8 +236,6 @@ pub enum ConversationAction {
     /// Close it; the visitor is asked to rate it.
     Resolve { note: Option<String> },
 }
-
-id_type!(WorkspaceId);
 
 /// The organization's profile (PRD story 1.1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,8 +7,10 @@ pub mod api;
 pub mod auth;
 pub mod billing;
 pub mod bot_settings;
+pub mod csp;
 pub mod dto;
 pub mod error;
+pub mod ids;
 pub mod live;
 pub mod pages;
 pub mod platform;
@@ -57,11 +59,7 @@ fn set_content_security_policy() {
     leptos::nonce::provide_nonce();
     let Some(nonce) = leptos::nonce::use_nonce() else { return };
     let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; \
-         frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
-    );
+    let policy = csp::ContentSecurityPolicy::with_scripts(&nonce.to_string()).forms_to_self().header_value();
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
