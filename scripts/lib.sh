@@ -10,7 +10,6 @@ export PATH="$HOME/.cargo/bin:$ROOT/e2e/node_modules/.bin:$PATH"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 export CHATSUPPORT_SITE_DIR="${CHATSUPPORT_SITE_DIR:-$TARGET_DIR/site}"
 SITE_DIR="$CHATSUPPORT_SITE_DIR"
-TRUNK_VERSION="0.21.14"
 # wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock to the patch.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
 
@@ -30,10 +29,6 @@ ensure_rust_tools() {
     say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (cargo install, ~2 min once)"
     # Not --locked: its lockfile pins a webpki-roots release the registry no longer serves.
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
-  fi
-  if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
-    say "installing trunk $TRUNK_VERSION (cargo install --locked, ~7 min once)"
-    cargo install --locked trunk --version "$TRUNK_VERSION" --force
   fi
 }
 
@@ -88,9 +83,11 @@ stop_test_postgres() {
   rm -rf "$PG_DIR"
 }
 
+# wasm-opt -Oz in place, with the features our wasm32 builds use; extra flags after the file.
 wasm_opt() {
+  local file="$1"; shift
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-reference-types --enable-multivalue --enable-mutable-globals "$1" -o "$1"
+    --enable-reference-types --enable-multivalue --enable-mutable-globals "$@" "$file" -o "$file"
 }
 
 build_all() {
@@ -109,10 +106,22 @@ build_all() {
   fi
   cp style/main.css "$SITE_DIR/pkg/chatsupport.css"
 
-  say "building the widget (trunk, wasm-release profile)"
-  trunk build --release --cargo-profile wasm-release --dist "$SITE_DIR/widget" --public-url /widget-app/
-  say "minifying the widget's JS glue (terser; Trunk's minifier cannot) and updating its integrity hash"
-  node e2e/tools/minify-widget.mjs "$SITE_DIR/widget"
+  # The same cargo + wasm-bindgen + wasm-opt steps as the dashboard (no Trunk to install);
+  # Trunk.toml stays for `trunk serve` while working on the widget.
+  say "building the widget (wasm-release profile)"
+  cargo build -p widget --target wasm32-unknown-unknown --profile wasm-release
+  local widget_wasm="$TARGET_DIR/wasm32-unknown-unknown/wasm-release/widget.wasm"
+  local widget_out="$TARGET_DIR/widget-bindgen"
+  if [ ! -f "$SITE_DIR/widget/index.html" ] || [ "$widget_wasm" -nt "$SITE_DIR/widget/index.html" ] \
+    || [ style/widget.css -nt "$SITE_DIR/widget/index.html" ] \
+    || [ e2e/tools/widget-site.mjs -nt "$SITE_DIR/widget/index.html" ]; then
+    wasm-bindgen --target web --no-typescript --out-dir "$widget_out" --out-name widget "$widget_wasm"
+    say "shrinking it with wasm-opt -Oz"
+    wasm_opt "$widget_out/widget_bg.wasm" --low-memory-unused --zero-filled-memory --strip-producers \
+      --strip-target-features
+    say "laying out the widget's files (terser, content-hashed names, integrity hashes)"
+    node e2e/tools/widget-site.mjs "$widget_out" style/widget.css "$SITE_DIR/widget" /widget-app/
+  fi
   cp widget/embed.js "$SITE_DIR/embed.js"
 
   say "precompressing static assets (brotli + gzip)"
