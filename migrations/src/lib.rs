@@ -15,6 +15,7 @@ mod m20261123_000009_widget_detected;
 mod m20261123_000010_bot_settings;
 mod m20261123_000011_connection_caps;
 mod m20261123_000012_agent_takeover;
+mod m20261201_000013_jobs;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000010_bot_settings::Migration),
             Box::new(m20261123_000011_connection_caps::Migration),
             Box::new(m20261123_000012_agent_takeover::Migration),
+            Box::new(m20261201_000013_jobs::Migration),
         ]
     }
 }

@@ -95,6 +95,24 @@ pub struct Config {
     /// "response delay" setting (tests and load runs). Unset: each bot's setting.
     #[arg(long, env = "CHATSUPPORT_BOT_REPLY_DELAY_MS")]
     pub bot_reply_delay_ms: Option<u64>,
+
+    /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges,
+    /// comma-separated). From anyone else the header is ignored and the peer is the client.
+    #[arg(long, env = "CHATSUPPORT_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    /// How long a background job's claim holds without renewal, in seconds: a job of a server
+    /// that died runs again this long after (a stopped server hands its jobs back at once).
+    #[arg(long, env = "CHATSUPPORT_JOB_LEASE_SECS", default_value_t = 30)]
+    pub job_lease_secs: u64,
+}
+
+/// An address (`10.0.0.7`, `::1`) or a CIDR range (`10.0.0.0/8`).
+fn parse_network(raw: &str) -> Result<ipnet::IpNet, String> {
+    let raw = raw.trim();
+    raw.parse::<ipnet::IpNet>()
+        .or_else(|_| raw.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("`{raw}` is neither an IP address nor a CIDR range like 10.0.0.0/8"))
 }
 
 impl Config {
@@ -121,6 +139,8 @@ impl Config {
             google_client_id: None,
             google_client_secret: None,
             google_issuer: "https://accounts.google.com".into(),
+            trusted_proxies: Vec::new(),
+            job_lease_secs: 30,
         }
     }
 

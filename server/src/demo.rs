@@ -191,7 +191,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             wallet_credits_cents: Set((w.wallet_credits * 100.0).round() as i64),
             billing_cycle: Set(w.billing_cycle.clone()),
             description: Set(w.description.clone()),
-            ..crate::workspaces::new_workspace(id_of(&w.client_id), w.name.clone(), &w.plan, now)
+            ..crate::billing::new_workspace(id_of(&w.client_id), w.name.clone(), &w.plan, now)
         })
         .exec(&txn)
         .await?;

@@ -36,6 +36,21 @@ pub enum DomainEvent {
     },
     /// A bot's settings changed; its open widgets redraw with `profile`.
     BotUpdated { bot_id: BotId, profile: app::dto::BotProfile },
+    /// A background job reported progress (`jobs::JobContext::progress`).
+    JobProgress {
+        organization_id: Option<OrganizationId>,
+        job_id: uuid::Uuid,
+        kind: String,
+        progress: JobProgress,
+    },
+}
+
+/// How far a job has come: `done` of `total` units, and what it is doing.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct JobProgress {
+    pub done: u64,
+    pub total: u64,
+    pub note: Option<String>,
 }
 
 /// How many events a listener may fall behind before publishers wait for it.
@@ -57,6 +72,14 @@ impl EventBus {
             listeners.push((name, tx));
         }
         rx
+    }
+
+    /// Stops taking events (at shutdown): every listener's queue closes, and its task ends once
+    /// it has handled what was already queued.
+    pub fn close(&self) {
+        if let Ok(mut listeners) = self.listeners.write() {
+            listeners.clear();
+        }
     }
 
     /// Hands the event to every listener, waiting for room in a full queue.

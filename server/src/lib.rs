@@ -1,9 +1,17 @@
-//! The ChatSupport server: configuration, startup, domain services, storage (SeaORM),
-//! search (tantivy), the realtime hub and the HTTP/WebSocket edges. See ARCHITECTURE.md.
+//! The ChatSupport server. Imports point one way (see ARCHITECTURE.md, "Layers"):
+//!
+//! - `startup` (and `state`, `dashboard`, `openapi`) wire everything;
+//! - feature folders (`accounts`, `organizations`, `billing`, `bots`, `conversations`,
+//!   `audit`, `mail`, `api_keys`, `integrations`, `platform`, `search`, `realtime`,
+//!   `widget`, `replies`) each own their service and their routes;
+//! - `http` holds the edges every feature shares (extractors, cookies, guard, headers);
+//! - `db`, `entities`, `events`, `error`, `config`, `secrets` and `shared` (plain types) are
+//!   the foundation, and import no feature.
 
 pub mod accounts;
 pub mod api_keys;
 pub mod audit;
+pub mod billing;
 pub mod bots;
 pub mod config;
 pub mod conversations;
@@ -13,22 +21,22 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod events;
-pub mod health;
+pub mod http;
 pub mod integrations;
-pub mod logos;
+pub mod jobs;
 pub mod mail;
 pub mod openapi;
 pub mod organizations;
 pub mod platform;
-pub mod ports;
 pub mod realtime;
 pub mod replies;
 pub mod search;
 pub mod secrets;
+pub mod shared;
 pub mod startup;
-pub mod web;
+pub mod state;
+pub mod tasks;
 pub mod widget;
-pub mod workspaces;
 
 pub use config::Config;
 pub use startup::{AppState, Application};

@@ -18,7 +18,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Assets { site_dir }) => {
-            let sizes = chatsupport::web::precompress(&site_dir)?;
+            let sizes = chatsupport::http::assets::precompress(&site_dir)?;
             println!("| asset | raw bytes | gzip bytes | brotli bytes |\n|---|---:|---:|---:|");
             for s in sizes {
                 println!("| {} | {} | {} | {} |", s.path.display(), s.raw, s.gzip, s.brotli);

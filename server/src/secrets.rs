@@ -35,9 +35,7 @@ impl SecretBox {
         if let Ok(existing) = std::fs::read_to_string(&path) {
             return Ok(Self::new(&decode_key(existing.trim()).with_context(|| path.display().to_string())?));
         }
-        let mut key = [0u8; 32];
-        key[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-        key[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        let key = crate::shared::tokens::random_bytes::<32>();
         std::fs::write(&path, STANDARD.encode(key)).with_context(|| format!("writing {}", path.display()))?;
         #[cfg(unix)]
         {
@@ -50,9 +48,7 @@ impl SecretBox {
 
     /// base64(nonce ‖ ciphertext) of `plaintext`, bound to `context`.
     pub fn seal(&self, context: &str, plaintext: &[u8]) -> anyhow::Result<String> {
-        let mut nonce = [0u8; NONCE_LEN];
-        nonce[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-        nonce[16..].copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..8]);
+        let nonce = crate::shared::tokens::random_bytes::<NONCE_LEN>();
         let sealed = self
             .cipher
             .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: context.as_bytes() })

@@ -5,53 +5,44 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use app::ApiError;
-use app::ssr::Ports;
 use axum::{Router, extract::Request, middleware, response::IntoResponse};
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
-    accounts::{
-        self, AccountService,
-        routes::{DashboardAccounts, require_session_for_pages},
-    },
+    accounts::{self, AccountService},
+    api_keys, audit, billing, bots,
     config::Config,
-    conversations::ConversationService,
-    dashboard::Dashboard,
-    db, demo,
+    conversations::{self, ConversationService},
+    dashboard, db, demo,
     entities::message,
     error::ApiResponse,
     events::EventBus,
-    health,
+    http::{self, Authenticator, assets, client, guard, headers, origin},
+    integrations, jobs, mail,
     mail::Mailer,
-    openapi, realtime,
+    openapi, organizations, platform, realtime,
     realtime::Hub,
     replies::{self, Replier},
     search::{self, MessageSearch},
-    web, widget,
+    shared::PublicUrl,
+    tasks::Tasks,
+    widget,
 };
+use tokio_util::sync::CancellationToken;
 
-/// What handlers share. Cheap to clone: every field is a handle.
-#[derive(Clone)]
-pub struct AppState {
-    pub config: Arc<Config>,
-    pub accounts: AccountService,
-    pub db: DatabaseConnection,
-    pub hub: Hub,
-    pub events: EventBus,
-    pub search: MessageSearch,
-    pub conversations: ConversationService,
-    /// Widget connections open per workspace (the plan's cap).
-    pub connections: crate::widget::Connections,
-}
+pub use crate::state::AppState;
 
 pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    tasks: Tasks,
 }
 
 /// Largest request body any route accepts (uploads will get their own limit).
@@ -73,8 +64,10 @@ impl Application {
             Some(url) => url.clone(),
             None => format!("http://{}", listener.local_addr()?),
         };
+        let wakeup = jobs::Wakeup::default();
         let mailer =
-            Mailer::new(db.clone(), config.outbox_dir(), &config.mail_from, config.smtp_url.as_deref())?;
+            Mailer::new(db.clone(), config.outbox_dir(), &config.mail_from, config.smtp_url.as_deref())?
+                .with_wakeup(wakeup.clone());
 
         let secret = accounts::tokens::load_or_create_secret(config.secret.as_deref(), &config.data_dir)?;
         let secrets =
@@ -90,49 +83,29 @@ impl Application {
             conversations_per_hour: config.visitor_conversations_per_hour,
         };
         let conversations = ConversationService::new(db.clone(), events.clone(), quota);
-        tokio::spawn(conversations.limits.clone().run_cleanup(Duration::from_secs(60)));
+        let registry = jobs::Registry::default().with(mail::DELIVER_KIND, Arc::new(mailer.clone()));
         let accounts =
             AccountService::new(db.clone(), mailer, &public_url, &secret, secrets, &config.platform_admins)
                 .with_google(google);
         let state = AppState {
             config: Arc::new(config),
+            auth: Authenticator(Arc::new(accounts.clone())),
             accounts,
             db: db.clone(),
             hub: hub.clone(),
             events: events.clone(),
             search: search.clone(),
             conversations: conversations.clone(),
-            connections: crate::widget::Connections::default(),
+            connections: widget::Connections::default(),
+            public_url: PublicUrl(public_url.as_str().into()),
         };
 
-        tokio::spawn(realtime::listen(hub.clone(), events.subscribe("realtime")));
-        tokio::spawn(search::listen(search.clone(), events.subscribe("search")));
-        let replier = Replier {
-            db: db.clone(),
-            conversations: conversations.clone(),
-            hub,
-            delay: state.config.bot_reply_delay_ms.map(Duration::from_millis),
-        };
-        tokio::spawn(replies::listen(replier.clone(), events.subscribe("replies")));
-        // Answers that were on their way when the server last stopped.
-        tokio::spawn(async move {
-            if let Err(err) = replies::answer_unanswered(replier).await {
-                tracing::warn!(error = %err, "answering messages left unanswered by the last stop");
-            }
-        });
-        // Open widgets switch between chat and the offline form when business hours start/end.
-        tokio::spawn(crate::bots::hours::watch(db.clone(), events.clone(), Duration::from_secs(30)));
-        tokio::spawn(crate::db::checkpoints(db.clone()));
-        tokio::spawn(crate::conversations::lifecycle::run(
-            db.clone(),
-            events.clone(),
-            crate::conversations::lifecycle::Policy::default(),
-            Duration::from_secs(30),
-        ));
+        let mut tasks = Tasks::new(CancellationToken::new());
+        spawn_background(&mut tasks, &state, registry, wakeup);
         rebuild_index_if_behind(&state).await?;
 
         let router = routes(&state);
-        Ok(Self { listener, router, state })
+        Ok(Self { listener, router, state, tasks })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -143,39 +116,94 @@ impl Application {
         &self.state
     }
 
-    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests.
+    /// Stops the server as SIGTERM does (tests and tools that run it in-process).
+    pub fn stop_token(&self) -> CancellationToken {
+        self.tasks.stop_token()
+    }
+
+    /// Serves until SIGINT/SIGTERM (or the stop token), then finishes in-flight requests and
+    /// stops the background work in order (`tasks`).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(address = %self.address(), "serving");
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        let Self { listener, router, state, tasks } = self;
+        let stop = tasks.stop_token();
+        let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move {
+                tokio::select! {
+                    () = shutdown_signal() => {}
+                    () = stop.cancelled() => tracing::info!("stopping"),
+                }
+            })
+            .await;
+        tasks.shutdown(&state.events, &state.search).await;
+        served
     }
 }
+
+/// The one list of what runs in the background, and how often.
+fn spawn_background(tasks: &mut Tasks, state: &AppState, registry: jobs::Registry, wakeup: jobs::Wakeup) {
+    let (db, events, hub) = (&state.db, &state.events, &state.hub);
+    // Listeners: each turns committed domain events into a side effect.
+    tasks.spawn_listener(realtime::listen(hub.clone(), events.subscribe("realtime")));
+    tasks.spawn_listener(search::listen(state.search.clone(), events.subscribe("search")));
+    let replier = Replier {
+        db: db.clone(),
+        conversations: state.conversations.clone(),
+        hub: hub.clone(),
+        delay: state.config.bot_reply_delay_ms.map(Duration::from_millis),
+    };
+    tasks.spawn_listener(replies::listen(replier.clone(), events.subscribe("replies")));
+    // Once at start: answers that were on their way when the server last stopped.
+    tasks.spawn_loop("answer the unanswered", async move {
+        if let Err(err) = replies::answer_unanswered(replier).await {
+            tracing::warn!(error = %err, "answering messages left unanswered by the last stop");
+        }
+    });
+    // Periodic loops.
+    tasks.spawn_loop(
+        "visitor limits cleanup",
+        state.conversations.limits.clone().run_cleanup(Duration::from_secs(60)),
+    );
+    // Open widgets switch between chat and the offline form when business hours start/end.
+    tasks.spawn_loop(
+        "business hours",
+        bots::hours::watch(db.clone(), events.clone(), Duration::from_secs(30)),
+    );
+    tasks.spawn_loop("sqlite checkpoints", db::checkpoints(db.clone()));
+    tasks.spawn_loop(
+        "conversation lifecycle",
+        conversations::lifecycle::run(
+            db.clone(),
+            events.clone(),
+            conversations::lifecycle::Policy::default(),
+            Duration::from_secs(30),
+        ),
+    );
+    // Persistent jobs: two runners, so one long job does not hold up the rest.
+    let policy = jobs::runner::RunnerPolicy {
+        lease: Duration::from_secs(state.config.job_lease_secs.max(1)),
+        ..jobs::runner::RunnerPolicy::default()
+    };
+    for _ in 0..JOB_RUNNERS {
+        let runner = jobs::runner::Runner::new(
+            db.clone(),
+            registry.clone(),
+            events.clone(),
+            wakeup.clone(),
+            policy.clone(),
+        );
+        tasks.spawn_until_stopped(runner.run(tasks.stop_token()));
+    }
+}
+
+/// Job runners per process.
+const JOB_RUNNERS: usize = 2;
 
 fn routes(state: &AppState) -> Router {
     let site_root = state.config.site_dir.to_string_lossy().to_string();
     let leptos_options =
         LeptosOptions::builder().output_name("chatsupport").site_root(site_root).site_pkg_dir("pkg").build();
-    let ports = Ports {
-        dashboard: Arc::new(Dashboard {
-            accounts: state.accounts.clone(),
-            conversations: state.conversations.clone(),
-            search: state.search.clone(),
-        }),
-        accounts: Arc::new(DashboardAccounts { accounts: state.accounts.clone(), db: state.db.clone() }),
-        organization: Arc::new(crate::organizations::DashboardOrganization {
-            db: state.db.clone(),
-            accounts: state.accounts.clone(),
-        }),
-        settings: Arc::new(crate::ports::DashboardSettings {
-            db: state.db.clone(),
-            accounts: state.accounts.clone(),
-            data_dir: state.config.data_dir.clone(),
-            events: state.events.clone(),
-        }),
-        me: Arc::new(crate::ports::DashboardSelfService { accounts: state.accounts.clone() }),
-        platform: Arc::new(crate::ports::DashboardPlatform { state: state.clone() }),
-    };
+    let ports = dashboard::ports(state.port_parts());
     let context = move || provide_context(ports.clone());
     let shell = {
         let options = leptos_options.clone();
@@ -197,32 +225,45 @@ fn routes(state: &AppState) -> Router {
         .leptos_routes_with_context(&leptos_options, generate_route_list(app::App), context, shell)
         .fallback(fallback)
         .layer(middleware::from_fn(server_fn_error_status))
-        .layer(middleware::from_fn_with_state(state.clone(), require_session_for_pages))
+        .layer(middleware::from_fn_with_state(state.auth.clone(), guard::require_session_for_pages))
         .with_state(leptos_options);
 
-    let api = Router::new()
-        .merge(health::router())
-        .merge(accounts::routes::router())
-        .merge(crate::bots::routes::router())
-        .merge(crate::conversations::routes::router())
-        .merge(crate::organizations::router())
-        .merge(accounts::self_service::router())
-        .merge(crate::integrations::router())
-        .merge(crate::api_keys::router())
-        .merge(crate::platform::router())
-        .merge(openapi::router())
-        .merge(widget::router())
-        .merge(crate::dashboard::router())
-        .merge(web::router(&state.config.site_dir))
-        .merge(crate::logos::files_router(&state.config.data_dir))
-        .with_state(state.clone());
-    let uploads = crate::logos::upload_router().with_state(state.clone());
+    // Every feature's REST routes; each handler's `#[utoipa::path]` puts it in the document.
+    let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(http::health::router(state.health_state()))
+        .merge(accounts::routes::router(state.account_routes()))
+        .merge(accounts::self_service::router(state.account_routes()))
+        .merge(audit::routes::router(state.audit_routes()))
+        .merge(mail::routes::router(state.mail_routes()))
+        .merge(billing::routes::router(state.billing_routes()))
+        .merge(bots::routes::router(state.bot_routes()))
+        .merge(conversations::routes::router(state.conversation_routes()))
+        .merge(organizations::routes::router(state.organization_routes()))
+        .merge(integrations::routes::router(state.integration_routes()))
+        .merge(api_keys::routes::router(state.api_key_routes()))
+        .merge(platform::router(state.platform_routes()))
+        .merge(widget::router(state.widget_state()))
+        .split_for_parts();
+    let (uploads, upload_document) =
+        organizations::routes::upload_router(state.organization_routes()).split_for_parts();
+    let mut document = document;
+    document.merge(upload_document);
 
+    let api = api
+        .merge(realtime::routes::router(state.realtime_routes()))
+        .merge(openapi::router(document))
+        .merge(assets::router(&state.config.site_dir))
+        .merge(organizations::routes::files_router(&state.config.data_dir));
+
+    let own_origin = origin::OwnOrigin::of_url(state.public_url.as_str());
+    let proxies = client::TrustedProxies(Arc::new(state.config.trusted_proxies.clone()));
     pages
         .merge(api)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
-        .layer(middleware::from_fn(web::security_headers))
+        .layer(middleware::from_fn_with_state(own_origin, origin::require_same_origin))
+        .layer(middleware::from_fn_with_state(proxies, client::client_address))
+        .layer(middleware::from_fn(headers::security_headers))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -256,13 +297,15 @@ async fn rebuild_index_if_behind(state: &AppState) -> anyhow::Result<()> {
     }
     tracing::info!(stored, indexed = state.search.num_docs(), "rebuilding the message index");
     state.search.clear().await;
-    let mut batches = Vec::new();
-    state.conversations.for_each_message_batch(1_000, |batch| batches.push(batch)).await?;
-    for batch in batches {
-        for (org, message) in batch {
-            state.search.add(org, message).await;
-        }
-    }
+    let search = state.search.clone();
+    state
+        .conversations
+        .for_each_message_batch(1_000, async |batch| {
+            for (org, message) in batch {
+                search.add(org, message).await;
+            }
+        })
+        .await?;
     state.search.flush().await;
     Ok(())
 }

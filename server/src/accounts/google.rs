@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 
-use super::input::EmailAddress;
 use crate::config::Config;
+use crate::shared::input::EmailAddress;
 
 /// How long a person has between leaving for Google and coming back.
 pub const FLOW_SECONDS: i64 = 10 * 60;

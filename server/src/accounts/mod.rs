@@ -2,8 +2,8 @@
 //! dashboard's cookie), the login rate limit and login history. Sessions are looked up by the SHA-256 of
 //! their token; the token itself exists only in the cookie.
 
+pub mod authenticate;
 pub mod google;
-pub mod input;
 pub mod password;
 pub mod profile;
 pub mod routes;
@@ -16,26 +16,27 @@ use app::{
     ApiError,
     auth::{Role, UserView},
     dto::OrganizationId,
-    ssr::Viewer,
 };
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
 };
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::{
     entities::{account_token, login_history, organization, session, user, workspace},
     error::{Result, conflict_on_unique},
+    http::cookies::SESSION_DAYS,
     mail::{Mail, Mailer},
+    shared::{
+        ClientInfo,
+        input::{EmailAddress, NewPassword},
+        tokens::{new_token, token_hash},
+    },
 };
-use input::{EmailAddress, NewPassword};
 use tokens::TokenIssuer;
 
-/// How long a dashboard session lives without use.
-pub const SESSION_DAYS: i64 = 30;
 /// Sessions a user may hold at once; signing in again ends the oldest.
 pub const MAX_SESSIONS: usize = 5;
 /// Failed sign-ins allowed per window, per IP address and per account.
@@ -43,13 +44,6 @@ const LOGIN_FAILURES_ALLOWED: u64 = 5;
 const LOGIN_WINDOW_MINUTES: i64 = 15;
 /// `last_seen_at` is written at most this often per session.
 const TOUCH_EVERY_MINUTES: i64 = 5;
-
-/// Where a request came from, for login history and sessions.
-#[derive(Debug, Clone, Default)]
-pub struct ClientInfo {
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-}
 
 /// A validated sign-up.
 #[derive(Debug, Clone)]
@@ -220,10 +214,10 @@ impl AccountService {
         })
         .exec(&txn)
         .await?;
-        workspace::Entity::insert(crate::workspaces::new_workspace(
+        workspace::Entity::insert(crate::billing::new_workspace(
             organization_id,
             format!("{} workspace", input.organization_name),
-            crate::workspaces::DEFAULT_PLAN,
+            crate::billing::DEFAULT_PLAN,
             now,
         ))
         .exec(&txn)
@@ -307,21 +301,27 @@ impl AccountService {
     /// Marks the address behind a verification token as verified and sends the welcome mail.
     #[tracing::instrument(skip_all)]
     pub async fn verify_email(&self, token: &str) -> Result<UserView> {
-        let found = match self.consume_token(token, TokenPurpose::VerifyEmail).await {
+        // The token's use and the verification are one commit.
+        let txn = crate::db::begin_write(&self.db).await?;
+        let found = match consume_token_in(&*txn, token, TokenPurpose::VerifyEmail).await {
             Ok(found) => found,
             // Opening the link twice (or a mail scanner opening it first) is not an error.
-            Err(err) => match self.already_verified_by(token).await? {
-                Some(verified) => {
-                    let organization_name = self.organization_name(verified.organization_id).await?;
-                    return Ok(self.user_view(verified, organization_name));
-                }
-                None => return Err(err),
-            },
+            Err(err) => {
+                drop(txn);
+                return match self.already_verified_by(token).await? {
+                    Some(verified) => {
+                        let organization_name = self.organization_name(verified.organization_id).await?;
+                        Ok(self.user_view(verified, organization_name))
+                    }
+                    None => Err(err),
+                };
+            }
         };
         let now = Utc::now();
         let mut active: user::ActiveModel = found.into();
         active.email_verified_at = Set(Some(now));
-        let verified = sea_orm::ActiveModelTrait::update(active, &self.db).await?;
+        let verified = sea_orm::ActiveModelTrait::update(active, &*txn).await?;
+        txn.commit().await?;
         let organization_name = self.organization_name(verified.organization_id).await?;
         self.send_welcome(&verified, &organization_name).await?;
         Ok(self.user_view(verified, organization_name))
@@ -387,7 +387,10 @@ impl AccountService {
         client: &ClientInfo,
     ) -> Result<()> {
         let hash = password::hash(password.as_str()).await?;
-        let found = self.consume_token(token, TokenPurpose::ResetPassword).await?;
+        // The token's use, the new password, the ended sessions and tokens and the audit entry
+        // are one commit: a failure half-way leaves the old password and the token usable.
+        let txn = crate::db::begin_write(&self.db).await?;
+        let found = consume_token_in(&*txn, token, TokenPurpose::ResetPassword).await?;
         let (user_id, organization_id, actor_name) = (found.id, found.organization_id, found.name.clone());
         let mut active: user::ActiveModel = found.into();
         active.password_hash = Set(Some(hash));
@@ -395,11 +398,11 @@ impl AccountService {
         if active.email_verified_at.as_ref().is_none() {
             active.email_verified_at = Set(Some(Utc::now()));
         }
-        sea_orm::ActiveModelTrait::update(active, &self.db).await?;
-        session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(&self.db).await?;
-        self.tokens.revoke_user(user_id).await?;
+        sea_orm::ActiveModelTrait::update(active, &*txn).await?;
+        session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(&*txn).await?;
+        tokens::revoke_user_in(&*txn, user_id).await?;
         crate::audit::record(
-            &self.db,
+            &*txn,
             crate::audit::AuditEntry {
                 organization_id,
                 actor: Some((user_id, actor_name)),
@@ -412,6 +415,7 @@ impl AccountService {
             },
         )
         .await?;
+        txn.commit().await?;
         Ok(())
     }
 
@@ -456,32 +460,45 @@ impl AccountService {
 
     /// The user behind an unused, unexpired token of this purpose; the token is used up.
     pub(crate) async fn consume_token(&self, token: &str, purpose: TokenPurpose) -> Result<user::Model> {
-        let invalid = || {
-            crate::error::Error::Api(ApiError::validation(
-                "token",
-                "This link is invalid, already used or expired. Ask for a new one.",
-            ))
-        };
-        if token.is_empty() || token.len() > 128 {
-            return Err(invalid());
-        }
-        let now = Utc::now();
         let txn = crate::db::begin_write(&self.db).await?;
-        // Only the first use of a token wins: the update matches an unused row once.
-        let used = account_token::Entity::update_many()
-            .col_expr(account_token::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
-            .filter(account_token::Column::TokenHash.eq(token_hash(token)))
-            .filter(account_token::Column::Purpose.eq(purpose.as_str()))
-            .filter(account_token::Column::UsedAt.is_null())
-            .filter(account_token::Column::ExpiresAt.gt(now))
-            .exec_with_returning(&txn)
-            .await?;
-        let Some(row) = used.into_iter().next() else { return Err(invalid()) };
-        let found = user::Entity::find_by_id(row.user_id).one(&txn).await?.ok_or_else(invalid)?;
+        let found = consume_token_in(&*txn, token, purpose).await?;
         txn.commit().await?;
         Ok(found)
     }
+}
 
+/// [`AccountService::consume_token`] inside a caller's write transaction, so that what the
+/// token was for happens in the same commit as its use.
+async fn consume_token_in<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    token: &str,
+    purpose: TokenPurpose,
+) -> Result<user::Model> {
+    let invalid = || {
+        crate::error::Error::Api(ApiError::validation(
+            "token",
+            "This link is invalid, already used or expired. Ask for a new one.",
+        ))
+    };
+    if token.is_empty() || token.len() > 128 {
+        return Err(invalid());
+    }
+    let now = Utc::now();
+    // Only the first use of a token wins: the update matches an unused row once.
+    let used = account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(account_token::Column::TokenHash.eq(token_hash(token)))
+        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(account_token::Column::UsedAt.is_null())
+        .filter(account_token::Column::ExpiresAt.gt(now))
+        .exec_with_returning(txn)
+        .await?;
+    let Some(row) = used.into_iter().next() else { return Err(invalid()) };
+    let found = user::Entity::find_by_id(row.user_id).one(txn).await?.ok_or_else(invalid)?;
+    Ok(found)
+}
+
+impl AccountService {
     /// Checks the password and opens a session. Returns the user and the session token.
     #[tracing::instrument(skip(self, password, client))]
     pub async fn sign_in(
@@ -606,30 +623,6 @@ impl AccountService {
         self.admit(found, client, Some(GOOGLE_LOGIN)).await
     }
 
-    /// The user behind a session token; `Unauthenticated` if it is unknown or expired.
-    pub async fn session_user(&self, token: &str, client: &ClientInfo) -> Result<UserView> {
-        Ok(self.page_user(token, client).await?.0)
-    }
-
-    /// The user behind a session token for the page guard, and whether their organization
-    /// requires a second factor they have not set up (one session, user and organization read).
-    pub async fn page_user(&self, token: &str, client: &ClientInfo) -> Result<(UserView, bool)> {
-        let (found, _, org) = self.session_in_org(token, client).await?;
-        let must_enrol = org.require_mfa && found.mfa_enabled_at.is_none();
-        Ok((self.user_view(found, org.name), must_enrol))
-    }
-
-    /// The viewer behind a session token (what every dashboard call is scoped by). Only a
-    /// verified address gets past this point.
-    pub async fn viewer(&self, token: &str, client: &ClientInfo) -> Result<Viewer> {
-        let (found, _) = self.session(token, client).await?;
-        if found.email_verified_at.is_none() {
-            return Err(ApiError::EmailNotVerified.into());
-        }
-        let role = found.role.parse::<Role>().map_err(|e| anyhow::anyhow!(e))?;
-        Ok(Viewer { user_id: found.id, organization_id: OrganizationId(found.organization_id), role })
-    }
-
     /// The sessions of the user behind `token`, newest first, that one marked current.
     pub async fn sessions(&self, token: &str, client: &ClientInfo) -> Result<Vec<app::auth::SessionView>> {
         let (owner, current) = self.session(token, client).await?;
@@ -646,8 +639,8 @@ impl AccountService {
                 id: s.id,
                 ip: s.ip,
                 user_agent: s.user_agent,
-                created_at: crate::conversations::rfc3339(s.created_at),
-                last_seen_at: crate::conversations::rfc3339(s.last_seen_at),
+                created_at: crate::shared::rfc3339(s.created_at),
+                last_seen_at: crate::shared::rfc3339(s.last_seen_at),
             })
             .collect())
     }
@@ -671,67 +664,6 @@ impl AccountService {
             .exec(&self.db)
             .await?;
         Ok(())
-    }
-
-    /// The user and session behind a token, if the session is live, the account and its
-    /// organization are in good standing, the session has not idled past the organization's
-    /// timeout, and the caller's address passes its allow-list. The one place these rules hold
-    /// for the dashboard (pages, server functions, its WebSocket).
-    async fn session(&self, token: &str, client: &ClientInfo) -> Result<(user::Model, session::Model)> {
-        let (owner, found, _) = self.session_in_org(token, client).await?;
-        Ok((owner, found))
-    }
-
-    /// [`Self::session`] with the organization row it already had to read.
-    async fn session_in_org(
-        &self,
-        token: &str,
-        client: &ClientInfo,
-    ) -> Result<(user::Model, session::Model, organization::Model)> {
-        let unauthenticated = || crate::error::Error::Api(ApiError::Unauthenticated);
-        if token.is_empty() || token.len() > 128 {
-            return Err(unauthenticated());
-        }
-        let now = Utc::now();
-        let found = session::Entity::find()
-            .filter(session::Column::TokenHash.eq(token_hash(token)))
-            .filter(session::Column::ExpiresAt.gt(now))
-            .one(&self.db)
-            .await?
-            .ok_or_else(unauthenticated)?;
-        let owner = user::Entity::find_by_id(found.user_id)
-            .filter(user::Column::OrganizationId.eq(found.organization_id))
-            .one(&self.db)
-            .await?
-            .ok_or_else(unauthenticated)?;
-        let org = organization::Entity::find_by_id(found.organization_id)
-            .one(&self.db)
-            .await?
-            .ok_or_else(unauthenticated)?;
-        let expired = security::idle_expired(found.last_seen_at, org.session_timeout_minutes, now);
-        if expired || security::standing(&owner, &org, now).is_err() {
-            session::Entity::delete_by_id(found.id).exec(&self.db).await?;
-            return Err(unauthenticated());
-        }
-        if !security::allows_ip(&org.ip_allowlist, client.ip.as_deref()) {
-            return Err(ApiError::IpNotAllowed.into());
-        }
-        let touch_every = Duration::minutes(
-            org.session_timeout_minutes
-                .map_or(TOUCH_EVERY_MINUTES, |m| (i64::from(m) / 4).clamp(1, TOUCH_EVERY_MINUTES)),
-        );
-        if now - found.last_seen_at > touch_every {
-            session::Entity::update_many()
-                .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
-                .col_expr(
-                    session::Column::ExpiresAt,
-                    sea_orm::sea_query::Expr::value(now + Duration::days(SESSION_DAYS)),
-                )
-                .filter(session::Column::Id.eq(found.id))
-                .exec(&self.db)
-                .await?;
-        }
-        Ok((owner, found, org))
     }
 
     async fn open_session(&self, owner: &user::Model, client: &ClientInfo) -> Result<String> {
@@ -850,15 +782,6 @@ impl AccountService {
     }
 }
 
-/// 256 random bits (two v4 UUIDs' worth of OS randomness), hex.
-pub(crate) fn new_token() -> String {
-    format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())
-}
-
-pub fn token_hash(token: &str) -> String {
-    format!("{:x}", Sha256::digest(token.as_bytes()))
-}
-
 fn slugify(name: &str) -> String {
     let slug: String = name
         .chars()
@@ -881,14 +804,5 @@ mod tests {
         assert_eq!(slugify("Acme Corp, Inc."), "acme-corp-inc");
         assert_eq!(slugify("Ünïcode"), "n-code");
         assert_eq!(slugify("!!!"), "org");
-    }
-
-    #[test]
-    fn tokens_are_long_random_and_stored_only_as_hashes() {
-        let (a, b) = (new_token(), new_token());
-        assert_eq!(a.len(), 64);
-        assert_ne!(a, b);
-        assert_eq!(token_hash(&a).len(), 64);
-        assert_ne!(token_hash(&a), a);
     }
 }

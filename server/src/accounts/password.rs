@@ -8,7 +8,7 @@ pub async fn hash(password: &str) -> Result<String> {
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || {
         // 16 random bytes of salt (uuid v4 draws them from the OS).
-        let salt = SaltString::encode_b64(uuid::Uuid::new_v4().as_bytes())
+        let salt = SaltString::encode_b64(&crate::shared::tokens::random_bytes::<16>())
             .map_err(|e| anyhow::anyhow!("salt: {e}"))?;
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)

@@ -11,7 +11,8 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{AccountService, ClientInfo, input};
+use super::AccountService;
+use crate::shared::{ClientInfo, input};
 use crate::{
     audit::{self, AuditEntry},
     entities::{organization, user},

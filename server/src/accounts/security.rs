@@ -15,11 +15,12 @@ use ipnet::IpNet;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use super::{AccountService, ClientInfo, TokenPurpose, token_hash};
+use super::{AccountService, TokenPurpose};
 use crate::{
     audit::{self, AuditEntry},
     entities::{account_token, organization, user},
     error::Result,
+    shared::{ClientInfo, tokens::token_hash},
 };
 
 /// How long the second step of a sign-in may wait for its code.
@@ -110,27 +111,6 @@ impl AccountService {
             .one(&self.db)
             .await?
             .ok_or_else(|| ApiError::not_found("organization"))?)
-    }
-
-    /// The viewer behind a bearer access token: a valid token of a role with API access, an
-    /// account and organization in good standing, from an allowed address.
-    pub async fn bearer_viewer(&self, token: &str, client: &ClientInfo) -> Result<Viewer> {
-        let viewer = self.tokens.verify_access(token)?;
-        viewer.require(Permission::ApiAccess)?;
-        let account = user::Entity::find_by_id(viewer.user_id)
-            .filter(user::Column::OrganizationId.eq(viewer.organization_id.0))
-            .one(&self.db)
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
-        let org = organization::Entity::find_by_id(viewer.organization_id.0)
-            .one(&self.db)
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
-        standing(&account, &org, Utc::now())?;
-        if !allows_ip(&org.ip_allowlist, client.ip.as_deref()) {
-            return Err(ApiError::IpNotAllowed.into());
-        }
-        Ok(viewer)
     }
 
     pub async fn security_settings(&self, viewer: &Viewer) -> Result<SecuritySettings> {
@@ -231,8 +211,7 @@ impl AccountService {
             }
             .into());
         }
-        let mut raw = uuid::Uuid::new_v4().as_bytes().to_vec();
-        raw.extend_from_slice(&uuid::Uuid::new_v4().as_bytes()[..4]);
+        let raw = crate::shared::tokens::random_bytes::<20>().to_vec();
         let code = totp(raw.clone(), &me.email)?;
         let otpauth_url = code.get_url();
         let qr_svg = qrcode::QrCode::new(otpauth_url.as_bytes())

@@ -3,44 +3,34 @@
 
 use app::auth::{MfaSetup, ProfileView, SecuritySettings};
 use axum::{
-    Json, Router,
+    Json,
     extract::State,
     http::{StatusCode, request::Parts},
     response::Response,
-    routing::{get, post},
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use utoipa_axum::{router::OpenApiRouter, routes};
+
 use super::{
     profile::ProfilePatch,
-    routes::{ApiCaller, ApiJson, TokenResponse, client_of, with_session},
+    routes::{AccountRoutes, TokenResponse},
 };
-use crate::{error::Result, startup::AppState};
+use crate::{
+    error::Result,
+    http::{ApiCaller, ApiJson, client_of, cookies::with_session},
+};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/profile", get(show_profile).patch(update_profile))
-        .route("/api/v1/auth/mfa/setup", post(mfa_setup))
-        .route("/api/v1/auth/mfa/enable", post(mfa_enable))
-        .route("/api/v1/auth/mfa/disable", post(mfa_disable))
-        .route("/api/v1/auth/login/mfa", post(login_mfa))
-        .route("/api/v1/organization/security", get(show_security).put(update_security))
-        .route("/api/v1/outbox", get(show_outbox))
-}
-
-#[derive(Debug, serde::Serialize, ToSchema)]
-pub struct OutboxResponse {
-    pub mails: Vec<app::dto::OutboxEntry>,
-}
-
-/// The organization's outgoing mail, newest 50 (owners and admins). Verification and reset
-/// links addressed to someone else are hidden.
-#[utoipa::path(get, path = "/api/v1/outbox", tag = "organization", security(("bearer" = [])),
-    responses((status = 200, body = OutboxResponse), (status = 403, body = app::error::ErrorBody)))]
-pub async fn show_outbox(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<OutboxResponse>> {
-    let me = state.accounts.user_view_of(caller.viewer.user_id).await?;
-    Ok(Json(OutboxResponse { mails: crate::mail::outbox(&state.db, &caller.viewer, &me.email).await? }))
+pub fn router(state: AccountRoutes) -> OpenApiRouter {
+    OpenApiRouter::default()
+        .routes(routes!(show_profile, update_profile))
+        .routes(routes!(mfa_setup))
+        .routes(routes!(mfa_enable))
+        .routes(routes!(mfa_disable))
+        .routes(routes!(login_mfa))
+        .routes(routes!(show_security, update_security))
+        .with_state(state)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -59,7 +49,10 @@ pub struct MfaLoginRequest {
 /// The signed-in person's profile.
 #[utoipa::path(get, path = "/api/v1/profile", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = ProfileView), (status = 401, body = app::error::ErrorBody)))]
-pub async fn show_profile(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<ProfileView>> {
+pub async fn show_profile(
+    State(state): State<AccountRoutes>,
+    caller: ApiCaller,
+) -> Result<Json<ProfileView>> {
     Ok(Json(state.accounts.profile(&caller.viewer).await?))
 }
 
@@ -67,7 +60,7 @@ pub async fn show_profile(State(state): State<AppState>, caller: ApiCaller) -> R
 #[utoipa::path(patch, path = "/api/v1/profile", tag = "auth", security(("bearer" = [])), request_body = ProfilePatch,
     responses((status = 200, body = ProfileView), (status = 422, body = app::error::ErrorBody)))]
 pub async fn update_profile(
-    State(state): State<AppState>,
+    State(state): State<AccountRoutes>,
     caller: ApiCaller,
     request: Parts,
     ApiJson(patch): ApiJson<ProfilePatch>,
@@ -78,7 +71,7 @@ pub async fn update_profile(
 /// Starts two-factor set-up: a secret and its QR code for an authenticator app.
 #[utoipa::path(post, path = "/api/v1/auth/mfa/setup", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = MfaSetup), (status = 409, body = app::error::ErrorBody)))]
-pub async fn mfa_setup(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<MfaSetup>> {
+pub async fn mfa_setup(State(state): State<AccountRoutes>, caller: ApiCaller) -> Result<Json<MfaSetup>> {
     Ok(Json(state.accounts.mfa_setup(&caller.viewer).await?))
 }
 
@@ -86,7 +79,7 @@ pub async fn mfa_setup(State(state): State<AppState>, caller: ApiCaller) -> Resu
 #[utoipa::path(post, path = "/api/v1/auth/mfa/enable", tag = "auth", security(("bearer" = [])), request_body = CodeRequest,
     responses((status = 204), (status = 422, body = app::error::ErrorBody)))]
 pub async fn mfa_enable(
-    State(state): State<AppState>,
+    State(state): State<AccountRoutes>,
     caller: ApiCaller,
     request: Parts,
     ApiJson(body): ApiJson<CodeRequest>,
@@ -99,7 +92,7 @@ pub async fn mfa_enable(
 #[utoipa::path(post, path = "/api/v1/auth/mfa/disable", tag = "auth", security(("bearer" = [])), request_body = CodeRequest,
     responses((status = 204), (status = 409, body = app::error::ErrorBody), (status = 422, body = app::error::ErrorBody)))]
 pub async fn mfa_disable(
-    State(state): State<AppState>,
+    State(state): State<AccountRoutes>,
     caller: ApiCaller,
     request: Parts,
     ApiJson(body): ApiJson<CodeRequest>,
@@ -113,7 +106,7 @@ pub async fn mfa_disable(
     responses((status = 200, body = TokenResponse), (status = 422, body = app::error::ErrorBody),
               (status = 429, body = app::error::ErrorBody)))]
 pub async fn login_mfa(
-    State(state): State<AppState>,
+    State(state): State<AccountRoutes>,
     request: Parts,
     ApiJson(body): ApiJson<MfaLoginRequest>,
 ) -> Result<Response> {
@@ -127,7 +120,7 @@ pub async fn login_mfa(
 #[utoipa::path(get, path = "/api/v1/organization/security", tag = "organization", security(("bearer" = [])),
     responses((status = 200, body = SecuritySettings), (status = 403, body = app::error::ErrorBody)))]
 pub async fn show_security(
-    State(state): State<AppState>,
+    State(state): State<AccountRoutes>,
     caller: ApiCaller,
 ) -> Result<Json<SecuritySettings>> {
     Ok(Json(state.accounts.security_settings(&caller.viewer).await?))
@@ -140,7 +133,7 @@ pub async fn show_security(
     responses((status = 200, body = SecuritySettings), (status = 403, body = app::error::ErrorBody),
               (status = 422, body = app::error::ErrorBody)))]
 pub async fn update_security(
-    State(state): State<AppState>,
+    State(state): State<AccountRoutes>,
     caller: ApiCaller,
     request: Parts,
     ApiJson(settings): ApiJson<SecuritySettings>,

@@ -15,7 +15,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{AccountService, ClientInfo, TokenPurpose, input::EmailAddress, input::NewPassword, password};
+use super::{AccountService, TokenPurpose, password};
+use crate::shared::{
+    ClientInfo,
+    input::{EmailAddress, NewPassword},
+};
 use crate::{
     audit::{self, AuditEntry},
     entities::{session, user},
@@ -316,10 +320,10 @@ fn team_member(model: user::Model) -> TeamMember {
         email: model.email,
         role: model.role.parse().unwrap_or(Role::Viewer),
         status: model.status,
-        last_active_at: model.last_active_at.map(crate::conversations::rfc3339),
+        last_active_at: model.last_active_at.map(crate::shared::rfc3339),
         phone: model.phone,
         job_title: model.job_title,
         avatar_url: model.avatar_url,
-        joined_at: crate::conversations::rfc3339(model.created_at),
+        joined_at: crate::shared::rfc3339(model.created_at),
     }
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{new_token, token_hash};
+use crate::shared::tokens::{new_token, token_hash};
 use crate::{entities::refresh_token, error::Result};
 
 pub const ACCESS_TOKEN_SECONDS: i64 = 15 * 60;
@@ -170,14 +170,19 @@ impl TokenIssuer {
 
     /// Ends every refresh token of a user (password reset, deactivation).
     pub async fn revoke_user(&self, user_id: Uuid) -> Result<()> {
-        refresh_token::Entity::update_many()
-            .col_expr(refresh_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(Utc::now()))
-            .filter(refresh_token::Column::UserId.eq(user_id))
-            .filter(refresh_token::Column::RevokedAt.is_null())
-            .exec(&self.db)
-            .await?;
-        Ok(())
+        revoke_user_in(&self.db, user_id).await
     }
+}
+
+/// Revokes every live refresh token of a user, on `db` (a caller's transaction).
+pub async fn revoke_user_in<C: sea_orm::ConnectionTrait>(db: &C, user_id: Uuid) -> Result<()> {
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .filter(refresh_token::Column::UserId.eq(user_id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// The signing secret: from configuration, or generated once and kept in the data dir.

@@ -10,31 +10,24 @@ use app::{
     dto::{ApiKeyView, CreatedApiKey},
     ssr::Viewer,
 };
-use axum::{
-    Json, Router,
-    extract::{Path, State},
-    http::{StatusCode, request::Parts},
-    routing::{delete, get},
-};
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub mod routes;
+
 use crate::{
-    accounts::{
-        AccountService, ClientInfo,
-        routes::{ApiCaller, ApiJson, client_of},
-        security::{allows_ip, standing},
-        token_hash,
-    },
     audit,
-    entities::{api_key, organization, user},
+    entities::api_key,
     error::Result,
-    startup::AppState,
+    shared::{
+        ClientInfo, input,
+        tokens::{random_bytes, token_hash},
+    },
 };
 
 pub const KEY_PREFIX: &str = "cs_live_";
@@ -50,23 +43,12 @@ pub struct NewApiKey {
     pub role: Role,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiKeysResponse {
-    pub keys: Vec<ApiKeyView>,
-}
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/api-keys", get(list_route).post(create_route))
-        .route("/api/v1/api-keys/{id}", delete(revoke_route))
-}
-
-/// `cs_live_` and 32 base62 characters (about 190 random bits from two v4 UUIDs).
+/// `cs_live_` and 32 base62 characters (about 190 random bits from the OS's generator).
 fn new_key() -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     let mut key = String::from(KEY_PREFIX);
     for _ in 0..2 {
-        let mut bits = u128::from_le_bytes(*Uuid::new_v4().as_bytes());
+        let mut bits = u128::from_le_bytes(random_bytes::<16>());
         for _ in 0..16 {
             key.push(ALPHABET[(bits % 62) as usize] as char);
             bits /= 62;
@@ -81,8 +63,8 @@ fn view(row: api_key::Model) -> ApiKeyView {
         name: row.name,
         prefix: row.prefix,
         role: row.role.parse().unwrap_or(Role::Viewer),
-        created_at: crate::conversations::rfc3339(row.created_at),
-        last_used_at: row.last_used_at.map(crate::conversations::rfc3339),
+        created_at: crate::shared::rfc3339(row.created_at),
+        last_used_at: row.last_used_at.map(crate::shared::rfc3339),
     }
 }
 
@@ -106,7 +88,7 @@ pub async fn create(
     client: &ClientInfo,
 ) -> Result<CreatedApiKey> {
     viewer.require(Permission::ApiAccess)?;
-    let name = crate::accounts::input::name("name", input.name, 100)?;
+    let name = input::name("name", input.name, 100)?;
     let rank = |role: Role| Role::ALL.iter().position(|r| *r == role).unwrap_or(usize::MAX);
     if input.role == Role::Owner || rank(input.role) < rank(viewer.role) {
         return Err(ApiError::validation(
@@ -182,78 +164,28 @@ pub async fn revoke(db: &DatabaseConnection, viewer: &Viewer, id: Uuid, client: 
     .await
 }
 
-impl AccountService {
-    /// The viewer an API key acts as, if it is live and its creator and organization are in
-    /// good standing and the caller passes the allow-list.
-    pub async fn api_key_viewer(&self, key: &str, client: &ClientInfo) -> Result<Viewer> {
-        let unauthenticated = || crate::error::Error::Api(ApiError::Unauthenticated);
-        if !key.starts_with(KEY_PREFIX) || key.len() > 100 {
-            return Err(unauthenticated());
-        }
-        let found = api_key::Entity::find()
-            .filter(api_key::Column::KeyHash.eq(token_hash(key)))
-            .filter(api_key::Column::RevokedAt.is_null())
-            .one(&self.db)
-            .await?
-            .ok_or_else(unauthenticated)?;
-        let creator = user::Entity::find_by_id(found.created_by)
-            .filter(user::Column::OrganizationId.eq(found.organization_id))
-            .one(&self.db)
-            .await?
-            .ok_or_else(unauthenticated)?;
-        let org = organization::Entity::find_by_id(found.organization_id)
-            .one(&self.db)
-            .await?
-            .ok_or_else(unauthenticated)?;
-        let now = Utc::now();
-        standing(&creator, &org, now)?;
-        if !allows_ip(&org.ip_allowlist, client.ip.as_deref()) {
-            return Err(ApiError::IpNotAllowed.into());
-        }
-        if found.last_used_at.is_none_or(|at| now - at > Duration::seconds(TOUCH_EVERY_SECONDS)) {
-            api_key::Entity::update_many()
-                .col_expr(api_key::Column::LastUsedAt, Expr::value(now))
-                .filter(api_key::Column::Id.eq(found.id))
-                .exec(&self.db)
-                .await?;
-        }
-        let role = found.role.parse::<Role>().map_err(|e| anyhow::anyhow!(e))?;
-        Ok(Viewer { user_id: creator.id, organization_id: app::dto::OrganizationId(org.id), role })
+/// The live (not revoked) key with this value, if any.
+pub async fn find_live(db: &DatabaseConnection, key: &str) -> Result<Option<api_key::Model>> {
+    if !key.starts_with(KEY_PREFIX) || key.len() > 100 {
+        return Ok(None);
     }
+    Ok(api_key::Entity::find()
+        .filter(api_key::Column::KeyHash.eq(token_hash(key)))
+        .filter(api_key::Column::RevokedAt.is_null())
+        .one(db)
+        .await?)
 }
 
-/// The organization's live API keys (owners and admins); never the keys themselves.
-#[utoipa::path(get, path = "/api/v1/api-keys", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, body = ApiKeysResponse), (status = 403, body = app::error::ErrorBody)))]
-pub async fn list_route(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<ApiKeysResponse>> {
-    Ok(Json(ApiKeysResponse { keys: list(&state.db, &caller.viewer).await? }))
-}
-
-/// Creates a key; the response is the only time the key is shown.
-#[utoipa::path(post, path = "/api/v1/api-keys", tag = "auth", security(("bearer" = [])), request_body = NewApiKey,
-    responses((status = 201, body = CreatedApiKey), (status = 403, body = app::error::ErrorBody),
-              (status = 422, body = app::error::ErrorBody)))]
-pub async fn create_route(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-    request: Parts,
-    ApiJson(input): ApiJson<NewApiKey>,
-) -> Result<(StatusCode, Json<CreatedApiKey>)> {
-    Ok((StatusCode::CREATED, Json(create(&state.db, &caller.viewer, input, &client_of(&request)).await?)))
-}
-
-/// Revokes a key: requests with it are refused from now on.
-#[utoipa::path(delete, path = "/api/v1/api-keys/{id}", tag = "auth", security(("bearer" = [])),
-    params(("id" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = app::error::ErrorBody), (status = 404, body = app::error::ErrorBody)))]
-pub async fn revoke_route(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-    request: Parts,
-    Path(id): Path<Uuid>,
-) -> Result<StatusCode> {
-    revoke(&state.db, &caller.viewer, id, &client_of(&request)).await?;
-    Ok(StatusCode::NO_CONTENT)
+/// Notes that a key was used (at most once a minute, to spare the writer).
+pub async fn touch(db: &DatabaseConnection, key: &api_key::Model, now: chrono::DateTime<Utc>) -> Result<()> {
+    if key.last_used_at.is_none_or(|at| now - at > Duration::seconds(TOUCH_EVERY_SECONDS)) {
+        api_key::Entity::update_many()
+            .col_expr(api_key::Column::LastUsedAt, Expr::value(now))
+            .filter(api_key::Column::Id.eq(key.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

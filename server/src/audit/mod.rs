@@ -13,7 +13,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::{accounts::ClientInfo, entities::audit_log, error::Result};
+pub mod routes;
+
+use crate::{entities::audit_log, error::Result, shared::ClientInfo};
 
 /// Entries per page of the Audit page and API.
 pub const PAGE_SIZE: u64 = 50;

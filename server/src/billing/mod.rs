@@ -19,11 +19,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+pub mod routes;
+
 use crate::{
-    accounts::ClientInfo,
     audit,
     entities::{bot, organization, plan, workspace},
     error::Result,
+    shared::ClientInfo,
 };
 
 /// A pool a workspace's usage is counted in.
@@ -164,8 +166,8 @@ fn view(
         ),
         wallet_credits_cents: w.wallet_credits_cents,
         billing_cycle: w.billing_cycle,
-        period_start: w.period_start.map(crate::conversations::rfc3339),
-        next_billing_at: w.next_billing_at.map(crate::conversations::rfc3339),
+        period_start: w.period_start.map(crate::shared::rfc3339),
+        next_billing_at: w.next_billing_at.map(crate::shared::rfc3339),
         bots,
     }
 }

@@ -14,11 +14,11 @@ use app::{
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::{
-    accounts::ClientInfo,
     audit,
     entities::bot,
     error::Result,
     events::{DomainEvent, EventBus},
+    shared::ClientInfo,
 };
 
 /// A bot as the conversation engine needs it.
@@ -142,7 +142,7 @@ const INSTALLED_TOUCH_MINUTES: i64 = 5;
 pub async fn record_load(db: &DatabaseConnection, public_key: &str, origin: Option<String>) -> Result<Bot> {
     let bot = find_by_public_key(db, public_key).await?;
     record_installed(db, &bot, origin).await?;
-    crate::workspaces::consume(db, bot.workspace_id, crate::workspaces::Pool::WidgetLoads, 1).await?;
+    crate::billing::consume(db, bot.workspace_id, crate::billing::Pool::WidgetLoads, 1).await?;
     Ok(bot)
 }
 
@@ -177,7 +177,7 @@ fn chatbot_view(model: bot::Model, base_url: &str) -> app::dto::ChatbotView {
     app::dto::ChatbotView {
         embed_code: embed_code(base_url, &model.public_key),
         installed_origin: model.installed_origin,
-        installed_seen_at: model.installed_seen_at.map(crate::conversations::rfc3339),
+        installed_seen_at: model.installed_seen_at.map(crate::shared::rfc3339),
         id: BotId(model.id),
         workspace_id: app::dto::WorkspaceId(model.workspace_id),
         name: model.name,

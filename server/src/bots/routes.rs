@@ -1,82 +1,40 @@
-//! REST for the organization's workspaces and chatbots (PRD §5.2.1–5.2.2): reads, plan
-//! changes and bot settings. Every query is scoped by the caller's organization.
+//! REST for the organization's chatbots (PRD §5.2.1–5.2.2): reads and bot settings. Every
+//! query is scoped by the caller's organization.
 
 use app::{
     auth::Permission,
-    dto::{BotId, ChatbotView, WorkspaceView},
+    dto::{BotId, ChatbotView},
 };
 use axum::{
-    Json, Router,
-    extract::{Path, State},
-    routing::get,
+    Json,
+    extract::{FromRef, Path, State},
 };
+use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{accounts::routes::ApiCaller, error::Result, startup::AppState, workspaces};
+use crate::{
+    error::Result,
+    events::EventBus,
+    http::{ApiCaller, Authenticator},
+    shared::PublicUrl,
+};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/plans", get(list_plans))
-        .route("/api/v1/workspaces", get(list_workspaces))
-        .route("/api/v1/workspaces/{id}", get(get_workspace).patch(change_plan))
-        .route("/api/v1/chatbots", get(list_chatbots))
-        .route("/api/v1/chatbots/{id}", get(get_chatbot).patch(update_chatbot))
+#[derive(Clone, FromRef)]
+pub struct BotRoutes {
+    pub db: DatabaseConnection,
+    pub events: EventBus,
+    /// Where embed snippets point.
+    pub public_url: PublicUrl,
+    pub auth: Authenticator,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WorkspacesResponse {
-    pub workspaces: Vec<WorkspaceView>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PlansResponse {
-    pub plans: Vec<app::billing::PlanView>,
-}
-
-#[derive(Debug, serde::Deserialize, ToSchema)]
-pub struct WorkspacePatch {
-    /// A plan id from `GET /api/v1/plans` (owners only: billing).
-    pub plan: String,
-}
-
-/// The plan catalog: tiers, monthly pools, overage rates and limits. Public.
-#[utoipa::path(get, path = "/api/v1/plans", tag = "chatbots",
-    responses((status = 200, body = PlansResponse)))]
-pub async fn list_plans(State(state): State<AppState>) -> Result<Json<PlansResponse>> {
-    Ok(Json(PlansResponse { plans: workspaces::catalog(&state.db).await? }))
-}
-
-/// One workspace with its plan, usage pools, wallet and billing dates.
-#[utoipa::path(get, path = "/api/v1/workspaces/{id}", tag = "chatbots", security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path)),
-    responses((status = 200, body = WorkspaceView), (status = 404, body = app::error::ErrorBody)))]
-pub async fn get_workspace(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-    Path(id): Path<uuid::Uuid>,
-) -> Result<Json<WorkspaceView>> {
-    caller.viewer.require(Permission::ViewAnalytics)?;
-    Ok(Json(workspaces::get(&state.db, &caller.viewer, app::dto::WorkspaceId(id)).await?))
-}
-
-/// Moves a workspace to another plan (owners only).
-#[utoipa::path(patch, path = "/api/v1/workspaces/{id}", tag = "chatbots", security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path)), request_body = WorkspacePatch,
-    responses((status = 200, body = WorkspaceView), (status = 403, body = app::error::ErrorBody),
-              (status = 422, body = app::error::ErrorBody)))]
-pub async fn change_plan(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-    request: axum::http::request::Parts,
-    Path(id): Path<uuid::Uuid>,
-    crate::accounts::routes::ApiJson(patch): crate::accounts::routes::ApiJson<WorkspacePatch>,
-) -> Result<Json<WorkspaceView>> {
-    let client = crate::accounts::routes::client_of(&request);
-    Ok(Json(
-        workspaces::change_plan(&state.db, &caller.viewer, app::dto::WorkspaceId(id), &patch.plan, &client)
-            .await?,
-    ))
+pub fn router(state: BotRoutes) -> OpenApiRouter {
+    OpenApiRouter::default()
+        .routes(routes!(list_chatbots))
+        .routes(routes!(get_chatbot, update_chatbot))
+        .with_state(state)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -84,29 +42,16 @@ pub struct ChatbotsResponse {
     pub chatbots: Vec<ChatbotView>,
 }
 
-/// The caller's workspaces.
-#[utoipa::path(get, path = "/api/v1/workspaces", tag = "chatbots", security(("bearer" = [])),
-    responses((status = 200, body = WorkspacesResponse), (status = 401, body = app::error::ErrorBody)))]
-pub async fn list_workspaces(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-) -> Result<Json<WorkspacesResponse>> {
-    caller.viewer.require(Permission::ViewAnalytics)?;
-    Ok(Json(WorkspacesResponse {
-        workspaces: workspaces::list(&state.db, caller.viewer.organization_id).await?,
-    }))
-}
-
 /// The caller's chatbots.
 #[utoipa::path(get, path = "/api/v1/chatbots", tag = "chatbots", security(("bearer" = [])),
     responses((status = 200, body = ChatbotsResponse), (status = 401, body = app::error::ErrorBody)))]
 pub async fn list_chatbots(
-    State(state): State<AppState>,
+    State(state): State<BotRoutes>,
     caller: ApiCaller,
 ) -> Result<Json<ChatbotsResponse>> {
     caller.viewer.require(Permission::ViewAnalytics)?;
     Ok(Json(ChatbotsResponse {
-        chatbots: crate::bots::list(&state.db, caller.viewer.organization_id, state.accounts.public_url())
+        chatbots: crate::bots::list(&state.db, caller.viewer.organization_id, state.public_url.as_str())
             .await?,
     }))
 }
@@ -116,15 +61,13 @@ pub async fn list_chatbots(
     params(("id" = String, Path, description = "Chatbot id (UUID)")),
     responses((status = 200, body = ChatbotView), (status = 404, body = app::error::ErrorBody)))]
 pub async fn get_chatbot(
-    State(state): State<AppState>,
+    State(state): State<BotRoutes>,
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<ChatbotView>> {
     caller.viewer.require(Permission::ViewAnalytics)?;
     let id: BotId = id.parse().map_err(|_| app::ApiError::not_found("chatbot"))?;
-    Ok(Json(
-        crate::bots::get(&state.db, caller.viewer.organization_id, id, state.accounts.public_url()).await?,
-    ))
+    Ok(Json(crate::bots::get(&state.db, caller.viewer.organization_id, id, state.public_url.as_str()).await?))
 }
 
 /// Changes a chatbot's name, greeting, fallback text or settings (PRD §5.2.2). `settings` is a
@@ -134,14 +77,14 @@ pub async fn get_chatbot(
     responses((status = 200, body = ChatbotView), (status = 403, body = app::error::ErrorBody),
               (status = 404, body = app::error::ErrorBody), (status = 422, body = app::error::ErrorBody)))]
 pub async fn update_chatbot(
-    State(state): State<AppState>,
+    State(state): State<BotRoutes>,
     caller: ApiCaller,
     request: axum::http::request::Parts,
     Path(id): Path<String>,
-    crate::accounts::routes::ApiJson(patch): crate::accounts::routes::ApiJson<crate::bots::ChatbotPatch>,
+    crate::http::ApiJson(patch): crate::http::ApiJson<crate::bots::ChatbotPatch>,
 ) -> Result<Json<ChatbotView>> {
     let id: BotId = id.parse().map_err(|_| app::ApiError::not_found("chatbot"))?;
-    let client = crate::accounts::routes::client_of(&request);
+    let client = crate::http::client_of(&request);
     Ok(Json(
         crate::bots::update(
             &state.db,
@@ -150,7 +93,7 @@ pub async fn update_chatbot(
             id,
             patch,
             &client,
-            state.accounts.public_url(),
+            state.public_url.as_str(),
         )
         .await?,
     ))

@@ -23,12 +23,12 @@ use super::{
     load_conversation, message_view, set_status, status_of,
 };
 use crate::{
-    accounts::ClientInfo,
     audit,
     bots::Bot,
     entities::{bot, conversation, user},
     error::Result,
     events::DomainEvent,
+    shared::ClientInfo,
 };
 
 /// Longest resolution note, in characters.

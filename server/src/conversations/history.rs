@@ -7,7 +7,7 @@ use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::rfc3339;
+use crate::shared::rfc3339;
 use crate::{
     entities::{conversation, conversation_event},
     error::Result,

@@ -18,7 +18,7 @@ use app::{
         Sender, SenderKind,
     },
 };
-use chrono::{SecondsFormat, Utc};
+use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -34,6 +34,7 @@ use crate::{
     entities::{bot, conversation, message},
     error::Result,
     events::{DomainEvent, EventBus},
+    shared::rfc3339,
 };
 
 /// Name shown for a visitor who has not told us theirs.
@@ -102,8 +103,7 @@ impl ConversationService {
         // without overage).
         self.limits.admit(bot.id, visitor_id, input.conversation_id.is_none())?;
         let charge =
-            crate::workspaces::admit(&self.db, bot.workspace_id, crate::workspaces::Pool::Messages, 1)
-                .await?;
+            crate::billing::admit(&self.db, bot.workspace_id, crate::billing::Pool::Messages, 1).await?;
         // One write transaction per message: the message, its conversation and the usage count
         // (shared with the other messages written at the same moment: `db::Writer`).
         let intake = match input.conversation_id {
@@ -302,10 +302,11 @@ impl ConversationService {
         Ok((conversation_view(found, &bot.name), messages))
     }
 
-    /// Every message of every organization, in batches, for rebuilding the search index.
+    /// Every message of every organization, in batches, for rebuilding the search index: each
+    /// batch is handed to `f` (and awaited) before the next is read, so memory holds one batch.
     pub async fn for_each_message_batch<F>(&self, batch: u64, mut f: F) -> Result<u64>
     where
-        F: FnMut(Vec<(OrganizationId, MessageView)>),
+        F: AsyncFnMut(Vec<(OrganizationId, MessageView)>),
     {
         let mut after: Option<Uuid> = None;
         let mut total = 0;
@@ -318,7 +319,7 @@ impl ConversationService {
             let Some(last) = rows.last() else { break };
             after = Some(last.id);
             total += rows.len() as u64;
-            f(rows.into_iter().map(|m| (OrganizationId(m.organization_id), message_view(m))).collect());
+            f(rows.into_iter().map(|m| (OrganizationId(m.organization_id), message_view(m))).collect()).await;
         }
         Ok(total)
     }
@@ -365,7 +366,7 @@ struct VisitorWrite {
     input: NewVisitorMessage,
     /// Who opens the conversation, when the message opens one.
     intake: Option<Intake>,
-    charge: crate::workspaces::Charge,
+    charge: crate::billing::Charge,
 }
 
 impl VisitorWrite {
@@ -482,7 +483,7 @@ impl Intake {
             _ => {}
         }
         let email = match details.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-            Some(raw) => match crate::accounts::input::EmailAddress::try_from(raw.to_owned()) {
+            Some(raw) => match crate::shared::input::EmailAddress::try_from(raw.to_owned()) {
                 Ok(email) => Some(email.as_str().to_owned()),
                 Err(ApiError::Validation { fields: more }) => {
                     fields.extend(more);
@@ -609,10 +610,6 @@ async fn set_status(
 
 fn status_of(model: &conversation::Model) -> ConversationStatus {
     model.status.parse().unwrap_or(ConversationStatus::Active)
-}
-
-pub fn rfc3339(at: chrono::DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 pub fn conversation_view(model: conversation::Model, bot_name: &str) -> ConversationView {

@@ -7,31 +7,38 @@ use app::{
     dto::{ConversationAction, ConversationDetail, ConversationId, ConversationView},
 };
 use axum::{
-    Json, Router,
-    extract::{Path, State},
+    Json,
+    extract::{FromRef, Path, State},
     http::request::Parts,
-    routing::{get, post},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::ConversationService;
 use crate::{
-    accounts::routes::{ApiCaller, ApiJson, client_of},
     error::Result,
-    startup::AppState,
+    http::{ApiCaller, ApiJson, Authenticator, client_of},
 };
+
+#[derive(Clone, FromRef)]
+pub struct ConversationRoutes {
+    pub conversations: ConversationService,
+    pub auth: Authenticator,
+}
 
 /// How many conversations the list returns, most recent activity first.
 const LIST_LIMIT: u64 = 100;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/conversations", get(list_route))
-        .route("/api/v1/conversations/{id}", get(show_route))
-        .route("/api/v1/conversations/{id}/takeover", post(take_over_route))
-        .route("/api/v1/conversations/{id}/messages", post(reply_route))
-        .route("/api/v1/conversations/{id}/return-to-ai", post(return_route))
-        .route("/api/v1/conversations/{id}/resolve", post(resolve_route))
+pub fn router(state: ConversationRoutes) -> OpenApiRouter {
+    OpenApiRouter::default()
+        .routes(routes!(list_route))
+        .routes(routes!(show_route))
+        .routes(routes!(take_over_route))
+        .routes(routes!(reply_route))
+        .routes(routes!(return_route))
+        .routes(routes!(resolve_route))
+        .with_state(state)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -61,7 +68,7 @@ pub struct ResolveRequest {
 #[utoipa::path(get, path = "/api/v1/conversations", tag = "conversations", security(("bearer" = [])),
     responses((status = 200, body = ConversationsResponse)))]
 pub async fn list_route(
-    State(state): State<AppState>,
+    State(state): State<ConversationRoutes>,
     caller: ApiCaller,
 ) -> Result<Json<ConversationsResponse>> {
     caller.viewer.require(Permission::ViewConversations)?;
@@ -74,7 +81,7 @@ pub async fn list_route(
     params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = ConversationDetail), (status = 404, body = app::error::ErrorBody)))]
 pub async fn show_route(
-    State(state): State<AppState>,
+    State(state): State<ConversationRoutes>,
     caller: ApiCaller,
     Path(id): Path<uuid::Uuid>,
 ) -> Result<Json<ConversationDetail>> {
@@ -88,7 +95,7 @@ pub async fn show_route(
     responses((status = 200, body = ConversationView), (status = 404, body = app::error::ErrorBody),
               (status = 409, body = app::error::ErrorBody)))]
 pub async fn take_over_route(
-    State(state): State<AppState>,
+    State(state): State<ConversationRoutes>,
     caller: ApiCaller,
     request: Parts,
     Path(id): Path<uuid::Uuid>,
@@ -104,7 +111,7 @@ pub async fn take_over_route(
     responses((status = 200, body = ConversationView), (status = 404, body = app::error::ErrorBody),
               (status = 409, body = app::error::ErrorBody), (status = 422, body = app::error::ErrorBody)))]
 pub async fn reply_route(
-    State(state): State<AppState>,
+    State(state): State<ConversationRoutes>,
     caller: ApiCaller,
     request: Parts,
     Path(id): Path<uuid::Uuid>,
@@ -119,7 +126,7 @@ pub async fn reply_route(
     responses((status = 200, body = ConversationView), (status = 404, body = app::error::ErrorBody),
               (status = 409, body = app::error::ErrorBody)))]
 pub async fn return_route(
-    State(state): State<AppState>,
+    State(state): State<ConversationRoutes>,
     caller: ApiCaller,
     request: Parts,
     Path(id): Path<uuid::Uuid>,
@@ -134,7 +141,7 @@ pub async fn return_route(
     responses((status = 200, body = ConversationView), (status = 404, body = app::error::ErrorBody),
               (status = 409, body = app::error::ErrorBody), (status = 422, body = app::error::ErrorBody)))]
 pub async fn resolve_route(
-    State(state): State<AppState>,
+    State(state): State<ConversationRoutes>,
     caller: ApiCaller,
     request: Parts,
     Path(id): Path<uuid::Uuid>,
@@ -156,7 +163,7 @@ fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Resul
 }
 
 async fn act(
-    state: &AppState,
+    state: &ConversationRoutes,
     caller: &ApiCaller,
     request: &Parts,
     id: uuid::Uuid,

@@ -1,34 +1,16 @@
-//! The dashboard's side of the server: the `DashboardPort` that its server functions call, and
-//! its live WebSocket (`/api/v1/ws/dashboard`) carrying the viewer's organization's events.
-//!
-//! The viewer comes from the session cookie; every call checks the viewer's permission and is
-//! scoped by the viewer's organization.
+//! The inbox's port (`DashboardPort`): conversations, their messages, search and an agent's
+//! actions. Every call checks the viewer's permission and is scoped by their organization.
 
 use app::{
     ApiError,
     auth::Permission,
-    dto::{ConversationId, ConversationView, MessageView, OrganizationId, SearchHit},
-    protocol::ServerMsg,
+    dto::{ConversationId, ConversationView, MessageView, SearchHit},
     ssr::{DashboardPort, Viewer},
 };
-use axum::{
-    Router,
-    extract::{State, WebSocketUpgrade, ws::Message},
-    http::request::Parts,
-    response::Response,
-    routing::get,
-};
-use futures::{SinkExt, StreamExt};
-use tokio::sync::broadcast;
+use axum::http::request::Parts;
 
-use crate::{
-    accounts::{AccountService, routes::session_token},
-    conversations::ConversationService,
-    error::Result,
-    realtime::{Hub, Topic},
-    search::MessageSearch,
-    startup::AppState,
-};
+use super::viewer;
+use crate::{accounts::AccountService, conversations::ConversationService, search::MessageSearch};
 
 /// How many conversations the list shows (pagination arrives with the inbox).
 const LIST_LIMIT: u64 = 100;
@@ -37,12 +19,6 @@ pub struct Dashboard {
     pub accounts: AccountService,
     pub conversations: ConversationService,
     pub search: MessageSearch,
-}
-
-/// The viewer behind a request's session cookie.
-pub async fn viewer(accounts: &AccountService, request: &Parts) -> Result<Viewer> {
-    let token = session_token(&request.headers).ok_or(ApiError::Unauthenticated)?;
-    accounts.viewer(&token, &crate::accounts::routes::client_of(request)).await
 }
 
 #[async_trait::async_trait]
@@ -88,49 +64,7 @@ impl DashboardPort for Dashboard {
         action: app::dto::ConversationAction,
     ) -> Result<ConversationView, ApiError> {
         let viewer = viewer(&self.accounts, request).await?;
-        let client = crate::accounts::routes::client_of(request);
+        let client = crate::http::client_of(request);
         Ok(self.conversations.act(&viewer, conversation, action, &client).await?)
-    }
-}
-
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/ws/dashboard", get(dashboard_socket))
-}
-
-/// The dashboard's live feed. Refused (401) before the upgrade without a session.
-async fn dashboard_socket(
-    State(state): State<AppState>,
-    request: Parts,
-    upgrade: WebSocketUpgrade,
-) -> Result<Response> {
-    let viewer = viewer(&state.accounts, &request).await?;
-    viewer.require(Permission::ViewConversations)?;
-    let organization = viewer.organization_id;
-    let hub = state.hub.clone();
-    Ok(crate::widget::configure_socket(upgrade).on_upgrade(move |ws| forward(hub, organization, ws)))
-}
-
-/// Forwards the organization's frames until either side closes. Client frames other than
-/// `ping` are ignored: the dashboard acts through server functions.
-async fn forward(hub: Hub, organization: OrganizationId, socket: axum::extract::ws::WebSocket) {
-    let (mut sink, mut stream) = socket.split();
-    let mut events = hub.subscribe(Topic::Organization(organization));
-    loop {
-        tokio::select! {
-            incoming = stream.next() => match incoming {
-                Some(Ok(Message::Text(text))) if text.as_str().contains("\"ping\"") => {
-                    if sink.send(Message::Text(ServerMsg::Pong.to_json().into())).await.is_err() { break }
-                }
-                Some(Ok(_)) => {}
-                Some(Err(_)) | None => break,
-            },
-            event = events.recv() => match event {
-                Ok(frame) => if sink.send(Message::Text(frame.as_ref().into())).await.is_err() { break },
-                Err(broadcast::error::RecvError::Lagged(skipped)) => {
-                    tracing::debug!(skipped, "a dashboard socket lagged");
-                }
-                Err(broadcast::error::RecvError::Closed) => break,
-            },
-        }
     }
 }

@@ -1,32 +1,19 @@
-//! The dashboard's ports for settings, self-service and platform administration: each
-//! resolves who is asking from the request and calls the one service behind it (the same one
-//! the REST routes call).
+//! Settings' port: workspaces and plans, bots, API keys, integration credentials, security
+//! rules, the outbox — each call resolves who is asking and calls the service the REST routes
+//! call.
 
 use app::{
     ApiError,
-    auth::{MfaSetup, Permission, ProfileView, SecuritySettings, TeamListing, TeamQuery, UserView},
+    auth::{Permission, SecuritySettings},
     billing::{PlanView, WorkspaceView},
     dto::{CredentialView, WorkspaceId},
-    platform::{AdminOrganization, AdminPage, AdminQuery, AdminUser, StandingPatch, UserActivity},
-    ssr::{OrganizationSettingsPort, PlatformPort, ProfileForm, SelfServicePort, Viewer},
+    ssr::OrganizationSettingsPort,
 };
-use axum::{extract::FromRequestParts, http::request::Parts};
+use axum::http::request::Parts;
 use sea_orm::DatabaseConnection;
 
-use crate::{
-    accounts::{
-        AccountService,
-        profile::ProfilePatch,
-        routes::{client_of, session_cookie},
-    },
-    integrations, platform,
-    startup::AppState,
-    workspaces,
-};
-
-async fn viewer(accounts: &AccountService, request: &Parts) -> Result<Viewer, ApiError> {
-    Ok(crate::dashboard::viewer(accounts, request).await?)
-}
+use super::viewer;
+use crate::{accounts::AccountService, billing, http::client_of, integrations};
 
 pub struct DashboardSettings {
     pub db: DatabaseConnection,
@@ -40,12 +27,12 @@ impl OrganizationSettingsPort for DashboardSettings {
     async fn workspaces(&self, request: &Parts) -> Result<Vec<WorkspaceView>, ApiError> {
         let viewer = viewer(&self.accounts, request).await?;
         viewer.require(Permission::ViewAnalytics)?;
-        Ok(workspaces::list(&self.db, viewer.organization_id).await?)
+        Ok(billing::list(&self.db, viewer.organization_id).await?)
     }
 
     async fn plans(&self, request: &Parts) -> Result<Vec<PlanView>, ApiError> {
         viewer(&self.accounts, request).await?;
-        Ok(workspaces::catalog(&self.db).await?)
+        Ok(billing::catalog(&self.db).await?)
     }
 
     async fn change_plan(
@@ -55,7 +42,7 @@ impl OrganizationSettingsPort for DashboardSettings {
         plan: String,
     ) -> Result<WorkspaceView, ApiError> {
         let viewer = viewer(&self.accounts, request).await?;
-        Ok(workspaces::change_plan(&self.db, &viewer, workspace, &plan, &client_of(request)).await?)
+        Ok(billing::change_plan(&self.db, &viewer, workspace, &plan, &client_of(request)).await?)
     }
 
     async fn security_settings(&self, request: &Parts) -> Result<SecuritySettings, ApiError> {
@@ -130,7 +117,7 @@ impl OrganizationSettingsPort for DashboardSettings {
 
     async fn remove_logo(&self, request: &Parts) -> Result<app::dto::OrganizationView, ApiError> {
         let viewer = viewer(&self.accounts, request).await?;
-        Ok(crate::logos::remove(&self.db, &self.data_dir, &viewer, &client_of(request)).await?)
+        Ok(crate::organizations::logo::remove(&self.db, &self.data_dir, &viewer, &client_of(request)).await?)
     }
 
     async fn api_keys(&self, request: &Parts) -> Result<Vec<app::dto::ApiKeyView>, ApiError> {
@@ -156,118 +143,6 @@ impl OrganizationSettingsPort for DashboardSettings {
 
     async fn outbox(&self, request: &Parts) -> Result<Vec<app::dto::OutboxEntry>, ApiError> {
         let viewer = viewer(&self.accounts, request).await?;
-        let me = self.accounts.user_view_of(viewer.user_id).await?;
-        Ok(crate::mail::outbox(&self.db, &viewer, &me.email).await?)
-    }
-}
-
-pub struct DashboardSelfService {
-    pub accounts: AccountService,
-}
-
-#[async_trait::async_trait]
-impl SelfServicePort for DashboardSelfService {
-    async fn profile(&self, request: &Parts) -> Result<ProfileView, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
-        Ok(self.accounts.profile(&viewer).await?)
-    }
-
-    async fn update_profile(&self, request: &Parts, form: ProfileForm) -> Result<ProfileView, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
-        let patch = ProfilePatch {
-            name: Some(form.name),
-            phone: Some(form.phone),
-            job_title: Some(form.job_title),
-            bio: Some(form.bio),
-            avatar_url: Some(form.avatar_url),
-            notifications: Some(form.notifications),
-        };
-        Ok(self.accounts.update_profile(&viewer, patch, &client_of(request)).await?)
-    }
-
-    async fn mfa_setup(&self, request: &Parts) -> Result<MfaSetup, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
-        Ok(self.accounts.mfa_setup(&viewer).await?)
-    }
-
-    async fn mfa_enable(&self, request: &Parts, code: String) -> Result<(), ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
-        Ok(self.accounts.mfa_enable(&viewer, &code, &client_of(request)).await?)
-    }
-
-    async fn mfa_disable(&self, request: &Parts, code: String) -> Result<(), ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
-        Ok(self.accounts.mfa_disable(&viewer, &code, &client_of(request)).await?)
-    }
-
-    async fn sign_in_mfa(
-        &self,
-        request: &Parts,
-        challenge: String,
-        code: String,
-    ) -> Result<UserView, ApiError> {
-        let (user, token) = self.accounts.complete_mfa(&challenge, &code, &client_of(request)).await?;
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.insert_header(axum::http::header::SET_COOKIE, session_cookie(&token, &request.headers));
-        }
-        Ok(user)
-    }
-
-    async fn directory(&self, request: &Parts, query: TeamQuery) -> Result<TeamListing, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
-        Ok(self.accounts.directory(&viewer, query).await?)
-    }
-}
-
-pub struct DashboardPlatform {
-    pub state: AppState,
-}
-
-impl DashboardPlatform {
-    async fn admin(&self, request: &Parts) -> Result<platform::PlatformAdmin, ApiError> {
-        let mut parts = request.clone();
-        Ok(platform::PlatformAdmin::from_request_parts(&mut parts, &self.state).await?)
-    }
-}
-
-#[async_trait::async_trait]
-impl PlatformPort for DashboardPlatform {
-    async fn organizations(
-        &self,
-        request: &Parts,
-        query: AdminQuery,
-    ) -> Result<AdminPage<AdminOrganization>, ApiError> {
-        self.admin(request).await?;
-        Ok(platform::organizations(&self.state.db, query).await?)
-    }
-
-    async fn users(&self, request: &Parts, query: AdminQuery) -> Result<AdminPage<AdminUser>, ApiError> {
-        self.admin(request).await?;
-        Ok(platform::users(&self.state.db, query).await?)
-    }
-
-    async fn user_activity(&self, request: &Parts, id: uuid::Uuid) -> Result<UserActivity, ApiError> {
-        self.admin(request).await?;
-        Ok(platform::user_activity(&self.state.db, id).await?)
-    }
-
-    async fn update_organization(
-        &self,
-        request: &Parts,
-        id: uuid::Uuid,
-        patch: StandingPatch,
-    ) -> Result<AdminOrganization, ApiError> {
-        let admin = self.admin(request).await?;
-        Ok(platform::update_organization(&self.state.db, &admin, id, patch).await?)
-    }
-
-    async fn update_user(
-        &self,
-        request: &Parts,
-        id: uuid::Uuid,
-        patch: StandingPatch,
-    ) -> Result<AdminUser, ApiError> {
-        let admin = self.admin(request).await?;
-        Ok(platform::update_user(&self.state.db, &admin, id, patch).await?)
+        Ok(crate::mail::outbox(&self.db, &viewer).await?)
     }
 }

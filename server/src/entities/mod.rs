@@ -8,6 +8,7 @@ pub mod bot;
 pub mod conversation;
 pub mod conversation_event;
 pub mod integration_credential;
+pub mod job;
 pub mod login_history;
 pub mod message;
 pub mod organization;

@@ -1,6 +1,6 @@
-//! Static assets and the headers every response carries. Assets are built ahead of time into
-//! the site dir and precompressed (brotli + gzip, by `chatsupport assets`); they are served
-//! with the encoding the browser accepts and cache rules that fit their names.
+//! Static assets. They are built ahead of time into the site dir and precompressed (brotli +
+//! gzip, by `chatsupport assets`); they are served with the encoding the browser accepts and
+//! cache rules that fit their names.
 
 use std::{
     io::Write,
@@ -10,17 +10,12 @@ use std::{
 use anyhow::Context;
 use axum::{
     Router,
-    extract::Request,
     http::{HeaderName, HeaderValue, header},
-    middleware::Next,
-    response::Response,
 };
 use tower_http::{
     services::{ServeDir, ServeFile},
     set_header::SetResponseHeaderLayer,
 };
-
-use crate::startup::AppState;
 
 /// Assets whose names do not change between builds: the browser must revalidate.
 const REVALIDATE: &str = "no-cache";
@@ -29,7 +24,7 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// The loader sites embed: its URL never changes, so a short cache lets fixes reach them.
 const LOADER: &str = "public, max-age=300";
 
-pub fn router(site_dir: &Path) -> Router<AppState> {
+pub fn router<S: Clone + Send + Sync + 'static>(site_dir: &Path) -> Router<S> {
     let cache = |value: &'static str| {
         SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(value))
     };
@@ -50,46 +45,6 @@ pub fn router(site_dir: &Path) -> Router<AppState> {
                 ))
                 .service(ServeFile::new(site_dir.join("embed.js")).precompressed_br().precompressed_gzip()),
         )
-}
-
-/// Security headers on every response (PRD §6.4). Routes that need another policy (the SSR
-/// pages with their nonce, the framable widget page) set their own CSP and it is kept.
-pub async fn security_headers(request: Request, next: Next) -> Response {
-    let behind_tls = request
-        .headers()
-        .get("x-forwarded-proto")
-        .is_some_and(|proto| proto.as_bytes().eq_ignore_ascii_case(b"https"));
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    let defaults: [(HeaderName, &str); 4] = [
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
-        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
-             frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
-        ),
-    ];
-    for (name, value) in defaults {
-        if !headers.contains_key(&name) {
-            headers.insert(name, HeaderValue::from_static(value));
-        }
-    }
-    let framable = headers
-        .get(header::CONTENT_SECURITY_POLICY)
-        .and_then(|csp| csp.to_str().ok())
-        .is_some_and(|csp| !csp.contains("frame-ancestors 'none'"));
-    if !framable {
-        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    }
-    if behind_tls {
-        headers.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        );
-    }
-    response
 }
 
 /// Sizes of one asset as served: raw, gzip and brotli bytes.

@@ -8,28 +8,20 @@ use app::{
     dto::{CREDENTIAL_PROVIDERS as PROVIDERS, CredentialView},
     ssr::Viewer,
 };
-use axum::{
-    Json, Router,
-    extract::{Path, State},
-    http::StatusCode,
-    routing::{delete, get},
-};
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub mod routes;
+
 use crate::{
-    accounts::{
-        ClientInfo,
-        routes::{ApiCaller, ApiJson, client_of},
-    },
     audit::{self, AuditEntry},
     entities::{integration_credential, user},
     error::Result,
     secrets::SecretBox,
-    startup::AppState,
+    shared::{ClientInfo, input},
 };
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -38,17 +30,6 @@ pub struct NewCredential {
     pub label: String,
     /// The secret itself; stored sealed, never returned.
     pub secret: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CredentialsResponse {
-    pub credentials: Vec<CredentialView>,
-}
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/integrations/credentials", get(list_route).post(create_route))
-        .route("/api/v1/integrations/credentials/{id}", delete(delete_route))
 }
 
 fn context(organization_id: Uuid) -> String {
@@ -61,7 +42,7 @@ fn view(row: integration_credential::Model) -> CredentialView {
         provider: row.provider,
         label: row.label,
         hint: row.hint,
-        created_at: crate::conversations::rfc3339(row.created_at),
+        created_at: crate::shared::rfc3339(row.created_at),
     }
 }
 
@@ -92,7 +73,7 @@ pub async fn create(
             message: format!("Choose one of {}.", PROVIDERS.join(", ")),
         });
     }
-    let label = crate::accounts::input::name("label", input.label, 100);
+    let label = input::name("label", input.label, 100);
     if let Err(ApiError::Validation { fields: mut more }) = label.clone() {
         fields.append(&mut more);
     }
@@ -180,44 +161,4 @@ pub async fn remove(db: &DatabaseConnection, viewer: &Viewer, id: Uuid, client: 
         },
     )
     .await
-}
-
-/// The organization's integration credentials (owners and admins); secrets are never returned.
-#[utoipa::path(get, path = "/api/v1/integrations/credentials", tag = "integrations", security(("bearer" = [])),
-    responses((status = 200, body = CredentialsResponse), (status = 403, body = app::error::ErrorBody)))]
-pub async fn list_route(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-) -> Result<Json<CredentialsResponse>> {
-    Ok(Json(CredentialsResponse { credentials: list(&state.db, &caller.viewer).await? }))
-}
-
-/// Stores a credential, sealed at rest.
-#[utoipa::path(post, path = "/api/v1/integrations/credentials", tag = "integrations", security(("bearer" = [])),
-    request_body = NewCredential,
-    responses((status = 201, body = CredentialView), (status = 403, body = app::error::ErrorBody),
-              (status = 422, body = app::error::ErrorBody)))]
-pub async fn create_route(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-    request: axum::http::request::Parts,
-    ApiJson(input): ApiJson<NewCredential>,
-) -> Result<(StatusCode, Json<CredentialView>)> {
-    let created =
-        create(&state.db, &state.accounts.secrets, &caller.viewer, input, &client_of(&request)).await?;
-    Ok((StatusCode::CREATED, Json(created)))
-}
-
-/// Deletes a credential.
-#[utoipa::path(delete, path = "/api/v1/integrations/credentials/{id}", tag = "integrations", security(("bearer" = [])),
-    params(("id" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = app::error::ErrorBody), (status = 404, body = app::error::ErrorBody)))]
-pub async fn delete_route(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-    request: axum::http::request::Parts,
-    Path(id): Path<Uuid>,
-) -> Result<StatusCode> {
-    remove(&state.db, &caller.viewer, id, &client_of(&request)).await?;
-    Ok(StatusCode::NO_CONTENT)
 }

@@ -14,6 +14,8 @@ use lettre::{
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
+pub mod routes;
+
 use crate::{entities::outbox, error::Result};
 
 /// Mails the Outbox page shows, newest first.
@@ -26,10 +28,15 @@ const PERSONAL_KINDS: [&str; 2] = ["verify_email", "password_reset"];
 pub async fn outbox(
     db: &DatabaseConnection,
     viewer: &app::ssr::Viewer,
-    viewer_email: &str,
 ) -> Result<Vec<app::dto::OutboxEntry>> {
     use sea_orm::{QueryOrder, QuerySelect};
     viewer.require(app::auth::Permission::ViewAuditLog)?;
+    let viewer_email = crate::entities::user::Entity::find_by_id(viewer.user_id)
+        .filter(crate::entities::user::Column::OrganizationId.eq(viewer.organization_id.0))
+        .one(db)
+        .await?
+        .map(|me| me.email)
+        .ok_or(app::ApiError::Unauthenticated)?;
     Ok(outbox::Entity::find()
         .filter(outbox::Column::OrganizationId.eq(viewer.organization_id.0))
         .order_by_desc(outbox::Column::CreatedAt)
@@ -40,7 +47,7 @@ pub async fn outbox(
         .map(|m| app::dto::OutboxEntry {
             id: m.id,
             body: if PERSONAL_KINDS.contains(&m.kind.as_str())
-                && !m.to_email.eq_ignore_ascii_case(viewer_email)
+                && !m.to_email.eq_ignore_ascii_case(&viewer_email)
             {
                 "(Hidden: this mail holds a personal sign-in link that only its recipient may use.)".into()
             } else {
@@ -49,8 +56,8 @@ pub async fn outbox(
             to: m.to_email,
             subject: m.subject,
             kind: m.kind,
-            created_at: crate::conversations::rfc3339(m.created_at),
-            sent_at: m.sent_at.map(crate::conversations::rfc3339),
+            created_at: crate::shared::rfc3339(m.created_at),
+            sent_at: m.sent_at.map(crate::shared::rfc3339),
             error: m.error,
         })
         .collect())
@@ -66,12 +73,18 @@ pub struct Mail {
     pub kind: &'static str,
 }
 
+/// The job kind that delivers one outbox mail over SMTP (payload `{"outbox_id": …}`).
+pub const DELIVER_KIND: &str = "mail.deliver";
+/// Delivery attempts before a mail is given up (backoff 5 s, 10 s, 20 s … about 21 minutes).
+const DELIVERY_ATTEMPTS: i32 = 8;
+
 #[derive(Clone)]
 pub struct Mailer {
     db: DatabaseConnection,
     outbox_dir: PathBuf,
     from: Mailbox,
     smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    wakeup: crate::jobs::Wakeup,
 }
 
 impl Mailer {
@@ -91,13 +104,24 @@ impl Mailer {
             ),
             None => None,
         };
-        Ok(Self { db, outbox_dir, from, smtp })
+        Ok(Self { db, outbox_dir, from, smtp, wakeup: crate::jobs::Wakeup::default() })
     }
 
+    /// Wakes the job runners when a delivery is queued.
+    pub fn with_wakeup(mut self, wakeup: crate::jobs::Wakeup) -> Self {
+        self.wakeup = wakeup;
+        self
+    }
+
+    /// Stores the mail (the outbox row and an `.eml` file) and, with SMTP configured, queues
+    /// its delivery as a job: the caller never waits for the mail server, and a delivery that
+    /// fails is retried with backoff, its error recorded on the row.
     #[tracing::instrument(skip(self, mail), fields(kind = mail.kind))]
     pub async fn send(&self, mail: Mail) -> Result<()> {
         let id = Uuid::now_v7();
         let now = Utc::now();
+        let message = self.message(&mail);
+        let txn = crate::db::begin_write(&self.db).await?;
         outbox::Entity::insert(outbox::ActiveModel {
             id: Set(id),
             organization_id: Set(mail.organization_id),
@@ -107,30 +131,70 @@ impl Mailer {
             kind: Set(mail.kind.to_owned()),
             created_at: Set(now),
             sent_at: Set(None),
-            error: Set(None),
+            error: Set(message.as_ref().err().map(|err| format!("{err:#}"))),
         })
-        .exec(&self.db)
+        .exec(&*txn)
         .await?;
-
-        let message = match self.message(&mail) {
-            Ok(message) => message,
-            Err(err) => return self.record_failure(id, &format!("{err:#}")).await,
-        };
-        let file = self.outbox_dir.join(format!("{}-{id}.eml", now.format("%Y%m%dT%H%M%S")));
-        if let Err(err) = tokio::fs::write(&file, message.formatted()).await {
-            tracing::error!(path = %file.display(), error = %err, "writing a mail to the outbox dir failed");
+        let deliver = self.smtp.is_some() && message.is_ok();
+        if deliver {
+            let mut job = crate::jobs::NewJob::new(DELIVER_KIND, serde_json::json!({ "outbox_id": id }))
+                .attempts(DELIVERY_ATTEMPTS);
+            if let Some(org) = mail.organization_id {
+                job = job.for_organization(org);
+            }
+            crate::jobs::enqueue(&*txn, job).await?;
         }
-        let Some(smtp) = &self.smtp else { return Ok(()) };
+        txn.commit().await?;
+        if deliver {
+            self.wakeup.notify();
+        }
+        match message {
+            Ok(message) => {
+                let file = self.outbox_dir.join(format!("{}-{id}.eml", now.format("%Y%m%dT%H%M%S")));
+                if let Err(err) = tokio::fs::write(&file, message.formatted()).await {
+                    tracing::error!(path = %file.display(), error = %err, "writing a mail to the outbox dir failed");
+                }
+            }
+            Err(err) => tracing::warn!(%id, error = %format!("{err:#}"), "a mail could not be built"),
+        }
+        Ok(())
+    }
+
+    /// Delivers one stored mail over SMTP.
+    async fn deliver(&self, id: Uuid) -> std::result::Result<(), crate::jobs::JobError> {
+        use crate::jobs::JobError;
+        let Some(smtp) = &self.smtp else {
+            return Err(JobError::Fatal("no SMTP server is configured".into()));
+        };
+        let Some(row) = outbox::Entity::find_by_id(id).one(&self.db).await? else {
+            return Err(JobError::Fatal(format!("outbox mail {id} is gone")));
+        };
+        if row.sent_at.is_some() {
+            return Ok(()); // delivered by an earlier run whose outcome was not recorded
+        }
+        let mail = Mail {
+            organization_id: row.organization_id,
+            to: row.to_email,
+            subject: row.subject,
+            body: row.body,
+            kind: "",
+        };
+        let message = self.message(&mail).map_err(|err| JobError::Fatal(format!("{err:#}")))?;
         match smtp.send(message).await {
             Ok(_) => {
                 outbox::Entity::update_many()
                     .col_expr(outbox::Column::SentAt, sea_orm::sea_query::Expr::value(Utc::now()))
+                    .col_expr(outbox::Column::Error, sea_orm::sea_query::Expr::value(Option::<String>::None))
                     .filter(outbox::Column::Id.eq(id))
                     .exec(&self.db)
-                    .await?;
+                    .await
+                    .map_err(crate::error::Error::from)?;
                 Ok(())
             }
-            Err(err) => self.record_failure(id, &err.to_string()).await,
+            Err(err) => {
+                self.record_failure(id, &err.to_string()).await?;
+                Err(JobError::Retry(format!("the mail server refused or could not be reached: {err}")))
+            }
         }
     }
 
@@ -151,5 +215,18 @@ impl Mailer {
             .exec(&self.db)
             .await?;
         Ok(())
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Delivery {
+    outbox_id: Uuid,
+}
+
+#[async_trait::async_trait]
+impl crate::jobs::JobHandler for Mailer {
+    async fn run(&self, ctx: &crate::jobs::JobContext) -> std::result::Result<(), crate::jobs::JobError> {
+        let Delivery { outbox_id } = ctx.payload()?;
+        self.deliver(outbox_id).await
     }
 }

@@ -6,26 +6,10 @@
 use std::{io::Cursor, path::PathBuf};
 
 use app::{ApiError, auth::Permission, dto::OrganizationView, ssr::Viewer};
-use axum::{
-    Json, Router,
-    extract::{DefaultBodyLimit, Multipart, State},
-    http::{HeaderMap, header, request::Parts},
-    response::{IntoResponse, Redirect, Response},
-    routing::post,
-};
 use image::{ImageFormat, ImageReader, Limits, imageops::FilterType};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 
-use crate::{
-    accounts::{
-        ClientInfo,
-        routes::{ApiCaller, client_of},
-    },
-    audit,
-    entities::organization,
-    error::Result,
-    startup::AppState,
-};
+use crate::{audit, db, entities::organization, error::Result, shared::ClientInfo};
 
 /// Largest logo accepted, in bytes.
 pub const MAX_LOGO_BYTES: usize = 2 * 1024 * 1024;
@@ -39,31 +23,6 @@ pub fn logo_dir(data_dir: &std::path::Path) -> PathBuf {
     data_dir.join("files").join("logos")
 }
 pub const LOGO_URL_PREFIX: &str = "/files/logos/";
-
-/// The upload route, with its own body limit (the rest of the API takes at most 1 MB). The body
-/// may be a little over the 2 MB the handler allows: it answers "too large" itself.
-pub fn upload_router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/organization/logo", post(upload_route).delete(remove_route))
-        .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT))
-}
-
-/// Largest request body the upload route reads.
-const UPLOAD_BODY_LIMIT: usize = MAX_LOGO_BYTES + 64 * 1024;
-
-/// Serves stored logos; each name is new per upload, so they are cached for good.
-pub fn files_router(data_dir: &std::path::Path) -> Router<AppState> {
-    use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
-    let immutable = SetResponseHeaderLayer::overriding(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("public, max-age=31536000, immutable"),
-    );
-    Router::new().nest_service(
-        "/files/logos",
-        tower::ServiceBuilder::new().layer(immutable).service(ServeDir::new(logo_dir(data_dir))),
-    )
-}
 
 /// Why an upload was refused, as a short code (the settings page words it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +41,7 @@ impl LogoProblem {
         }
     }
 
-    fn error(self) -> ApiError {
+    pub fn error(self) -> ApiError {
         ApiError::validation(
             "logo",
             match self {
@@ -123,19 +82,28 @@ pub fn normalize(bytes: &[u8]) -> std::result::Result<Vec<u8>, LogoProblem> {
     Ok(out)
 }
 
+/// An uploaded image that decoded as a PNG or JPEG, scaled to the logo square (PNG bytes).
+pub struct Logo(Vec<u8>);
+
+impl Logo {
+    /// Decodes off the async runtime; the problem is what the person is told.
+    pub async fn decode(bytes: Vec<u8>) -> std::result::Result<Self, LogoProblem> {
+        match tokio::task::spawn_blocking(move || normalize(&bytes)).await {
+            Ok(decoded) => decoded.map(Self),
+            Err(_) => Err(LogoProblem::NotAnImage),
+        }
+    }
+}
+
 /// Stores a new logo for the viewer's organization (owners and admins).
 pub async fn upload(
     db: &DatabaseConnection,
     data_dir: &std::path::Path,
     viewer: &Viewer,
-    bytes: Vec<u8>,
+    Logo(png): Logo,
     client: &ClientInfo,
 ) -> Result<OrganizationView> {
     viewer.require(Permission::ManageSettings)?;
-    let png = tokio::task::spawn_blocking(move || normalize(&bytes))
-        .await
-        .map_err(anyhow::Error::from)?
-        .map_err(LogoProblem::error)?;
     let dir = logo_dir(data_dir);
     tokio::fs::create_dir_all(&dir).await.map_err(anyhow::Error::from)?;
     let name = format!("{}-{}.png", viewer.organization_id.0, uuid::Uuid::new_v4().simple());
@@ -160,20 +128,18 @@ async fn replace(
     name: Option<String>,
     client: &ClientInfo,
 ) -> Result<OrganizationView> {
+    // The row and its audit entry change together; the old file goes only after they did.
+    let txn = db::begin_write(db).await?;
     let found = organization::Entity::find_by_id(viewer.organization_id.0)
-        .one(db)
+        .one(&txn)
         .await?
         .ok_or_else(|| ApiError::not_found("organization"))?;
     let old = found.logo_path.clone();
     let mut active: organization::ActiveModel = found.into();
     active.logo_path = Set(name.clone());
-    let updated = sea_orm::ActiveModelTrait::update(active, db).await?;
-    if let Some(old) = old.filter(|o| !o.contains('/') && !o.contains("..")) {
-        // The old file goes; a failure only leaves a stray file behind.
-        let _ = tokio::fs::remove_file(logo_dir(data_dir).join(old)).await;
-    }
+    let updated = sea_orm::ActiveModelTrait::update(active, &txn).await?;
     audit::record_by(
-        db,
+        &txn,
         viewer,
         client,
         audit::Change {
@@ -185,82 +151,12 @@ async fn replace(
         },
     )
     .await?;
-    Ok(crate::organizations::view(updated))
-}
-
-/// A browser's form post gets a page back, not JSON.
-fn wants_page(headers: &HeaderMap) -> bool {
-    headers.get(header::ACCEPT).and_then(|a| a.to_str().ok()).is_some_and(|a| a.contains("text/html"))
-}
-
-/// Uploads the logo: `multipart/form-data` with a `logo` file field (PNG or JPEG, at most
-/// 2 MB). A browser form is sent back to the settings page.
-#[utoipa::path(post, path = "/api/v1/organization/logo", tag = "organization", security(("bearer" = [])),
-    request_body(content_type = "multipart/form-data", description = "a `logo` file field: PNG or JPEG, at most 2 MB"),
-    responses((status = 200, body = OrganizationView), (status = 403, body = app::error::ErrorBody),
-              (status = 422, body = app::error::ErrorBody)))]
-pub async fn upload_route(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-    request: axum::extract::Request,
-) -> Result<Response> {
-    // Who may comes before reading a 2 MB body.
-    caller.viewer.require(Permission::ManageSettings)?;
-    let (parts, body) = request.into_parts();
-    let page = wants_page(&parts.headers);
-    let client = client_of(&parts);
-    let request = axum::extract::Request::from_parts(parts, body);
-    let read = match <Multipart as axum::extract::FromRequest<()>>::from_request(request, &()).await {
-        Ok(multipart) => read_logo_field(multipart).await,
-        Err(_) => Err(LogoProblem::Missing),
-    };
-    let outcome = match read {
-        Ok(bytes) => upload(&state.db, &state.config.data_dir, &caller.viewer, bytes, &client).await,
-        Err(problem) => Err(problem.error().into()),
-    };
-    match (outcome, page) {
-        (Ok(_), true) => Ok(Redirect::to("/settings?logo=saved").into_response()),
-        (Ok(view), false) => Ok(Json(view).into_response()),
-        (Err(crate::error::Error::Api(ApiError::Validation { fields })), true) => {
-            let code = match fields.first().map(|f| f.message.as_str()) {
-                Some(m) if m.contains("2 MB") => LogoProblem::TooLarge,
-                Some(m) if m.contains("Choose") => LogoProblem::Missing,
-                _ => LogoProblem::NotAnImage,
-            };
-            Ok(Redirect::to(&format!("/settings?logo_error={}", code.code())).into_response())
-        }
-        (Err(err), _) => Err(err),
+    txn.commit().await?;
+    if let Some(old) = old.filter(|o| !o.contains('/') && !o.contains("..")) {
+        // A failure only leaves a stray file behind.
+        let _ = tokio::fs::remove_file(logo_dir(data_dir).join(old)).await;
     }
-}
-
-async fn read_logo_field(mut multipart: Multipart) -> std::result::Result<Vec<u8>, LogoProblem> {
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("logo") => {
-                let bytes = field.bytes().await.map_err(|_| LogoProblem::TooLarge)?;
-                return Ok(bytes.to_vec());
-            }
-            Ok(Some(_)) => continue,
-            Ok(None) => return Err(LogoProblem::Missing),
-            Err(_) => return Err(LogoProblem::TooLarge),
-        }
-    }
-}
-
-/// Removes the logo.
-#[utoipa::path(delete, path = "/api/v1/organization/logo", tag = "organization", security(("bearer" = [])),
-    responses((status = 200, body = OrganizationView), (status = 403, body = app::error::ErrorBody)))]
-pub async fn remove_route(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-    request: Parts,
-) -> Result<Response> {
-    let view = remove(&state.db, &state.config.data_dir, &caller.viewer, &client_of(&request)).await?;
-    Ok(if wants_page(&request.headers) {
-        Redirect::to("/settings?logo=removed").into_response()
-    } else {
-        Json(view).into_response()
-    })
+    Ok(super::view(updated))
 }
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
 //! The organization's profile (PRD story 1.1): name, website, industry, size and brand
 //! colours. Anyone signed in reads it; owners and admins change it, and each change is audited.
 
-use std::net::SocketAddr;
-
 use app::{
     ApiError,
     auth::Permission,
@@ -10,26 +8,14 @@ use app::{
     error::FieldError,
     ssr::Viewer,
 };
-use axum::{
-    Json, Router,
-    extract::{ConnectInfo, State},
-    http::HeaderMap,
-    routing::get,
-};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::{
-    accounts::{
-        ClientInfo,
-        routes::{ApiCaller, ApiJson, client_info},
-    },
-    audit,
-    entities::organization,
-    error::Result,
-    startup::AppState,
-};
+pub mod logo;
+pub mod routes;
+
+use crate::{audit, entities::organization, error::Result, shared::ClientInfo};
 
 /// A colour as `#rrggbb` (lower-cased).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,33 +45,6 @@ pub struct OrganizationPatch {
     pub secondary_color: Option<String>,
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/organization", get(show).patch(update))
-}
-
-/// The caller's organization profile.
-#[utoipa::path(get, path = "/api/v1/organization", tag = "organization", security(("bearer" = [])),
-    responses((status = 200, body = OrganizationView), (status = 401, body = app::error::ErrorBody)))]
-pub async fn show(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<OrganizationView>> {
-    Ok(Json(get_profile(&state.db, &caller.viewer).await?))
-}
-
-/// Changes the profile (owners and admins).
-#[utoipa::path(patch, path = "/api/v1/organization", tag = "organization", security(("bearer" = [])),
-    request_body = OrganizationPatch,
-    responses((status = 200, body = OrganizationView), (status = 403, body = app::error::ErrorBody),
-              (status = 422, body = app::error::ErrorBody)))]
-pub async fn update(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-    connect: ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    ApiJson(patch): ApiJson<OrganizationPatch>,
-) -> Result<Json<OrganizationView>> {
-    let client = client_info(Some(connect), &headers);
-    Ok(Json(update_profile(&state.db, &caller.viewer, patch, &client).await?))
-}
-
 pub async fn get_profile(db: &DatabaseConnection, viewer: &Viewer) -> Result<OrganizationView> {
     let found = organization::Entity::find_by_id(viewer.organization_id.0)
         .one(db)
@@ -112,7 +71,7 @@ pub async fn update_profile(
     let mut active: organization::ActiveModel = found.into();
 
     if let Some(name) = patch.name {
-        match crate::accounts::input::name("name", name, 100) {
+        match crate::shared::input::name("name", name, 100) {
             Ok(name) => active.name = Set(name),
             Err(_) => invalid("name", "The name must be 1 to 100 characters.".into()),
         }
@@ -183,38 +142,7 @@ pub(crate) fn view(model: organization::Model) -> OrganizationView {
         company_size: model.company_size,
         primary_color: model.primary_color,
         secondary_color: model.secondary_color,
-        logo_url: model.logo_path.map(|name| format!("{}{name}", crate::logos::LOGO_URL_PREFIX)),
-    }
-}
-
-/// The settings page's port.
-pub struct DashboardOrganization {
-    pub db: DatabaseConnection,
-    pub accounts: crate::accounts::AccountService,
-}
-
-#[async_trait::async_trait]
-impl app::ssr::OrganizationPort for DashboardOrganization {
-    async fn profile(&self, request: &axum::http::request::Parts) -> Result<OrganizationView, ApiError> {
-        let viewer = crate::dashboard::viewer(&self.accounts, request).await?;
-        Ok(get_profile(&self.db, &viewer).await?)
-    }
-
-    async fn update_profile(
-        &self,
-        request: &axum::http::request::Parts,
-        form: app::ssr::OrganizationForm,
-    ) -> Result<OrganizationView, ApiError> {
-        let viewer = crate::dashboard::viewer(&self.accounts, request).await?;
-        let patch = OrganizationPatch {
-            name: Some(form.name),
-            website: Some(form.website),
-            industry: Some(form.industry),
-            company_size: Some(form.company_size),
-            primary_color: Some(form.primary_color),
-            secondary_color: Some(form.secondary_color),
-        };
-        Ok(update_profile(&self.db, &viewer, patch, &crate::accounts::routes::client_of(request)).await?)
+        logo_url: model.logo_path.map(|name| format!("{}{name}", logo::LOGO_URL_PREFIX)),
     }
 }
 

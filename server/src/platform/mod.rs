@@ -13,10 +13,9 @@ use app::{
     },
 };
 use axum::{
-    Json, Router,
-    extract::{Path, State},
+    Json,
+    extract::{FromRef, Path, State},
     http::request::Parts,
-    routing::get,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -25,18 +24,25 @@ use sea_orm::{
     QuerySelect,
     sea_query::{Expr, ExprTrait, Func},
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::{
-    accounts::{
-        ClientInfo,
-        routes::{ApiJson, ApiQuery, client_of, session_token},
-    },
+    accounts::AccountService,
     audit::{self, AuditEntry},
     entities::{audit_log, login_history, organization, refresh_token, session, user, workspace},
     error::Result,
-    startup::AppState,
+    http::{ApiJson, ApiQuery, Authenticator, client_of, cookies::session_token},
+    shared::{ClientInfo, rfc3339},
 };
+
+/// What the platform routes need.
+#[derive(Clone, FromRef)]
+pub struct PlatformRoutes {
+    pub db: DatabaseConnection,
+    pub accounts: AccountService,
+    pub auth: Authenticator,
+}
 
 /// How many sign-ins and actions a user's activity shows.
 const ACTIVITY_LIMIT: u64 = 50;
@@ -49,13 +55,17 @@ pub struct PlatformAdmin {
     pub client: ClientInfo,
 }
 
-impl axum::extract::FromRequestParts<AppState> for PlatformAdmin {
+impl<S> axum::extract::FromRequestParts<S> for PlatformAdmin
+where
+    S: Send + Sync,
+    AccountService: FromRef<S>,
+{
     type Rejection = crate::error::Error;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let client = client_of(parts);
         let token = session_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
-        let me = state.accounts.session_user(&token, &client).await?;
+        let me = AccountService::from_ref(state).session_user(&token, &client).await?;
         if !me.platform_admin || !me.email_verified {
             return Err(ApiError::Forbidden.into());
         }
@@ -63,16 +73,13 @@ impl axum::extract::FromRequestParts<AppState> for PlatformAdmin {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/admin/organizations", get(organizations_route))
-        .route("/api/v1/admin/organizations/{id}", get(organization_route).patch(update_organization_route))
-        .route("/api/v1/admin/users", get(users_route))
-        .route("/api/v1/admin/users/{id}", get(user_activity_route).patch(update_user_route))
-}
-
-fn rfc3339(at: DateTime<Utc>) -> String {
-    crate::conversations::rfc3339(at)
+pub fn router(state: PlatformRoutes) -> OpenApiRouter {
+    OpenApiRouter::default()
+        .routes(routes!(organizations_route))
+        .routes(routes!(organization_route, update_organization_route))
+        .routes(routes!(users_route))
+        .routes(routes!(user_activity_route, update_user_route))
+        .with_state(state)
 }
 
 fn tags_of(raw: &str) -> Vec<String> {
@@ -454,7 +461,7 @@ pub async fn update_user(
 #[utoipa::path(get, path = "/api/v1/admin/organizations", tag = "platform", params(AdminQuery),
     responses((status = 200, body = AdminPage<AdminOrganization>), (status = 403, body = app::error::ErrorBody)))]
 pub async fn organizations_route(
-    State(state): State<AppState>,
+    State(state): State<PlatformRoutes>,
     _: PlatformAdmin,
     ApiQuery(query): ApiQuery<AdminQuery>,
 ) -> Result<Json<AdminPage<AdminOrganization>>> {
@@ -466,7 +473,7 @@ pub async fn organizations_route(
     responses((status = 200, body = AdminOrganization), (status = 403, body = app::error::ErrorBody),
               (status = 404, body = app::error::ErrorBody)))]
 pub async fn organization_route(
-    State(state): State<AppState>,
+    State(state): State<PlatformRoutes>,
     _: PlatformAdmin,
     Path(id): Path<Uuid>,
 ) -> Result<Json<AdminOrganization>> {
@@ -483,7 +490,7 @@ pub async fn organization_route(
     responses((status = 200, body = AdminOrganization), (status = 403, body = app::error::ErrorBody),
               (status = 422, body = app::error::ErrorBody)))]
 pub async fn update_organization_route(
-    State(state): State<AppState>,
+    State(state): State<PlatformRoutes>,
     admin: PlatformAdmin,
     Path(id): Path<Uuid>,
     ApiJson(patch): ApiJson<StandingPatch>,
@@ -495,7 +502,7 @@ pub async fn update_organization_route(
 #[utoipa::path(get, path = "/api/v1/admin/users", tag = "platform", params(AdminQuery),
     responses((status = 200, body = AdminPage<AdminUser>), (status = 403, body = app::error::ErrorBody)))]
 pub async fn users_route(
-    State(state): State<AppState>,
+    State(state): State<PlatformRoutes>,
     _: PlatformAdmin,
     ApiQuery(query): ApiQuery<AdminQuery>,
 ) -> Result<Json<AdminPage<AdminUser>>> {
@@ -507,7 +514,7 @@ pub async fn users_route(
     responses((status = 200, body = UserActivity), (status = 403, body = app::error::ErrorBody),
               (status = 404, body = app::error::ErrorBody)))]
 pub async fn user_activity_route(
-    State(state): State<AppState>,
+    State(state): State<PlatformRoutes>,
     _: PlatformAdmin,
     Path(id): Path<Uuid>,
 ) -> Result<Json<UserActivity>> {
@@ -520,7 +527,7 @@ pub async fn user_activity_route(
     responses((status = 200, body = AdminUser), (status = 403, body = app::error::ErrorBody),
               (status = 409, body = app::error::ErrorBody), (status = 422, body = app::error::ErrorBody)))]
 pub async fn update_user_route(
-    State(state): State<AppState>,
+    State(state): State<PlatformRoutes>,
     admin: PlatformAdmin,
     Path(id): Path<Uuid>,
     ApiJson(patch): ApiJson<StandingPatch>,

@@ -9,11 +9,29 @@ use std::{
 
 use app::{
     dto::{BotId, OrganizationId},
-    protocol::ServerMsg,
+    protocol::{MAX_FRAME_BYTES, ServerMsg},
 };
 use tokio::sync::{broadcast, mpsc};
 
+pub mod routes;
+
+use axum::extract::WebSocketUpgrade;
+
 use crate::events::DomainEvent;
+
+/// Chat frames are small: a 4 KiB read buffer per connection instead of axum's 128 KiB (a
+/// larger frame is still read, in several chunks), and frames are written as they come
+/// (no write buffer held per connection). Measured in BENCHMARKS.md (chat_load).
+const READ_BUFFER_BYTES: usize = 4 * 1024;
+
+/// How every WebSocket of ours is read and written (the widget's and the dashboard's).
+pub fn configure_socket(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
+    upgrade
+        .max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(0)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Topic {
@@ -46,11 +64,48 @@ pub struct Hub {
     topics: Arc<Mutex<HashMap<Topic, broadcast::Sender<Arc<str>>>>>,
 }
 
+/// One subscriber of one topic. When the last subscriber of a topic goes (a widget opened and
+/// closed without a word), the topic and its channel go with it: the hub holds only topics
+/// someone listens to.
+pub struct Subscription {
+    receiver: Option<broadcast::Receiver<Arc<str>>>,
+    topic: Topic,
+    hub: Hub,
+}
+
+impl Subscription {
+    pub async fn recv(&mut self) -> Result<Arc<str>, broadcast::error::RecvError> {
+        match self.receiver.as_mut() {
+            Some(receiver) => receiver.recv().await,
+            None => Err(broadcast::error::RecvError::Closed),
+        }
+    }
+
+    pub fn try_recv(&mut self) -> Result<Arc<str>, broadcast::error::TryRecvError> {
+        match self.receiver.as_mut() {
+            Some(receiver) => receiver.try_recv(),
+            None => Err(broadcast::error::TryRecvError::Closed),
+        }
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        drop(self.receiver.take());
+        let mut topics = self.hub.topics.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if topics.get(&self.topic).is_some_and(|sender| sender.receiver_count() == 0) {
+            topics.remove(&self.topic);
+        }
+    }
+}
+
 impl Hub {
-    pub fn subscribe(&self, topic: Topic) -> broadcast::Receiver<Arc<str>> {
+    pub fn subscribe(&self, topic: Topic) -> Subscription {
         let mut topics = self.topics.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let buffer = topic.buffer();
-        topics.entry(topic).or_insert_with(|| broadcast::channel(buffer).0).subscribe()
+        let receiver =
+            topics.entry(topic.clone()).or_insert_with(|| broadcast::channel(buffer).0).subscribe();
+        Subscription { receiver: Some(receiver), topic, hub: self.clone() }
     }
 
     /// Sends to the topic's current subscribers; a topic nobody listens to is dropped.
@@ -118,6 +173,9 @@ pub async fn listen(hub: Hub, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
             DomainEvent::BotUpdated { bot_id, profile } => {
                 hub.publish(Topic::Bot(*bot_id), &ServerMsg::WidgetConfig { bot: profile.clone() });
             }
+            // The frames that show it (`document:processing`, `crawl:progress`) come with the
+            // features whose jobs report it.
+            DomainEvent::JobProgress { .. } => {}
         }
     }
 }
@@ -155,6 +213,18 @@ mod tests {
         hub.publish(mine, &ServerMsg::Pong);
         assert_eq!(&*rx.recv().await.expect("frame"), r#"{"type":"pong"}"#);
         assert!(other_rx.try_recv().is_err());
+    }
+
+    #[test]
+    fn a_topic_is_forgotten_when_its_last_subscriber_leaves() {
+        let hub = Hub::default();
+        let topic = Topic::Organization(OrganizationId(Uuid::from_u128(8)));
+        let first = hub.subscribe(topic.clone());
+        let second = hub.subscribe(topic);
+        drop(first);
+        assert_eq!(hub.topic_count(), 1, "one subscriber is still there");
+        drop(second);
+        assert_eq!(hub.topic_count(), 0);
     }
 
     #[test]

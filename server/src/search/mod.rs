@@ -237,7 +237,8 @@ pub async fn listen(search: MessageSearch, mut events: mpsc::Receiver<Arc<Domain
             }
             DomainEvent::StatusChanged { .. }
             | DomainEvent::Rated { .. }
-            | DomainEvent::BotUpdated { .. } => {}
+            | DomainEvent::BotUpdated { .. }
+            | DomainEvent::JobProgress { .. } => {}
         }
     }
 }

@@ -6,32 +6,52 @@ mod connections;
 mod socket;
 
 pub use connections::{Connections, Held};
-pub use socket::configure as configure_socket;
 
 use std::path::PathBuf;
 
+use app::csp::ContentSecurityPolicy;
 use axum::{
-    Router,
     extract::{Path, Query, State, WebSocketUpgrade},
     http::{HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
     routing::get,
 };
+use sea_orm::DatabaseConnection;
 use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{bots, error::Result, startup::AppState};
+use crate::{
+    bots,
+    conversations::ConversationService,
+    error::Result,
+    realtime::{Hub, configure_socket},
+};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// What the visitor side needs.
+#[derive(Clone)]
+pub struct WidgetState {
+    pub db: DatabaseConnection,
+    /// The built site (the widget's `index.html`).
+    pub site_dir: PathBuf,
+    pub conversations: ConversationService,
+    pub hub: Hub,
+    /// Widget connections open per workspace (the plan's cap).
+    pub connections: Connections,
+}
+
+pub fn router(state: WidgetState) -> OpenApiRouter {
+    // The loader pings from any site, without credentials.
+    let detected = OpenApiRouter::default().routes(routes!(detected)).layer(
+        tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ),
+    );
+    OpenApiRouter::default()
         .route("/widget/{public_key}", get(widget_page))
         .route("/api/v1/widget/ws", get(widget_socket))
-        .route(
-            "/api/v1/widget/{key}/detected",
-            axum::routing::post(detected).layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-                axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                axum::http::HeaderValue::from_static("*"),
-            )),
-        )
+        .merge(detected)
+        .with_state(state)
 }
 
 #[derive(Debug, Deserialize)]
@@ -41,17 +61,17 @@ pub struct SocketParams {
 }
 
 async fn widget_socket(
-    State(state): State<AppState>,
+    State(state): State<WidgetState>,
     Query(params): Query<SocketParams>,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response> {
     let bot = bots::find_by_public_key(&state.db, &params.bot).await?;
     let visitor = socket::visitor_id_or_new(params.visitor.as_deref());
-    let cap = crate::workspaces::connection_cap(&state.db, bot.workspace_id).await?;
+    let cap = crate::billing::connection_cap(&state.db, bot.workspace_id).await?;
     // Over the cap the socket still opens, to say why in the widget, and then closes; the
     // widget tries again with backoff.
     let place = state.connections.try_hold(bot.workspace_id, cap);
-    Ok(socket::configure(upgrade).on_upgrade(move |ws| async move {
+    Ok(configure_socket(upgrade).on_upgrade(move |ws| async move {
         match place {
             Some(place) => socket::run(state, bot, visitor, ws, place).await,
             None => socket::refuse_busy(ws).await,
@@ -61,7 +81,7 @@ async fn widget_socket(
 
 /// The iframe's document: Trunk's `index.html` with a per-request nonce on its scripts, and a
 /// CSP that lets other sites frame it (the one page that may be framed).
-async fn widget_page(State(state): State<AppState>, Path(public_key): Path<String>) -> Response {
+async fn widget_page(State(state): State<WidgetState>, Path(public_key): Path<String>) -> Response {
     let Ok(bot) = bots::find_by_public_key(&state.db, &public_key).await else {
         return (
             StatusCode::NOT_FOUND,
@@ -69,7 +89,7 @@ async fn widget_page(State(state): State<AppState>, Path(public_key): Path<Strin
         )
             .into_response();
     };
-    let index: PathBuf = state.config.site_dir.join("widget").join("index.html");
+    let index: PathBuf = state.site_dir.join("widget").join("index.html");
     let Ok(html) = tokio::fs::read_to_string(&index).await else {
         tracing::error!(path = %index.display(), "the widget is not built; run scripts/serve.sh");
         return (
@@ -78,14 +98,11 @@ async fn widget_page(State(state): State<AppState>, Path(public_key): Path<Strin
         )
             .into_response();
     };
-    let nonce = uuid::Uuid::new_v4().simple().to_string();
+    let nonce = crate::shared::tokens::new_token();
     let html = html.replace("<script", &format!("<script nonce=\"{nonce}\""));
-    let csp = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; \
-         frame-ancestors {}; base-uri 'self'; object-src 'none'",
-        frame_ancestors(&bot.settings.allowed_domains)
-    );
+    let csp = ContentSecurityPolicy::with_scripts(&nonce)
+        .framed_by(frame_ancestors(&bot.settings.allowed_domains))
+        .header_value();
     let mut response = Html(html).into_response();
     if let Ok(value) = HeaderValue::from_str(&csp) {
         response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
@@ -116,7 +133,7 @@ fn frame_ancestors(allowed: &[String]) -> String {
     responses((status = 200, body = app::dto::LoaderConfig), (status = 402, body = app::error::ErrorBody),
               (status = 404, body = app::error::ErrorBody)))]
 pub async fn detected(
-    State(state): State<AppState>,
+    State(state): State<WidgetState>,
     Path(key): Path<String>,
     headers: axum::http::HeaderMap,
 ) -> crate::error::Result<axum::Json<app::dto::LoaderConfig>> {

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use app::{
     ApiError,
-    protocol::{ClientMsg, MAX_FRAME_BYTES, ServerMsg},
+    protocol::{ClientMsg, ServerMsg},
 };
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, WebSocket};
 use futures::{SinkExt, StreamExt};
 use tokio::sync::broadcast;
 
@@ -16,21 +16,7 @@ use crate::{
     bots::Bot,
     conversations::{MessageContent, NewVisitorMessage},
     realtime::Topic,
-    startup::AppState,
 };
-
-/// Chat frames are small: a 4 KiB read buffer per connection instead of axum's 128 KiB (a
-/// larger frame is still read, in several chunks), and frames are written as they come
-/// (no write buffer held per connection). Measured in BENCHMARKS.md (chat_load).
-const READ_BUFFER_BYTES: usize = 4 * 1024;
-
-pub fn configure(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
-    upgrade
-        .max_message_size(MAX_FRAME_BYTES)
-        .max_frame_size(MAX_FRAME_BYTES)
-        .read_buffer_size(READ_BUFFER_BYTES)
-        .write_buffer_size(0)
-}
 
 /// A visitor id the client kept from an earlier session, if well-formed; a new one otherwise.
 pub fn visitor_id_or_new(kept: Option<&str>) -> Arc<str> {
@@ -41,7 +27,7 @@ pub fn visitor_id_or_new(kept: Option<&str>) -> Arc<str> {
         {
             Arc::from(id)
         }
-        _ => Arc::from(format!("v_{}", uuid::Uuid::new_v4().simple())),
+        _ => Arc::from(format!("v_{}", &crate::shared::tokens::new_token()[..32])),
     }
 }
 
@@ -65,7 +51,13 @@ pub async fn refuse_busy(mut socket: WebSocket) {
 
 /// Serves one visitor's socket; `_place` holds its place in the workspace's connection count
 /// until the session ends.
-pub async fn run(state: AppState, mut bot: Bot, visitor: Arc<str>, socket: WebSocket, _place: super::Held) {
+pub async fn run(
+    state: super::WidgetState,
+    mut bot: Bot,
+    visitor: Arc<str>,
+    socket: WebSocket,
+    _place: super::Held,
+) {
     let (mut sink, mut stream) = socket.split();
     // Subscribe before anything can be published for this visitor, so nothing falls between.
     let mut events = state.hub.subscribe(Topic::Visitor(bot.id, visitor.clone()));
@@ -140,7 +132,7 @@ pub async fn run(state: AppState, mut bot: Bot, visitor: Arc<str>, socket: WebSo
 
 /// One client frame → the frames to answer with directly. Stored messages also reach the
 /// visitor through the hub; the client drops copies by message id.
-async fn handle_frame(state: &AppState, bot: &Bot, visitor: &str, text: &str) -> Vec<ServerMsg> {
+async fn handle_frame(state: &super::WidgetState, bot: &Bot, visitor: &str, text: &str) -> Vec<ServerMsg> {
     let msg = match serde_json::from_str::<ClientMsg>(text) {
         Ok(msg) => msg,
         Err(err) => {

@@ -1,7 +1,7 @@
 //! The plan catalog (seeded data), workspace usage pools, plan changes and usage counting.
 
 use app::ApiError;
-use chatsupport::workspaces::{Pool, consume};
+use chatsupport::billing::{Pool, consume};
 use sea_orm::EntityTrait;
 
 use crate::helpers::{error_of, spawn_app};

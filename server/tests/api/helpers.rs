@@ -66,6 +66,24 @@ impl Drop for TestDatabase {
     }
 }
 
+/// A migrated database of its own (SQLite in a temp dir, or PostgreSQL as for test apps), for
+/// tests of a part without the whole app.
+pub struct ScratchDb {
+    pub db: sea_orm::DatabaseConnection,
+    _database: Option<TestDatabase>,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn scratch_database() -> ScratchDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (database, url) = match TestDatabase::create().await {
+        Some((database, url)) => (Some(database), url),
+        None => (None, format!("sqlite://{}?mode=rwc", dir.path().join("scratch.db").display())),
+    };
+    let db = chatsupport::db::connect(&url).await.expect("the scratch database opens and migrates");
+    ScratchDb { db, _database: database, _dir: dir }
+}
+
 /// A fresh app with the demo organization loaded and a minimal built site.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
@@ -88,7 +106,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         "<!doctype html><title>Chat</title><script type=\"module\">import init from '/widget-app/w.js'; init();</script>",
     )
     .expect("widget page");
-    chatsupport::web::precompress(&site).expect("precompress");
+    chatsupport::http::assets::precompress(&site).expect("precompress");
 
     let mut config = Config::for_tests(data_dir.path());
     let database = TestDatabase::create().await.map(|(database, url)| {
@@ -304,7 +322,7 @@ impl TestApp {
         .expect("org");
         workspace::Entity::insert(workspace::ActiveModel {
             id: Set(ws),
-            ..chatsupport::workspaces::new_workspace(org, "Globex Support".into(), "starter", now)
+            ..chatsupport::billing::new_workspace(org, "Globex Support".into(), "starter", now)
         })
         .exec(db)
         .await

@@ -124,7 +124,7 @@ async fn a_spent_message_pool_refuses_new_messages_and_stores_nothing() {
     assert_eq!(used, 1, "each visitor message counts once against the pool");
 
     // The free plan's 100 messages, spent; the plan bills no overage.
-    chatsupport::workspaces::consume(&app.state.db, workspace, chatsupport::workspaces::Pool::Messages, 99)
+    chatsupport::billing::consume(&app.state.db, workspace, chatsupport::billing::Pool::Messages, 99)
         .await
         .expect("the rest of the pool");
     visitor.send(&send("m-2", Some(message.conversation_id), "Are you there?")).await;

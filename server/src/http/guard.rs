@@ -1,0 +1,40 @@
+//! The page guard: pages other than the sign-in family need a session; without one the
+//! browser is sent to /login, with an unconfirmed address to /verify-email, and — when the
+//! organization requires a second factor this person lacks — to /profile.
+
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+
+use super::{
+    auth::{Authenticator, PageAccess},
+    client::client_of_request,
+    cookies::session_token,
+};
+
+const PUBLIC_PAGES: [&str; 6] =
+    ["/login", "/register", "/forgot-password", "/reset-password", "/verify-email", "/accept-invite"];
+
+pub async fn require_session_for_pages(
+    State(auth): State<Authenticator>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    if PUBLIC_PAGES.contains(&path) || path.starts_with("/api/") || path.starts_with("/pkg/") {
+        return next.run(request).await;
+    }
+    let access = match session_token(request.headers()) {
+        Some(token) => auth.page_access(&token, &client_of_request(&request)).await,
+        None => PageAccess::SignIn,
+    };
+    match access {
+        PageAccess::Allowed => next.run(request).await,
+        PageAccess::EnrolSecondFactor if path == "/profile" => next.run(request).await,
+        PageAccess::EnrolSecondFactor => Redirect::to("/profile").into_response(),
+        PageAccess::VerifyEmail => Redirect::to("/verify-email").into_response(),
+        PageAccess::SignIn => Redirect::to("/login").into_response(),
+    }
+}
