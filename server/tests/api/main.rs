@@ -24,6 +24,7 @@ mod organization;
 mod platform;
 mod roles;
 mod security;
+mod shutdown;
 mod team;
 mod tenancy;
 mod tokens;
