@@ -5,7 +5,7 @@
 //!   `audit`, `mail`, `api_keys`, `integrations`, `platform`, `search`, `realtime`,
 //!   `widget`, `replies`) each own their service and their routes;
 //! - `http` holds the edges every feature shares (extractors, cookies, guard, headers);
-//! - `db`, `entities`, `events`, `error`, `config`, `secrets` and `shared` (plain types) are
+//! - `db`, `entities`, `events`, `error`, `config`, `secrets`, `storage` and `shared` (plain types) are
 //!   the foundation, and import no feature.
 
 pub mod accounts;
@@ -35,6 +35,7 @@ pub mod secrets;
 pub mod shared;
 pub mod startup;
 pub mod state;
+pub mod storage;
 pub mod tasks;
 pub mod widget;
 

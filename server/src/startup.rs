@@ -87,6 +87,7 @@ impl Application {
         let accounts =
             AccountService::new(db.clone(), mailer, &public_url, &secret, secrets, &config.platform_admins)
                 .with_google(google);
+        let config_data_dir = config.data_dir.clone();
         let state = AppState {
             config: Arc::new(config),
             auth: Authenticator(Arc::new(accounts.clone())),
@@ -98,6 +99,7 @@ impl Application {
             conversations: conversations.clone(),
             connections: widget::Connections::default(),
             public_url: PublicUrl(public_url.as_str().into()),
+            files: crate::storage::FileStore::new(&config_data_dir),
         };
 
         let mut tasks = Tasks::new(CancellationToken::new());
@@ -253,7 +255,7 @@ fn routes(state: &AppState) -> Router {
         .merge(realtime::routes::router(state.realtime_routes()))
         .merge(openapi::router(document))
         .merge(assets::router(&state.config.site_dir))
-        .merge(organizations::routes::files_router(&state.config.data_dir));
+        .merge(state.files.public_router());
 
     let own_origin = origin::OwnOrigin::of_url(state.public_url.as_str());
     let proxies = client::TrustedProxies(Arc::new(state.config.trusted_proxies.clone()));

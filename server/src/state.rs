@@ -24,6 +24,7 @@ use crate::{
     realtime::{Hub, routes::RealtimeRoutes},
     search::MessageSearch,
     shared::PublicUrl,
+    storage::FileStore,
     widget::{Connections, WidgetState},
 };
 
@@ -42,6 +43,8 @@ pub struct AppState {
     /// The one authenticator (the accounts service behind the edges' port).
     pub auth: Authenticator,
     pub public_url: PublicUrl,
+    /// Stored files (logos; knowledge uploads next).
+    pub files: FileStore,
 }
 
 impl AppState {
@@ -75,11 +78,7 @@ impl AppState {
     }
 
     pub fn organization_routes(&self) -> OrganizationRoutes {
-        OrganizationRoutes {
-            db: self.db.clone(),
-            data_dir: self.config.data_dir.clone(),
-            auth: self.auth.clone(),
-        }
+        OrganizationRoutes { db: self.db.clone(), files: self.files.clone(), auth: self.auth.clone() }
     }
 
     pub fn integration_routes(&self) -> IntegrationRoutes {
@@ -124,7 +123,7 @@ impl AppState {
             conversations: self.conversations.clone(),
             search: self.search.clone(),
             events: self.events.clone(),
-            data_dir: self.config.data_dir.clone(),
+            files: self.files.clone(),
             platform: self.platform_routes(),
         }
     }

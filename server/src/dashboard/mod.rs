@@ -10,7 +10,7 @@ pub mod platform;
 pub mod self_service;
 pub mod settings;
 
-use std::{path::PathBuf, sync::Arc};
+use std::sync::Arc;
 
 use app::{
     ApiError,
@@ -26,6 +26,7 @@ use crate::{
     http::{client_of, cookies::session_token},
     platform::PlatformRoutes,
     search::MessageSearch,
+    storage::FileStore,
 };
 
 /// The viewer behind a request's session cookie.
@@ -41,12 +42,12 @@ pub struct PortParts {
     pub conversations: ConversationService,
     pub search: MessageSearch,
     pub events: EventBus,
-    pub data_dir: PathBuf,
+    pub files: FileStore,
     pub platform: PlatformRoutes,
 }
 
 pub fn ports(parts: PortParts) -> Ports {
-    let PortParts { db, accounts, conversations, search, events, data_dir, platform } = parts;
+    let PortParts { db, accounts, conversations, search, events, files, platform } = parts;
     Ports {
         dashboard: Arc::new(conversations::Dashboard { accounts: accounts.clone(), conversations, search }),
         accounts: Arc::new(accounts::DashboardAccounts { accounts: accounts.clone(), db: db.clone() }),
@@ -54,7 +55,7 @@ pub fn ports(parts: PortParts) -> Ports {
             db: db.clone(),
             accounts: accounts.clone(),
         }),
-        settings: Arc::new(settings::DashboardSettings { db, accounts: accounts.clone(), data_dir, events }),
+        settings: Arc::new(settings::DashboardSettings { db, accounts: accounts.clone(), files, events }),
         me: Arc::new(self_service::DashboardSelfService { accounts }),
         platform: Arc::new(platform::DashboardPlatform { state: platform }),
     }

@@ -18,7 +18,7 @@ use crate::{accounts::AccountService, billing, http::client_of, integrations};
 pub struct DashboardSettings {
     pub db: DatabaseConnection,
     pub accounts: AccountService,
-    pub data_dir: std::path::PathBuf,
+    pub files: crate::storage::FileStore,
     pub events: crate::events::EventBus,
 }
 
@@ -117,7 +117,7 @@ impl OrganizationSettingsPort for DashboardSettings {
 
     async fn remove_logo(&self, request: &Parts) -> Result<app::dto::OrganizationView, ApiError> {
         let viewer = viewer(&self.accounts, request).await?;
-        Ok(crate::organizations::logo::remove(&self.db, &self.data_dir, &viewer, &client_of(request)).await?)
+        Ok(crate::organizations::logo::remove(&self.db, &self.files, &viewer, &client_of(request)).await?)
     }
 
     async fn api_keys(&self, request: &Parts) -> Result<Vec<app::dto::ApiKeyView>, ApiError> {

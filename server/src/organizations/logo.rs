@@ -1,28 +1,39 @@
 //! The organization's logo (PRD story 1.1): a PNG or JPEG of at most 2 MB, checked by decoding
-//! it (not by trusting its name or type), scaled to fit 256 × 256 and stored as PNG under
-//! `<data dir>/files/logos/`, served at `/files/logos/…` with a new name per upload (so it can
-//! be cached for good). Owners and admins upload and remove it; each change is audited.
+//! it (not by trusting its name or type), scaled to fit 256 × 256 and stored as PNG in file
+//! storage's public `logos` area (`storage::LOGOS`), served at `/files/logos/<org>/<hash>.png`
+//! (a content-addressed name, so it can be cached for good). Owners and admins upload and
+//! remove it; each change is audited.
 
-use std::{io::Cursor, path::PathBuf};
+use std::io::Cursor;
 
 use app::{ApiError, auth::Permission, dto::OrganizationView, ssr::Viewer};
 use image::{ImageFormat, ImageReader, Limits, imageops::FilterType};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 
-use crate::{audit, db, entities::organization, error::Result, shared::ClientInfo};
+use crate::{
+    audit, db,
+    entities::organization,
+    error::Result,
+    shared::ClientInfo,
+    storage::{FileKey, FileStore, LOGOS},
+};
 
 /// Largest logo accepted, in bytes.
-pub const MAX_LOGO_BYTES: usize = 2 * 1024 * 1024;
+pub const MAX_LOGO_BYTES: usize = LOGOS.max_bytes;
 /// The stored logo fits this square.
 const LOGO_SIDE: u32 = 256;
 /// Images larger than this in either dimension are refused before decoding.
 const MAX_SOURCE_SIDE: u32 = 8192;
 
-/// Where logos live under the data dir, and the URL path they are served at.
-pub fn logo_dir(data_dir: &std::path::Path) -> PathBuf {
-    data_dir.join("files").join("logos")
+/// The stored logo of an organization row: a storage key, or the bare file name of a logo
+/// stored before file storage (under the same `logos/` folder).
+pub fn stored_logo(logo_path: &str) -> Option<FileKey> {
+    if logo_path.contains('/') {
+        FileKey::parse(logo_path)
+    } else {
+        FileKey::parse(&format!("logos/{logo_path}"))
+    }
 }
-pub const LOGO_URL_PREFIX: &str = "/files/logos/";
 
 /// Why an upload was refused, as a short code (the settings page words it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,34 +109,31 @@ impl Logo {
 /// Stores a new logo for the viewer's organization (owners and admins).
 pub async fn upload(
     db: &DatabaseConnection,
-    data_dir: &std::path::Path,
+    files: &FileStore,
     viewer: &Viewer,
     Logo(png): Logo,
     client: &ClientInfo,
 ) -> Result<OrganizationView> {
     viewer.require(Permission::ManageSettings)?;
-    let dir = logo_dir(data_dir);
-    tokio::fs::create_dir_all(&dir).await.map_err(anyhow::Error::from)?;
-    let name = format!("{}-{}.png", viewer.organization_id.0, uuid::Uuid::new_v4().simple());
-    tokio::fs::write(dir.join(&name), &png).await.map_err(anyhow::Error::from)?;
-    replace(db, data_dir, viewer, Some(name), client).await
+    let key = files.put(LOGOS, viewer.organization_id, &png, "png").await.map_err(anyhow::Error::from)?;
+    replace(db, files, viewer, Some(key), client).await
 }
 
 pub async fn remove(
     db: &DatabaseConnection,
-    data_dir: &std::path::Path,
+    files: &FileStore,
     viewer: &Viewer,
     client: &ClientInfo,
 ) -> Result<OrganizationView> {
     viewer.require(Permission::ManageSettings)?;
-    replace(db, data_dir, viewer, None, client).await
+    replace(db, files, viewer, None, client).await
 }
 
 async fn replace(
     db: &DatabaseConnection,
-    data_dir: &std::path::Path,
+    files: &FileStore,
     viewer: &Viewer,
-    name: Option<String>,
+    new: Option<FileKey>,
     client: &ClientInfo,
 ) -> Result<OrganizationView> {
     // The row and its audit entry change together; the old file goes only after they did.
@@ -136,14 +144,14 @@ async fn replace(
         .ok_or_else(|| ApiError::not_found("organization"))?;
     let old = found.logo_path.clone();
     let mut active: organization::ActiveModel = found.into();
-    active.logo_path = Set(name.clone());
+    active.logo_path = Set(new.as_ref().map(|key| key.as_str().to_owned()));
     let updated = sea_orm::ActiveModelTrait::update(active, &txn).await?;
     audit::record_by(
         &txn,
         viewer,
         client,
         audit::Change {
-            action: if name.is_some() { "organization.logo_uploaded" } else { "organization.logo_removed" },
+            action: if new.is_some() { "organization.logo_uploaded" } else { "organization.logo_removed" },
             target_type: "organization",
             target_id: Some(viewer.organization_id.to_string()),
             before: None,
@@ -152,9 +160,11 @@ async fn replace(
     )
     .await?;
     txn.commit().await?;
-    if let Some(old) = old.filter(|o| !o.contains('/') && !o.contains("..")) {
+    if let Some(old) = old.as_deref().and_then(stored_logo).filter(|old| Some(old) != new.as_ref()) {
         // A failure only leaves a stray file behind.
-        let _ = tokio::fs::remove_file(logo_dir(data_dir).join(old)).await;
+        if let Err(err) = files.delete(&old).await {
+            tracing::warn!(error = %err, key = old.as_str(), "removing a replaced logo failed");
+        }
     }
     Ok(super::view(updated))
 }

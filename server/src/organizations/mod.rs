@@ -142,7 +142,7 @@ pub(crate) fn view(model: organization::Model) -> OrganizationView {
         company_size: model.company_size,
         primary_color: model.primary_color,
         secondary_color: model.secondary_color,
-        logo_url: model.logo_path.map(|name| format!("{}{name}", logo::LOGO_URL_PREFIX)),
+        logo_url: model.logo_path.as_deref().and_then(logo::stored_logo).and_then(|key| key.url()),
     }
 }
 

@@ -1,11 +1,9 @@
 //! `/api/v1/organization` (profile), `/api/v1/organization/logo` (upload with its own body
-//! limit, remove) and the stored logos under `/files/logos/`.
-
-use std::path::PathBuf;
+//! limit, remove).
 
 use app::{auth::Permission, dto::OrganizationView};
 use axum::{
-    Json, Router,
+    Json,
     extract::{DefaultBodyLimit, FromRef, Multipart, State},
     http::{HeaderMap, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
@@ -15,20 +13,20 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     OrganizationPatch, get_profile,
-    logo::{self, Logo, LogoProblem, MAX_LOGO_BYTES, logo_dir},
+    logo::{self, Logo, LogoProblem, MAX_LOGO_BYTES},
     update_profile,
 };
 use crate::{
     error::Result,
     http::{ApiCaller, ApiJson, Authenticator, client_of},
     shared::ClientInfo,
+    storage::FileStore,
 };
 
 #[derive(Clone, FromRef)]
 pub struct OrganizationRoutes {
     pub db: DatabaseConnection,
-    /// Where uploaded files live.
-    pub data_dir: PathBuf,
+    pub files: FileStore,
     pub auth: Authenticator,
 }
 
@@ -73,19 +71,6 @@ pub fn upload_router(state: OrganizationRoutes) -> OpenApiRouter {
 /// Largest request body the upload route reads.
 const UPLOAD_BODY_LIMIT: usize = MAX_LOGO_BYTES + 64 * 1024;
 
-/// Serves stored logos; each name is new per upload, so they are cached for good.
-pub fn files_router(data_dir: &std::path::Path) -> Router {
-    use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
-    let immutable = SetResponseHeaderLayer::overriding(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("public, max-age=31536000, immutable"),
-    );
-    Router::new().nest_service(
-        "/files/logos",
-        tower::ServiceBuilder::new().layer(immutable).service(ServeDir::new(logo_dir(data_dir))),
-    )
-}
-
 /// A browser's form post gets a page back, not JSON.
 fn wants_page(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|a| a.to_str().ok()).is_some_and(|a| a.contains("text/html"))
@@ -122,7 +107,7 @@ pub async fn upload_route(
         }
         (Err(problem), false) => Err(problem.error().into()),
         (Ok(decoded), _) => {
-            let view = logo::upload(&state.db, &state.data_dir, &caller.viewer, decoded, &client).await?;
+            let view = logo::upload(&state.db, &state.files, &caller.viewer, decoded, &client).await?;
             Ok(if page {
                 Redirect::to("/settings?logo=saved").into_response()
             } else {
@@ -154,7 +139,7 @@ pub async fn remove_route(
     caller: ApiCaller,
     request: Parts,
 ) -> Result<Response> {
-    let view = logo::remove(&state.db, &state.data_dir, &caller.viewer, &client_of(&request)).await?;
+    let view = logo::remove(&state.db, &state.files, &caller.viewer, &client_of(&request)).await?;
     Ok(if wants_page(&request.headers) {
         Redirect::to("/settings?logo=removed").into_response()
     } else {
