@@ -166,7 +166,7 @@ impl AccountService {
     pub async fn page_user(&self, token: &str, client: &ClientInfo) -> Result<(app::auth::UserView, bool)> {
         let admitted = self.authenticate(Credential::Session(token), client).await?;
         let must_enrol = admitted.org.require_mfa && admitted.user.mfa_enabled_at.is_none();
-        Ok((self.user_view(admitted.user, admitted.org.name), must_enrol))
+        Ok((self.user_view(admitted.user, admitted.org.name)?, must_enrol))
     }
 
     /// The user behind a session token; `Unauthenticated` if it is unknown or expired.

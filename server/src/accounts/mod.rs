@@ -168,7 +168,7 @@ impl AccountService {
             .await?
             .ok_or(ApiError::Unauthenticated)?;
         let organization_name = self.organization_name(found.organization_id).await?;
-        Ok(self.user_view(found, organization_name))
+        self.user_view(found, organization_name)
     }
 
     /// Creates an organization, its first workspace and its owner.
@@ -184,7 +184,7 @@ impl AccountService {
         };
         let (owner, organization_name) = self.create_organization(owner, client).await?;
         self.send_verification(&owner).await?;
-        Ok(self.user_view(owner, organization_name))
+        self.user_view(owner, organization_name)
     }
 
     /// One transaction: the organization, its first workspace, its owner and the audit entry.
@@ -311,7 +311,7 @@ impl AccountService {
                 return match self.already_verified_by(token).await? {
                     Some(verified) => {
                         let organization_name = self.organization_name(verified.organization_id).await?;
-                        Ok(self.user_view(verified, organization_name))
+                        self.user_view(verified, organization_name)
                     }
                     None => Err(err),
                 };
@@ -324,7 +324,7 @@ impl AccountService {
         txn.commit().await?;
         let organization_name = self.organization_name(verified.organization_id).await?;
         self.send_welcome(&verified, &organization_name).await?;
-        Ok(self.user_view(verified, organization_name))
+        self.user_view(verified, organization_name)
     }
 
     /// The welcome mail with the first steps, once an owner's address is confirmed.
@@ -578,7 +578,7 @@ impl AccountService {
             .await?;
         let token = self.open_session(&found, client).await?;
         let organization_name = self.organization_name(found.organization_id).await?;
-        Ok((self.user_view(found, organization_name), token))
+        Ok((self.user_view(found, organization_name)?, token))
     }
 
     /// Opens a session for the person Google vouched for: the active account with that address
@@ -752,8 +752,8 @@ impl AccountService {
         Ok(())
     }
 
-    pub(crate) fn user_view(&self, model: user::Model, organization_name: String) -> UserView {
-        UserView {
+    pub(crate) fn user_view(&self, model: user::Model, organization_name: String) -> Result<UserView> {
+        Ok(UserView {
             id: model.id,
             organization_id: OrganizationId(model.organization_id),
             organization_name,
@@ -761,9 +761,9 @@ impl AccountService {
             mfa_enabled: model.mfa_enabled_at.is_some(),
             name: model.name,
             email: model.email,
-            role: model.role.parse().unwrap_or(Role::Viewer),
+            role: crate::shared::stored::parse("users.role", &model.role)?,
             email_verified: model.email_verified_at.is_some(),
-        }
+        })
     }
 
     /// The server's public base URL (links in mails, embed snippets), without a trailing slash.

@@ -70,7 +70,7 @@ impl AccountService {
         let total = paginator.num_items().await?;
         let members = paginator.fetch_page(page - 1).await?;
         Ok(TeamListing {
-            members: members.into_iter().map(team_member).collect(),
+            members: members.into_iter().map(team_member).collect::<Result<_>>()?,
             total,
             page,
             per_page: TEAM_PAGE_SIZE,
@@ -150,7 +150,7 @@ impl AccountService {
                 kind: "invitation",
             })
             .await?;
-        Ok(team_member(invited))
+        team_member(invited)
     }
 
     /// Activates an invited member with their name and password.
@@ -192,7 +192,7 @@ impl AccountService {
         )
         .await?;
         let organization_name = self.organization_name(member.organization_id).await?;
-        Ok(self.user_view(member, organization_name))
+        self.user_view(member, organization_name)
     }
 
     /// Changes a member's role or status (`active` / `deactivated`). Nobody changes the owner
@@ -231,7 +231,7 @@ impl AccountService {
             }
             active.status = Set(status.to_owned());
         }
-        let Some(action) = action else { return Ok(team_member(member)) };
+        let Some(action) = action else { return team_member(member) };
         let updated = sea_orm::ActiveModelTrait::update(active, &self.db).await?;
         if updated.status == "deactivated" {
             session::Entity::delete_many()
@@ -254,7 +254,7 @@ impl AccountService {
             },
         )
         .await?;
-        Ok(team_member(updated))
+        team_member(updated)
     }
 
     /// Removes a member (or withdraws an invitation) for good.
@@ -313,17 +313,17 @@ pub struct MemberPatch {
     pub status: Option<String>,
 }
 
-fn team_member(model: user::Model) -> TeamMember {
-    TeamMember {
+fn team_member(model: user::Model) -> Result<TeamMember> {
+    Ok(TeamMember {
         id: model.id,
         name: model.name,
         email: model.email,
-        role: model.role.parse().unwrap_or(Role::Viewer),
+        role: crate::shared::stored::parse("users.role", &model.role)?,
         status: model.status,
         last_active_at: model.last_active_at.map(crate::shared::rfc3339),
         phone: model.phone,
         job_title: model.job_title,
         avatar_url: model.avatar_url,
         joined_at: crate::shared::rfc3339(model.created_at),
-    }
+    })
 }

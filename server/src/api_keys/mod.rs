@@ -57,15 +57,15 @@ fn new_key() -> String {
     key
 }
 
-fn view(row: api_key::Model) -> ApiKeyView {
-    ApiKeyView {
+fn view(row: api_key::Model) -> Result<ApiKeyView> {
+    Ok(ApiKeyView {
         id: row.id,
         name: row.name,
         prefix: row.prefix,
-        role: row.role.parse().unwrap_or(Role::Viewer),
+        role: crate::shared::stored::parse("api_keys.role", &row.role)?,
         created_at: crate::shared::rfc3339(row.created_at),
         last_used_at: row.last_used_at.map(crate::shared::rfc3339),
-    }
+    })
 }
 
 pub async fn list(db: &DatabaseConnection, viewer: &Viewer) -> Result<Vec<ApiKeyView>> {
@@ -78,7 +78,7 @@ pub async fn list(db: &DatabaseConnection, viewer: &Viewer) -> Result<Vec<ApiKey
         .await?
         .into_iter()
         .map(view)
-        .collect())
+        .collect::<Result<_>>()?)
 }
 
 pub async fn create(
@@ -134,7 +134,7 @@ pub async fn create(
         },
     )
     .await?;
-    Ok(CreatedApiKey { key, api_key: view(row) })
+    Ok(CreatedApiKey { key, api_key: view(row)? })
 }
 
 pub async fn revoke(db: &DatabaseConnection, viewer: &Viewer, id: Uuid, client: &ClientInfo) -> Result<()> {

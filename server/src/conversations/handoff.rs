@@ -45,7 +45,7 @@ impl ConversationService {
         Ok(ConversationDetail {
             messages: self.messages(viewer.organization_id, id, 0).await?,
             events: history::list(&self.db, viewer.organization_id, id).await?,
-            conversation: conversation_view(found, &bot_name),
+            conversation: conversation_view(found, &bot_name)?,
         })
     }
 
@@ -88,7 +88,7 @@ impl ConversationService {
         let actor = Actor::Agent { id: agent.id, name: agent.name.clone() };
         let txn = crate::db::begin_write(&self.db).await?;
         let found = load_conversation(&txn, viewer.organization_id, id).await?;
-        let from = status_of(&found);
+        let from = status_of(&found)?;
         let mine = found.assigned_agent_id == Some(agent.id);
         match from {
             AgentHandling if !mine => {
@@ -150,7 +150,7 @@ impl ConversationService {
         let bot_name = bot_name(&self.db, &after).await?;
         let visitor_id: std::sync::Arc<str> = after.visitor_id.as_str().into();
         let (bot_id, organization_id) = (app::dto::BotId(after.bot_id), viewer.organization_id);
-        let mut view = conversation_view(after, &bot_name);
+        let mut view = conversation_view(after, &bot_name)?;
         if from != AgentHandling {
             // The takeover's own frame shows the agent as their profile has them.
             view.assigned_agent = Some(agent);
@@ -171,7 +171,7 @@ impl ConversationService {
                     bot_id,
                     visitor_id,
                     conversation: view.clone(),
-                    message: message_view(stored),
+                    message: message_view(stored)?,
                 })
                 .await;
         }
@@ -228,7 +228,7 @@ impl ConversationService {
         let actor = Actor::Agent { id: agent.id, name: agent.name };
         let txn = crate::db::begin_write(&self.db).await?;
         let found = load_conversation(&txn, viewer.organization_id, id).await?;
-        let now = status_of(&found);
+        let now = status_of(&found)?;
         if now != from {
             let verb = if to == ConversationStatus::Resolved { "resolved" } else { "given back to the bot" };
             return Err(ApiError::Conflict {
@@ -249,7 +249,7 @@ impl ConversationService {
         let bot_name = bot_name(&self.db, &after).await?;
         let (organization_id, bot_id, visitor_id) =
             (viewer.organization_id, app::dto::BotId(after.bot_id), after.visitor_id.as_str().into());
-        let view = conversation_view(after, &bot_name);
+        let view = conversation_view(after, &bot_name)?;
         self.events
             .publish(DomainEvent::StatusChanged {
                 organization_id,
@@ -295,7 +295,7 @@ impl ConversationService {
             }
             .into());
         }
-        if status_of(&found) != ConversationStatus::Resolved {
+        if status_of(&found)? != ConversationStatus::Resolved {
             return Err(ApiError::Conflict {
                 message: "A conversation can be rated once the team has resolved it.".into(),
             }
@@ -316,7 +316,7 @@ impl ConversationService {
         )
         .await?;
         txn.commit().await?;
-        let view = conversation_view(after, &bot.name);
+        let view = conversation_view(after, &bot.name)?;
         self.events
             .publish(DomainEvent::Rated {
                 organization_id: bot.organization_id,

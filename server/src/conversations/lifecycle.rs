@@ -129,7 +129,7 @@ pub async fn sweep(
                     organization_id,
                     bot_id,
                     visitor_id,
-                    conversation: conversation_view(after_move, &bot_name),
+                    conversation: conversation_view(after_move, &bot_name)?,
                     from,
                 })
                 .await;

@@ -34,7 +34,7 @@ use crate::{
     entities::{bot, conversation, message},
     error::Result,
     events::{DomainEvent, EventBus},
-    shared::rfc3339,
+    shared::{rfc3339, stored::parse},
 };
 
 /// Name shown for a visitor who has not told us theirs.
@@ -129,8 +129,8 @@ impl ConversationService {
             }
             Err(err) => return Err(err),
         };
-        let conversation = conversation_view(conversation, &bot.name);
-        let messages: Vec<MessageView> = stored.into_iter().map(message_view).collect();
+        let conversation = conversation_view(conversation, &bot.name)?;
+        let messages: Vec<MessageView> = stored.into_iter().map(message_view).collect::<Result<_>>()?;
         for message in &messages {
             self.publish_created(bot, visitor_id, &conversation, message).await;
         }
@@ -155,10 +155,10 @@ impl ConversationService {
         if found.visitor_id != visitor_id || found.bot_id != bot.id.0 {
             return Err(ApiError::not_found("conversation").into());
         }
-        let from = found.status.parse::<ConversationStatus>().unwrap_or(Active);
+        let from = status_of(&found)?;
         if matches!(from, Escalated | AgentHandling) {
             txn.commit().await?;
-            return Ok(conversation_view(found, &bot.name));
+            return Ok(conversation_view(found, &bot.name)?);
         }
         let actor = Actor::Visitor { id: visitor_id.to_owned(), name: found.visitor_name.clone() };
         let back = set_status(&txn, found, &[Waiting], Active, &actor).await?;
@@ -171,7 +171,7 @@ impl ConversationService {
             .into());
         }
         txn.commit().await?;
-        let view = conversation_view(after.clone(), &bot.name);
+        let view = conversation_view(after.clone(), &bot.name)?;
         self.events
             .publish(DomainEvent::StatusChanged {
                 organization_id: bot.organization_id,
@@ -206,7 +206,7 @@ impl ConversationService {
                     if found.bot_id != bot_id.0 {
                         return Err(ApiError::not_found("conversation").into());
                     }
-                    if !matches!(status_of(&found), Active | Waiting) {
+                    if !matches!(status_of(&found)?, Active | Waiting) {
                         return Ok(None);
                     }
                     let (after, stored) =
@@ -220,8 +220,8 @@ impl ConversationService {
             .await?;
         let Some((after, stored)) = written else { return Ok(None) };
         let visitor_id = after.visitor_id.clone();
-        let conversation = conversation_view(after, &bot.name);
-        let message = message_view(stored);
+        let conversation = conversation_view(after, &bot.name)?;
+        let message = message_view(stored)?;
         self.publish_created(bot, &visitor_id, &conversation, &message).await;
         Ok(Some(message))
     }
@@ -257,13 +257,12 @@ impl ConversationService {
             .into_iter()
             .map(|b| (b.id, b.name))
             .collect();
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|c| {
                 let name = bot_names.get(&c.bot_id).cloned().unwrap_or_default();
                 conversation_view(c, &name)
             })
-            .collect())
+            .collect()
     }
 
     /// Messages of a conversation of this organization with `seq > after_seq`, in order.
@@ -282,7 +281,7 @@ impl ConversationService {
             .order_by_asc(message::Column::Seq)
             .all(&self.db)
             .await?;
-        Ok(rows.into_iter().map(message_view).collect())
+        rows.into_iter().map(message_view).collect()
     }
 
     /// Like [`Self::messages`], for the visitor who owns the conversation (widget resume),
@@ -299,7 +298,7 @@ impl ConversationService {
             return Err(ApiError::not_found("conversation").into());
         }
         let messages = self.messages(bot.organization_id, conversation_id, after_seq).await?;
-        Ok((conversation_view(found, &bot.name), messages))
+        Ok((conversation_view(found, &bot.name)?, messages))
     }
 
     /// Every message of every organization, in batches, for rebuilding the search index: each
@@ -319,7 +318,11 @@ impl ConversationService {
             let Some(last) = rows.last() else { break };
             after = Some(last.id);
             total += rows.len() as u64;
-            f(rows.into_iter().map(|m| (OrganizationId(m.organization_id), message_view(m))).collect()).await;
+            let batch = rows
+                .into_iter()
+                .map(|m| Ok((OrganizationId(m.organization_id), message_view(m)?)))
+                .collect::<Result<Vec<_>>>()?;
+            f(batch).await;
         }
         Ok(total)
     }
@@ -425,8 +428,8 @@ async fn resent(
         return Err(ApiError::Conflict { message: "This message id is already taken.".into() }.into());
     }
     Ok(Posted {
-        conversation: conversation_view(conversation, &bot.name),
-        messages: vec![message_view(existing)],
+        conversation: conversation_view(conversation, &bot.name)?,
+        messages: vec![message_view(existing)?],
         duplicate: true,
     })
 }
@@ -597,7 +600,7 @@ async fn set_status(
     status: ConversationStatus,
     actor: &Actor,
 ) -> Result<conversation::Model> {
-    let current = status_of(&found);
+    let current = status_of(&found)?;
     if !from.contains(&current) || !current.can_become(status) {
         return Ok(found);
     }
@@ -608,18 +611,18 @@ async fn set_status(
     Ok(moved)
 }
 
-fn status_of(model: &conversation::Model) -> ConversationStatus {
-    model.status.parse().unwrap_or(ConversationStatus::Active)
+fn status_of(model: &conversation::Model) -> Result<ConversationStatus> {
+    parse("conversations.status", &model.status)
 }
 
-pub fn conversation_view(model: conversation::Model, bot_name: &str) -> ConversationView {
-    ConversationView {
+pub fn conversation_view(model: conversation::Model, bot_name: &str) -> Result<ConversationView> {
+    Ok(ConversationView {
         id: ConversationId(model.id),
         bot_id: BotId(model.bot_id),
         bot_name: bot_name.to_owned(),
         visitor_name: model.visitor_name.unwrap_or_else(|| ANONYMOUS_VISITOR.to_owned()),
         visitor_email: model.visitor_email,
-        status: model.status.parse().unwrap_or(ConversationStatus::Active),
+        status: parse("conversations.status", &model.status)?,
         preview: model.preview,
         message_count: model.message_count,
         started_at: rfc3339(model.started_at),
@@ -634,20 +637,17 @@ pub fn conversation_view(model: conversation::Model, bot_name: &str) -> Conversa
             comment: model.satisfaction_comment,
             rated_at: model.satisfaction_rated_at.map(rfc3339).unwrap_or_default(),
         }),
-    }
+    })
 }
 
-pub fn message_view(model: message::Model) -> MessageView {
-    MessageView {
+pub fn message_view(model: message::Model) -> Result<MessageView> {
+    Ok(MessageView {
         id: MessageId(model.id),
         conversation_id: ConversationId(model.conversation_id),
         seq: model.seq,
-        sender: Sender {
-            kind: model.sender_kind.parse().unwrap_or(SenderKind::Bot),
-            name: model.sender_name,
-        },
+        sender: Sender { kind: parse("messages.sender_kind", &model.sender_kind)?, name: model.sender_name },
         content: model.content,
         created_at: rfc3339(model.created_at),
         client_msg_id: model.client_msg_id,
-    }
+    })
 }

@@ -6,7 +6,6 @@
 
 use app::{
     ApiError,
-    auth::Role,
     platform::{
         ADMIN_PAGE_SIZE, AdminOrganization, AdminPage, AdminQuery, AdminUser, LoginEntry, STANDINGS,
         StandingPatch, UserActivity,
@@ -174,7 +173,7 @@ async fn user_view(db: &DatabaseConnection, found: user::Model) -> Result<AdminU
     Ok(AdminUser {
         id: found.id,
         tags: tags_of(&found.tags),
-        role: found.role.parse().unwrap_or(Role::Viewer),
+        role: crate::shared::stored::parse("users.role", &found.role)?,
         mfa_enabled: found.mfa_enabled_at.is_some(),
         name: found.name,
         email: found.email,

@@ -6,7 +6,7 @@
 use std::{path::Path, sync::Arc, time::Duration};
 
 use anyhow::Context;
-use app::dto::{ConversationId, MessageId, MessageView, OrganizationId, SearchHit, SenderKind};
+use app::dto::{ConversationId, MessageId, MessageView, OrganizationId, SearchHit};
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, TantivyDocument, Term,
     collector::TopDocs,
@@ -149,7 +149,7 @@ impl MessageSearch {
             hits.push(SearchHit {
                 message_id,
                 conversation_id,
-                sender_kind: text(f.sender_kind).parse().unwrap_or(SenderKind::Visitor),
+                sender_kind: crate::shared::stored::parse("the index's sender_kind", &text(f.sender_kind))?,
                 snippet: snippet_text,
                 highlights,
                 created_at: text(f.created_at),

@@ -247,3 +247,31 @@ async fn the_team_list_searches_filters_and_pages() {
     let (status, _) = app.get_json("/api/v1/team?role=superuser", &owner).await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn a_stored_role_that_does_not_parse_is_an_error_never_a_guess() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    chatsupport::entities::user::Entity::update_many()
+        .col_expr(chatsupport::entities::user::Column::Role, Expr::value("superuser"))
+        .filter(chatsupport::entities::user::Column::Email.eq("jane@acme.com"))
+        .exec(&app.state.db)
+        .await
+        .expect("corrupt one row");
+    let (status, error) = error_of(
+        app.http.get(app.url("/api/v1/team")).header("cookie", &owner).send().await.expect("answers"),
+    )
+    .await;
+    assert_eq!(status, 500, "the list is not shown with a made-up role");
+    assert!(matches!(error, ApiError::Internal { .. }), "{error:?}");
+    // The person with the unreadable role is not let in as some role either.
+    let login = app
+        .http
+        .post(app.url("/api/v1/auth/login"))
+        .json(&serde_json::json!({ "email": "jane@acme.com", "password": "password123" }))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(login.status(), 500);
+}
