@@ -61,8 +61,8 @@ async fn act(
     id: ConversationId,
     action: crate::dto::ConversationAction,
 ) -> Result<ConversationView, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.dashboard.act_on_conversation(&parts, id, action).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.dashboard.act_on_conversation(&caller, id, action).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "search_messages")]
@@ -155,14 +155,14 @@ pub async fn team(
     status: Option<String>,
     page: Option<u64>,
 ) -> Result<crate::auth::TeamListing, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.accounts.team(&parts, crate::auth::TeamQuery { q, role, status, page }).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.accounts.team(&caller, crate::auth::TeamQuery { q, role, status, page }).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "invite")]
 pub async fn invite(email: String, role: crate::auth::Role) -> Result<crate::auth::TeamMember, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.accounts.invite(&parts, email, role).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.accounts.invite(&caller, email, role).await
 }
 
 /// Accepts an invitation, signs the new member in and sends them to the conversations.
@@ -184,14 +184,14 @@ pub async fn update_member(
     role: Option<crate::auth::Role>,
     status: Option<String>,
 ) -> Result<crate::auth::TeamMember, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.accounts.update_member(&parts, id, role, status).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.accounts.update_member(&caller, id, role, status).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "remove_member")]
 pub async fn remove_member(id: uuid::Uuid) -> Result<(), ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.accounts.remove_member(&parts, id).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.accounts.remove_member(&caller, id).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "audit_log")]
@@ -199,8 +199,8 @@ pub async fn audit_log(
     action: Option<String>,
     before: Option<String>,
 ) -> Result<Vec<crate::auth::AuditEntryView>, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.accounts.audit_log(&parts, action, before).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.accounts.audit_log(&caller, action, before).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "sessions")]
@@ -217,8 +217,8 @@ pub async fn sign_out_others() -> Result<u64, ApiError> {
 
 #[server(prefix = "/api/fn", endpoint = "organization")]
 pub async fn organization() -> Result<crate::dto::OrganizationView, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.organization.profile(&parts).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.organization.profile(&caller).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "update_organization")]
@@ -230,7 +230,7 @@ pub async fn update_organization(
     primary_color: String,
     secondary_color: String,
 ) -> Result<crate::dto::OrganizationView, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
+    let (ports, caller) = crate::ssr::caller().await?;
     let form = crate::ssr::OrganizationForm {
         name,
         website,
@@ -239,7 +239,7 @@ pub async fn update_organization(
         primary_color,
         secondary_color,
     };
-    ports.organization.update_profile(&parts, form).await
+    ports.organization.update_profile(&caller, form).await
 }
 
 // ── Billing & plans ─────────────────────────────────────────────────────────────────────────
@@ -247,14 +247,14 @@ pub async fn update_organization(
 /// The organization's workspaces with usage pools, wallet and billing dates.
 #[server(prefix = "/api/fn", endpoint = "workspaces")]
 pub async fn workspaces_overview() -> Result<Vec<crate::billing::WorkspaceView>, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.settings.workspaces(&parts).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.settings.workspaces(&caller).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "plans")]
 pub async fn plan_catalog() -> Result<Vec<crate::billing::PlanView>, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.settings.plans(&parts).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.settings.plans(&caller).await
 }
 
 /// Moves a workspace to another plan (owners).
@@ -263,16 +263,16 @@ pub async fn change_plan(
     workspace: crate::dto::WorkspaceId,
     plan: String,
 ) -> Result<crate::billing::WorkspaceView, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.settings.change_plan(&parts, workspace, plan).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.settings.change_plan(&caller, workspace, plan).await
 }
 
 // ── Settings → Security and integrations ────────────────────────────────────────────────────
 
 #[server(prefix = "/api/fn", endpoint = "security_settings")]
 pub async fn security_settings() -> Result<crate::auth::SecuritySettings, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.settings.security_settings(&parts).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.settings.security_settings(&caller).await
 }
 
 /// Saves the security rules; the allow-list is one address or range per line.
@@ -282,7 +282,7 @@ pub async fn update_security(
     session_timeout_minutes: String,
     ip_allowlist: String,
 ) -> Result<crate::auth::SecuritySettings, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
+    let (ports, caller) = crate::ssr::caller().await?;
     let timeout = match session_timeout_minutes.trim() {
         "" => None,
         minutes => Some(minutes.parse::<i32>().map_err(|_| {
@@ -294,13 +294,13 @@ pub async fn update_security(
         session_timeout_minutes: timeout,
         ip_allowlist: ip_allowlist.lines().map(str::to_owned).collect(),
     };
-    ports.settings.update_security(&parts, settings).await
+    ports.settings.update_security(&caller, settings).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "credentials")]
 pub async fn credentials() -> Result<Vec<crate::dto::CredentialView>, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.settings.credentials(&parts).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.settings.credentials(&caller).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "add_credential")]
@@ -309,22 +309,22 @@ pub async fn add_credential(
     label: String,
     secret: String,
 ) -> Result<crate::dto::CredentialView, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.settings.add_credential(&parts, provider, label, secret).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.settings.add_credential(&caller, provider, label, secret).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "remove_credential")]
 pub async fn remove_credential(id: uuid::Uuid) -> Result<(), ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.settings.remove_credential(&parts, id).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.settings.remove_credential(&caller, id).await
 }
 
 // ── Profile and two-factor sign-in ──────────────────────────────────────────────────────────
 
 #[server(prefix = "/api/fn", endpoint = "profile")]
 pub async fn profile() -> Result<crate::auth::ProfileView, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.me.profile(&parts).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.me.profile(&caller).await
 }
 
 /// Saves the profile form (checkboxes are present when ticked).
@@ -341,7 +341,7 @@ pub async fn update_profile(
     weekly_report: Option<String>,
     security_alerts: Option<String>,
 ) -> Result<crate::auth::ProfileView, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
+    let (ports, caller) = crate::ssr::caller().await?;
     let form = crate::ssr::ProfileForm {
         name,
         phone,
@@ -355,25 +355,25 @@ pub async fn update_profile(
             security_alerts: security_alerts.is_some(),
         },
     };
-    ports.me.update_profile(&parts, form).await
+    ports.me.update_profile(&caller, form).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "mfa_setup")]
 pub async fn mfa_setup() -> Result<crate::auth::MfaSetup, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.me.mfa_setup(&parts).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.me.mfa_setup(&caller).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "mfa_enable")]
 pub async fn mfa_enable(code: String) -> Result<(), ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.me.mfa_enable(&parts, code).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.me.mfa_enable(&caller, code).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "mfa_disable")]
 pub async fn mfa_disable(code: String) -> Result<(), ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.me.mfa_disable(&parts, code).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.me.mfa_disable(&caller, code).await
 }
 
 /// The second step of a two-factor sign-in; sends the browser to the conversations.
@@ -392,9 +392,9 @@ pub async fn directory(
     role: Option<crate::auth::Role>,
     page: Option<u64>,
 ) -> Result<crate::auth::TeamListing, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
+    let (ports, caller) = crate::ssr::caller().await?;
     let query = crate::auth::TeamQuery { q, role, status: Some("active".into()), page };
-    ports.me.directory(&parts, query).await
+    ports.me.directory(&caller, query).await
 }
 
 // ── Platform admin ──────────────────────────────────────────────────────────────────────────
@@ -499,14 +499,14 @@ pub async fn admin_update_user(
 /// The organization's outgoing mail (owners and admins).
 #[server(prefix = "/api/fn", endpoint = "outbox")]
 pub async fn outbox() -> Result<Vec<crate::dto::OutboxEntry>, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.settings.outbox(&parts).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.settings.outbox(&caller).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "api_keys")]
 pub async fn api_keys() -> Result<Vec<crate::dto::ApiKeyView>, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.settings.api_keys(&parts).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.settings.api_keys(&caller).await
 }
 
 /// Creates an API key; the answer is the only time it is shown.
@@ -515,27 +515,27 @@ pub async fn create_api_key(
     name: String,
     role: crate::auth::Role,
 ) -> Result<crate::dto::CreatedApiKey, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.settings.create_api_key(&parts, name, role).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.settings.create_api_key(&caller, name, role).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "revoke_api_key")]
 pub async fn revoke_api_key(id: uuid::Uuid) -> Result<(), ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.settings.revoke_api_key(&parts, id).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.settings.revoke_api_key(&caller, id).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "remove_logo")]
 pub async fn remove_logo() -> Result<crate::dto::OrganizationView, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.settings.remove_logo(&parts).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.settings.remove_logo(&caller).await
 }
 
 /// The organization's bots with their embed snippets.
 #[server(prefix = "/api/fn", endpoint = "chatbots")]
 pub async fn chatbots() -> Result<Vec<crate::dto::ChatbotView>, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.settings.chatbots(&parts).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.settings.chatbots(&caller).await
 }
 
 /// Saves a bot's texts and its whole settings document (the Bots page's form). Open widgets of
@@ -547,6 +547,6 @@ pub async fn update_chatbot(
     fallback_message: String,
     settings: crate::bot_settings::BotSettings,
 ) -> Result<crate::dto::ChatbotView, ApiError> {
-    let (ports, parts) = crate::ssr::request().await?;
-    ports.settings.update_chatbot(&parts, id, greeting, fallback_message, settings).await
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.settings.update_chatbot(&caller, id, greeting, fallback_message, settings).await
 }

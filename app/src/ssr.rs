@@ -33,6 +33,17 @@ impl Viewer {
     }
 }
 
+/// Who is asking and from where, resolved once per server-function call from the session
+/// cookie (through the server's one authenticator) and handed to every authenticated port
+/// method. Methods that act on the session itself (its list, signing out) or come before one
+/// exists (sign-in, registration) take the request instead.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub viewer: Viewer,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
 /// Signing in and out of the dashboard. Implementations set and clear the session cookie on
 /// the response through Leptos' `ResponseOptions`.
 #[async_trait::async_trait]
@@ -60,23 +71,17 @@ pub trait AccountsPort: Send + Sync + 'static {
     async fn forgot_password(&self, email: String) -> Result<(), ApiError>;
     async fn reset_password(&self, token: String, password: String) -> Result<(), ApiError>;
     /// The viewer's team, invitations included (owners and admins).
-    async fn team(&self, request: &http::request::Parts, query: TeamQuery) -> Result<TeamListing, ApiError>;
+    async fn team(&self, caller: &Caller, query: TeamQuery) -> Result<TeamListing, ApiError>;
     /// Invites someone to the viewer's organization with a role; mails them a 7-day link.
-    async fn invite(
-        &self,
-        request: &http::request::Parts,
-        email: String,
-        role: Role,
-    ) -> Result<TeamMember, ApiError>;
+    async fn invite(&self, caller: &Caller, email: String, role: Role) -> Result<TeamMember, ApiError>;
     async fn update_member(
         &self,
-        request: &http::request::Parts,
+        caller: &Caller,
         member: uuid::Uuid,
         role: Option<Role>,
         status: Option<String>,
     ) -> Result<TeamMember, ApiError>;
-    async fn remove_member(&self, request: &http::request::Parts, member: uuid::Uuid)
-    -> Result<(), ApiError>;
+    async fn remove_member(&self, caller: &Caller, member: uuid::Uuid) -> Result<(), ApiError>;
     /// The signed-in user's sessions, newest first.
     async fn sessions(&self, request: &http::request::Parts) -> Result<Vec<SessionView>, ApiError>;
     /// Ends every session of the signed-in user but this one; returns how many ended.
@@ -84,7 +89,7 @@ pub trait AccountsPort: Send + Sync + 'static {
     /// A page of the audit log (owners and admins), newest first.
     async fn audit_log(
         &self,
-        request: &http::request::Parts,
+        caller: &Caller,
         action: Option<String>,
         before: Option<String>,
     ) -> Result<Vec<AuditEntryView>, ApiError>;
@@ -109,8 +114,8 @@ pub struct RegisterForm {
 
 #[async_trait::async_trait]
 pub trait DashboardPort: Send + Sync + 'static {
-    /// Resolves the viewer of a request from its session.
-    async fn viewer(&self, request: &http::request::Parts) -> Result<Viewer, ApiError>;
+    /// Resolves who is calling from the request's session cookie.
+    async fn caller(&self, request: &http::request::Parts) -> Result<Caller, ApiError>;
     async fn list_conversations(&self, viewer: &Viewer) -> Result<Vec<ConversationView>, ApiError>;
     async fn conversation_messages(
         &self,
@@ -127,7 +132,7 @@ pub trait DashboardPort: Send + Sync + 'static {
     /// An agent's action on a conversation (take over, reply, give back, resolve).
     async fn act_on_conversation(
         &self,
-        request: &http::request::Parts,
+        caller: &Caller,
         conversation: ConversationId,
         action: crate::dto::ConversationAction,
     ) -> Result<ConversationView, ApiError>;
@@ -136,10 +141,10 @@ pub trait DashboardPort: Send + Sync + 'static {
 /// The organization's profile.
 #[async_trait::async_trait]
 pub trait OrganizationPort: Send + Sync + 'static {
-    async fn profile(&self, request: &http::request::Parts) -> Result<OrganizationView, ApiError>;
+    async fn profile(&self, caller: &Caller) -> Result<OrganizationView, ApiError>;
     async fn update_profile(
         &self,
-        request: &http::request::Parts,
+        caller: &Caller,
         form: OrganizationForm,
     ) -> Result<OrganizationView, ApiError>;
 }
@@ -176,58 +181,59 @@ pub async fn request() -> Result<(Ports, http::request::Parts), ApiError> {
     Ok((ports, parts))
 }
 
+/// The ports and who is calling, resolved once for the current server-function call.
+pub async fn caller() -> Result<(Ports, Caller), ApiError> {
+    let (ports, parts) = request().await?;
+    let caller = ports.dashboard.caller(&parts).await?;
+    Ok((ports, caller))
+}
+
 /// The ports and the signed-in viewer for the current server-function call.
 pub async fn context() -> Result<(Ports, Viewer), ApiError> {
-    let (ports, parts) = request().await?;
-    let viewer = ports.dashboard.viewer(&parts).await?;
-    Ok((ports, viewer))
+    let (ports, caller) = caller().await?;
+    Ok((ports, caller.viewer))
 }
 
 /// Billing, security rules and integration credentials of the viewer's organization.
 #[async_trait::async_trait]
 pub trait OrganizationSettingsPort: Send + Sync + 'static {
-    async fn workspaces(&self, request: &http::request::Parts) -> Result<Vec<WorkspaceView>, ApiError>;
-    async fn plans(&self, request: &http::request::Parts) -> Result<Vec<PlanView>, ApiError>;
+    async fn workspaces(&self, caller: &Caller) -> Result<Vec<WorkspaceView>, ApiError>;
+    async fn plans(&self, caller: &Caller) -> Result<Vec<PlanView>, ApiError>;
     async fn change_plan(
         &self,
-        request: &http::request::Parts,
+        caller: &Caller,
         workspace: WorkspaceId,
         plan: String,
     ) -> Result<WorkspaceView, ApiError>;
-    async fn security_settings(&self, request: &http::request::Parts) -> Result<SecuritySettings, ApiError>;
+    async fn security_settings(&self, caller: &Caller) -> Result<SecuritySettings, ApiError>;
     async fn update_security(
         &self,
-        request: &http::request::Parts,
+        caller: &Caller,
         settings: SecuritySettings,
     ) -> Result<SecuritySettings, ApiError>;
-    async fn credentials(&self, request: &http::request::Parts) -> Result<Vec<CredentialView>, ApiError>;
+    async fn credentials(&self, caller: &Caller) -> Result<Vec<CredentialView>, ApiError>;
     async fn add_credential(
         &self,
-        request: &http::request::Parts,
+        caller: &Caller,
         provider: String,
         label: String,
         secret: String,
     ) -> Result<CredentialView, ApiError>;
-    async fn remove_credential(&self, request: &http::request::Parts, id: uuid::Uuid)
-    -> Result<(), ApiError>;
-    async fn outbox(&self, request: &http::request::Parts) -> Result<Vec<crate::dto::OutboxEntry>, ApiError>;
-    async fn api_keys(&self, request: &http::request::Parts)
-    -> Result<Vec<crate::dto::ApiKeyView>, ApiError>;
+    async fn remove_credential(&self, caller: &Caller, id: uuid::Uuid) -> Result<(), ApiError>;
+    async fn outbox(&self, caller: &Caller) -> Result<Vec<crate::dto::OutboxEntry>, ApiError>;
+    async fn api_keys(&self, caller: &Caller) -> Result<Vec<crate::dto::ApiKeyView>, ApiError>;
     async fn create_api_key(
         &self,
-        request: &http::request::Parts,
+        caller: &Caller,
         name: String,
         role: Role,
     ) -> Result<crate::dto::CreatedApiKey, ApiError>;
-    async fn revoke_api_key(&self, request: &http::request::Parts, id: uuid::Uuid) -> Result<(), ApiError>;
-    async fn remove_logo(&self, request: &http::request::Parts) -> Result<OrganizationView, ApiError>;
-    async fn chatbots(
-        &self,
-        request: &http::request::Parts,
-    ) -> Result<Vec<crate::dto::ChatbotView>, ApiError>;
+    async fn revoke_api_key(&self, caller: &Caller, id: uuid::Uuid) -> Result<(), ApiError>;
+    async fn remove_logo(&self, caller: &Caller) -> Result<OrganizationView, ApiError>;
+    async fn chatbots(&self, caller: &Caller) -> Result<Vec<crate::dto::ChatbotView>, ApiError>;
     async fn update_chatbot(
         &self,
-        request: &http::request::Parts,
+        caller: &Caller,
         id: crate::dto::BotId,
         greeting: String,
         fallback_message: String,
@@ -249,15 +255,11 @@ pub struct ProfileForm {
 /// A person's own account: profile, two-factor sign-in, the colleague directory.
 #[async_trait::async_trait]
 pub trait SelfServicePort: Send + Sync + 'static {
-    async fn profile(&self, request: &http::request::Parts) -> Result<ProfileView, ApiError>;
-    async fn update_profile(
-        &self,
-        request: &http::request::Parts,
-        form: ProfileForm,
-    ) -> Result<ProfileView, ApiError>;
-    async fn mfa_setup(&self, request: &http::request::Parts) -> Result<MfaSetup, ApiError>;
-    async fn mfa_enable(&self, request: &http::request::Parts, code: String) -> Result<(), ApiError>;
-    async fn mfa_disable(&self, request: &http::request::Parts, code: String) -> Result<(), ApiError>;
+    async fn profile(&self, caller: &Caller) -> Result<ProfileView, ApiError>;
+    async fn update_profile(&self, caller: &Caller, form: ProfileForm) -> Result<ProfileView, ApiError>;
+    async fn mfa_setup(&self, caller: &Caller) -> Result<MfaSetup, ApiError>;
+    async fn mfa_enable(&self, caller: &Caller, code: String) -> Result<(), ApiError>;
+    async fn mfa_disable(&self, caller: &Caller, code: String) -> Result<(), ApiError>;
     /// Completes a two-factor sign-in and sets the session cookie.
     async fn sign_in_mfa(
         &self,
@@ -265,11 +267,7 @@ pub trait SelfServicePort: Send + Sync + 'static {
         challenge: String,
         code: String,
     ) -> Result<UserView, ApiError>;
-    async fn directory(
-        &self,
-        request: &http::request::Parts,
-        query: TeamQuery,
-    ) -> Result<TeamListing, ApiError>;
+    async fn directory(&self, caller: &Caller, query: TeamQuery) -> Result<TeamListing, ApiError>;
 }
 
 /// Platform administration (super admins only).

@@ -4,7 +4,7 @@
 use app::{
     ApiError,
     auth::{DemoAccount, SignInOptions, UserView},
-    ssr::{AccountsPort, RegisterForm},
+    ssr::{AccountsPort, Caller, RegisterForm},
 };
 use axum::http::{header, request::Parts};
 
@@ -32,13 +32,6 @@ pub struct DashboardAccounts {
 fn set_session_cookie(token: &str, request: &Parts) {
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         response.insert_header(header::SET_COOKIE, session_cookie(token, &request.headers));
-    }
-}
-
-impl DashboardAccounts {
-    async fn viewer(&self, request: &Parts) -> Result<app::ssr::Viewer, ApiError> {
-        let token = session_token(&request.headers).ok_or(ApiError::Unauthenticated)?;
-        Ok(self.accounts.viewer(&token, &client_of(request)).await?)
     }
 }
 
@@ -104,39 +97,39 @@ impl AccountsPort for DashboardAccounts {
 
     async fn team(
         &self,
-        request: &Parts,
+        caller: &Caller,
         query: app::auth::TeamQuery,
     ) -> Result<app::auth::TeamListing, ApiError> {
-        let viewer = self.viewer(request).await?;
+        let viewer = caller.viewer;
         Ok(self.accounts.team(&viewer, query).await?)
     }
 
     async fn invite(
         &self,
-        request: &Parts,
+        caller: &Caller,
         email: String,
         role: app::auth::Role,
     ) -> Result<app::auth::TeamMember, ApiError> {
-        let viewer = self.viewer(request).await?;
+        let viewer = caller.viewer;
         let email = input::EmailAddress::try_from(email)?;
-        Ok(self.accounts.invite(&viewer, email, role, &client_of(request)).await?)
+        Ok(self.accounts.invite(&viewer, email, role, &super::client(caller)).await?)
     }
 
     async fn update_member(
         &self,
-        request: &Parts,
+        caller: &Caller,
         member: uuid::Uuid,
         role: Option<app::auth::Role>,
         status: Option<String>,
     ) -> Result<app::auth::TeamMember, ApiError> {
-        let viewer = self.viewer(request).await?;
+        let viewer = caller.viewer;
         let patch = MemberPatch { role, status };
-        Ok(self.accounts.update_member(&viewer, member, patch, &client_of(request)).await?)
+        Ok(self.accounts.update_member(&viewer, member, patch, &super::client(caller)).await?)
     }
 
-    async fn remove_member(&self, request: &Parts, member: uuid::Uuid) -> Result<(), ApiError> {
-        let viewer = self.viewer(request).await?;
-        Ok(self.accounts.remove_member(&viewer, member, &client_of(request)).await?)
+    async fn remove_member(&self, caller: &Caller, member: uuid::Uuid) -> Result<(), ApiError> {
+        let viewer = caller.viewer;
+        Ok(self.accounts.remove_member(&viewer, member, &super::client(caller)).await?)
     }
 
     async fn sessions(&self, request: &Parts) -> Result<Vec<app::auth::SessionView>, ApiError> {
@@ -151,11 +144,11 @@ impl AccountsPort for DashboardAccounts {
 
     async fn audit_log(
         &self,
-        request: &Parts,
+        caller: &Caller,
         action: Option<String>,
         before: Option<String>,
     ) -> Result<Vec<app::auth::AuditEntryView>, ApiError> {
-        let viewer = self.viewer(request).await?;
+        let viewer = caller.viewer;
         Ok(crate::audit::list(&self.db, &viewer, action.as_deref(), before.as_deref()).await?)
     }
 

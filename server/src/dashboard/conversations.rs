@@ -5,11 +5,10 @@ use app::{
     ApiError,
     auth::Permission,
     dto::{ConversationId, ConversationView, MessageView, SearchHit},
-    ssr::{DashboardPort, Viewer},
+    ssr::{Caller, DashboardPort, Viewer},
 };
 use axum::http::request::Parts;
 
-use super::viewer;
 use crate::{accounts::AccountService, conversations::ConversationService, search::MessageSearch};
 
 /// How many conversations the list shows (pagination arrives with the inbox).
@@ -23,8 +22,8 @@ pub struct Dashboard {
 
 #[async_trait::async_trait]
 impl DashboardPort for Dashboard {
-    async fn viewer(&self, request: &Parts) -> Result<Viewer, ApiError> {
-        Ok(viewer(&self.accounts, request).await?)
+    async fn caller(&self, request: &Parts) -> Result<Caller, ApiError> {
+        super::caller(&self.accounts, request).await
     }
 
     async fn list_conversations(&self, viewer: &Viewer) -> Result<Vec<ConversationView>, ApiError> {
@@ -59,12 +58,10 @@ impl DashboardPort for Dashboard {
 
     async fn act_on_conversation(
         &self,
-        request: &Parts,
+        caller: &Caller,
         conversation: ConversationId,
         action: app::dto::ConversationAction,
     ) -> Result<ConversationView, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
-        let client = crate::http::client_of(request);
-        Ok(self.conversations.act(&viewer, conversation, action, &client).await?)
+        Ok(self.conversations.act(&caller.viewer, conversation, action, &super::client(caller)).await?)
     }
 }

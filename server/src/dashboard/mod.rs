@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use app::{
     ApiError,
-    ssr::{Ports, Viewer},
+    ssr::{Caller, Ports, Viewer},
 };
 use axum::http::request::Parts;
 use sea_orm::DatabaseConnection;
@@ -26,6 +26,7 @@ use crate::{
     http::{client_of, cookies::session_token},
     platform::PlatformRoutes,
     search::MessageSearch,
+    shared::ClientInfo,
     storage::FileStore,
 };
 
@@ -33,6 +34,19 @@ use crate::{
 pub async fn viewer(accounts: &AccountService, request: &Parts) -> Result<Viewer, ApiError> {
     let token = session_token(&request.headers).ok_or(ApiError::Unauthenticated)?;
     Ok(accounts.viewer(&token, &client_of(request)).await?)
+}
+
+/// Who is calling: the viewer behind the request's session cookie, and where from. Resolved
+/// once per server-function call (`app::ssr::caller`).
+pub async fn caller(accounts: &AccountService, request: &Parts) -> Result<Caller, ApiError> {
+    let viewer = viewer(accounts, request).await?;
+    let ClientInfo { ip, user_agent } = client_of(request);
+    Ok(Caller { viewer, ip, user_agent })
+}
+
+/// Where the caller came from, as the services take it.
+pub fn client(caller: &Caller) -> ClientInfo {
+    ClientInfo { ip: caller.ip.clone(), user_agent: caller.user_agent.clone() }
 }
 
 /// What the ports are made of.

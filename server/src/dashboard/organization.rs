@@ -1,6 +1,10 @@
 //! The Settings page's organization profile port.
 
-use app::{ApiError, dto::OrganizationView};
+use app::{
+    ApiError,
+    dto::OrganizationView,
+    ssr::{Caller, OrganizationPort},
+};
 use sea_orm::DatabaseConnection;
 
 use crate::{
@@ -15,18 +19,18 @@ pub struct DashboardOrganization {
 }
 
 #[async_trait::async_trait]
-impl app::ssr::OrganizationPort for DashboardOrganization {
-    async fn profile(&self, request: &axum::http::request::Parts) -> Result<OrganizationView, ApiError> {
-        let viewer = super::viewer(&self.accounts, request).await?;
+impl OrganizationPort for DashboardOrganization {
+    async fn profile(&self, caller: &Caller) -> Result<OrganizationView, ApiError> {
+        let viewer = caller.viewer;
         Ok(get_profile(&self.db, &viewer).await?)
     }
 
     async fn update_profile(
         &self,
-        request: &axum::http::request::Parts,
+        caller: &Caller,
         form: app::ssr::OrganizationForm,
     ) -> Result<OrganizationView, ApiError> {
-        let viewer = super::viewer(&self.accounts, request).await?;
+        let viewer = caller.viewer;
         let patch = OrganizationPatch {
             name: Some(form.name),
             website: Some(form.website),
@@ -35,6 +39,6 @@ impl app::ssr::OrganizationPort for DashboardOrganization {
             primary_color: Some(form.primary_color),
             secondary_color: Some(form.secondary_color),
         };
-        Ok(update_profile(&self.db, &viewer, patch, &crate::http::client_of(request)).await?)
+        Ok(update_profile(&self.db, &viewer, patch, &super::client(caller)).await?)
     }
 }

@@ -3,11 +3,11 @@
 use app::{
     ApiError,
     auth::{MfaSetup, ProfileView, TeamListing, TeamQuery, UserView},
-    ssr::{ProfileForm, SelfServicePort},
+    ssr::{Caller, ProfileForm, SelfServicePort},
 };
 use axum::http::request::Parts;
 
-use super::viewer;
+use super::client;
 use crate::{
     accounts::{AccountService, profile::ProfilePatch},
     http::{client_of, cookies::session_cookie},
@@ -19,13 +19,13 @@ pub struct DashboardSelfService {
 
 #[async_trait::async_trait]
 impl SelfServicePort for DashboardSelfService {
-    async fn profile(&self, request: &Parts) -> Result<ProfileView, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
+    async fn profile(&self, caller: &Caller) -> Result<ProfileView, ApiError> {
+        let viewer = caller.viewer;
         Ok(self.accounts.profile(&viewer).await?)
     }
 
-    async fn update_profile(&self, request: &Parts, form: ProfileForm) -> Result<ProfileView, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
+    async fn update_profile(&self, caller: &Caller, form: ProfileForm) -> Result<ProfileView, ApiError> {
+        let viewer = caller.viewer;
         let patch = ProfilePatch {
             name: Some(form.name),
             phone: Some(form.phone),
@@ -34,22 +34,22 @@ impl SelfServicePort for DashboardSelfService {
             avatar_url: Some(form.avatar_url),
             notifications: Some(form.notifications),
         };
-        Ok(self.accounts.update_profile(&viewer, patch, &client_of(request)).await?)
+        Ok(self.accounts.update_profile(&viewer, patch, &client(caller)).await?)
     }
 
-    async fn mfa_setup(&self, request: &Parts) -> Result<MfaSetup, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
+    async fn mfa_setup(&self, caller: &Caller) -> Result<MfaSetup, ApiError> {
+        let viewer = caller.viewer;
         Ok(self.accounts.mfa_setup(&viewer).await?)
     }
 
-    async fn mfa_enable(&self, request: &Parts, code: String) -> Result<(), ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
-        Ok(self.accounts.mfa_enable(&viewer, &code, &client_of(request)).await?)
+    async fn mfa_enable(&self, caller: &Caller, code: String) -> Result<(), ApiError> {
+        let viewer = caller.viewer;
+        Ok(self.accounts.mfa_enable(&viewer, &code, &client(caller)).await?)
     }
 
-    async fn mfa_disable(&self, request: &Parts, code: String) -> Result<(), ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
-        Ok(self.accounts.mfa_disable(&viewer, &code, &client_of(request)).await?)
+    async fn mfa_disable(&self, caller: &Caller, code: String) -> Result<(), ApiError> {
+        let viewer = caller.viewer;
+        Ok(self.accounts.mfa_disable(&viewer, &code, &client(caller)).await?)
     }
 
     async fn sign_in_mfa(
@@ -65,8 +65,8 @@ impl SelfServicePort for DashboardSelfService {
         Ok(user)
     }
 
-    async fn directory(&self, request: &Parts, query: TeamQuery) -> Result<TeamListing, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
+    async fn directory(&self, caller: &Caller, query: TeamQuery) -> Result<TeamListing, ApiError> {
+        let viewer = caller.viewer;
         Ok(self.accounts.directory(&viewer, query).await?)
     }
 }

@@ -7,13 +7,12 @@ use app::{
     auth::{Permission, SecuritySettings},
     billing::{PlanView, WorkspaceView},
     dto::{CredentialView, WorkspaceId},
-    ssr::OrganizationSettingsPort,
+    ssr::{Caller, OrganizationSettingsPort},
 };
-use axum::http::request::Parts;
 use sea_orm::DatabaseConnection;
 
-use super::viewer;
-use crate::{accounts::AccountService, billing, http::client_of, integrations};
+use super::client;
+use crate::{accounts::AccountService, billing, integrations};
 
 pub struct DashboardSettings {
     pub db: DatabaseConnection,
@@ -24,79 +23,77 @@ pub struct DashboardSettings {
 
 #[async_trait::async_trait]
 impl OrganizationSettingsPort for DashboardSettings {
-    async fn workspaces(&self, request: &Parts) -> Result<Vec<WorkspaceView>, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
+    async fn workspaces(&self, caller: &Caller) -> Result<Vec<WorkspaceView>, ApiError> {
+        let viewer = caller.viewer;
         viewer.require(Permission::ViewAnalytics)?;
         Ok(billing::list(&self.db, viewer.organization_id).await?)
     }
 
-    async fn plans(&self, request: &Parts) -> Result<Vec<PlanView>, ApiError> {
-        viewer(&self.accounts, request).await?;
+    async fn plans(&self, _caller: &Caller) -> Result<Vec<PlanView>, ApiError> {
         Ok(billing::catalog(&self.db).await?)
     }
 
     async fn change_plan(
         &self,
-        request: &Parts,
+        caller: &Caller,
         workspace: WorkspaceId,
         plan: String,
     ) -> Result<WorkspaceView, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
-        Ok(billing::change_plan(&self.db, &viewer, workspace, &plan, &client_of(request)).await?)
+        let viewer = caller.viewer;
+        Ok(billing::change_plan(&self.db, &viewer, workspace, &plan, &client(caller)).await?)
     }
 
-    async fn security_settings(&self, request: &Parts) -> Result<SecuritySettings, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
+    async fn security_settings(&self, caller: &Caller) -> Result<SecuritySettings, ApiError> {
+        let viewer = caller.viewer;
         Ok(self.accounts.security_settings(&viewer).await?)
     }
 
     async fn update_security(
         &self,
-        request: &Parts,
+        caller: &Caller,
         settings: SecuritySettings,
     ) -> Result<SecuritySettings, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
-        Ok(self.accounts.update_security_settings(&viewer, settings, &client_of(request)).await?)
+        let viewer = caller.viewer;
+        Ok(self.accounts.update_security_settings(&viewer, settings, &client(caller)).await?)
     }
 
-    async fn credentials(&self, request: &Parts) -> Result<Vec<CredentialView>, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
+    async fn credentials(&self, caller: &Caller) -> Result<Vec<CredentialView>, ApiError> {
+        let viewer = caller.viewer;
         Ok(integrations::list(&self.db, &viewer).await?)
     }
 
     async fn add_credential(
         &self,
-        request: &Parts,
+        caller: &Caller,
         provider: String,
         label: String,
         secret: String,
     ) -> Result<CredentialView, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
+        let viewer = caller.viewer;
         let input = integrations::NewCredential { provider, label, secret };
-        Ok(integrations::create(&self.db, &self.accounts.secrets, &viewer, input, &client_of(request))
-            .await?)
+        Ok(integrations::create(&self.db, &self.accounts.secrets, &viewer, input, &client(caller)).await?)
     }
 
-    async fn remove_credential(&self, request: &Parts, id: uuid::Uuid) -> Result<(), ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
-        Ok(integrations::remove(&self.db, &viewer, id, &client_of(request)).await?)
+    async fn remove_credential(&self, caller: &Caller, id: uuid::Uuid) -> Result<(), ApiError> {
+        let viewer = caller.viewer;
+        Ok(integrations::remove(&self.db, &viewer, id, &client(caller)).await?)
     }
 
-    async fn chatbots(&self, request: &Parts) -> Result<Vec<app::dto::ChatbotView>, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
+    async fn chatbots(&self, caller: &Caller) -> Result<Vec<app::dto::ChatbotView>, ApiError> {
+        let viewer = caller.viewer;
         viewer.require(Permission::ViewAnalytics)?;
         Ok(crate::bots::list(&self.db, viewer.organization_id, self.accounts.public_url()).await?)
     }
 
     async fn update_chatbot(
         &self,
-        request: &Parts,
+        caller: &Caller,
         id: app::dto::BotId,
         greeting: String,
         fallback_message: String,
         settings: app::bot_settings::BotSettings,
     ) -> Result<app::dto::ChatbotView, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
+        let viewer = caller.viewer;
         let patch = crate::bots::ChatbotPatch {
             greeting: Some(greeting),
             fallback_message: Some(fallback_message),
@@ -109,40 +106,40 @@ impl OrganizationSettingsPort for DashboardSettings {
             &viewer,
             id,
             patch,
-            &client_of(request),
+            &client(caller),
             self.accounts.public_url(),
         )
         .await?)
     }
 
-    async fn remove_logo(&self, request: &Parts) -> Result<app::dto::OrganizationView, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
-        Ok(crate::organizations::logo::remove(&self.db, &self.files, &viewer, &client_of(request)).await?)
+    async fn remove_logo(&self, caller: &Caller) -> Result<app::dto::OrganizationView, ApiError> {
+        let viewer = caller.viewer;
+        Ok(crate::organizations::logo::remove(&self.db, &self.files, &viewer, &client(caller)).await?)
     }
 
-    async fn api_keys(&self, request: &Parts) -> Result<Vec<app::dto::ApiKeyView>, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
+    async fn api_keys(&self, caller: &Caller) -> Result<Vec<app::dto::ApiKeyView>, ApiError> {
+        let viewer = caller.viewer;
         Ok(crate::api_keys::list(&self.db, &viewer).await?)
     }
 
     async fn create_api_key(
         &self,
-        request: &Parts,
+        caller: &Caller,
         name: String,
         role: app::auth::Role,
     ) -> Result<app::dto::CreatedApiKey, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
+        let viewer = caller.viewer;
         let input = crate::api_keys::NewApiKey { name, role };
-        Ok(crate::api_keys::create(&self.db, &viewer, input, &client_of(request)).await?)
+        Ok(crate::api_keys::create(&self.db, &viewer, input, &client(caller)).await?)
     }
 
-    async fn revoke_api_key(&self, request: &Parts, id: uuid::Uuid) -> Result<(), ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
-        Ok(crate::api_keys::revoke(&self.db, &viewer, id, &client_of(request)).await?)
+    async fn revoke_api_key(&self, caller: &Caller, id: uuid::Uuid) -> Result<(), ApiError> {
+        let viewer = caller.viewer;
+        Ok(crate::api_keys::revoke(&self.db, &viewer, id, &client(caller)).await?)
     }
 
-    async fn outbox(&self, request: &Parts) -> Result<Vec<app::dto::OutboxEntry>, ApiError> {
-        let viewer = viewer(&self.accounts, request).await?;
+    async fn outbox(&self, caller: &Caller) -> Result<Vec<app::dto::OutboxEntry>, ApiError> {
+        let viewer = caller.viewer;
         Ok(crate::mail::outbox(&self.db, &viewer).await?)
     }
 }
