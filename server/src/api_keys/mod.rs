@@ -70,7 +70,7 @@ fn view(row: api_key::Model) -> Result<ApiKeyView> {
 
 pub async fn list(db: &DatabaseConnection, viewer: &Viewer) -> Result<Vec<ApiKeyView>> {
     viewer.require(Permission::ApiAccess)?;
-    Ok(api_key::Entity::find()
+    api_key::Entity::find()
         .filter(api_key::Column::OrganizationId.eq(viewer.organization_id.0))
         .filter(api_key::Column::RevokedAt.is_null())
         .order_by_asc(api_key::Column::CreatedAt)
@@ -78,7 +78,7 @@ pub async fn list(db: &DatabaseConnection, viewer: &Viewer) -> Result<Vec<ApiKey
         .await?
         .into_iter()
         .map(view)
-        .collect::<Result<_>>()?)
+        .collect::<Result<_>>()
 }
 
 pub async fn create(

@@ -158,7 +158,7 @@ impl ConversationService {
         let from = status_of(&found)?;
         if matches!(from, Escalated | AgentHandling) {
             txn.commit().await?;
-            return Ok(conversation_view(found, &bot.name)?);
+            return conversation_view(found, &bot.name);
         }
         let actor = Actor::Visitor { id: visitor_id.to_owned(), name: found.visitor_name.clone() };
         let back = set_status(&txn, found, &[Waiting], Active, &actor).await?;
