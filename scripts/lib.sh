@@ -13,7 +13,8 @@ SITE_DIR="$CHATSUPPORT_SITE_DIR"
 # wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock to the patch.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
 
-say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+# Each step says what it does and when it started (seconds since the command began).
+say() { printf '\033[1;34m==>\033[0m [%4ss] %s\n' "$SECONDS" "$*"; }
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
