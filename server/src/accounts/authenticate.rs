@@ -69,8 +69,11 @@ impl AccountService {
             .ok_or_else(unauthenticated)?;
         let standing = security::standing(&account, &org, now);
         if let Identified::Session(found) = &identified {
-            if security::idle_expired(found.last_seen_at, org.session_timeout_minutes, now)
-                || standing.is_err()
+            if crate::organizations::security::idle_expired(
+                found.last_seen_at,
+                org.session_timeout_minutes,
+                now,
+            ) || standing.is_err()
             {
                 session::Entity::delete_by_id(found.id).exec(&self.db).await?;
                 return Err(unauthenticated());
@@ -78,7 +81,7 @@ impl AccountService {
         } else {
             standing?;
         }
-        if !security::allows_ip(&org.ip_allowlist, client.ip.as_deref()) {
+        if !crate::organizations::security::allows_ip(&org.ip_allowlist, client.ip.as_deref()) {
             return Err(ApiError::IpNotAllowed.into());
         }
         let (viewer, session) = match identified {

@@ -546,7 +546,9 @@ impl AccountService {
             self.record_login(&email, Some(&found), client, false, Some(reason)).await?;
             return Err(refused.into());
         }
-        if org.as_ref().is_some_and(|org| !security::allows_ip(&org.ip_allowlist, client.ip.as_deref())) {
+        if org.as_ref().is_some_and(|org| {
+            !crate::organizations::security::allows_ip(&org.ip_allowlist, client.ip.as_deref())
+        }) {
             self.record_login(&email, Some(&found), client, false, Some("ip_not_allowed")).await?;
             return Err(ApiError::IpNotAllowed.into());
         }

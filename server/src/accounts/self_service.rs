@@ -1,7 +1,6 @@
-//! REST routes for a person's own account and the organization's security rules: profile,
-//! two-factor set-up and sign-in, Settings → Security.
+//! REST routes for a person's own account: profile, two-factor set-up and sign-in.
 
-use app::auth::{MfaSetup, ProfileView, SecuritySettings};
+use app::auth::{MfaSetup, ProfileView};
 use axum::{
     Json,
     extract::State,
@@ -29,7 +28,6 @@ pub fn router(state: AccountRoutes) -> OpenApiRouter {
         .routes(routes!(mfa_enable))
         .routes(routes!(mfa_disable))
         .routes(routes!(login_mfa))
-        .routes(routes!(show_security, update_security))
         .with_state(state)
 }
 
@@ -114,29 +112,4 @@ pub async fn login_mfa(
         state.accounts.complete_mfa(&body.challenge, &body.code, &client_of(&request)).await?;
     let tokens = state.accounts.issue_tokens(&user, None).await?;
     Ok(with_session(StatusCode::OK, Json(TokenResponse { tokens, user }), &token, &request.headers))
-}
-
-/// The organization's security rules (owners and admins).
-#[utoipa::path(get, path = "/api/v1/organization/security", tag = "organization", security(("bearer" = [])),
-    responses((status = 200, body = SecuritySettings), (status = 403, body = app::error::ErrorBody)))]
-pub async fn show_security(
-    State(state): State<AccountRoutes>,
-    caller: ApiCaller,
-) -> Result<Json<SecuritySettings>> {
-    Ok(Json(state.accounts.security_settings(&caller.viewer).await?))
-}
-
-/// Replaces the organization's security rules (owners and admins). An allow-list that leaves
-/// out the caller's own address is refused.
-#[utoipa::path(put, path = "/api/v1/organization/security", tag = "organization", security(("bearer" = [])),
-    request_body = SecuritySettings,
-    responses((status = 200, body = SecuritySettings), (status = 403, body = app::error::ErrorBody),
-              (status = 422, body = app::error::ErrorBody)))]
-pub async fn update_security(
-    State(state): State<AccountRoutes>,
-    caller: ApiCaller,
-    request: Parts,
-    ApiJson(settings): ApiJson<SecuritySettings>,
-) -> Result<Json<SecuritySettings>> {
-    Ok(Json(state.accounts.update_security_settings(&caller.viewer, settings, &client_of(&request)).await?))
 }

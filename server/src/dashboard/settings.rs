@@ -45,7 +45,7 @@ impl OrganizationSettingsPort for DashboardSettings {
 
     async fn security_settings(&self, caller: &Caller) -> Result<SecuritySettings, ApiError> {
         let viewer = caller.viewer;
-        Ok(self.accounts.security_settings(&viewer).await?)
+        Ok(crate::organizations::security::security_settings(&self.db, &viewer).await?)
     }
 
     async fn update_security(
@@ -54,7 +54,13 @@ impl OrganizationSettingsPort for DashboardSettings {
         settings: SecuritySettings,
     ) -> Result<SecuritySettings, ApiError> {
         let viewer = caller.viewer;
-        Ok(self.accounts.update_security_settings(&viewer, settings, &client(caller)).await?)
+        Ok(crate::organizations::security::update_security_settings(
+            &self.db,
+            &viewer,
+            settings,
+            &client(caller),
+        )
+        .await?)
     }
 
     async fn credentials(&self, caller: &Caller) -> Result<Vec<CredentialView>, ApiError> {

@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 pub mod logo;
 pub mod routes;
+pub mod security;
 
 use crate::{audit, entities::organization, error::Result, shared::ClientInfo};
 

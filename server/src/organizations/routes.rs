@@ -1,7 +1,10 @@
-//! `/api/v1/organization` (profile), `/api/v1/organization/logo` (upload with its own body
-//! limit, remove).
+//! `/api/v1/organization` (profile), `/api/v1/organization/security` (security rules) and
+//! `/api/v1/organization/logo` (upload with its own body limit, remove).
 
-use app::{auth::Permission, dto::OrganizationView};
+use app::{
+    auth::{Permission, SecuritySettings},
+    dto::OrganizationView,
+};
 use axum::{
     Json,
     extract::{DefaultBodyLimit, FromRef, Multipart, State},
@@ -14,7 +17,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{
     OrganizationPatch, get_profile,
     logo::{self, Logo, LogoProblem, MAX_LOGO_BYTES},
-    update_profile,
+    security, update_profile,
 };
 use crate::{
     error::Result,
@@ -31,7 +34,10 @@ pub struct OrganizationRoutes {
 }
 
 pub fn router(state: OrganizationRoutes) -> OpenApiRouter {
-    OpenApiRouter::default().routes(routes!(show, update)).with_state(state)
+    OpenApiRouter::default()
+        .routes(routes!(show, update))
+        .routes(routes!(show_security, update_security))
+        .with_state(state)
 }
 
 /// The caller's organization profile.
@@ -145,4 +151,31 @@ pub async fn remove_route(
     } else {
         Json(view).into_response()
     })
+}
+
+/// The organization's security rules (owners and admins).
+#[utoipa::path(get, path = "/api/v1/organization/security", tag = "organization", security(("bearer" = [])),
+    responses((status = 200, body = SecuritySettings), (status = 403, body = app::error::ErrorBody)))]
+pub async fn show_security(
+    State(state): State<OrganizationRoutes>,
+    caller: ApiCaller,
+) -> Result<Json<SecuritySettings>> {
+    Ok(Json(security::security_settings(&state.db, &caller.viewer).await?))
+}
+
+/// Replaces the organization's security rules (owners and admins). An allow-list that leaves
+/// out the caller's own address is refused.
+#[utoipa::path(put, path = "/api/v1/organization/security", tag = "organization", security(("bearer" = [])),
+    request_body = SecuritySettings,
+    responses((status = 200, body = SecuritySettings), (status = 403, body = app::error::ErrorBody),
+              (status = 422, body = app::error::ErrorBody)))]
+pub async fn update_security(
+    State(state): State<OrganizationRoutes>,
+    caller: ApiCaller,
+    request: Parts,
+    ApiJson(settings): ApiJson<SecuritySettings>,
+) -> Result<Json<SecuritySettings>> {
+    Ok(Json(
+        security::update_security_settings(&state.db, &caller.viewer, settings, &client_of(&request)).await?,
+    ))
 }
