@@ -62,7 +62,13 @@ export default async function globalSetup() {
   process.env.THIRD_PARTY_URL = site.url;
   return async () => {
     site.server.close();
+    // The server finishes its shutdown (listeners drain, the index commits) before its data
+    // dir goes; removing it under a server still writing fails the teardown.
+    const exited = app.child.exitCode !== null
+      ? Promise.resolve()
+      : new Promise((resolve) => app.child.once("exit", resolve));
     app.child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

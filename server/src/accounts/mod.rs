@@ -25,7 +25,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    entities::{account_token, login_history, organization, session, user, workspace},
+    entities::{account_token, login_history, organization, session, user},
     error::{Result, conflict_on_unique},
     http::cookies::SESSION_DAYS,
     mail::{Mail, Mailer},
@@ -187,41 +187,24 @@ impl AccountService {
         self.user_view(owner, organization_name)
     }
 
-    /// One transaction: the organization, its first workspace, its owner and the audit entry.
+    /// One transaction: the tenant (organization and first workspace), its owner and the audit
+    /// entry.
     async fn create_organization(
         &self,
         input: NewOwner,
         client: &ClientInfo,
     ) -> Result<(user::Model, String)> {
         let now = Utc::now();
-        let organization_id = Uuid::now_v7();
-        let slug =
-            format!("{}-{}", slugify(&input.organization_name), &Uuid::new_v4().simple().to_string()[..6]);
         let txn = crate::db::begin_write(&self.db).await?;
         let taken =
-            user::Entity::find().filter(user::Column::Email.eq(input.email.as_str())).count(&txn).await? > 0;
+            user::Entity::find().filter(user::Column::Email.eq(input.email.as_str())).count(&*txn).await? > 0;
         if taken {
             return Err(
                 ApiError::Conflict { message: "An account with this email already exists.".into() }.into()
             );
         }
-        organization::Entity::insert(organization::ActiveModel {
-            id: Set(organization_id),
-            name: Set(input.organization_name.clone()),
-            slug: Set(slug),
-            created_at: Set(now),
-            ..Default::default()
-        })
-        .exec(&txn)
-        .await?;
-        workspace::Entity::insert(crate::billing::new_workspace(
-            organization_id,
-            format!("{} workspace", input.organization_name),
-            crate::billing::DEFAULT_PLAN,
-            now,
-        ))
-        .exec(&txn)
-        .await?;
+        let organization_id =
+            crate::organizations::create_tenant(&*txn, &input.organization_name, now).await?;
         let owner = user::ActiveModel {
             id: Set(Uuid::now_v7()),
             organization_id: Set(organization_id),
@@ -781,30 +764,5 @@ impl AccountService {
 
     pub(crate) async fn organization_name(&self, id: Uuid) -> Result<String> {
         Ok(organization::Entity::find_by_id(id).one(&self.db).await?.map(|o| o.name).unwrap_or_default())
-    }
-}
-
-fn slugify(name: &str) -> String {
-    let slug: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    let slug: String = slug.chars().take(40).collect();
-    if slug.is_empty() { "org".to_owned() } else { slug }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs_are_lowercase_ascii_words() {
-        assert_eq!(slugify("Acme Corp, Inc."), "acme-corp-inc");
-        assert_eq!(slugify("Ünïcode"), "n-code");
-        assert_eq!(slugify("!!!"), "org");
     }
 }

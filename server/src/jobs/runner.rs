@@ -101,6 +101,18 @@ impl Runner {
         let due = Condition::any()
             .add(job::Column::Status.eq(JobStatus::Queued).and(job::Column::RunAfter.lte(now)))
             .add(job::Column::Status.eq(JobStatus::Running).and(job::Column::LockedUntil.lt(now)));
+        // A read first: an idle queue costs no write transaction (on SQLite, no writer turn).
+        let any_due = job::Entity::find()
+            .select_only()
+            .column(job::Column::Id)
+            .filter(due.clone())
+            .into_tuple::<uuid::Uuid>()
+            .one(&self.db)
+            .await?
+            .is_some();
+        if !any_due {
+            return Ok(None);
+        }
         let mut next = job::Entity::find()
             .select_only()
             .column(job::Column::Id)

@@ -147,9 +147,59 @@ pub(crate) fn view(model: organization::Model) -> OrganizationView {
     }
 }
 
+/// A new tenant, on the caller's transaction: the organization (with a unique slug) and its
+/// first workspace on the default plan. Returns the organization's id; its owner is the
+/// caller's to add (`accounts` does, in the same transaction).
+pub async fn create_tenant<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    name: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<uuid::Uuid> {
+    let organization_id = uuid::Uuid::now_v7();
+    let suffix = &crate::shared::tokens::new_token()[..6];
+    organization::Entity::insert(organization::ActiveModel {
+        id: Set(organization_id),
+        name: Set(name.to_owned()),
+        slug: Set(format!("{}-{suffix}", slugify(name))),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec(txn)
+    .await?;
+    crate::entities::workspace::Entity::insert(crate::billing::new_workspace(
+        organization_id,
+        format!("{name} workspace"),
+        crate::billing::DEFAULT_PLAN,
+        now,
+    ))
+    .exec(txn)
+    .await?;
+    Ok(organization_id)
+}
+
+fn slugify(name: &str) -> String {
+    let slug: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug: String = slug.chars().take(40).collect();
+    if slug.is_empty() { "org".to_owned() } else { slug }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::HexColor;
+    use super::{HexColor, slugify};
+
+    #[test]
+    fn slugs_are_lowercase_ascii_words() {
+        assert_eq!(slugify("Acme Corp, Inc."), "acme-corp-inc");
+        assert_eq!(slugify("Ünïcode"), "n-code");
+        assert_eq!(slugify("!!!"), "org");
+    }
 
     #[test]
     fn colours_are_six_hex_digits_after_a_hash() {

@@ -1,0 +1,72 @@
+//! The inbox: conversations, their messages, search and an agent's actions.
+
+use leptos::prelude::*;
+
+use crate::{
+    dto::{ConversationId, ConversationView, MessageView, SearchHit},
+    error::ApiError,
+};
+
+#[server(prefix = "/api/fn", endpoint = "conversations")]
+pub async fn list_conversations() -> Result<Vec<ConversationView>, ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.list_conversations(&viewer).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "conversation_messages")]
+pub async fn conversation_messages(id: ConversationId) -> Result<Vec<MessageView>, ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.conversation_messages(&viewer, id).await
+}
+
+/// A conversation with its messages and history (the inbox's detail pane).
+#[server(prefix = "/api/fn", endpoint = "conversation_detail")]
+pub async fn conversation_detail(id: ConversationId) -> Result<crate::dto::ConversationDetail, ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.conversation_detail(&viewer, id).await
+}
+
+/// Takes a conversation over from the bot: the visitor is told who joined, the bot goes quiet.
+#[server(prefix = "/api/fn", endpoint = "take_over_conversation")]
+pub async fn take_over_conversation(id: ConversationId) -> Result<ConversationView, ApiError> {
+    act(id, crate::dto::ConversationAction::TakeOver { message: None }).await
+}
+
+/// Writes to the visitor as the signed-in agent (taking the conversation over if nobody has).
+#[server(prefix = "/api/fn", endpoint = "reply_to_conversation")]
+pub async fn reply_to_conversation(
+    id: ConversationId,
+    content: String,
+) -> Result<ConversationView, ApiError> {
+    act(id, crate::dto::ConversationAction::Reply { content }).await
+}
+
+/// Gives a conversation back to the bot.
+#[server(prefix = "/api/fn", endpoint = "return_conversation_to_bot")]
+pub async fn return_conversation_to_bot(id: ConversationId) -> Result<ConversationView, ApiError> {
+    act(id, crate::dto::ConversationAction::ReturnToBot).await
+}
+
+/// Resolves a conversation; the visitor is asked to rate it.
+#[server(prefix = "/api/fn", endpoint = "resolve_conversation")]
+pub async fn resolve_conversation(
+    id: ConversationId,
+    note: Option<String>,
+) -> Result<ConversationView, ApiError> {
+    act(id, crate::dto::ConversationAction::Resolve { note }).await
+}
+
+#[cfg(feature = "ssr")]
+async fn act(
+    id: ConversationId,
+    action: crate::dto::ConversationAction,
+) -> Result<ConversationView, ApiError> {
+    let (ports, caller) = crate::ssr::caller().await?;
+    ports.dashboard.act_on_conversation(&caller, id, action).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "search_messages")]
+pub async fn search_messages(query: String) -> Result<Vec<SearchHit>, ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.search_messages(&viewer, &query).await
+}

@@ -1,0 +1,17 @@
+//! Typed server functions, one file per dashboard area: who is asking, one port call, a DTO
+//! back. No logic lives here. Endpoints are named explicitly (`/api/fn/<endpoint>`), so the
+//! files can move without changing a URL.
+
+mod accounts;
+mod conversations;
+mod organization;
+mod platform;
+mod profile;
+mod settings;
+
+pub use accounts::*;
+pub use conversations::*;
+pub use organization::*;
+pub use platform::*;
+pub use profile::*;
+pub use settings::*;

@@ -1,0 +1,33 @@
+//! The inbox: conversations, their messages, search and an agent's actions.
+
+use super::{Caller, Viewer};
+use crate::{
+    dto::{ConversationId, ConversationView, MessageView, SearchHit},
+    error::ApiError,
+};
+
+#[async_trait::async_trait]
+pub trait DashboardPort: Send + Sync + 'static {
+    /// Resolves who is calling from the request's session cookie.
+    async fn caller(&self, request: &http::request::Parts) -> Result<Caller, ApiError>;
+    async fn list_conversations(&self, viewer: &Viewer) -> Result<Vec<ConversationView>, ApiError>;
+    async fn conversation_messages(
+        &self,
+        viewer: &Viewer,
+        conversation: ConversationId,
+    ) -> Result<Vec<MessageView>, ApiError>;
+    async fn search_messages(&self, viewer: &Viewer, query: &str) -> Result<Vec<SearchHit>, ApiError>;
+    /// A conversation with its messages and history.
+    async fn conversation_detail(
+        &self,
+        viewer: &Viewer,
+        conversation: ConversationId,
+    ) -> Result<crate::dto::ConversationDetail, ApiError>;
+    /// An agent's action on a conversation (take over, reply, give back, resolve).
+    async fn act_on_conversation(
+        &self,
+        caller: &Caller,
+        conversation: ConversationId,
+        action: crate::dto::ConversationAction,
+    ) -> Result<ConversationView, ApiError>;
+}
