@@ -49,6 +49,11 @@ pub fn standing(
     };
     judged(&org.status, &org.suspension_reason, org.suspended_until, "Your organization")?;
     judged(&account.status, &account.suspension_reason, account.suspended_until, "This account")?;
+    // An organization standing we do not know is not good standing (never guessed as active).
+    if !matches!(org.status.as_str(), "active" | "suspended") {
+        tracing::error!(organization = %org.id, status = %org.status, "an organization's stored standing does not parse");
+        return Err(ApiError::Forbidden);
+    }
     match account.status.as_str() {
         "active" | "suspended" => Ok(()),
         _ => Err(ApiError::Forbidden),

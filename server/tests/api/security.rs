@@ -386,3 +386,23 @@ async fn when_two_factor_is_required_the_unenrolled_only_reach_their_profile() {
     .await;
     assert_eq!(status, 409, "a required second factor cannot be turned off");
 }
+
+#[tokio::test]
+async fn an_organization_standing_that_does_not_parse_lets_nobody_in() {
+    let app = spawn_app().await;
+    let acme = app.demo_org().await;
+    organization::Entity::update_many()
+        .col_expr(organization::Column::Status, Expr::value("archived-by-mistake"))
+        .filter(organization::Column::Id.eq(acme.0))
+        .exec(&app.state.db)
+        .await
+        .expect("corrupt the row");
+    let login = app
+        .http
+        .post(app.url("/api/v1/auth/login"))
+        .json(&serde_json::json!({ "email": "admin@acme.com", "password": "password123" }))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(login.status(), 403, "an unknown standing is not read as active");
+}
