@@ -1,6 +1,7 @@
 //! The ChatSupport server. Imports point one way (see ARCHITECTURE.md, "Layers"):
 //!
-//! - `startup` (and `state`, `dashboard`, `openapi`) wire everything;
+//! - `startup` (and `state`, `dashboard`, `openapi`) wire everything: it calls each feature's
+//!   `install`, which plugs the feature in through `wiring`;
 //! - feature folders (`accounts`, `organizations`, `billing`, `bots`, `conversations`,
 //!   `audit`, `mail`, `api_keys`, `integrations`, `platform`, `search`, `realtime`,
 //!   `widget`, `replies`) each own their service and their routes;
@@ -38,6 +39,7 @@ pub mod state;
 pub mod storage;
 pub mod tasks;
 pub mod widget;
+pub mod wiring;
 
 pub use config::Config;
 pub use startup::{AppState, Application};

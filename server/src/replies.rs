@@ -183,6 +183,25 @@ fn chunks_of(answer: &str) -> Vec<&str> {
     chunks
 }
 
+/// Bot replies to visitor messages as they are committed, and once at start to the messages
+/// the last stop left unanswered.
+pub fn install(w: &mut crate::wiring::Wiring, conversations: &ConversationService) {
+    let h = w.handles();
+    let replier = Replier {
+        db: h.db.clone(),
+        conversations: conversations.clone(),
+        hub: h.hub.clone(),
+        delay: h.config.bot_reply_delay_ms.map(Duration::from_millis),
+    };
+    let listener = replier.clone();
+    w.listener("replies", move |events| listen(listener, events));
+    w.background("answer the unanswered", async move {
+        if let Err(err) = answer_unanswered(replier).await {
+            tracing::warn!(error = %err, "answering messages left unanswered by the last stop");
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::chunks_of;

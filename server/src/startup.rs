@@ -23,16 +23,17 @@ use crate::{
     entities::message,
     error::ApiResponse,
     events::EventBus,
-    http::{self, Authenticator, assets, client, guard, headers, origin},
+    http::{self, Authenticator, assets, client, guard, headers, health::HealthState, origin},
     integrations, jobs, mail,
     mail::Mailer,
     openapi, organizations, platform, realtime,
-    realtime::Hub,
-    replies::{self, Replier},
+    realtime::{Hub, routes::RealtimeRoutes},
+    replies,
     search::{self, MessageSearch},
     shared::PublicUrl,
     tasks::Tasks,
     widget,
+    wiring::{Handles, Wired, Wiring},
 };
 use tokio_util::sync::CancellationToken;
 
@@ -74,44 +75,53 @@ impl Application {
             crate::secrets::SecretBox::load_or_create(config.encryption_key.as_deref(), &config.data_dir)?;
 
         let google = accounts::google::GoogleSignIn::from_config(&config, &public_url, &secret)?;
-        let events = EventBus::default();
-        let hub = Hub::default();
         let search = MessageSearch::open(&config.index_dir())?;
         let quota = crate::conversations::limits::VisitorQuota {
             messages_per_minute: config.visitor_messages_per_minute,
             messages_per_hour: config.visitor_messages_per_hour,
             conversations_per_hour: config.visitor_conversations_per_hour,
         };
+        let events = EventBus::default();
         let conversations = ConversationService::new(db.clone(), events.clone(), quota);
-        let registry = jobs::Registry::default().with(mail::DELIVER_KIND, Arc::new(mailer.clone()));
-        let accounts =
-            AccountService::new(db.clone(), mailer, &public_url, &secret, secrets, &config.platform_admins)
-                .with_google(google);
-        let config_data_dir = config.data_dir.clone();
-        let state = AppState {
+        let accounts = AccountService::new(
+            db.clone(),
+            mailer.clone(),
+            &public_url,
+            &secret,
+            secrets.clone(),
+            &config.platform_admins,
+        )
+        .with_google(google);
+        let files = crate::storage::FileStore::new(&config.data_dir);
+        let handles = Handles {
             config: Arc::new(config),
+            db,
+            events,
+            hub: Hub::default(),
+            files,
+            secrets,
             auth: Authenticator(Arc::new(accounts.clone())),
-            accounts,
-            db: db.clone(),
-            hub: hub.clone(),
-            events: events.clone(),
-            search: search.clone(),
-            conversations: conversations.clone(),
-            connections: widget::Connections::default(),
             public_url: PublicUrl(public_url.as_str().into()),
-            files: crate::storage::FileStore::new(&config_data_dir),
+            wakeup,
+        };
+        let state = AppState {
+            handles,
+            accounts,
+            search,
+            conversations,
+            connections: widget::Connections::default(),
         };
 
         let mut tasks = Tasks::new(CancellationToken::new());
-        spawn_background(&mut tasks, &state, registry, wakeup);
+        let wired = install_features(&mut tasks, &state, &mailer);
         rebuild_index_if_behind(&state).await?;
 
-        let router = routes(&state);
+        let router = routes(&state, wired);
         Ok(Self { listener, router, state, tasks })
     }
 
     pub fn address(&self) -> SocketAddr {
-        self.listener.local_addr().unwrap_or_else(|_| self.state.config.bind)
+        self.listener.local_addr().unwrap_or_else(|_| self.state.handles.config.bind)
     }
 
     pub fn state(&self) -> &AppState {
@@ -137,75 +147,63 @@ impl Application {
                 }
             })
             .await;
-        tasks.shutdown(&state.events, &state.search).await;
+        tasks.shutdown(&state.handles.events, state.search.flush()).await;
         served
     }
 }
 
-/// The one list of what runs in the background, and how often.
-fn spawn_background(tasks: &mut Tasks, state: &AppState, registry: jobs::Registry, wakeup: jobs::Wakeup) {
-    let (db, events, hub) = (&state.db, &state.events, &state.hub);
-    // Listeners: each turns committed domain events into a side effect.
-    tasks.spawn_listener(realtime::listen(hub.clone(), events.subscribe("realtime")));
-    tasks.spawn_listener(search::listen(state.search.clone(), events.subscribe("search")));
-    let replier = Replier {
-        db: db.clone(),
-        conversations: state.conversations.clone(),
-        hub: hub.clone(),
-        delay: state.config.bot_reply_delay_ms.map(Duration::from_millis),
-    };
-    tasks.spawn_listener(replies::listen(replier.clone(), events.subscribe("replies")));
-    // Once at start: answers that were on their way when the server last stopped.
-    tasks.spawn_loop("answer the unanswered", async move {
-        if let Err(err) = replies::answer_unanswered(replier).await {
-            tracing::warn!(error = %err, "answering messages left unanswered by the last stop");
-        }
-    });
-    // Periodic loops.
-    tasks.spawn_loop(
-        "visitor limits cleanup",
-        state.conversations.limits.clone().run_cleanup(Duration::from_secs(60)),
-    );
-    // Open widgets switch between chat and the offline form when business hours start/end.
-    tasks.spawn_loop(
-        "business hours",
-        bots::hours::watch(db.clone(), events.clone(), Duration::from_secs(30)),
-    );
-    tasks.spawn_loop("sqlite checkpoints", db::checkpoints(db.clone()));
-    tasks.spawn_loop(
-        "conversation lifecycle",
-        conversations::lifecycle::run(
-            db.clone(),
-            events.clone(),
-            conversations::lifecycle::Policy::default(),
-            Duration::from_secs(30),
-        ),
-    );
+/// The one list of features. Each `install` adds the feature's routes, job kinds, listeners
+/// and periodic loops (`wiring`); what runs in the background is what these add, plus the
+/// realtime relay, the SQLite checkpoints and the job runners below.
+fn install_features(tasks: &mut Tasks, state: &AppState, mailer: &Mailer) -> Wired {
+    let AppState { handles, accounts, search, conversations, connections } = state;
+    let mut w = Wiring::new(handles, tasks);
+    accounts::install(&mut w, accounts);
+    organizations::install(&mut w);
+    billing::install(&mut w);
+    bots::install(&mut w);
+    conversations::install(&mut w, conversations);
+    replies::install(&mut w, conversations);
+    search::install(&mut w, search);
+    widget::install(&mut w, conversations, connections);
+    audit::install(&mut w);
+    mail::install(&mut w, mailer);
+    api_keys::install(&mut w);
+    integrations::install(&mut w);
+    platform::install(&mut w, accounts);
+    // Below `wiring` (every feature may use the hub), so wired here rather than by `install`.
+    let hub = handles.hub.clone();
+    w.listener("realtime", move |events| realtime::listen(hub, events));
+    let wired = w.finish();
+
+    tasks.spawn_loop("sqlite checkpoints", db::checkpoints(handles.db.clone()));
     // Persistent jobs: two runners, so one long job does not hold up the rest.
     let policy = jobs::runner::RunnerPolicy {
-        lease: Duration::from_secs(state.config.job_lease_secs.max(1)),
+        lease: Duration::from_secs(handles.config.job_lease_secs.max(1)),
         ..jobs::runner::RunnerPolicy::default()
     };
     for _ in 0..JOB_RUNNERS {
         let runner = jobs::runner::Runner::new(
-            db.clone(),
-            registry.clone(),
-            events.clone(),
-            wakeup.clone(),
+            handles.db.clone(),
+            wired.jobs.clone(),
+            handles.events.clone(),
+            handles.wakeup.clone(),
             policy.clone(),
         );
         tasks.spawn_until_stopped(runner.run(tasks.stop_token()));
     }
+    wired
 }
 
 /// Job runners per process.
 const JOB_RUNNERS: usize = 2;
 
-fn routes(state: &AppState) -> Router {
-    let site_root = state.config.site_dir.to_string_lossy().to_string();
+fn routes(state: &AppState, wired: Wired) -> Router {
+    let h = &state.handles;
+    let site_root = h.config.site_dir.to_string_lossy().to_string();
     let leptos_options =
         LeptosOptions::builder().output_name("chatsupport").site_root(site_root).site_pkg_dir("pkg").build();
-    let ports = dashboard::ports(state.port_parts());
+    let ports = dashboard::ports(h, &state.accounts, &state.conversations, &state.search);
     let context = move || provide_context(ports.clone());
     let shell = {
         let options = leptos_options.clone();
@@ -227,38 +225,32 @@ fn routes(state: &AppState) -> Router {
         .leptos_routes_with_context(&leptos_options, generate_route_list(app::App), context, shell)
         .fallback(fallback)
         .layer(middleware::from_fn(server_fn_error_status))
-        .layer(middleware::from_fn_with_state(state.auth.clone(), guard::require_session_for_pages))
+        .layer(middleware::from_fn_with_state(h.auth.clone(), guard::require_session_for_pages))
         .with_state(leptos_options);
 
     // Every feature's REST routes; each handler's `#[utoipa::path]` puts it in the document.
-    let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
-        .merge(http::health::router(state.health_state()))
-        .merge(accounts::routes::router(state.account_routes()))
-        .merge(accounts::self_service::router(state.account_routes()))
-        .merge(audit::routes::router(state.audit_routes()))
-        .merge(mail::routes::router(state.mail_routes()))
-        .merge(billing::routes::router(state.billing_routes()))
-        .merge(bots::routes::router(state.bot_routes()))
-        .merge(conversations::routes::router(state.conversation_routes()))
-        .merge(organizations::routes::router(state.organization_routes()))
-        .merge(integrations::routes::router(state.integration_routes()))
-        .merge(api_keys::routes::router(state.api_key_routes()))
-        .merge(platform::router(state.platform_routes()))
-        .merge(widget::router(state.widget_state()))
+    let health = http::health::router(HealthState {
+        db: h.db.clone(),
+        indexed: Arc::new({
+            let search = state.search.clone();
+            move || search.num_docs()
+        }),
+    });
+    let (api, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(health)
+        .merge(wired.api)
         .split_for_parts();
-    let (uploads, upload_document) =
-        organizations::routes::upload_router(state.organization_routes()).split_for_parts();
-    let mut document = document;
+    let (uploads, upload_document) = wired.uploads.split_for_parts();
     document.merge(upload_document);
 
     let api = api
-        .merge(realtime::routes::router(state.realtime_routes()))
+        .merge(realtime::routes::router(RealtimeRoutes { hub: h.hub.clone(), auth: h.auth.clone() }))
         .merge(openapi::router(document))
-        .merge(assets::router(&state.config.site_dir))
-        .merge(state.files.public_router());
+        .merge(assets::router(&h.config.site_dir))
+        .merge(h.files.public_router());
 
-    let own_origin = origin::OwnOrigin::of_url(state.public_url.as_str());
-    let proxies = client::TrustedProxies(Arc::new(state.config.trusted_proxies.clone()));
+    let own_origin = origin::OwnOrigin::of_url(h.public_url.as_str());
+    let proxies = client::TrustedProxies(Arc::new(h.config.trusted_proxies.clone()));
     pages
         .merge(api)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -293,7 +285,7 @@ async fn server_fn_error_status(request: Request, next: middleware::Next) -> axu
 /// The search index is derived from the database; if it holds fewer documents than there are
 /// messages (first run, a crash between commit and index, a deleted index) it is rebuilt.
 async fn rebuild_index_if_behind(state: &AppState) -> anyhow::Result<()> {
-    let stored = message::Entity::find().count(&state.db).await?;
+    let stored = message::Entity::find().count(&state.handles.db).await?;
     if state.search.num_docs() == stored {
         return Ok(());
     }

@@ -5,14 +5,14 @@
 //! 2. the event bus closes, and each listener finishes what was queued for it;
 //! 3. the search writer commits its pending batch.
 //!
-//! What runs, and how often, is listed in `startup::spawn_background`.
+//! What runs is added by each feature's `install` (`wiring`), listed in `startup::build`.
 
 use std::{future::Future, time::Duration};
 
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::{events::EventBus, search::MessageSearch};
+use crate::events::EventBus;
 
 /// How long shutdown waits for each stage before it goes on without it.
 const STAGE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -56,7 +56,8 @@ impl Tasks {
     }
 
     /// Stops everything in order (see the module doc).
-    pub async fn shutdown(mut self, events: &EventBus, search: &MessageSearch) {
+    /// `commit` is the search writer's final commit, run once the listeners are done.
+    pub async fn shutdown(mut self, events: &EventBus, commit: impl Future<Output = ()>) {
         self.stop.cancel();
         if tokio::time::timeout(STAGE_TIMEOUT, drain(&mut self.loops)).await.is_err() {
             tracing::warn!("background loops did not stop in time");
@@ -67,7 +68,7 @@ impl Tasks {
             tracing::warn!("event listeners did not finish their queues in time");
             self.listeners.abort_all();
         }
-        if tokio::time::timeout(STAGE_TIMEOUT, search.flush()).await.is_err() {
+        if tokio::time::timeout(STAGE_TIMEOUT, commit).await.is_err() {
             tracing::warn!("the search index did not commit in time");
         }
         tracing::info!("background work stopped");

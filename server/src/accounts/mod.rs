@@ -766,3 +766,10 @@ impl AccountService {
         Ok(organization::Entity::find_by_id(id).one(&self.db).await?.map(|o| o.name).unwrap_or_default())
     }
 }
+
+/// Identity routes: registration, sign-in, sessions, tokens, MFA, profile, team.
+pub fn install(w: &mut crate::wiring::Wiring, accounts: &AccountService) {
+    let state = routes::AccountRoutes { accounts: accounts.clone(), auth: w.handles().auth.clone() };
+    w.routes(routes::router(state.clone()));
+    w.routes(self_service::router(state));
+}

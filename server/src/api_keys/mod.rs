@@ -188,6 +188,12 @@ pub async fn touch(db: &DatabaseConnection, key: &api_key::Model, now: chrono::D
     Ok(())
 }
 
+/// API key routes.
+pub fn install(w: &mut crate::wiring::Wiring) {
+    let h = w.handles();
+    w.routes(routes::router(routes::ApiKeyRoutes { db: h.db.clone(), auth: h.auth.clone() }));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

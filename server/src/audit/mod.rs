@@ -130,3 +130,9 @@ pub fn entry_view(e: audit_log::Model) -> AuditEntryView {
         created_at: e.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
     }
 }
+
+/// The audit log's routes.
+pub fn install(w: &mut crate::wiring::Wiring) {
+    let h = w.handles();
+    w.routes(routes::router(routes::AuditRoutes { db: h.db.clone(), auth: h.auth.clone() }));
+}

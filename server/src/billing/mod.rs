@@ -304,3 +304,9 @@ pub async fn connection_cap(db: &DatabaseConnection, workspace_id: Uuid) -> Resu
         plan::Entity::find_by_id(current.plan).one(db).await?.and_then(|p| p.max_concurrent_connections);
     Ok(cap.map(|c| usize::try_from(c).unwrap_or(0)))
 }
+
+/// Plans and workspaces routes.
+pub fn install(w: &mut crate::wiring::Wiring) {
+    let h = w.handles();
+    w.routes(routes::router(routes::BillingRoutes { db: h.db.clone(), auth: h.auth.clone() }));
+}

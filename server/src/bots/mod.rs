@@ -332,6 +332,22 @@ fn merge_patch(target: &mut serde_json::Value, patch: serde_json::Value) {
     }
 }
 
+/// Chatbot routes, and the watcher that switches open widgets between chat and the offline
+/// form when business hours start or end.
+pub fn install(w: &mut crate::wiring::Wiring) {
+    let h = w.handles();
+    w.routes(routes::router(routes::BotRoutes {
+        db: h.db.clone(),
+        events: h.events.clone(),
+        public_url: h.public_url.clone(),
+        auth: h.auth.clone(),
+    }));
+    w.background("business hours", hours::watch(h.db.clone(), h.events.clone(), HOURS_CHECK));
+}
+
+/// How often business hours are checked against the clock.
+const HOURS_CHECK: std::time::Duration = std::time::Duration::from_secs(30);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -651,3 +651,23 @@ pub fn message_view(model: message::Model) -> Result<MessageView> {
         client_msg_id: model.client_msg_id,
     })
 }
+
+/// Conversation routes, the sweep of visitor rate-limit windows and the lifecycle sweep
+/// (idle conversations resolved, then closed).
+pub fn install(w: &mut crate::wiring::Wiring, conversations: &ConversationService) {
+    let h = w.handles();
+    w.routes(routes::router(routes::ConversationRoutes {
+        conversations: conversations.clone(),
+        auth: h.auth.clone(),
+    }));
+    w.background("visitor limits cleanup", conversations.limits.clone().run_cleanup(LIMITS_SWEEP));
+    w.background(
+        "conversation lifecycle",
+        lifecycle::run(h.db.clone(), h.events.clone(), lifecycle::Policy::default(), SWEEP_EVERY),
+    );
+}
+
+/// How often idle conversations are looked for.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+/// How often expired visitor rate-limit windows are dropped.
+const LIMITS_SWEEP: std::time::Duration = std::time::Duration::from_secs(60);

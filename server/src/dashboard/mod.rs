@@ -17,17 +17,14 @@ use app::{
     ssr::{Caller, Ports, Viewer},
 };
 use axum::http::request::Parts;
-use sea_orm::DatabaseConnection;
 
 use crate::{
     accounts::AccountService,
     conversations::ConversationService,
-    events::EventBus,
     http::{client_of, cookies::session_token},
-    platform::PlatformRoutes,
     search::MessageSearch,
     shared::ClientInfo,
-    storage::FileStore,
+    wiring::Handles,
 };
 
 /// The viewer behind a request's session cookie.
@@ -49,28 +46,33 @@ pub fn client(caller: &Caller) -> ClientInfo {
     ClientInfo { ip: caller.ip.clone(), user_agent: caller.user_agent.clone() }
 }
 
-/// What the ports are made of.
-pub struct PortParts {
-    pub db: DatabaseConnection,
-    pub accounts: AccountService,
-    pub conversations: ConversationService,
-    pub search: MessageSearch,
-    pub events: EventBus,
-    pub files: FileStore,
-    pub platform: PlatformRoutes,
-}
-
-pub fn ports(parts: PortParts) -> Ports {
-    let PortParts { db, accounts, conversations, search, events, files, platform } = parts;
+/// Every port, made from the shared handles and the services they call. A new port is one
+/// line here (and its file beside this one).
+pub fn ports(
+    h: &Handles,
+    accounts: &AccountService,
+    conversations: &ConversationService,
+    search: &MessageSearch,
+) -> Ports {
+    let db = h.db.clone();
     Ports {
-        dashboard: Arc::new(conversations::Dashboard { accounts: accounts.clone(), conversations, search }),
+        dashboard: Arc::new(conversations::Dashboard {
+            accounts: accounts.clone(),
+            conversations: conversations.clone(),
+            search: search.clone(),
+        }),
         accounts: Arc::new(accounts::DashboardAccounts { accounts: accounts.clone(), db: db.clone() }),
         organization: Arc::new(organization::DashboardOrganization {
             db: db.clone(),
             accounts: accounts.clone(),
         }),
-        settings: Arc::new(settings::DashboardSettings { db, accounts: accounts.clone(), files, events }),
-        me: Arc::new(self_service::DashboardSelfService { accounts }),
-        platform: Arc::new(platform::DashboardPlatform { state: platform }),
+        settings: Arc::new(settings::DashboardSettings {
+            db,
+            accounts: accounts.clone(),
+            files: h.files.clone(),
+            events: h.events.clone(),
+        }),
+        me: Arc::new(self_service::DashboardSelfService { accounts: accounts.clone() }),
+        platform: Arc::new(platform::DashboardPlatform { state: crate::platform::routes_state(h, accounts) }),
     }
 }

@@ -162,3 +162,13 @@ pub async fn remove(db: &DatabaseConnection, viewer: &Viewer, id: Uuid, client: 
     )
     .await
 }
+
+/// Integration routes (credentials sealed with the server's secret box).
+pub fn install(w: &mut crate::wiring::Wiring) {
+    let h = w.handles();
+    w.routes(routes::router(routes::IntegrationRoutes {
+        db: h.db.clone(),
+        secrets: h.secrets.clone(),
+        auth: h.auth.clone(),
+    }));
+}

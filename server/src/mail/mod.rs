@@ -230,3 +230,10 @@ impl crate::jobs::JobHandler for Mailer {
         self.deliver(outbox_id).await
     }
 }
+
+/// The outbox route, and the job that delivers queued mail.
+pub fn install(w: &mut crate::wiring::Wiring, mailer: &Mailer) {
+    let h = w.handles();
+    w.routes(routes::router(routes::MailRoutes { db: h.db.clone(), auth: h.auth.clone() }));
+    w.job(DELIVER_KIND, std::sync::Arc::new(mailer.clone()));
+}

@@ -190,6 +190,14 @@ fn slugify(name: &str) -> String {
     if slug.is_empty() { "org".to_owned() } else { slug }
 }
 
+/// Profile and security routes, and the logo upload (outside the common body limit).
+pub fn install(w: &mut crate::wiring::Wiring) {
+    let h = w.handles();
+    let state = routes::OrganizationRoutes { db: h.db.clone(), files: h.files.clone(), auth: h.auth.clone() };
+    w.routes(routes::router(state.clone()));
+    w.upload_routes(routes::upload_router(state));
+}
+
 #[cfg(test)]
 mod tests {
     use super::{HexColor, slugify};

@@ -533,3 +533,13 @@ pub async fn update_user_route(
 ) -> Result<Json<AdminUser>> {
     Ok(Json(update_user(&state.db, &admin, id, patch).await?))
 }
+
+/// The platform console's routes.
+pub fn install(w: &mut crate::wiring::Wiring, accounts: &AccountService) {
+    w.routes(router(routes_state(w.handles(), accounts)));
+}
+
+/// The state the platform routes and the platform port share.
+pub fn routes_state(h: &crate::wiring::Handles, accounts: &AccountService) -> PlatformRoutes {
+    PlatformRoutes { db: h.db.clone(), accounts: accounts.clone(), auth: h.auth.clone() }
+}

@@ -242,3 +242,9 @@ pub async fn listen(search: MessageSearch, mut events: mpsc::Receiver<Arc<Domain
         }
     }
 }
+
+/// Keeps the message index current from committed events.
+pub fn install(w: &mut crate::wiring::Wiring, search: &MessageSearch) {
+    let search = search.clone();
+    w.listener("search", move |events| listen(search, events));
+}

@@ -145,3 +145,19 @@ pub async fn detected(
     let bot = crate::bots::record_load(&state.db, &key, origin).await?;
     Ok(axum::Json(app::dto::LoaderConfig { name: bot.name, widget: bot.settings.widget }))
 }
+
+/// The widget page, its socket and the loader's ping.
+pub fn install(
+    w: &mut crate::wiring::Wiring,
+    conversations: &ConversationService,
+    connections: &Connections,
+) {
+    let h = w.handles();
+    w.routes(router(WidgetState {
+        db: h.db.clone(),
+        site_dir: h.config.site_dir.clone(),
+        conversations: conversations.clone(),
+        hub: h.hub.clone(),
+        connections: connections.clone(),
+    }));
+}

@@ -77,7 +77,7 @@ async fn a_wrong_password_is_refused_and_recorded_in_the_login_history() {
     assert_eq!((status, error), (401, ApiError::InvalidCredentials), "an unknown email looks the same");
     let failures = login_history::Entity::find()
         .filter(login_history::Column::Success.eq(false))
-        .count(&app.state.db)
+        .count(&app.state.handles.db)
         .await
         .expect("count");
     assert_eq!(failures, 2);
@@ -86,7 +86,7 @@ async fn a_wrong_password_is_refused_and_recorded_in_the_login_history() {
 #[tokio::test]
 async fn bad_registrations_name_every_wrong_field_and_create_nothing() {
     let app = spawn_app().await;
-    let users_before = user::Entity::find().count(&app.state.db).await.expect("count");
+    let users_before = user::Entity::find().count(&app.state.handles.db).await.expect("count");
     let response = app
         .http
         .post(app.url("/api/v1/auth/register"))
@@ -101,7 +101,7 @@ async fn bad_registrations_name_every_wrong_field_and_create_nothing() {
     let ApiError::Validation { fields } = error else { panic!("expected validation, got {error:?}") };
     let named: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
     assert_eq!(named, ["name", "email", "password", "organization_name"]);
-    assert_eq!(user::Entity::find().count(&app.state.db).await.expect("count"), users_before);
+    assert_eq!(user::Entity::find().count(&app.state.handles.db).await.expect("count"), users_before);
 }
 
 #[tokio::test]
@@ -249,7 +249,7 @@ async fn a_new_address_must_be_verified_through_the_mailed_link_once() {
     assert_eq!(verify(token).await.status(), 200);
     let welcomes = chatsupport::entities::outbox::Entity::find()
         .filter(chatsupport::entities::outbox::Column::Kind.eq("welcome"))
-        .count(&app.state.db)
+        .count(&app.state.handles.db)
         .await
         .expect("count");
     assert_eq!(welcomes, 1);
@@ -302,7 +302,7 @@ async fn a_password_reset_works_once_and_ends_every_session() {
 async fn every_mail_is_also_written_as_an_eml_file() {
     let app = spawn_app().await;
     app.register("eml@files.example", "Files Co").await;
-    let dir = app.state.config.outbox_dir();
+    let dir = app.state.handles.config.outbox_dir();
     let files: Vec<_> = std::fs::read_dir(&dir).expect("outbox dir").filter_map(Result::ok).collect();
     assert_eq!(files.len(), 1);
     let eml = std::fs::read_to_string(files[0].path()).expect("eml");

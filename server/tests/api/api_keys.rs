@@ -26,7 +26,7 @@ async fn a_key_is_shown_once_stored_hashed_acts_with_its_role_and_dies_when_revo
     assert!(key.starts_with("cs_live_") && key.len() == 40, "{key}");
     let id: uuid::Uuid = made["api_key"]["id"].as_str().expect("id").parse().expect("uuid");
 
-    let row = api_key::Entity::find_by_id(id).one(&app.state.db).await.expect("q").expect("row");
+    let row = api_key::Entity::find_by_id(id).one(&app.state.handles.db).await.expect("q").expect("row");
     assert_ne!(row.key_hash, key, "only the hash is kept");
     assert!(!row.key_hash.contains(&key[8..]));
     let (_, listed) = app.get_json("/api/v1/api-keys", &owner).await;
@@ -88,7 +88,7 @@ async fn keys_never_outrank_their_creator_and_bad_requests_say_why() {
     // Deactivating the creator stops their keys.
     let jane_id = chatsupport::entities::user::Entity::find()
         .filter(sea_orm::ColumnTrait::eq(&chatsupport::entities::user::Column::Email, "jane@acme.com"))
-        .one(&app.state.db)
+        .one(&app.state.handles.db)
         .await
         .expect("q")
         .expect("jane")

@@ -90,7 +90,7 @@ async fn usage_counts_against_the_pool_and_stops_where_the_plan_bills_no_overage
     let owner = app.register_verified("quota@example.com", "Quota Co").await;
     let (_, body) = app.get_json("/api/v1/workspaces", &owner).await;
     let id: uuid::Uuid = body["workspaces"][0]["id"].as_str().expect("id").parse().expect("uuid");
-    let db = &app.state.db;
+    let db = &app.state.handles.db;
     consume(db, id, Pool::Messages, 100).await.expect("the free pool holds 100");
     let refused = consume(db, id, Pool::Messages, 1).await.expect_err("the 101st message is refused");
     assert!(matches!(refused, chatsupport::error::Error::Api(ApiError::QuotaExceeded { .. })), "{refused:?}");

@@ -195,7 +195,7 @@ async fn conversations_of(app: &TestApp, visitor: &str) -> usize {
     use sea_orm::{ColumnTrait, QueryFilter};
     chatsupport::entities::conversation::Entity::find()
         .filter(chatsupport::entities::conversation::Column::VisitorId.eq(visitor))
-        .all(&app.state.db)
+        .all(&app.state.handles.db)
         .await
         .expect("q")
         .len()
@@ -324,7 +324,7 @@ async fn open_widgets_switch_to_the_offline_form_when_business_hours_end() {
     configure_demo_bot(&app, json!({"business_hours": {"enabled": true, "timezone": "Europe/Berlin"}})).await;
     let (mut widget, _) = app.visitor("demo-acme-helper").await;
     let mut seen = chatsupport::bots::hours::Seen::new();
-    let (db, events) = (&app.state.db, &app.state.events);
+    let (db, events) = (&app.state.handles.db, &app.state.handles.events);
     // Monday 2026-11-23, 15:59 UTC = 16:59 in Berlin (open until 17:00), then 16:00 UTC.
     let before = chrono::Utc.with_ymd_and_hms(2026, 11, 23, 15, 59, 0).unwrap();
     let after = chrono::Utc.with_ymd_and_hms(2026, 11, 23, 16, 0, 0).unwrap();

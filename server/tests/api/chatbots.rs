@@ -63,9 +63,14 @@ async fn the_loaders_ping_shows_the_install_and_counts_a_widget_load() {
 
     // A free workspace whose 100 loads are spent: the loader is told to stand down.
     let (workspace, key) = app.free_workspace_with_bot("tiny@example.com", "Tiny").await;
-    chatsupport::billing::consume(&app.state.db, workspace, chatsupport::billing::Pool::WidgetLoads, 100)
-        .await
-        .expect("the pool holds 100");
+    chatsupport::billing::consume(
+        &app.state.handles.db,
+        workspace,
+        chatsupport::billing::Pool::WidgetLoads,
+        100,
+    )
+    .await
+    .expect("the pool holds 100");
     let spent = ping(&key).await.expect("a");
     assert_eq!(spent.status(), 402);
     assert_eq!(spent.headers()["access-control-allow-origin"], "*");

@@ -160,8 +160,8 @@ async fn ten_thousand_widgets_opened_and_closed_leave_the_hub_empty() {
     assert_eq!(opened, 10_000);
     // The server notices each close on its side; give it a moment.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while app.state.hub.topic_count() > 0 && std::time::Instant::now() < deadline {
+    while app.state.handles.hub.topic_count() > 0 && std::time::Instant::now() < deadline {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    assert_eq!(app.state.hub.topic_count(), 0, "no topic of a closed widget stays in the hub");
+    assert_eq!(app.state.handles.hub.topic_count(), 0, "no topic of a closed widget stays in the hub");
 }

@@ -255,10 +255,12 @@ async fn an_agent_silent_for_ten_minutes_puts_the_conversation_back_in_the_queue
             Expr::value(Utc::now() - Duration::minutes(11)),
         )
         .filter(chatsupport::entities::conversation::Column::Id.eq(id.0))
-        .exec(&app.state.db)
+        .exec(&app.state.handles.db)
         .await
         .expect("update");
-    let swept = sweep(&app.state.db, &app.state.events, &Policy::default(), Utc::now()).await.expect("sweep");
+    let swept = sweep(&app.state.handles.db, &app.state.handles.events, &Policy::default(), Utc::now())
+        .await
+        .expect("sweep");
     assert_eq!(swept.returned_to_queue, 1);
     let stored = detail(&app, &agent, id).await;
     assert_eq!(stored["conversation"]["status"], "waiting");

@@ -177,7 +177,7 @@ impl TestApp {
         chatsupport::entities::outbox::Entity::find()
             .filter(chatsupport::entities::outbox::Column::ToEmail.eq(to))
             .order_by_desc(chatsupport::entities::outbox::Column::CreatedAt)
-            .one(&self.state.db)
+            .one(&self.state.handles.db)
             .await
             .expect("query")
             .unwrap_or_else(|| panic!("no mail to {to}"))
@@ -224,7 +224,7 @@ impl TestApp {
             created_at: Set(Utc::now()),
             ..Default::default()
         })
-        .exec(&self.state.db)
+        .exec(&self.state.handles.db)
         .await
         .expect("member inserted");
         self.sign_in(&email, "Passw0rd!x").await
@@ -298,7 +298,7 @@ impl TestApp {
     pub async fn demo_org(&self) -> OrganizationId {
         let org = organization::Entity::find()
             .filter(organization::Column::Slug.eq("acme"))
-            .one(&self.state.db)
+            .one(&self.state.handles.db)
             .await
             .expect("query")
             .expect("demo org");
@@ -309,7 +309,7 @@ impl TestApp {
     pub async fn second_tenant(&self) -> (OrganizationId, BotId, String) {
         let (org, ws) = (Uuid::now_v7(), Uuid::now_v7());
         let now = Utc::now();
-        let db = &self.state.db;
+        let db = &self.state.handles.db;
         organization::Entity::insert(organization::ActiveModel {
             id: Set(org),
             name: Set("Globex".into()),
@@ -338,7 +338,7 @@ impl TestApp {
         let (_, workspaces) = self.get_json("/api/v1/workspaces", &owner).await;
         let workspace: Uuid = workspaces["workspaces"][0]["id"].as_str().expect("id").parse().expect("uuid");
         let row = chatsupport::entities::workspace::Entity::find_by_id(workspace)
-            .one(&self.state.db)
+            .one(&self.state.handles.db)
             .await
             .expect("q")
             .expect("workspace");
@@ -363,7 +363,7 @@ impl TestApp {
             created_at: Set(Utc::now()),
             ..Default::default()
         })
-        .exec(&self.state.db)
+        .exec(&self.state.handles.db)
         .await
         .expect("bot");
         (BotId(bot_id), key)

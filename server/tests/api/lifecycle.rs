@@ -25,13 +25,13 @@ async fn set(app: &TestApp, id: ConversationId, status: ConversationStatus, idle
         .col_expr(conversation::Column::Status, Expr::value(status.as_str()))
         .col_expr(conversation::Column::UpdatedAt, Expr::value(Utc::now() - idle))
         .filter(conversation::Column::Id.eq(id.0))
-        .exec(&app.state.db)
+        .exec(&app.state.handles.db)
         .await
         .expect("update");
 }
 
 async fn status_of(app: &TestApp, id: ConversationId) -> String {
-    conversation::Entity::find_by_id(id.0).one(&app.state.db).await.expect("q").expect("row").status
+    conversation::Entity::find_by_id(id.0).one(&app.state.handles.db).await.expect("q").expect("row").status
 }
 
 #[tokio::test]
@@ -50,7 +50,9 @@ async fn silent_conversations_move_on_by_themselves_and_everyone_is_told() {
     set(&app, fresh, ConversationStatus::Waiting, Duration::minutes(4)).await;
     set(&app, escalated, ConversationStatus::Escalated, Duration::days(2)).await;
 
-    let swept = sweep(&app.state.db, &app.state.events, &Policy::default(), Utc::now()).await.expect("sweep");
+    let swept = sweep(&app.state.handles.db, &app.state.handles.events, &Policy::default(), Utc::now())
+        .await
+        .expect("sweep");
     assert_eq!(swept, Swept { abandoned: 1, returned_to_queue: 1, archived: 1 });
     assert_eq!(status_of(&app, waiting).await, "abandoned");
     assert_eq!(status_of(&app, held).await, "waiting", "an agent silent for 10 minutes hands it back");
@@ -77,7 +79,9 @@ async fn silent_conversations_move_on_by_themselves_and_everyone_is_told() {
         })
         .await;
 
-    let again = sweep(&app.state.db, &app.state.events, &Policy::default(), Utc::now()).await.expect("sweep");
+    let again = sweep(&app.state.handles.db, &app.state.handles.events, &Policy::default(), Utc::now())
+        .await
+        .expect("sweep");
     assert_eq!(again, Swept::default(), "nothing moves twice");
 
     // The visitor comes back: the abandoned conversation reopens instead of swallowing the message.
@@ -118,12 +122,16 @@ async fn a_bot_with_a_longer_inactivity_timeout_waits_longer_before_abandoning()
 
     // Silent for 6 minutes: past the default 5, inside this bot's 15.
     set(&app, conversation, ConversationStatus::Waiting, Duration::minutes(6)).await;
-    let swept = sweep(&app.state.db, &app.state.events, &Policy::default(), Utc::now()).await.expect("sweep");
+    let swept = sweep(&app.state.handles.db, &app.state.handles.events, &Policy::default(), Utc::now())
+        .await
+        .expect("sweep");
     assert_eq!(swept.abandoned, 0);
     assert_eq!(status_of(&app, conversation).await, "waiting");
 
     set(&app, conversation, ConversationStatus::Waiting, Duration::minutes(16)).await;
-    let swept = sweep(&app.state.db, &app.state.events, &Policy::default(), Utc::now()).await.expect("sweep");
+    let swept = sweep(&app.state.handles.db, &app.state.handles.events, &Policy::default(), Utc::now())
+        .await
+        .expect("sweep");
     assert_eq!(swept.abandoned, 1);
     assert_eq!(status_of(&app, conversation).await, "abandoned");
 }

@@ -45,7 +45,7 @@ async fn the_eleventh_message_in_a_minute_is_refused_with_a_retry_time_and_not_s
     assert!(message.contains("Too many requests"), "{message}");
     let stored = message::Entity::find()
         .filter(message::Column::ClientMsgId.eq("m-11"))
-        .count(&app.state.db)
+        .count(&app.state.handles.db)
         .await
         .expect("count");
     assert_eq!(stored, 0, "a refused message is not stored");
@@ -79,7 +79,7 @@ async fn a_workspace_holds_only_its_plans_concurrent_connections() {
     chatsupport::entities::plan::Entity::update_many()
         .col_expr(chatsupport::entities::plan::Column::MaxConcurrentConnections, Expr::value(2))
         .filter(chatsupport::entities::plan::Column::Id.eq("free"))
-        .exec(&app.state.db)
+        .exec(&app.state.handles.db)
         .await
         .expect("update");
     let (workspace, key) = app.free_workspace_with_bot("cap@example.com", "Small").await;
@@ -116,7 +116,7 @@ async fn a_spent_message_pool_refuses_new_messages_and_stores_nothing() {
         visitor.recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.seq == 2)).await;
     let ServerMsg::MessageReceive { message } = first else { unreachable!() };
     let used = chatsupport::entities::workspace::Entity::find_by_id(workspace)
-        .one(&app.state.db)
+        .one(&app.state.handles.db)
         .await
         .expect("q")
         .expect("row")
@@ -124,7 +124,7 @@ async fn a_spent_message_pool_refuses_new_messages_and_stores_nothing() {
     assert_eq!(used, 1, "each visitor message counts once against the pool");
 
     // The free plan's 100 messages, spent; the plan bills no overage.
-    chatsupport::billing::consume(&app.state.db, workspace, chatsupport::billing::Pool::Messages, 99)
+    chatsupport::billing::consume(&app.state.handles.db, workspace, chatsupport::billing::Pool::Messages, 99)
         .await
         .expect("the rest of the pool");
     visitor.send(&send("m-2", Some(message.conversation_id), "Are you there?")).await;
@@ -137,14 +137,14 @@ async fn a_spent_message_pool_refuses_new_messages_and_stores_nothing() {
     assert_eq!(client_msg_id.as_deref(), Some("m-2"));
     let stored = chatsupport::entities::conversation::Entity::find()
         .filter(chatsupport::entities::conversation::Column::VisitorId.eq(visitor_id))
-        .count(&app.state.db)
+        .count(&app.state.handles.db)
         .await
         .expect("count");
     assert_eq!(stored, 1);
     let messages = message::Entity::find()
         .filter(message::Column::ConversationId.eq(message.conversation_id.0))
         .filter(message::Column::ClientMsgId.eq("m-2"))
-        .count(&app.state.db)
+        .count(&app.state.handles.db)
         .await
         .expect("count");
     assert_eq!(messages, 0, "the refused message is not stored");

@@ -76,7 +76,7 @@ async fn registration_succeeds_while_the_mail_server_is_down_and_the_delivery_is
         let delivery = job::Entity::find()
             .filter(job::Column::Kind.eq(chatsupport::mail::DELIVER_KIND))
             .filter(job::Column::Payload.contains(mail.id.to_string()))
-            .one(&app.state.db)
+            .one(&app.state.handles.db)
             .await
             .expect("read")
             .expect("a delivery job was queued with the mail");

@@ -67,11 +67,15 @@ async fn sign_in_with_google(app: &TestApp) -> (String, Option<String>) {
 }
 
 async fn user_by_email(app: &TestApp, email: &str) -> Option<user::Model> {
-    user::Entity::find().filter(user::Column::Email.eq(email)).one(&app.state.db).await.expect("query")
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&app.state.handles.db)
+        .await
+        .expect("query")
 }
 
 async fn organizations(app: &TestApp) -> u64 {
-    organization::Entity::find().count(&app.state.db).await.expect("count")
+    organization::Entity::find().count(&app.state.handles.db).await.expect("count")
 }
 
 #[tokio::test]
@@ -112,7 +116,7 @@ async fn a_new_person_signing_in_with_google_gets_an_organization_and_a_session(
         .filter(login_history::Column::UserId.eq(created.id))
         .filter(login_history::Column::Success.eq(true))
         .filter(login_history::Column::Reason.eq("google"))
-        .count(&app.state.db)
+        .count(&app.state.handles.db)
         .await
         .expect("count");
     assert_eq!(logins, 1);
@@ -225,7 +229,7 @@ async fn a_deactivated_member_cannot_sign_in_with_google() {
         created_at: Set(Utc::now()),
         ..Default::default()
     })
-    .exec(&app.state.db)
+    .exec(&app.state.handles.db)
     .await
     .expect("member inserted");
 

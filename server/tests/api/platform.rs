@@ -19,7 +19,7 @@ async fn with_operator() -> (TestApp, String) {
 async fn user_id(app: &TestApp, email: &str) -> uuid::Uuid {
     user::Entity::find()
         .filter(user::Column::Email.eq(email))
-        .one(&app.state.db)
+        .one(&app.state.handles.db)
         .await
         .expect("q")
         .expect("user")
@@ -113,7 +113,7 @@ async fn a_suspension_ends_sessions_says_why_and_lifts_itself_at_its_end_date() 
             Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
         )
         .filter(user::Column::Id.eq(jane))
-        .exec(&app.state.db)
+        .exec(&app.state.handles.db)
         .await
         .expect("expire");
     app.sign_in("jane@acme.com", "password123").await;

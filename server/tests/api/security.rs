@@ -111,7 +111,7 @@ async fn the_totp_seed_is_sealed_at_rest() {
         .expect("json");
     let stored = chatsupport::entities::user::Entity::find()
         .filter(chatsupport::entities::user::Column::Email.eq("seal@example.com"))
-        .one(&app.state.db)
+        .one(&app.state.handles.db)
         .await
         .expect("q")
         .expect("user");
@@ -156,7 +156,7 @@ async fn an_allow_list_that_leaves_out_the_caller_is_refused_and_one_that_exclud
     organization::Entity::update_many()
         .col_expr(organization::Column::IpAllowlist, Expr::value("10.0.0.0/8"))
         .filter(organization::Column::Id.eq(acme.0))
-        .exec(&app.state.db)
+        .exec(&app.state.handles.db)
         .await
         .expect("update");
     let (status, error) =
@@ -193,7 +193,7 @@ async fn idle_sessions_end_after_the_organizations_timeout() {
             Expr::value(chrono::Utc::now() - chrono::Duration::minutes(16)),
         )
         .filter(session::Column::OrganizationId.eq(acme.0))
-        .exec(&app.state.db)
+        .exec(&app.state.handles.db)
         .await
         .expect("age the sessions");
     let (status, _) =
@@ -257,13 +257,17 @@ async fn integration_credentials_are_sealed_shown_as_a_hint_and_kept_per_tenant(
     assert!(!created.to_string().contains(secret), "the secret is never returned");
 
     let id: uuid::Uuid = created["id"].as_str().expect("id").parse().expect("uuid");
-    let row =
-        integration_credential::Entity::find_by_id(id).one(&app.state.db).await.expect("q").expect("row");
+    let row = integration_credential::Entity::find_by_id(id)
+        .one(&app.state.handles.db)
+        .await
+        .expect("q")
+        .expect("row");
     assert!(!row.ciphertext.contains("super-secret"), "sealed at rest");
     let acme = app.demo_org().await;
-    let plain = chatsupport::integrations::reveal(&app.state.db, &app.state.accounts.secrets, acme.0, id)
-        .await
-        .expect("the server can open it");
+    let plain =
+        chatsupport::integrations::reveal(&app.state.handles.db, &app.state.accounts.secrets, acme.0, id)
+            .await
+            .expect("the server can open it");
     assert_eq!(plain, secret);
 
     let other = app.register_verified("rival@example.com", "Rival").await;
@@ -274,13 +278,13 @@ async fn integration_credentials_are_sealed_shown_as_a_hint_and_kept_per_tenant(
     assert_eq!(deleted.status(), 404, "another tenant cannot delete it");
     let rival_org = chatsupport::entities::user::Entity::find()
         .filter(chatsupport::entities::user::Column::Email.eq("rival@example.com"))
-        .one(&app.state.db)
+        .one(&app.state.handles.db)
         .await
         .expect("q")
         .expect("rival")
         .organization_id;
     assert!(
-        chatsupport::integrations::reveal(&app.state.db, &app.state.accounts.secrets, rival_org, id)
+        chatsupport::integrations::reveal(&app.state.handles.db, &app.state.accounts.secrets, rival_org, id)
             .await
             .is_err(),
         "nor can the server open it on their behalf"
@@ -394,7 +398,7 @@ async fn an_organization_standing_that_does_not_parse_lets_nobody_in() {
     organization::Entity::update_many()
         .col_expr(organization::Column::Status, Expr::value("archived-by-mistake"))
         .filter(organization::Column::Id.eq(acme.0))
-        .exec(&app.state.db)
+        .exec(&app.state.handles.db)
         .await
         .expect("corrupt the row");
     let login = app

@@ -256,7 +256,7 @@ async fn a_stored_role_that_does_not_parse_is_an_error_never_a_guess() {
     chatsupport::entities::user::Entity::update_many()
         .col_expr(chatsupport::entities::user::Column::Role, Expr::value("superuser"))
         .filter(chatsupport::entities::user::Column::Email.eq("jane@acme.com"))
-        .exec(&app.state.db)
+        .exec(&app.state.handles.db)
         .await
         .expect("corrupt one row");
     let (status, error) = error_of(

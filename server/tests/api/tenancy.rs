@@ -75,7 +75,7 @@ async fn other_tenant(app: &TestApp) -> Other {
     let workspace = workspaces["workspaces"][0]["id"].as_str().expect("workspace id").to_owned();
     let org =
         chatsupport::entities::workspace::Entity::find_by_id(workspace.parse::<uuid::Uuid>().expect("uuid"))
-            .one(&app.state.db)
+            .one(&app.state.handles.db)
             .await
             .expect("q")
             .expect("workspace")
@@ -88,7 +88,7 @@ async fn other_tenant(app: &TestApp) -> Other {
     visitor.recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.seq == 2)).await;
     let talk = conversation::Entity::find()
         .filter(conversation::Column::OrganizationId.eq(org))
-        .one(&app.state.db)
+        .one(&app.state.handles.db)
         .await
         .expect("q")
         .expect("a conversation");

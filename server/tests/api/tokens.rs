@@ -95,7 +95,7 @@ async fn roles_without_api_access_cannot_use_bearer_tokens() {
     user::Entity::update_many()
         .col_expr(user::Column::Role, Expr::value("agent"))
         .filter(user::Column::Email.eq("jane@acme.com"))
-        .exec(&app.state.db)
+        .exec(&app.state.handles.db)
         .await
         .expect("demote");
     let agent = login_json(&app, "jane@acme.com", "password123").await;

@@ -145,7 +145,7 @@ async fn resending_a_client_message_id_stores_the_message_once() {
 async fn two_sends_of_one_client_message_id_at_the_same_moment_store_it_once() {
     use chatsupport::conversations::{MessageContent, NewVisitorMessage};
     let app = spawn_app().await;
-    let bot = chatsupport::bots::find_by_public_key(&app.state.db, DEMO_BOT).await.expect("bot");
+    let bot = chatsupport::bots::find_by_public_key(&app.state.handles.db, DEMO_BOT).await.expect("bot");
     let input = |content: &str| NewVisitorMessage {
         client_msg_id: "racing-id".into(),
         conversation_id: None,
@@ -293,9 +293,9 @@ async fn an_answer_cut_off_by_a_stop_is_given_at_the_next_start() {
     );
     // As the database is when the server stopped while the answer was on its way: the
     // visitor's message stored and the conversation still with the bot, no answer.
-    message::Entity::delete_by_id(answer.id.0).exec(&app.state.db).await.expect("delete the answer");
+    message::Entity::delete_by_id(answer.id.0).exec(&app.state.handles.db).await.expect("delete the answer");
     let row = conversation::Entity::find_by_id(mine.conversation_id.0)
-        .one(&app.state.db)
+        .one(&app.state.handles.db)
         .await
         .expect("q")
         .expect("row");
@@ -303,12 +303,12 @@ async fn an_answer_cut_off_by_a_stop_is_given_at_the_next_start() {
     undo.last_seq = Set(mine.seq);
     undo.message_count = Set(mine.seq);
     undo.status = Set("active".into());
-    undo.update(&app.state.db).await.expect("back to before the answer");
+    undo.update(&app.state.handles.db).await.expect("back to before the answer");
 
     let replier = chatsupport::replies::Replier {
-        db: app.state.db.clone(),
+        db: app.state.handles.db.clone(),
         conversations: app.state.conversations.clone(),
-        hub: app.state.hub.clone(),
+        hub: app.state.handles.hub.clone(),
         delay: Some(Duration::ZERO),
     };
     assert_eq!(chatsupport::replies::answer_unanswered(replier.clone()).await.expect("startup pass"), 1);
@@ -322,7 +322,7 @@ async fn an_answer_cut_off_by_a_stop_is_given_at_the_next_start() {
     assert_eq!(chatsupport::replies::answer_unanswered(replier).await.expect("second pass"), 0);
     let stored = message::Entity::find()
         .filter(message::Column::ConversationId.eq(mine.conversation_id.0))
-        .all(&app.state.db)
+        .all(&app.state.handles.db)
         .await
         .expect("messages");
     assert_eq!(stored.iter().filter(|m| m.sender_kind == "bot").count(), 2, "the greeting and one answer");
