@@ -93,6 +93,47 @@ impl FromStr for Role {
     }
 }
 
+/// Where an account or an organization stands, as stored (`users.status`,
+/// `organizations.status`). Organizations are only active, suspended or banned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Standing {
+    Active,
+    /// Invited, the invitation not accepted yet (users only).
+    Invited,
+    Suspended,
+    Banned,
+    /// Switched off by their organization's admins (users only).
+    Deactivated,
+}
+
+impl Standing {
+    pub const ALL: [Standing; 5] =
+        [Standing::Active, Standing::Invited, Standing::Suspended, Standing::Banned, Standing::Deactivated];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::Active => "active",
+            Standing::Invited => "invited",
+            Standing::Suspended => "suspended",
+            Standing::Banned => "banned",
+            Standing::Deactivated => "deactivated",
+        }
+    }
+}
+
+impl fmt::Display for Standing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Standing {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| format!("unknown standing `{s}`"))
+    }
+}
+
 /// The signed-in person, as pages and API clients see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -14,7 +14,7 @@ pub mod tokens;
 
 use app::{
     ApiError,
-    auth::{Role, UserView},
+    auth::{Role, Standing, UserView},
     dto::OrganizationId,
 };
 use chrono::{Duration, Utc};
@@ -578,7 +578,12 @@ impl AccountService {
         let email = identity.email.as_str().to_owned();
         let existing = user::Entity::find().filter(user::Column::Email.eq(&email)).one(&self.db).await?;
         let found = match existing {
-            Some(found) if !matches!(found.status.as_str(), "active" | "suspended" | "banned") => {
+            Some(found)
+                if !matches!(
+                    found.status.parse::<Standing>(),
+                    Ok(Standing::Active | Standing::Suspended | Standing::Banned)
+                ) =>
+            {
                 self.record_login(&email, Some(&found), client, false, Some("inactive")).await?;
                 return Err(ApiError::Forbidden.into());
             }

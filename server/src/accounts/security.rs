@@ -5,7 +5,7 @@
 
 use app::{
     ApiError,
-    auth::{MfaSetup, UserView},
+    auth::{MfaSetup, Standing, UserView},
     ssr::Viewer,
 };
 use chrono::{DateTime, Duration, Utc};
@@ -30,16 +30,23 @@ pub fn standing(
     org: &organization::Model,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let judged = |status: &str, reason: &Option<String>, until: Option<DateTime<Utc>>, whose: &str| {
+    // A standing we cannot read is not good standing (never guessed as active).
+    let read = |column: &'static str, raw: &str| {
+        raw.parse::<Standing>().map_err(|err| {
+            tracing::error!(column, value = raw, error = %err, "a stored standing does not parse");
+            ApiError::Forbidden
+        })
+    };
+    let judged = |status: Standing, reason: &Option<String>, until: Option<DateTime<Utc>>, whose: &str| {
         let reason =
             reason.as_deref().filter(|r| !r.is_empty()).map(|r| format!(" Reason: {r}")).unwrap_or_default();
         match status {
-            "banned" => Err(ApiError::AccountSuspended {
+            Standing::Banned => Err(ApiError::AccountSuspended {
                 message: format!(
                     "{whose} has been banned.{reason} Contact support if you think this is a mistake."
                 ),
             }),
-            "suspended" if until.is_none_or(|until| until > now) => {
+            Standing::Suspended if until.is_none_or(|until| until > now) => {
                 let when =
                     until.map(|u| format!(" until {}", u.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default();
                 Err(ApiError::AccountSuspended { message: format!("{whose} is suspended{when}.{reason}") })
@@ -47,15 +54,12 @@ pub fn standing(
             _ => Ok(()),
         }
     };
-    judged(&org.status, &org.suspension_reason, org.suspended_until, "Your organization")?;
-    judged(&account.status, &account.suspension_reason, account.suspended_until, "This account")?;
-    // An organization standing we do not know is not good standing (never guessed as active).
-    if !matches!(org.status.as_str(), "active" | "suspended") {
-        tracing::error!(organization = %org.id, status = %org.status, "an organization's stored standing does not parse");
-        return Err(ApiError::Forbidden);
-    }
-    match account.status.as_str() {
-        "active" | "suspended" => Ok(()),
+    let org_standing = read("organizations.status", &org.status)?;
+    let account_standing = read("users.status", &account.status)?;
+    judged(org_standing, &org.suspension_reason, org.suspended_until, "Your organization")?;
+    judged(account_standing, &account.suspension_reason, account.suspended_until, "This account")?;
+    match (org_standing, account_standing) {
+        (Standing::Active | Standing::Suspended, Standing::Active | Standing::Suspended) => Ok(()),
         _ => Err(ApiError::Forbidden),
     }
 }

@@ -4,7 +4,7 @@
 
 use app::{
     ApiError,
-    auth::{Permission, Role, TeamListing, TeamMember, TeamQuery, UserView},
+    auth::{Permission, Role, Standing, TeamListing, TeamMember, TeamQuery, UserView},
     ssr::Viewer,
 };
 use chrono::{Duration, Utc};
@@ -19,6 +19,7 @@ use super::{AccountService, TokenPurpose, password};
 use crate::shared::{
     ClientInfo,
     input::{EmailAddress, NewPassword},
+    stored,
 };
 use crate::{
     audit::{self, AuditEntry},
@@ -108,7 +109,7 @@ impl AccountService {
             email: Set(email.as_str().to_owned()),
             password_hash: Set(None),
             role: Set(role.as_str().to_owned()),
-            status: Set("invited".into()),
+            status: Set(Standing::Invited.as_str().into()),
             email_verified_at: Set(None),
             last_active_at: Set(None),
             created_at: Set(now),
@@ -164,7 +165,7 @@ impl AccountService {
     ) -> Result<UserView> {
         let hash = password::hash(password.as_str()).await?;
         let invited = self.consume_token(token, TokenPurpose::Invitation).await?;
-        if invited.status != "invited" {
+        if stored::parse::<Standing>("users.status", &invited.status)? != Standing::Invited {
             return Err(
                 ApiError::validation("token", "This invitation was already accepted or withdrawn.").into()
             );
@@ -216,11 +217,16 @@ impl AccountService {
             active.role = Set(role.as_str().to_owned());
             action = Some("team.role_changed");
         }
-        if let Some(status) = patch.status.as_deref() {
-            match (status, member.status.as_str()) {
-                ("deactivated", "active") => action = Some("team.deactivated"),
-                ("active", "deactivated") => action = Some("team.reactivated"),
-                (wanted, current) if wanted == current => {}
+        let mut deactivated = false;
+        if let Some(raw) = patch.status.as_deref() {
+            let current = stored::parse::<Standing>("users.status", &member.status)?;
+            match (raw.parse::<Standing>(), current) {
+                (Ok(Standing::Deactivated), Standing::Active) => {
+                    action = Some("team.deactivated");
+                    deactivated = true;
+                }
+                (Ok(Standing::Active), Standing::Deactivated) => action = Some("team.reactivated"),
+                (Ok(wanted), current) if wanted == current => {}
                 _ => {
                     return Err(ApiError::validation(
                         "status",
@@ -229,11 +235,11 @@ impl AccountService {
                     .into());
                 }
             }
-            active.status = Set(status.to_owned());
+            active.status = Set(raw.to_owned());
         }
         let Some(action) = action else { return team_member(member) };
         let updated = sea_orm::ActiveModelTrait::update(active, &self.db).await?;
-        if updated.status == "deactivated" {
+        if deactivated {
             session::Entity::delete_many()
                 .filter(session::Column::UserId.eq(updated.id))
                 .exec(&self.db)

@@ -226,18 +226,20 @@ pub async fn user_activity(db: &DatabaseConnection, id: Uuid) -> Result<UserActi
 
 /// A checked change of standing: status, reason and end date.
 struct Standing {
-    status: String,
+    status: app::auth::Standing,
     reason: Option<String>,
     until: Option<DateTime<Utc>>,
 }
 
 fn standing_of(patch: &StandingPatch, now: DateTime<Utc>) -> Result<Option<Standing>, ApiError> {
-    let Some(status) = patch.status.as_deref() else { return Ok(None) };
-    if !STANDINGS.contains(&status) {
-        return Err(ApiError::validation("status", "Choose active, suspended or banned."));
-    }
+    let Some(raw) = patch.status.as_deref() else { return Ok(None) };
+    let status = match raw.parse::<app::auth::Standing>() {
+        Ok(status) if STANDINGS.contains(&raw) => status,
+        _ => return Err(ApiError::validation("status", "Choose active, suspended or banned.")),
+    };
+    let active = status == app::auth::Standing::Active;
     let reason = patch.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
-    if status != "active" && reason.is_none() {
+    if !active && reason.is_none() {
         return Err(ApiError::validation("reason", "Say why: the reason is shown to the person and kept."));
     }
     if reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
@@ -269,14 +271,10 @@ fn standing_of(patch: &StandingPatch, now: DateTime<Utc>) -> Result<Option<Stand
             }
         }
     };
-    if status != "suspended" && until.is_some() {
+    if status != app::auth::Standing::Suspended && until.is_some() {
         return Err(ApiError::validation("suspended_until", "Only a suspension has an end date."));
     }
-    Ok(Some(Standing {
-        status: status.to_owned(),
-        reason: if status == "active" { None } else { reason },
-        until,
-    }))
+    Ok(Some(Standing { status, reason: if active { None } else { reason }, until }))
 }
 
 fn tags_json(tags: &[String]) -> Result<String, ApiError> {
@@ -331,8 +329,8 @@ pub async fn update_organization(
     let mut active: organization::ActiveModel = found.into();
     let mut ends_sessions = false;
     if let Some(standing) = standing {
-        ends_sessions = standing.status != "active";
-        active.status = Set(standing.status);
+        ends_sessions = standing.status != app::auth::Standing::Active;
+        active.status = Set(standing.status.as_str().to_owned());
         active.suspension_reason = Set(standing.reason);
         active.suspended_until = Set(standing.until);
     }
@@ -411,7 +409,7 @@ pub async fn update_user(
         )
         .into());
     }
-    if id == admin.user_id && standing.as_ref().is_some_and(|s| s.status != "active") {
+    if id == admin.user_id && standing.as_ref().is_some_and(|s| s.status != app::auth::Standing::Active) {
         return Err(ApiError::Conflict { message: "You cannot suspend or ban yourself.".into() }.into());
     }
     let txn = crate::db::begin_write(db).await?;
@@ -421,8 +419,8 @@ pub async fn update_user(
     let mut active: user::ActiveModel = found.into();
     let mut ends_sessions = false;
     if let Some(standing) = standing {
-        ends_sessions = standing.status != "active";
-        active.status = Set(standing.status);
+        ends_sessions = standing.status != app::auth::Standing::Active;
+        active.status = Set(standing.status.as_str().to_owned());
         active.suspension_reason = Set(standing.reason);
         active.suspended_until = Set(standing.until);
     }

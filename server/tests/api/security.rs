@@ -2,7 +2,7 @@
 //! and integration credentials sealed at rest.
 
 use app::ApiError;
-use chatsupport::entities::{integration_credential, organization, session};
+use chatsupport::entities::{integration_credential, organization, session, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 
 use crate::helpers::{TestApp, error_of, session_cookie, spawn_app};
@@ -398,6 +398,25 @@ async fn an_organization_standing_that_does_not_parse_lets_nobody_in() {
     organization::Entity::update_many()
         .col_expr(organization::Column::Status, Expr::value("archived-by-mistake"))
         .filter(organization::Column::Id.eq(acme.0))
+        .exec(&app.state.handles.db)
+        .await
+        .expect("corrupt the row");
+    let login = app
+        .http
+        .post(app.url("/api/v1/auth/login"))
+        .json(&serde_json::json!({ "email": "admin@acme.com", "password": "password123" }))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(login.status(), 403, "an unknown standing is not read as active");
+}
+
+#[tokio::test]
+async fn an_account_standing_that_does_not_parse_is_refused_not_read_as_active() {
+    let app = spawn_app().await;
+    user::Entity::update_many()
+        .col_expr(user::Column::Status, Expr::value("Active "))
+        .filter(user::Column::Email.eq("admin@acme.com"))
         .exec(&app.state.handles.db)
         .await
         .expect("corrupt the row");
