@@ -146,6 +146,28 @@ pub struct MessageView {
     pub client_msg_id: Option<String>,
 }
 
+/// The inbox's order: escalated conversations first (someone waits for a person), then by
+/// when the visitor or an agent last wrote, newest first. The server lists in this order too.
+pub fn inbox_order(a: &ConversationView, b: &ConversationView) -> std::cmp::Ordering {
+    let escalated = |c: &ConversationView| c.status != ConversationStatus::Escalated;
+    escalated(a)
+        .cmp(&escalated(b))
+        .then_with(|| b.last_activity_at.cmp(&a.last_activity_at))
+        .then_with(|| b.updated_at.cmp(&a.updated_at))
+}
+
+/// One of twelve avatar colours, the same for the same name everywhere (`avatar-hue-N`).
+pub fn avatar_hue(name: &str) -> u32 {
+    // FNV-1a: stable across builds and targets, unlike std's hasher.
+    let hash = name.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    hash % 12
+}
+
+/// Up to two initials for an avatar ("Amber Otter" → "AO").
+pub fn initials(name: &str) -> String {
+    name.split_whitespace().filter_map(|w| w.chars().next()).take(2).flat_map(char::to_uppercase).collect()
+}
+
 /// A conversation as the dashboard's list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -161,8 +183,12 @@ pub struct ConversationView {
     pub message_count: i64,
     /// RFC 3339, UTC.
     pub started_at: String,
-    /// RFC 3339, UTC; the list is sorted by it, newest first.
+    /// RFC 3339, UTC: the last change of any kind.
     pub updated_at: String,
+    /// RFC 3339, UTC: when the visitor or an agent last wrote. The inbox shows escalated
+    /// conversations first, then sorts by this, newest first.
+    #[serde(default)]
+    pub last_activity_at: String,
     /// The agent holding the conversation (or who resolved it).
     #[serde(default)]
     pub assigned_agent: Option<AgentRef>,
@@ -325,6 +351,9 @@ pub struct SearchHit {
     pub snippet: String,
     pub highlights: Vec<(usize, usize)>,
     pub created_at: String,
+    /// Who the conversation is with (the name they gave, or their readable alias).
+    #[serde(default)]
+    pub visitor_name: String,
 }
 
 #[cfg(test)]

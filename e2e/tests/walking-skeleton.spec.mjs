@@ -35,9 +35,12 @@ test("a visitor chats on a third-party site and the dashboard sees it live", asy
 
   // The dashboard got the new conversation over its socket: no reload happened.
   const list = dashboard.getByRole("list", { name: "Conversations" });
-  await expect(list.getByRole("link").first()).toContainText("Visitor");
+  // The row shows the visitor's words (not the bot's answer) under a readable name.
+  const row = list.getByRole("link", { name: /Hello/ }).first();
+  await expect(row).not.toContainText(FALLBACK);
+  await expect(row.locator(".visitor")).toHaveText(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
   expect(await dashboard.evaluate(() => window.__notReloaded)).toBe(true);
-  await list.getByRole("link").first().click();
+  await row.click();
   const messages = dashboard.getByRole("log", { name: "Messages" });
   await expect(messages).toContainText("Hello");
   await expect(messages).toContainText(FALLBACK);
@@ -59,7 +62,7 @@ test("new messages appear on an open conversation without a reload", async ({ br
   await expect(chat.getByRole("log")).toContainText(FALLBACK);
 
   const dashboard = await signedInDashboard(browser);
-  await dashboard.getByRole("link", { name: /Visitor/ }).first().click();
+  await dashboard.getByRole("link", { name: /Do you ship to Norway/ }).first().click();
   const messages = dashboard.getByRole("log", { name: "Messages" });
   await expect(messages).toContainText("Do you ship to Norway?");
   await expect(dashboard.getByRole("status")).toHaveText("Live");

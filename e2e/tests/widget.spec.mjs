@@ -129,9 +129,9 @@ test("an agent takes over from the inbox, resolves, and the visitor rates the co
   await chat.getByRole("button", { name: "Send" }).click();
   await expect(log).toContainText(FALLBACK);
 
-  // The newest conversation in the inbox is this one; one click takes it over.
+  // The inbox row shows the visitor's words; one click opens it, one more takes it over.
   await owner.goto(`${app()}/conversations`);
-  await owner.getByRole("list", { name: "Conversations" }).getByRole("link").first().click();
+  await owner.getByRole("list", { name: "Conversations" }).getByRole("link", { name: /My parcel arrived damaged/ }).click();
   const pane = owner.getByRole("region", { name: "Conversation", exact: true });
   await expect(pane.getByRole("log")).toContainText("My parcel arrived damaged");
   await pane.getByRole("button", { name: "Take over" }).click();

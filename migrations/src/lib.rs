@@ -16,6 +16,7 @@ mod m20261123_000010_bot_settings;
 mod m20261123_000011_connection_caps;
 mod m20261123_000012_agent_takeover;
 mod m20261201_000013_jobs;
+mod m20261201_000014_conversation_activity;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000011_connection_caps::Migration),
             Box::new(m20261123_000012_agent_takeover::Migration),
             Box::new(m20261201_000013_jobs::Migration),
+            Box::new(m20261201_000014_conversation_activity::Migration),
         ]
     }
 }

@@ -252,6 +252,15 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         let messages: Vec<&Message> =
             snapshot.messages.iter().filter(|m| m.conversation_id == c.id).collect();
         let updated_at = messages.iter().map(|m| m.timestamp).max().unwrap_or(c.started_at);
+        // As the live path keeps them: the visitor's last words, and when a person last wrote.
+        let by_people = || messages.iter().filter(|m| m.sender == "visitor" || m.sender == "agent");
+        let last_activity = by_people().map(|m| m.timestamp).max().unwrap_or(c.started_at);
+        let preview = messages
+            .iter()
+            .rev()
+            .find(|m| m.sender == "visitor")
+            .map(|m| m.content.chars().take(crate::conversations::PREVIEW_CHARS).collect())
+            .unwrap_or_else(|| c.preview.clone());
         let conversation_id = id_of(&c.id);
         let organization_id = id_of(&c.client_id);
         conversation::Entity::insert(conversation::ActiveModel {
@@ -264,9 +273,10 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             status: Set(c.status.clone()),
             last_seq: Set(messages.len() as i64),
             message_count: Set(messages.len() as i64),
-            preview: Set(c.preview.clone()),
+            preview: Set(preview),
             started_at: Set(c.started_at),
             updated_at: Set(updated_at),
+            last_activity_at: Set(Some(last_activity)),
             resolved_at: Set((c.status == "resolved").then_some(updated_at)),
             satisfaction_rating: Set(c.satisfaction),
             satisfaction_rated_at: Set(c.satisfaction.map(|_| updated_at)),

@@ -3,6 +3,7 @@
 //! page is merged with what the live feed delivers, so new messages appear without a reload.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::short_time;
@@ -13,7 +14,7 @@ use crate::{
     },
     dto::{
         ConversationDetail, ConversationEventView, ConversationId, ConversationStatus, ConversationView,
-        MessageView, SearchHit, SenderKind,
+        MessageView, SearchHit, SenderKind, avatar_hue, inbox_order, initials,
     },
     live::{LinkState, LiveFeed},
 };
@@ -26,6 +27,36 @@ pub fn ConversationsPage() -> impl IntoView {
 
     let live = LiveFeed::new();
     Effect::new(move |_| live.connect());
+
+    // Unread: conversations a visitor wrote in since the page loaded, not open since then.
+    // The count is in the tab's title, so a background tab still tells the agent.
+    let read_up_to = RwSignal::new(std::collections::HashMap::<ConversationId, i64>::new());
+    Effect::new(move |_| {
+        let Some(open) = selected.get() else { return };
+        let newest =
+            live.messages.with(|all| all.iter().filter(|m| m.conversation_id == open).map(|m| m.seq).max());
+        if let Some(seq) = newest {
+            read_up_to.update(|read| {
+                read.insert(open, seq);
+            });
+        }
+    });
+    let unread = move || {
+        let open = selected.get();
+        let read = read_up_to.read();
+        live.messages.with(|all| {
+            all.iter()
+                .filter(|m| m.sender.kind == SenderKind::Visitor && Some(m.conversation_id) != open)
+                .filter(|m| read.get(&m.conversation_id).is_none_or(|seq| m.seq > *seq))
+                .map(|m| m.conversation_id)
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+        })
+    };
+    let title = move || match unread() {
+        0 => "Conversations · ChatSupport".to_owned(),
+        n => format!("({n}) Conversations · ChatSupport"),
+    };
 
     let conversations = Resource::new(|| (), |_| list_conversations());
     let actions = Actions::new();
@@ -51,6 +82,7 @@ pub fn ConversationsPage() -> impl IntoView {
     );
 
     view! {
+        <Title text=title />
         <div class="conversations-page">
             <section class="conversation-list" aria-labelledby="conversations-heading">
                 <div class="list-header">
@@ -129,7 +161,7 @@ fn ConversationList(
                 all.push(update.clone());
             }
         });
-        all.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+        all.sort_by(inbox_order);
         all
     };
     move || {
@@ -155,13 +187,19 @@ fn ConversationList(
                                 class:selected=current
                                 aria-current=move || current().then_some("true")
                             >
+                                <span
+                                    class=format!("avatar avatar-hue-{}", avatar_hue(&c.visitor_name))
+                                    aria-hidden="true"
+                                >
+                                    {initials(&c.visitor_name)}
+                                </span>
                                 <span class="row">
-                                    <strong class="visitor">{c.visitor_name}</strong>
+                                    <strong class="visitor">{c.visitor_name.clone()}</strong>
                                     <span class=format!("status status-{}", c.status.as_str())>{c.status.label()}</span>
                                 </span>
                                 <span class="preview">{c.preview}</span>
                                 <span class="meta">
-                                    {c.bot_name} " · " {plural(c.message_count, "message")} " · " {short_time(&c.updated_at)}
+                                    {c.bot_name} " · " {plural(c.message_count, "message")} " · " {short_time(&c.last_activity_at)}
                                 </span>
                             </a>
                         </li>
@@ -181,8 +219,26 @@ fn MessageLog(loaded: Vec<MessageView>, live: LiveFeed, conversation: Conversati
         all.extend(live.messages_of(conversation, last_loaded));
         all
     };
+    // Newest message in view as it arrives, unless the agent scrolled up to read.
+    let pane = NodeRef::<leptos::html::Div>::new();
+    let pinned = RwSignal::new(true);
+    Effect::new(move |_| {
+        let count = live.messages_of(conversation, last_loaded).len();
+        if let Some(el) = pane.get()
+            && pinned.get_untracked()
+        {
+            el.set_scroll_top(el.scroll_height());
+        }
+        count
+    });
+    let on_scroll = move |_| {
+        if let Some(el) = pane.get() {
+            pinned.set(el.scroll_height() - el.scroll_top() - el.client_height() < 48);
+        }
+    };
     view! {
-        <ol class="messages" role="log" aria-label="Messages" aria-live="polite">
+        <div class="messages-pane" role="log" aria-label="Messages" aria-live="polite" tabindex="0" node_ref=pane on:scroll=on_scroll>
+        <ol class="messages">
             {move || all().into_iter().map(|m| {
                 let class = format!("message from-{}", m.sender.kind.as_str());
                 view! {
@@ -194,6 +250,7 @@ fn MessageLog(loaded: Vec<MessageView>, live: LiveFeed, conversation: Conversati
                 }
             }).collect_view()}
         </ol>
+        </div>
     }
 }
 
@@ -298,6 +355,7 @@ fn ConversationPane(detail: ConversationDetail, live: LiveFeed, actions: Actions
             })}
         </div>
         {move || actions.error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+        <History events />
         <MessageLog loaded=messages live conversation=id />
         {move || open().then(|| view! {
             <ActionForm action=actions.reply node_ref=reply_form>
@@ -311,7 +369,6 @@ fn ConversationPane(detail: ConversationDetail, live: LiveFeed, actions: Actions
                 </div>
             </ActionForm>
         })}
-        <History events />
     }
 }
 
@@ -388,7 +445,9 @@ fn SearchResults(hits: Vec<SearchHit>, query: String) -> impl IntoView {
                 {hits.into_iter().map(|hit| view! {
                     <li>
                         <a href=format!("/conversations?c={}", hit.conversation_id)>
-                            <span class="who">{sender_label(hit.sender_kind)}</span>
+                            <span class="who">
+                                {format!("{} · {}", hit.visitor_name, sender_label(hit.sender_kind))}
+                            </span>
                             <Highlighted text=hit.snippet ranges=hit.highlights />
                             <time datetime=hit.created_at.clone()>{short_time(&hit.created_at)}</time>
                         </a>

@@ -5,11 +5,14 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_navigate, use_query_map},
+};
 
 use crate::{
     ApiError,
-    api::{SignIn, SignInMfa, demo_accounts, sign_in_options},
+    api::{SignIn, SignInMfa, current_user, demo_accounts, sign_in_options},
     auth::SignInProblem,
 };
 
@@ -26,6 +29,15 @@ pub fn LoginPage() -> impl IntoView {
         Some(Err(ApiError::MfaRequired { challenge })) => Some(challenge),
         _ => None,
     };
+    // Signed in already (Back after signing in, a second tab): the dashboard, not the form,
+    // and this page leaves the history.
+    let session = Resource::new(|| (), |_| current_user());
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if matches!(session.get(), Some(Ok(_))) {
+            navigate("/conversations", NavigateOptions { replace: true, ..NavigateOptions::default() });
+        }
+    });
     let error = move || match sign_in.value().get() {
         Some(Err(ApiError::MfaRequired { .. })) | None | Some(Ok(_)) => None,
         Some(Err(err)) => Some(err.to_string()),

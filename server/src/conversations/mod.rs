@@ -7,6 +7,7 @@ pub mod handoff;
 pub mod history;
 pub mod lifecycle;
 pub mod limits;
+pub mod names;
 pub mod routes;
 
 use std::{collections::HashMap, sync::Arc};
@@ -37,10 +38,8 @@ use crate::{
     shared::{rfc3339, stored::parse},
 };
 
-/// Name shown for a visitor who has not told us theirs.
-pub const ANONYMOUS_VISITOR: &str = "Visitor";
 /// How much of the latest message the conversation list shows.
-const PREVIEW_CHARS: usize = 140;
+pub const PREVIEW_CHARS: usize = 140;
 
 /// A visitor's message as the widget sent it, content already validated.
 #[derive(Debug, Clone)]
@@ -241,11 +240,37 @@ impl ConversationService {
             .await?)
     }
 
-    /// An organization's conversations, most recent activity first.
-    #[tracing::instrument(skip(self))]
-    pub async fn list(&self, organization: OrganizationId, limit: u64) -> Result<Vec<ConversationView>> {
+    /// Who each of these conversations is with (only the organization's own).
+    pub async fn visitor_names(
+        &self,
+        organization: OrganizationId,
+        ids: &[ConversationId],
+    ) -> Result<HashMap<ConversationId, String>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
         let rows = conversation::Entity::find()
             .filter(conversation::Column::OrganizationId.eq(organization.0))
+            .filter(conversation::Column::Id.is_in(ids.iter().map(|id| id.0)))
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|c| (ConversationId(c.id), names::visitor_label(c.visitor_name.as_deref(), &c.visitor_id)))
+            .collect())
+    }
+
+    /// An organization's conversations: escalated ones first (someone is waiting for a
+    /// person), then by when the visitor or an agent last wrote, newest first.
+    #[tracing::instrument(skip(self))]
+    pub async fn list(&self, organization: OrganizationId, limit: u64) -> Result<Vec<ConversationView>> {
+        let escalated_first =
+            Expr::case(Expr::col(conversation::Column::Status).eq(ConversationStatus::Escalated.as_str()), 0)
+                .finally(1);
+        let rows = conversation::Entity::find()
+            .filter(conversation::Column::OrganizationId.eq(organization.0))
+            .order_by(sea_orm::sea_query::SimpleExpr::Case(Box::new(escalated_first)), sea_orm::Order::Asc)
+            .order_by_desc(conversation::Column::LastActivityAt)
             .order_by_desc(conversation::Column::UpdatedAt)
             .limit(limit)
             .all(&self.db)
@@ -403,7 +428,7 @@ impl VisitorWrite {
             txn,
             &conversation,
             SenderKind::Visitor,
-            conversation.visitor_name.as_deref().unwrap_or(ANONYMOUS_VISITOR),
+            &names::visitor_label(conversation.visitor_name.as_deref(), &conversation.visitor_id),
             input.content.as_str(),
             Some(&input.client_msg_id),
         )
@@ -532,6 +557,7 @@ async fn create_conversation(
         preview: Set(String::new()),
         started_at: Set(now),
         updated_at: Set(now),
+        last_activity_at: Set(Some(now)),
         ..Default::default()
     };
     let created = conversation::Entity::insert(model).exec_with_returning(txn).await?;
@@ -553,12 +579,19 @@ async fn append_message(
     client_msg_id: Option<&str>,
 ) -> Result<(conversation::Model, message::Model)> {
     let now = Utc::now();
-    let preview: String = content.chars().take(PREVIEW_CHARS).collect();
-    let updated = conversation::Entity::update_many()
+    let mut update = conversation::Entity::update_many()
         .col_expr(conversation::Column::LastSeq, Expr::col(conversation::Column::LastSeq).add(1))
         .col_expr(conversation::Column::MessageCount, Expr::col(conversation::Column::MessageCount).add(1))
-        .col_expr(conversation::Column::Preview, Expr::value(preview))
-        .col_expr(conversation::Column::UpdatedAt, Expr::value(now))
+        .col_expr(conversation::Column::UpdatedAt, Expr::value(now));
+    // The inbox shows what the visitor said, and orders by when a person last wrote.
+    if kind == SenderKind::Visitor {
+        let preview: String = content.chars().take(PREVIEW_CHARS).collect();
+        update = update.col_expr(conversation::Column::Preview, Expr::value(preview));
+    }
+    if matches!(kind, SenderKind::Visitor | SenderKind::Agent) {
+        update = update.col_expr(conversation::Column::LastActivityAt, Expr::value(now));
+    }
+    let updated = update
         .filter(conversation::Column::Id.eq(conversation.id))
         .filter(conversation::Column::OrganizationId.eq(conversation.organization_id))
         .exec_with_returning(txn)
@@ -620,13 +653,14 @@ pub fn conversation_view(model: conversation::Model, bot_name: &str) -> Result<C
         id: ConversationId(model.id),
         bot_id: BotId(model.bot_id),
         bot_name: bot_name.to_owned(),
-        visitor_name: model.visitor_name.unwrap_or_else(|| ANONYMOUS_VISITOR.to_owned()),
+        visitor_name: names::visitor_label(model.visitor_name.as_deref(), &model.visitor_id),
         visitor_email: model.visitor_email,
         status: parse("conversations.status", &model.status)?,
         preview: model.preview,
         message_count: model.message_count,
         started_at: rfc3339(model.started_at),
         updated_at: rfc3339(model.updated_at),
+        last_activity_at: rfc3339(model.last_activity_at.unwrap_or(model.updated_at)),
         assigned_agent: model
             .assigned_agent_id
             .zip(model.assigned_agent_name)

@@ -45,7 +45,13 @@ impl DashboardPort for Dashboard {
         if query.chars().count() > 200 {
             return Err(ApiError::validation("query", "A search can be at most 200 characters long."));
         }
-        Ok(self.search.search(viewer.organization_id, query)?)
+        let mut hits = self.search.search(viewer.organization_id, query)?;
+        let ids: Vec<ConversationId> = hits.iter().map(|h| h.conversation_id).collect();
+        let names = self.conversations.visitor_names(viewer.organization_id, &ids).await?;
+        for hit in &mut hits {
+            hit.visitor_name = names.get(&hit.conversation_id).cloned().unwrap_or_default();
+        }
+        Ok(hits)
     }
 
     async fn conversation_detail(

@@ -29,6 +29,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub satisfaction_comment: Option<String>,
     pub satisfaction_rated_at: Option<DateTimeUtc>,
+    /// When the visitor or an agent last wrote (not the bot, not a sweep): the inbox's order.
+    pub last_activity_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

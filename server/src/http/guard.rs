@@ -23,6 +23,13 @@ pub async fn require_session_for_pages(
     next: Next,
 ) -> Response {
     let path = request.uri().path();
+    // Signed in already: the sign-in form would only confuse; go to the dashboard.
+    if path == "/login"
+        && let Some(token) = session_token(request.headers())
+        && auth.page_access(&token, &client_of_request(&request)).await == PageAccess::Allowed
+    {
+        return Redirect::to("/conversations").into_response();
+    }
     if PUBLIC_PAGES.contains(&path) || path.starts_with("/api/") || path.starts_with("/pkg/") {
         return next.run(request).await;
     }

@@ -138,11 +138,13 @@ impl MessageSearch {
                 continue;
             };
             let snippet = snippets.snippet_from_doc(&doc);
+            let content = text(f.content);
             let (snippet_text, highlights) = if snippet.fragment().is_empty() {
-                (text(f.content).chars().take(200).collect(), Vec::new())
+                (content.chars().take(200).collect(), Vec::new())
             } else {
-                (
-                    snippet.fragment().to_owned(),
+                widen(
+                    &content,
+                    snippet.fragment(),
                     snippet.highlighted().iter().map(|r| (r.start, r.end)).collect(),
                 )
             };
@@ -153,10 +155,43 @@ impl MessageSearch {
                 snippet: snippet_text,
                 highlights,
                 created_at: text(f.created_at),
+                visitor_name: String::new(),
             });
         }
         Ok(hits)
     }
+}
+
+/// Characters of context a snippet keeps around tantivy's fragment before it cuts (with "…").
+const SNIPPET_CONTEXT: usize = 60;
+
+/// Tantivy's fragment runs from its first token to its last, so it drops what follows the last
+/// word ("alert(1" for "alert(1)"). Widen it back over the message: to the message's ends when
+/// they are near, else to the nearest space; mark a cut with "…"; shift the highlights along.
+fn widen(content: &str, fragment: &str, highlights: Vec<(usize, usize)>) -> (String, Vec<(usize, usize)>) {
+    let Some(at) = content.find(fragment) else { return (fragment.to_owned(), highlights) };
+    let end = at + fragment.len();
+    let before = &content[..at];
+    let start = if before.chars().count() <= SNIPPET_CONTEXT {
+        0
+    } else {
+        let floor = before.char_indices().rev().nth(SNIPPET_CONTEXT - 1).map_or(0, |(i, _)| i);
+        before[floor..].find(char::is_whitespace).map_or(at, |space| floor + space + 1).min(at)
+    };
+    let after = &content[end..];
+    let stop = if after.chars().count() <= SNIPPET_CONTEXT {
+        content.len()
+    } else {
+        let window = after.char_indices().nth(SNIPPET_CONTEXT).map_or(after.len(), |(i, _)| i);
+        // The last space in the window, but never inside the word the fragment ended in.
+        let word_end = after.find(char::is_whitespace).unwrap_or(after.len());
+        end + after[..window].rfind(char::is_whitespace).unwrap_or(window).max(word_end)
+    };
+    let lead = if start > 0 { "…" } else { "" };
+    let tail = if stop < content.len() { "…" } else { "" };
+    let shift = lead.len() + at - start;
+    let text = format!("{lead}{}{tail}", &content[start..stop]);
+    (text, highlights.into_iter().map(|(s, e)| (s + shift, e + shift)).collect())
 }
 
 /// The only writer: gathers ops for up to `BATCH_WINDOW`, applies them, commits once, reloads
@@ -247,4 +282,22 @@ pub async fn listen(search: MessageSearch, mut events: mpsc::Receiver<Arc<Domain
 pub fn install(w: &mut crate::wiring::Wiring, search: &MessageSearch) {
     let search = search.clone();
     w.listener("search", move |events| listen(search, events));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snippet_keeps_what_follows_its_last_word_and_marks_cuts() {
+        let (text, marks) = widen("<img src=x onerror=alert(1)>", "img src=x onerror=alert", vec![(0, 3)]);
+        assert_eq!(text, "<img src=x onerror=alert(1)>");
+        assert_eq!(&text[marks[0].0..marks[0].1], "img");
+        let long = format!("{}needle here. {}", "word ".repeat(40), "tail ".repeat(40));
+        let (text, marks) = widen(&long, "needle", vec![(0, 6)]);
+        assert!(text.starts_with('…') && text.ends_with('…'), "{text}");
+        assert_eq!(&text[marks[0].0..marks[0].1], "needle");
+        assert!(text.contains("needle here."), "{text}");
+        assert!(text.chars().count() < 140, "{text}");
+    }
 }

@@ -199,6 +199,19 @@ async fn a_sixth_session_ends_the_oldest() {
 }
 
 #[tokio::test]
+async fn the_sign_in_page_sends_a_signed_in_person_to_the_dashboard() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let no_redirects =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let page = no_redirects.get(app.url("/login")).header("cookie", &owner).send().await.expect("GET");
+    assert_eq!(page.status(), 303);
+    assert_eq!(page.headers()["location"], "/conversations");
+    let stale = no_redirects.get(app.url("/login")).header("cookie", "cs_session=forged").send().await;
+    assert_eq!(stale.expect("GET").status(), 200, "a cookie that is no session still sees the form");
+}
+
+#[tokio::test]
 async fn without_a_session_pages_redirect_to_login_and_the_dashboard_socket_is_refused() {
     let app = spawn_app().await;
     let no_redirects =

@@ -12,6 +12,7 @@ mod edges;
 mod handoff;
 mod health;
 mod helpers;
+mod inbox;
 mod jobs;
 mod layers;
 mod lifecycle;
