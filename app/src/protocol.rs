@@ -179,6 +179,8 @@ pub enum WidgetFrame {
     Error {
         message: String,
         client_msg_id: Option<String>,
+        /// Rate limited: the visitor may send again after this many seconds.
+        retry_after_secs: Option<u64>,
     },
     Other,
 }
@@ -218,10 +220,16 @@ impl WidgetFrame {
             to: Option<Cow<'a, str>>,
             client_msg_id: Option<String>,
             chunk: Option<String>,
+            error: Option<Code>,
         }
         #[derive(Deserialize)]
         struct Named {
             name: String,
+        }
+        /// Of an error frame's `error`, only how long a rate limit lasts.
+        #[derive(Deserialize)]
+        struct Code {
+            retry_after_secs: Option<u64>,
         }
         /// `message` is a stored message in `message:receive` and the readable text in `error`.
         enum Body {
@@ -274,6 +282,7 @@ impl WidgetFrame {
                     _ => String::new(),
                 },
                 client_msg_id: f.client_msg_id,
+                retry_after_secs: f.error.and_then(|e| e.retry_after_secs),
             },
             _ => Self::Other,
         })
@@ -411,7 +420,16 @@ mod tests {
             read(ServerMsg::error(ApiError::RateLimited { retry_after_secs: 5 }, Some("c9".into()))),
             WidgetFrame::Error {
                 message: ApiError::RateLimited { retry_after_secs: 5 }.to_string(),
-                client_msg_id: Some("c9".into())
+                client_msg_id: Some("c9".into()),
+                retry_after_secs: Some(5),
+            }
+        );
+        assert_eq!(
+            read(ServerMsg::error(ApiError::Forbidden, None)),
+            WidgetFrame::Error {
+                message: ApiError::Forbidden.to_string(),
+                client_msg_id: None,
+                retry_after_secs: None,
             }
         );
         assert_eq!(

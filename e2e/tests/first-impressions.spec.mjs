@@ -17,3 +17,158 @@ test("signing in lands on the dashboard's address; /login and Back never show th
   await expect(page).toHaveURL(/\/conversations$/);
   await expect(page.getByRole("heading", { name: "Sign in" })).toHaveCount(0);
 });
+
+const FALLBACK = "I don't have an answer for that yet";
+
+/** The third-party page on another *site* than the widget: `localhost` embeds `127.0.0.1`. */
+function otherSite() {
+  return process.env.THIRD_PARTY_URL.replace("127.0.0.1", "localhost");
+}
+
+async function openChat(page, url) {
+  await page.goto(url);
+  await page.getByRole("button", { name: "Open chat" }).click();
+  const chat = page.frameLocator('iframe[title="Chat"]');
+  await expect(chat.getByRole("log")).toBeVisible();
+  return chat;
+}
+
+async function say(chat, text) {
+  await chat.getByRole("textbox", { name: "Message" }).fill(text);
+  await chat.getByRole("textbox", { name: "Message" }).press("Enter");
+}
+
+/** How far the widget's message list is from its bottom (0: the newest message is in view). */
+function distanceFromBottom(page) {
+  const frame = page.frame({ url: /\/widget\// });
+  return frame.evaluate(() => {
+    const log = document.querySelector(".log");
+    return Math.round(log.scrollHeight - log.scrollTop - log.clientHeight);
+  });
+}
+
+test("where third-party storage is blocked, the visitor's history survives a reload", async ({ page }) => {
+  const chat = await openChat(page, otherSite());
+  // The condition under test: this browser context refuses the widget frame its storage.
+  const frame = page.frame({ url: /\/widget\// });
+  const blocked = await frame.evaluate(() => {
+    try {
+      return window.localStorage.length >= 0 ? "allowed" : "allowed";
+    } catch (e) {
+      return e.name;
+    }
+  });
+  expect(blocked).toBe("SecurityError");
+  await say(chat, "Where is order 4417?");
+  await expect(chat.getByRole("log")).toContainText(FALLBACK);
+
+  await page.reload();
+  const again = await openChat(page, otherSite());
+  await expect(again.getByRole("log")).toContainText("Where is order 4417?");
+  await expect(again.getByRole("log").getByText(FALLBACK)).toHaveCount(1);
+  // The host page keeps only the widget's identity, and only after the first message.
+  const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("chatsupport:")));
+  expect(kept).toHaveLength(1);
+});
+
+test("a new visitor's page keeps nothing before they write", async ({ page }) => {
+  await openChat(page, otherSite());
+  const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("chatsupport:")));
+  expect(kept).toHaveLength(0);
+});
+
+test("opening focuses the composer; Escape closes and gives focus back to the launcher", async ({ page }) => {
+  const chat = await openChat(page, process.env.THIRD_PARTY_URL);
+  await expect(chat.getByRole("textbox", { name: "Message" })).toBeFocused();
+  const launcher = page.getByRole("button", { name: "Close chat" });
+  await expect(launcher).toHaveAttribute("aria-expanded", "true");
+  await expect(launcher.locator("svg.x")).toBeVisible();
+
+  await chat.getByRole("textbox", { name: "Message" }).press("Escape");
+  await expect(page.locator('iframe[title="Chat"]')).toBeHidden();
+  await expect(page.getByRole("button", { name: "Open chat" })).toBeFocused();
+  await expect(page.getByRole("button", { name: "Open chat" }).locator("svg.x")).toBeHidden();
+
+  await page.getByRole("button", { name: "Open chat" }).click();
+  await expect(chat.getByRole("textbox", { name: "Message" })).toBeFocused();
+});
+
+test("new messages scroll into view; scrolled up, a pill says so; an agent's name heads the chat", async ({ browser }) => {
+  const visitor = await browser.newPage({ viewport: { width: 360, height: 640 } });
+  const chat = await openChat(visitor, process.env.THIRD_PARTY_URL);
+  const log = chat.getByRole("log");
+  const first = `Scroll test ${Date.now()}`;
+  await say(chat, first);
+  await expect(log.getByText(FALLBACK)).toHaveCount(1);
+  for (let n = 2; n <= 6; n++) {
+    await say(chat, `Question number ${n}, with enough words to take a line or two in the bubble.`);
+    await expect(log.getByText(FALLBACK)).toHaveCount(n);
+  }
+  expect(await distanceFromBottom(visitor)).toBeLessThan(5);
+  await expect(log.locator("time").first()).toHaveText(/^\d\d:\d\d$/);
+
+  // An agent takes over with a message: the visitor sees both without scrolling.
+  const owner = await browser.newPage();
+  await owner.goto(`${app}/login`);
+  await owner.getByRole("button", { name: /Sign in as Acme Corp Owner/ }).click();
+  await expect(owner).toHaveURL(/\/conversations$/);
+  const listed = await (await owner.request.get(`${app}/api/v1/conversations`)).json();
+  const mine = listed.conversations.find((c) => c.preview.startsWith("Question number 6"));
+  const taken = await owner.request.post(`${app}/api/v1/conversations/${mine.id}/takeover`, {
+    data: { message: "Hi, this is the owner. Let me look into it." },
+  });
+  expect(taken.status()).toBe(200);
+  await expect(log.getByRole("status")).toHaveText("You're now chatting with Acme Corp Owner.");
+  await expect(log).toContainText("Let me look into it.");
+  await expect.poll(() => distanceFromBottom(visitor)).toBeLessThan(5);
+  await expect(chat.getByRole("heading", { level: 1 })).toHaveText("Acme Corp Owner");
+
+  // Scrolled up to read: the next message does not yank the list, a pill offers the way down.
+  await visitor.frame({ url: /\/widget\// }).evaluate(() => {
+    const el = document.querySelector(".log");
+    el.scrollTop = 0;
+    el.dispatchEvent(new Event("scroll"));
+  });
+  const replied = await owner.request.post(`${app}/api/v1/conversations/${mine.id}/messages`, {
+    data: { content: "Found it: it ships tomorrow." },
+  });
+  expect(replied.ok(), await replied.text()).toBe(true);
+  const pill = chat.getByRole("button", { name: /New messages/ });
+  await expect(pill).toBeVisible();
+  expect(await distanceFromBottom(visitor)).toBeGreaterThan(100);
+  await pill.click();
+  await expect.poll(() => distanceFromBottom(visitor)).toBeLessThan(5);
+  await expect(pill).toHaveCount(0);
+});
+
+test("a message sent too fast counts down and is resent by a tap", async ({ page }) => {
+  const chat = await openChat(page, process.env.THIRD_PARTY_URL);
+  const log = chat.getByRole("log");
+  await say(chat, "Burst 1");
+  await expect(log.getByText(FALLBACK)).toHaveCount(1);
+  // The visitor limit is 10 a minute: the 11th comes too soon.
+  for (let n = 2; n <= 11; n++) await say(chat, `Burst ${n}`);
+  const countdown = log.getByText(/You can resend in \d+ s/);
+  await expect(countdown).toBeVisible();
+  const first = Number((await countdown.textContent()).match(/(\d+) s/)[1]);
+  expect(first).toBeGreaterThan(0);
+  const resend = chat.getByRole("button", { name: "Tap to resend" });
+  await expect(resend).toBeVisible({ timeout: (first + 3) * 1000 });
+  await resend.click();
+  await expect(resend).toHaveCount(0);
+  await expect(log.locator(".pending")).toHaveCount(0);
+  await expect(log.getByText("Burst 11", { exact: true })).toHaveCount(1);
+});
+
+test("the composer shows how close a long message is to the limit and never cuts a paste", async ({ page }) => {
+  const chat = await openChat(page, process.env.THIRD_PARTY_URL);
+  const box = chat.getByRole("textbox", { name: "Message" });
+  await box.fill("a".repeat(3700));
+  await expect(chat.locator(".count")).toHaveText("3700 / 4000");
+  await box.fill("b".repeat(4010));
+  await expect(box).toHaveValue("b".repeat(4010));
+  await expect(chat.locator(".count")).toHaveText("Too long: remove 10 characters");
+  await expect(chat.getByRole("button", { name: "Send" })).toBeDisabled();
+  const size = await page.frame({ url: /\/widget\// }).evaluate(() => getComputedStyle(document.querySelector("textarea")).fontSize);
+  expect(parseFloat(size)).toBeGreaterThanOrEqual(15);
+});

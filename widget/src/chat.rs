@@ -18,7 +18,7 @@ pub enum Link {
 }
 
 /// A message the visitor sent that the server has not confirmed yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pending {
     pub client_msg_id: String,
     pub content: String,
@@ -26,6 +26,8 @@ pub struct Pending {
     pub error: Option<String>,
     /// Sent on the current socket (reset on reconnect so it is sent again).
     pub sent: bool,
+    /// Refused for sending too fast: may be resent (by a tap) from this time on (ms, epoch).
+    pub retry_at: Option<f64>,
 }
 
 #[derive(Clone, Copy)]
@@ -47,17 +49,18 @@ pub struct Chat {
     pub error: RwSignal<Option<String>>,
     socket: StoredValue<Option<WebSocket>, LocalStorage>,
     attempt: StoredValue<u32>,
+    /// Now (ms, epoch), ticking each second while a rate-limited message counts down.
+    pub clock: RwSignal<f64>,
 }
 
 impl Chat {
     pub fn start() -> Self {
         let bot = bot_key().unwrap_or_default();
-        let conversation = storage::read(&bot, "conversation").and_then(|id| id.parse().ok());
         let chat = Self {
-            visitor: StoredValue::new(storage::read(&bot, "visitor")),
-            interacted: StoredValue::new(conversation.is_some()),
-            bot: StoredValue::new(bot),
-            conversation: RwSignal::new(conversation),
+            visitor: StoredValue::new(None),
+            interacted: StoredValue::new(false),
+            bot: StoredValue::new(bot.clone()),
+            conversation: RwSignal::new(None),
             profile: RwSignal::new(None),
             details: RwSignal::new(None),
             messages: RwSignal::new(Vec::new()),
@@ -69,9 +72,39 @@ impl Chat {
             error: RwSignal::new(None),
             socket: StoredValue::new_local(None),
             attempt: StoredValue::new(0),
+            clock: RwSignal::new(js_sys::Date::now()),
         };
-        chat.connect();
+        // Our own storage first; where it is blocked, what the host page kept for us.
+        let own = storage::own(&bot);
+        if own.visitor.is_some() {
+            chat.resume_as(own);
+        } else {
+            storage::ask_host(move |kept| chat.resume_as(kept));
+        }
         chat
+    }
+
+    /// Starts as the remembered visitor (if any), in their conversation, and connects.
+    fn resume_as(self, identity: storage::Identity) {
+        let conversation = identity.conversation.and_then(|id| id.parse().ok());
+        self.interacted.set_value(conversation.is_some());
+        self.visitor.set_value(identity.visitor);
+        self.conversation.set(conversation);
+        self.connect();
+    }
+
+    /// Keeps who the visitor is and their conversation (only once they wrote).
+    fn remember(self) {
+        if !self.interacted.get_value() {
+            return;
+        }
+        let identity = storage::Identity {
+            visitor: self.visitor.get_value(),
+            conversation: self.conversation.get_untracked().map(|id| id.to_string()),
+        };
+        if identity.visitor.is_some() {
+            storage::remember(&self.bot.get_value(), &identity);
+        }
     }
 
     /// Queues the visitor's text and sends it if connected. Returns false for blank text.
@@ -81,19 +114,46 @@ impl Chat {
             return false;
         }
         self.interacted.set_value(true);
-        if let Some(visitor) = self.visitor.get_value() {
-            storage::write(&self.bot.get_value(), "visitor", &visitor);
-        }
+        self.remember();
         self.error.set(None);
         // Writing after a resolution opens the conversation again, with the bot.
         if matches!(self.stage.get_untracked(), Stage::Survey | Stage::Rated) {
             self.stage.set(Stage::Bot);
         }
         self.pending.update(|all| {
-            all.push(Pending { client_msg_id: new_client_id(), content, error: None, sent: false })
+            all.push(Pending {
+                client_msg_id: new_client_id(),
+                content,
+                error: None,
+                sent: false,
+                retry_at: None,
+            })
         });
         self.flush();
         true
+    }
+
+    /// Sends a rate-limited message again (the visitor tapped it once its wait was over).
+    pub fn resend(self, client_msg_id: &str) {
+        self.pending.update(|all| {
+            if let Some(p) = all.iter_mut().find(|p| p.client_msg_id == client_msg_id) {
+                p.error = None;
+                p.retry_at = None;
+                p.sent = false;
+            }
+        });
+        self.flush();
+    }
+
+    /// Ticks the clock each second while a rate-limited message still counts down.
+    fn tick(self) {
+        let now = js_sys::Date::now();
+        self.clock.set(now);
+        let waiting =
+            self.pending.with_untracked(|all| all.iter().any(|p| p.retry_at.is_some_and(|at| at > now)));
+        if waiting {
+            set_timeout(move || self.tick(), std::time::Duration::from_millis(250));
+        }
     }
 
     /// Asks for a person to take over the open conversation.
@@ -169,12 +229,19 @@ impl Chat {
             WidgetFrame::TypingStart { sender } => self.typing.set(Some(sender.name)),
             WidgetFrame::TypingStop => self.typing.set(None),
             WidgetFrame::Streaming { chunk } => self.streamed.update(|s| s.push_str(&chunk)),
-            WidgetFrame::Error { message, client_msg_id } => match client_msg_id {
-                Some(id) => self.pending.update(|all| {
-                    if let Some(p) = all.iter_mut().find(|p| p.client_msg_id == id) {
-                        p.error = Some(message.clone());
+            WidgetFrame::Error { message, client_msg_id, retry_after_secs } => match client_msg_id {
+                Some(id) => {
+                    let retry_at = retry_after_secs.map(|secs| js_sys::Date::now() + secs as f64 * 1000.0);
+                    self.pending.update(|all| {
+                        if let Some(p) = all.iter_mut().find(|p| p.client_msg_id == id) {
+                            p.error = Some(message.clone());
+                            p.retry_at = retry_at;
+                        }
+                    });
+                    if retry_at.is_some() {
+                        self.tick();
                     }
-                }),
+                }
                 None => self.error.set(Some(message)),
             },
             WidgetFrame::Other => {}
@@ -185,9 +252,7 @@ impl Chat {
     fn accept(self, message: MessageView) {
         if self.conversation.get_untracked() != Some(message.conversation_id) {
             self.conversation.set(Some(message.conversation_id));
-            if self.interacted.get_value() {
-                storage::write(&self.bot.get_value(), "conversation", &message.conversation_id.to_string());
-            }
+            self.remember();
         }
         match &message.client_msg_id {
             Some(id) => self.pending.update(|all| all.retain(|p| &p.client_msg_id != id)),
@@ -250,6 +315,22 @@ pub fn close_frame() {
         let _ = js_sys::Reflect::set(&message, &"type".into(), &"chatsupport:close".into());
         let _ = parent.post_message(&message, "*");
     }
+}
+
+/// Calls `focus` each time the loader reopens the panel (`chatsupport:focus` from our parent).
+pub fn on_host_focus(focus: impl Fn() + 'static) {
+    use wasm_bindgen::{JsCast, closure::Closure};
+    let Some(window) = web_sys::window() else { return };
+    let Ok(Some(parent)) = window.parent() else { return };
+    let listener = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let from_parent = event.source().is_some_and(|source| js_sys::Object::is(&source, &parent));
+        let kind = js_sys::Reflect::get(&event.data(), &"type".into()).ok().and_then(|t| t.as_string());
+        if from_parent && kind.as_deref() == Some("chatsupport:focus") {
+            focus();
+        }
+    });
+    let _ = window.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+    listener.forget();
 }
 
 fn bot_key() -> Option<String> {

@@ -28,6 +28,12 @@ pub struct Strings {
     pub comment: &'static str,
     pub rate_send: &'static str,
     pub rated: &'static str,
+    pub new_messages: &'static str,
+    /// Before and after the seconds left: "Too many messages. Resend in ", " s".
+    pub wait: (&'static str, &'static str),
+    pub resend: &'static str,
+    /// Before and after the number of characters over the limit.
+    pub too_long: (&'static str, &'static str),
 }
 
 impl PartialEq for Strings {
@@ -62,6 +68,10 @@ const EN: Strings = Strings {
     comment: "Anything to add? (optional)",
     rate_send: "Send rating",
     rated: "Thanks for your feedback!",
+    new_messages: "New messages",
+    wait: ("Too many messages. You can resend in ", " s"),
+    resend: "Tap to resend",
+    too_long: ("Too long: remove ", " characters"),
 };
 
 const DE: Strings = Strings {
@@ -90,6 +100,10 @@ const DE: Strings = Strings {
     comment: "Möchten Sie etwas ergänzen? (optional)",
     rate_send: "Bewertung senden",
     rated: "Danke für Ihr Feedback!",
+    new_messages: "Neue Nachrichten",
+    wait: ("Zu viele Nachrichten. Erneut senden in ", " s"),
+    resend: "Tippen zum erneuten Senden",
+    too_long: ("Zu lang: bitte ", " Zeichen entfernen"),
 };
 
 const ES: Strings = Strings {
@@ -118,6 +132,10 @@ const ES: Strings = Strings {
     comment: "¿Algo que añadir? (opcional)",
     rate_send: "Enviar valoración",
     rated: "¡Gracias por tu opinión!",
+    new_messages: "Mensajes nuevos",
+    wait: ("Demasiados mensajes. Puedes reenviar en ", " s"),
+    resend: "Toca para reenviar",
+    too_long: ("Demasiado largo: quita ", " caracteres"),
 };
 
 const FR: Strings = Strings {
@@ -146,6 +164,10 @@ const FR: Strings = Strings {
     comment: "Quelque chose à ajouter ? (facultatif)",
     rate_send: "Envoyer la note",
     rated: "Merci pour votre avis !",
+    new_messages: "Nouveaux messages",
+    wait: ("Trop de messages. Renvoi possible dans ", " s"),
+    resend: "Touchez pour renvoyer",
+    too_long: ("Trop long : retirez ", " caractères"),
 };
 
 const PT: Strings = Strings {
@@ -174,6 +196,10 @@ const PT: Strings = Strings {
     comment: "Algo a acrescentar? (opcional)",
     rate_send: "Enviar avaliação",
     rated: "Obrigado pelo seu feedback!",
+    new_messages: "Novas mensagens",
+    wait: ("Mensagens demais. Pode reenviar em ", " s"),
+    resend: "Toque para reenviar",
+    too_long: ("Longo demais: remova ", " caracteres"),
 };
 
 const NL: Strings = Strings {
@@ -202,6 +228,10 @@ const NL: Strings = Strings {
     comment: "Nog iets toe te voegen? (optioneel)",
     rate_send: "Beoordeling versturen",
     rated: "Bedankt voor je feedback!",
+    new_messages: "Nieuwe berichten",
+    wait: ("Te veel berichten. Opnieuw versturen over ", " s"),
+    resend: "Tik om opnieuw te versturen",
+    too_long: ("Te lang: verwijder ", " tekens"),
 };
 
 const ALL: [&Strings; 6] = [&EN, &DE, &ES, &FR, &PT, &NL];

@@ -28,12 +28,20 @@ fn Widget() -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let send = move || {
         let text = draft.get_untracked();
+        if text.chars().count() > app::protocol::MAX_MESSAGE_CHARS {
+            return;
+        }
         if chat.send(text) {
             draft.set(String::new());
         }
     };
     let t = Memo::new(move |_| i18n::pick(chat.profile.read().as_ref().and_then(|p| p.language.as_deref())));
-    let title = move || chat.profile.get().map(|p| p.name).unwrap_or_else(|| t.get().chat.to_owned());
+    // Once a person joined, the header is theirs: their name and initial.
+    let title = move || match chat.stage.get() {
+        Stage::Agent(name) => name,
+        _ => chat.profile.get().map(|p| p.name).unwrap_or_else(|| t.get().chat.to_owned()),
+    };
+    let agent = move || matches!(chat.stage.get(), Stage::Agent(_));
     let link_text = move || match chat.link.get() {
         Link::Connecting => Some(t.get().connecting),
         Link::Online => None,
@@ -58,6 +66,62 @@ fn Widget() -> impl IntoView {
     let offline_sent =
         move || chat.profile.read().as_ref().is_some_and(|p| !p.online) && chat.details.read().is_some();
 
+    // The newest message scrolls into view as it arrives, unless the visitor scrolled up to
+    // read; then a "new messages" pill says so.
+    let log = NodeRef::<leptos::html::Div>::new();
+    let pinned = RwSignal::new(true);
+    let unseen = RwSignal::new(false);
+    let to_bottom = move || {
+        if let Some(el) = log.get_untracked() {
+            el.set_scroll_top(el.scroll_height());
+        }
+        unseen.set(false);
+    };
+    Effect::new(move |_| {
+        chat.messages.track();
+        chat.pending.track();
+        chat.streamed.track();
+        chat.typing.track();
+        chat.stage.track();
+        if pinned.get_untracked() {
+            // After this render: the new bubble is laid out.
+            request_animation_frame(to_bottom);
+        } else {
+            unseen.set(true);
+        }
+    });
+    let on_scroll = move |_| {
+        if let Some(el) = log.get_untracked() {
+            let at_bottom = el.scroll_height() - el.scroll_top() - el.client_height() < 40;
+            pinned.set(at_bottom);
+            if at_bottom {
+                unseen.set(false);
+            }
+        }
+    };
+
+    // Opening moves focus into the composer (on start, and when the loader reopens us);
+    // Escape closes the panel, and the loader puts focus back on its launcher.
+    let composer = NodeRef::<leptos::html::Textarea>::new();
+    let focus = move || {
+        if let Some(el) = composer.get_untracked() {
+            let _ = el.focus();
+        }
+    };
+    Effect::new(move |_| {
+        if composer.get().is_some() {
+            focus();
+        }
+    });
+    chat::on_host_focus(focus);
+    let _escape = window_event_listener(leptos::ev::keydown, |ev| {
+        if ev.key() == "Escape" {
+            chat::close_frame();
+        }
+    });
+    let chars = move || draft.read().chars().count();
+    let over = move || chars().saturating_sub(app::protocol::MAX_MESSAGE_CHARS);
+
     view! {
         <div
             class=move || look().map(|(c, _)| c).unwrap_or_else(|| "widget scheme-auto".to_owned())
@@ -65,7 +129,7 @@ fn Widget() -> impl IntoView {
             lang=move || t.get().lang
         >
             <header class="head">
-                {move || match chat.profile.get().and_then(|p| p.avatar_url) {
+                {move || match chat.profile.get().and_then(|p| p.avatar_url).filter(|_| !agent()) {
                     Some(src) => view! { <img class="avatar" src=src alt="" /> }.into_any(),
                     None => view! {
                         <span class="avatar" aria-hidden="true">{move || title().chars().next().unwrap_or('C').to_string()}</span>
@@ -78,7 +142,8 @@ fn Widget() -> impl IntoView {
             {move || match form() {
                 Some(kind) => view! { <IntakeForm chat kind t /> }.into_any(),
                 None => view! {
-                    <ol class="log" role="log" aria-label=move || t.get().conversation aria-live="polite">
+                    <div class="log" role="log" aria-label=move || t.get().conversation aria-live="polite" tabindex="0" node_ref=log on:scroll=on_scroll>
+                    <ol class="messages">
                         {move || {
                             let has_messages = !chat.messages.read().is_empty();
                             (!has_messages).then(|| chat.profile.get().filter(|p| p.online).map(|p| view! {
@@ -89,15 +154,38 @@ fn Widget() -> impl IntoView {
                             <li class=format!("msg from-{}", m.sender.kind.as_str())>
                                 {(m.sender.kind != SenderKind::Visitor).then(|| view! { <span class="who">{m.sender.name.clone()}</span> })}
                                 <p>{m.content.clone()}</p>
+                                <time datetime=m.created_at.clone()>{clock_time(&m.created_at)}</time>
                             </li>
                         </For>
                         {move || chat.pending.get().into_iter().map(|p| {
                             let class = if p.error.is_some() { "msg from-visitor pending failed" } else { "msg from-visitor pending" };
-                            let state = p.error.unwrap_or_else(|| t.get_untracked().sending.to_owned());
+                            let id = p.client_msg_id.clone();
+                            // Sent too fast: a live countdown, then a tap resends it.
+                            let state = match p.retry_at {
+                                Some(at) => {
+                                    let left = move || ((at - chat.clock.get()) / 1000.0).ceil().max(0.0) as u64;
+                                    view! {
+                                        {move || (left() > 0).then(|| {
+                                            let (before, after) = t.get().wait;
+                                            view! { <span class="state">{format!("{before}{}{after}", left())}</span> }
+                                        })}
+                                        {move || (left() == 0).then(|| {
+                                            let id = id.clone();
+                                            view! {
+                                                <button type="button" class="resend" on:click=move |_| chat.resend(&id)>{t.get().resend}</button>
+                                            }
+                                        })}
+                                    }.into_any()
+                                }
+                                None => {
+                                    let state = p.error.unwrap_or_else(|| t.get_untracked().sending.to_owned());
+                                    view! { <span class="state">{state}</span> }.into_any()
+                                }
+                            };
                             view! {
                                 <li class=class>
                                     <p>{p.content}</p>
-                                    <span class="state">{state}</span>
+                                    {state}
                                 </li>
                             }
                         }).collect_view()}
@@ -121,6 +209,12 @@ fn Widget() -> impl IntoView {
                             Some(view! { <li class="note" role="status">{note}</li> })
                         }}
                     </ol>
+                    </div>
+                    {move || unseen.get().then(|| view! {
+                        <button type="button" class="new-messages" on:click=move |_| { pinned.set(true); to_bottom(); }>
+                            {move || t.get().new_messages} " ↓"
+                        </button>
+                    })}
                     {move || (chat.stage.get() == Stage::Survey).then(|| view! { <Survey chat t /> })}
                     {move || {
                         let can_ask = chat.conversation.read().is_some()
@@ -134,9 +228,10 @@ fn Widget() -> impl IntoView {
                     <form class="compose" on:submit=move |ev| { ev.prevent_default(); send(); }>
                         <textarea
                             rows="1"
+                            node_ref=composer
                             aria-label=move || t.get().message
+                            aria-describedby="count"
                             placeholder=move || t.get().placeholder
-                            maxlength=app::protocol::MAX_MESSAGE_CHARS.to_string()
                             prop:value=move || draft.get()
                             on:input=move |ev| draft.set(event_target_value(&ev))
                             on:keydown=move |ev| {
@@ -146,12 +241,33 @@ fn Widget() -> impl IntoView {
                                 }
                             }
                         ></textarea>
-                        <button type="submit" disabled=move || draft.read().trim().is_empty()>{move || t.get().send}</button>
+                        <button type="submit" disabled=move || { draft.read().trim().is_empty() || over() > 0 }>{move || t.get().send}</button>
+                        // Near the limit, how much is left; over it, how much to remove (a paste
+                        // is never cut silently).
+                        <span id="count" class="count" class:over=move || { over() > 0 } aria-live="polite">
+                            {move || match (chars(), over()) {
+                                (_, 0) if chars() < COUNT_FROM => String::new(),
+                                (n, 0) => format!("{n} / {}", app::protocol::MAX_MESSAGE_CHARS),
+                                (_, extra) => { let (a, b) = t.get().too_long; format!("{a}{extra}{b}") }
+                            }}
+                        </span>
                     </form>
                 }.into_any(),
             }}
         </div>
     }
+}
+
+/// From how many characters the composer shows its count.
+const COUNT_FROM: usize = app::protocol::MAX_MESSAGE_CHARS * 9 / 10;
+
+/// "14:05" in the visitor's time zone, from an RFC 3339 time.
+fn clock_time(rfc3339: &str) -> String {
+    let at = js_sys::Date::new(&rfc3339.into());
+    if at.get_time().is_nan() {
+        return String::new();
+    }
+    format!("{:02}:{:02}", at.get_hours(), at.get_minutes())
 }
 
 /// The survey after the team resolved the conversation: 1–5 stars (radio buttons, drawn as

@@ -55,7 +55,8 @@ impl VisitorLimits {
         let key: Key = (bot, Arc::from(visitor));
         let clock = DefaultClock::default();
         let wait = |not_until: governor::NotUntil<_>| ApiError::RateLimited {
-            retry_after_secs: not_until.wait_time_from(clock.now()).as_secs().max(1),
+            // Rounded up: a visitor who waits this long is let in.
+            retry_after_secs: not_until.wait_time_from(clock.now()).as_millis().div_ceil(1000).max(1) as u64,
         };
         if new_conversation {
             self.conversations.check_key(&key).map_err(wait)?;
