@@ -140,7 +140,7 @@ fn DashboardLayout() -> impl IntoView {
                         {u.platform_admin.then(|| view! { <A href="/admin">"Platform admin"</A> })}
                     })}
                 </Transition>
-                <a href="/api/docs" rel="external">"API docs"</a>
+                <a href="/api/docs" target="_blank" rel="external noopener">"API docs ↗"</a>
             </nav>
             <main class="content">
                 <Outlet />

@@ -43,7 +43,7 @@ test("the owner copies a bot's embed snippet", async ({ page, context }) => {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Bots" }).click();
   const snippet = page.getByLabel(/Embed snippet/);
   await expect(snippet).toHaveValue(`<script src="${app}/embed.js" data-bot="demo-acme-helper" async></script>`);
-  await page.getByRole("button", { name: "Copy the embed snippet of Acme Helper" }).click();
+  await page.getByRole("button", { name: "Copy snippet of Acme Helper" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Snippet copied" })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('data-bot="demo-acme-helper"');
 });

@@ -1,5 +1,6 @@
 // The platform operator finds a user, suspends her with a reason, and she is told why.
 import { expect, test } from "@playwright/test";
+import { expectAccessible } from "./axe.mjs";
 import { registerAndVerify } from "./people.mjs";
 
 test("a platform admin suspends a user, who sees the reason, then reinstates her", async ({ browser }) => {
@@ -14,6 +15,7 @@ test("a platform admin suspends a user, who sees the reason, then reinstates her
   await expect(ops).toHaveURL(/\/admin$/);
   await expect(ops.getByRole("table")).toContainText("Acme Corp");
   await expect(ops.getByRole("table")).toContainText("Suspect Shop");
+  await expectAccessible(ops, "/admin");
 
   await ops.getByRole("navigation", { name: "Platform admin" }).getByRole("link", { name: "Users" }).click();
   await ops.getByRole("searchbox", { name: "Search" }).fill("SUSPECT");

@@ -104,7 +104,7 @@ pub fn AdminPage() -> impl IntoView {
                             <h2 id="activity-heading">{format!("Activity of {}", found.user.email)}</h2>
                             <h3>"Sign-ins"</h3>
                             {if found.logins.is_empty() { view! { <p class="empty">"No sign-ins yet."</p> }.into_any() } else { view! {
-                                <div class="table-scroll"><table class="members">
+                                <div class="table-scroll" tabindex="0" role="region" aria-label="Sign-ins"><table class="members">
                                     <thead><tr><th scope="col">"When"</th><th scope="col">"Result"</th><th scope="col">"From"</th><th scope="col">"Browser"</th></tr></thead>
                                     <tbody>{found.logins.into_iter().map(|l| view! {
                                         <tr>
@@ -192,7 +192,7 @@ fn OrganizationTable(
         return view! { <p class="empty">"No organization matches."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Organizations">
             <table class="members">
                 <caption class="visually-hidden">"Organizations"</caption>
                 <thead><tr><th scope="col">"Organization"</th><th scope="col">"Plans"</th><th scope="col">"Members"</th><th scope="col">"Status"</th><th scope="col">"Tags"</th><th scope="col">"Created"</th></tr></thead>
@@ -245,7 +245,7 @@ fn UserTable(
         return view! { <p class="empty">"No user matches."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Users">
             <table class="members">
                 <caption class="visually-hidden">"Users"</caption>
                 <thead><tr><th scope="col">"User"</th><th scope="col">"Organization"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Sign-ins"</th><th scope="col">"Last active"</th></tr></thead>

@@ -8,8 +8,11 @@ use leptos_router::{components::Form, hooks::use_query_map};
 use super::short_time;
 use crate::{ApiError, api::audit_log};
 
-const ACTIONS: [(&str, &str); 8] = [
+const ACTIONS: [(&str, &str); 11] = [
     ("", "All actions"),
+    ("conversation.takeover", "Conversation taken over"),
+    ("conversation.resolved", "Conversation resolved"),
+    ("conversation.returned_to_bot", "Conversation given back to the bot"),
     ("organization.created", "Organization created"),
     ("team.invited", "Invited"),
     ("team.joined", "Joined"),
@@ -55,7 +58,7 @@ pub fn AuditPage() -> impl IntoView {
                         let next = list.last().map(|e| e.created_at.clone());
                         let full = list.len() >= 50;
                         view! {
-                            <div class="table-scroll">
+                            <div class="table-scroll" tabindex="0" role="region" aria-label="Audit entries">
                                 <table class="members">
                                     <thead><tr>
                                         <th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th>
@@ -68,7 +71,17 @@ pub fn AuditPage() -> impl IntoView {
                                                 <td>{e.actor_name}</td>
                                                 <td>{e.action}</td>
                                                 <td>{e.target_type}</td>
-                                                <td class="change">{change(e.before.as_deref(), e.after.as_deref())}</td>
+                                                <td class="change">
+                                                    <ul class="changes">
+                                                        {changes(e.before.as_deref(), e.after.as_deref()).into_iter().map(|(field, was, now)| view! {
+                                                            <li>
+                                                                <span class="field">{field}</span>
+                                                                {was.map(|w| view! { <del>{w}</del> " → " })}
+                                                                <ins>{now}</ins>
+                                                            </li>
+                                                        }).collect_view()}
+                                                    </ul>
+                                                </td>
                                                 <td title=e.user_agent.unwrap_or_default()>{e.ip.unwrap_or_default()}</td>
                                             </tr>
                                         }).collect_view()}
@@ -90,11 +103,61 @@ pub fn AuditPage() -> impl IntoView {
     }
 }
 
-fn change(before: Option<&str>, after: Option<&str>) -> String {
-    match (before, after) {
-        (Some(b), Some(a)) => format!("{b} → {a}"),
-        (None, Some(a)) => a.to_owned(),
-        (Some(b), None) => format!("was {b}"),
-        (None, None) => String::new(),
+/// A change as lines a person reads: each field with what it was (if it was) and what it
+/// became ("status: waiting → resolved"), instead of two JSON blobs.
+fn changes(before: Option<&str>, after: Option<&str>) -> Vec<(String, Option<String>, String)> {
+    let read = |raw: Option<&str>| -> serde_json::Map<String, serde_json::Value> {
+        match raw.map(serde_json::from_str::<serde_json::Value>) {
+            Some(Ok(serde_json::Value::Object(map))) => map,
+            Some(Ok(other)) => [("value".to_owned(), other)].into_iter().collect(),
+            Some(Err(_)) => {
+                [("value".to_owned(), serde_json::Value::String(raw.unwrap_or_default().to_owned()))]
+                    .into_iter()
+                    .collect()
+            }
+            None => serde_json::Map::new(),
+        }
+    };
+    let shown = |value: &serde_json::Value| match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Null => "none".to_owned(),
+        other => other.to_string(),
+    };
+    let (was, now) = (read(before), read(after));
+    let mut lines: Vec<(String, Option<String>, String)> = now
+        .iter()
+        .filter(|(field, value)| was.get(*field) != Some(value))
+        .map(|(field, value)| (field.clone(), was.get(field).map(shown), shown(value)))
+        .collect();
+    lines.extend(
+        was.iter()
+            .filter(|(field, _)| !now.contains_key(*field))
+            .map(|(f, v)| (f.clone(), Some(shown(v)), "removed".to_owned())),
+    );
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changes;
+
+    #[test]
+    fn a_change_reads_as_fields_from_before_to_after() {
+        let lines = changes(
+            Some(r#"{"status":"waiting","tags":["a"]}"#),
+            Some(r#"{"status":"resolved","note":"Done","tags":["a"]}"#),
+        );
+        assert_eq!(
+            lines,
+            vec![
+                ("note".to_owned(), None, "Done".to_owned()),
+                ("status".to_owned(), Some("waiting".to_owned()), "resolved".to_owned()),
+            ]
+        );
+        assert_eq!(changes(None, None), vec![]);
+        assert_eq!(
+            changes(Some("not json"), None),
+            vec![("value".to_owned(), Some("not json".to_owned()), "removed".to_owned())]
+        );
     }
 }

@@ -131,13 +131,14 @@ fn PlanCard(
             <p class="price">{format_cents(plan.monthly_price_cents)} <span class="muted">" / month"</span></p>
             <p class="muted">{plan.description.clone()}</p>
             <ul>
-                <li>{format!("{} widget loads", format_quantity(plan.widget_loads))}</li>
-                <li>{format!("{} messages", format_quantity(plan.messages))}</li>
-                <li>{format!("{} API calls", format_quantity(plan.api_calls))}</li>
-                <li>{format!("{} bots", format_quantity(limits.max_chatbots.map(i64::from)))}</li>
-                <li>{format!("{} visitors chatting at once", format_quantity(limits.max_concurrent_connections.map(i64::from)))}</li>
-                <li>{match limits.history_days { Some(d) => format!("{d} days of history"), None => "Unlimited history".into() }}</li>
-                {plan.features.iter().map(|f| view! { <li>{f.clone()}</li> }).collect_view()}
+                <li>{quantity(plan.widget_loads, "widget load", "widget loads")}</li>
+                <li>{quantity(plan.messages, "message", "messages")} " / month"</li>
+                <li>{match plan.api_calls { Some(0) => "No REST API".to_owned(), n => quantity(n, "API call", "API calls") }}</li>
+                <li>{quantity(limits.max_chatbots.map(i64::from), "bot", "bots")}</li>
+                <li>{quantity(limits.max_concurrent_connections.map(i64::from), "visitor chatting at once", "visitors chatting at once")}</li>
+                <li>{match limits.history_days { Some(d) => quantity(Some(i64::from(d)), "day of history", "days of history"), None => "Unlimited history".into() }}</li>
+                // The catalog's own lines, less those that restate a number above ("1 bot").
+                {plan.features.iter().filter(|f| !f.starts_with(|c: char| c.is_ascii_digit())).map(|f| view! { <li>{f.clone()}</li> }).collect_view()}
             </ul>
             {allowed.then(|| targets.into_iter().map(|ws| {
                 let current = ws.plan == plan_id;
@@ -153,5 +154,13 @@ fn PlanCard(
                 }
             }).collect_view())}
         </article>
+    }
+}
+
+/// "1 bot", "5 bots", "Unlimited bots".
+fn quantity(n: Option<i64>, one: &str, many: &str) -> String {
+    match n {
+        Some(1) => format!("1 {one}"),
+        n => format!("{} {many}", format_quantity(n)),
     }
 }

@@ -61,8 +61,10 @@ fn BotCard(bot: ChatbotView, can_edit: bool) -> impl IntoView {
             }}
             <label for=field.clone()>"Embed snippet: paste it before </body> on your site"</label>
             <textarea id=field class="snippet" readonly rows="2">{bot.embed_code.clone()}</textarea>
-            <button type="button" on:click=copy aria-label=format!("Copy the embed snippet of {}", bot.name)>
+            // The accessible name starts with the visible words (WCAG 2.5.3), then says which bot.
+            <button type="button" on:click=copy>
                 {move || if copied.get() { "Copied" } else { "Copy snippet" }}
+                <span class="visually-hidden">{format!(" of {}", bot.name)}</span>
             </button>
             {move || copied.get().then(|| view! { <span role="status" class="toast">"Snippet copied to the clipboard."</span> })}
             {can_edit.then(|| view! { <super::bot_settings::BotSettingsForm bot=bot.clone() /> })}

@@ -50,7 +50,7 @@ pub fn ProfilePage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || list.get().map(|loaded| match loaded {
                     Ok(all) => view! {
-                        <div class="table-scroll">
+                        <div class="table-scroll" tabindex="0" role="region" aria-label="Your sessions">
                             <table class="members">
                                 <caption>{format!("{} active", all.len())}</caption>
                                 <thead><tr>

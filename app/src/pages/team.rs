@@ -142,7 +142,7 @@ fn MemberTable(
     remove: ServerAction<RemoveMember>,
 ) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Team members">
             <table class="members">
                 <caption class="visually-hidden">"Team members"</caption>
                 <thead>

@@ -199,4 +199,8 @@ impl Authenticate for AccountService {
             Err(_) => PageAccess::SignIn,
         }
     }
+
+    async fn is_operator(&self, session: &str, client: &ClientInfo) -> bool {
+        matches!(self.page_user(session, client).await, Ok((user, _)) if user.platform_admin)
+    }
 }

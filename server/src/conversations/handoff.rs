@@ -68,8 +68,8 @@ impl ConversationService {
             ConversationAction::Reply { content } => {
                 self.take_over(viewer, id, Some(MessageContent::try_from(content)?), client).await
             }
-            ConversationAction::ReturnToBot => self.return_to_bot(viewer, id).await,
-            ConversationAction::Resolve { note } => self.resolve(viewer, id, note).await,
+            ConversationAction::ReturnToBot => self.return_to_bot(viewer, id, client).await,
+            ConversationAction::Resolve { note } => self.resolve(viewer, id, note, client).await,
         }
     }
 
@@ -179,8 +179,13 @@ impl ConversationService {
     }
 
     /// Gives a conversation an agent holds back to the bot (agent handling → active).
-    async fn return_to_bot(&self, viewer: &Viewer, id: ConversationId) -> Result<ConversationView> {
-        self.move_held(viewer, id, ConversationStatus::Active, None, |row| {
+    async fn return_to_bot(
+        &self,
+        viewer: &Viewer,
+        id: ConversationId,
+        client: &ClientInfo,
+    ) -> Result<ConversationView> {
+        self.move_held(viewer, id, ConversationStatus::Active, None, client, |row| {
             row.assigned_agent_id = Set(None);
             row.assigned_agent_name = Set(None);
         })
@@ -194,6 +199,7 @@ impl ConversationService {
         viewer: &Viewer,
         id: ConversationId,
         note: Option<String>,
+        client: &ClientInfo,
     ) -> Result<ConversationView> {
         let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
         if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
@@ -204,7 +210,7 @@ impl ConversationService {
             .into());
         }
         let now = Utc::now();
-        self.move_held(viewer, id, ConversationStatus::Resolved, note.as_deref(), |row| {
+        self.move_held(viewer, id, ConversationStatus::Resolved, note.as_deref(), client, |row| {
             row.resolved_at = Set(Some(now));
             row.resolved_by = Set(Some(viewer.user_id));
             row.resolution_note = Set(note.clone());
@@ -220,6 +226,7 @@ impl ConversationService {
         id: ConversationId,
         to: ConversationStatus,
         note: Option<&str>,
+        client: &ClientInfo,
         change: impl FnOnce(&mut conversation::ActiveModel),
     ) -> Result<ConversationView> {
         let from = ConversationStatus::AgentHandling;
@@ -245,6 +252,28 @@ impl ConversationService {
         change(&mut row);
         let after = row.update(&txn).await?;
         history::record_move(&txn, &after, (from, to), &actor, note).await?;
+        // Resolving and giving back are audited like taking over.
+        let action = if to == ConversationStatus::Resolved {
+            "conversation.resolved"
+        } else {
+            "conversation.returned_to_bot"
+        };
+        audit::record_by(
+            &txn,
+            viewer,
+            client,
+            audit::Change {
+                action,
+                target_type: "conversation",
+                target_id: Some(id.to_string()),
+                before: Some(serde_json::json!({ "status": from.as_str() })),
+                after: Some(match note {
+                    Some(note) => serde_json::json!({ "status": to.as_str(), "note": note }),
+                    None => serde_json::json!({ "status": to.as_str() }),
+                }),
+            },
+        )
+        .await?;
         txn.commit().await?;
         let bot_name = bot_name(&self.db, &after).await?;
         let (organization_id, bot_id, visitor_id) =

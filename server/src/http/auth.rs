@@ -38,6 +38,9 @@ pub trait Authenticate: Send + Sync {
 
     /// What the page guard lets the person behind a session token see.
     async fn page_access(&self, session: &str, client: &ClientInfo) -> PageAccess;
+
+    /// Whether the person behind a session token is a platform operator (the `/admin` page).
+    async fn is_operator(&self, session: &str, client: &ClientInfo) -> bool;
 }
 
 /// The authenticator handle the edges extract from their state (`FromRef`).

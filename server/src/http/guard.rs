@@ -14,6 +14,15 @@ use super::{
     cookies::session_token,
 };
 
+/// The platform operators' page.
+const OPERATOR_PAGE: &str = "/admin";
+
+/// The same request for a path no route has, so the app renders its 404 page.
+fn not_found(mut request: Request) -> Request {
+    *request.uri_mut() = axum::http::Uri::from_static("/not-found");
+    request
+}
+
 const PUBLIC_PAGES: [&str; 6] =
     ["/login", "/register", "/forgot-password", "/reset-password", "/verify-email", "/accept-invite"];
 
@@ -38,6 +47,14 @@ pub async fn require_session_for_pages(
         None => PageAccess::SignIn,
     };
     match access {
+        // The operators' console does not exist for anyone else: the app's 404 page.
+        PageAccess::Allowed if path == OPERATOR_PAGE => {
+            let operator = match session_token(request.headers()) {
+                Some(token) => auth.is_operator(&token, &client_of_request(&request)).await,
+                None => false,
+            };
+            if operator { next.run(request).await } else { next.run(not_found(request)).await }
+        }
         PageAccess::Allowed => next.run(request).await,
         PageAccess::EnrolSecondFactor if path == "/profile" => next.run(request).await,
         PageAccess::EnrolSecondFactor => Redirect::to("/profile").into_response(),

@@ -164,6 +164,9 @@ async fn an_agent_takes_over_writes_and_resolves_and_the_visitor_rates_it_once()
     let owner = app.demo_owner().await;
     let (_, audit) = app.get_json("/api/v1/audit-log?action=conversation.takeover", &owner).await;
     assert!(audit.to_string().contains(&id.to_string()), "{audit}");
+    let (_, audit) = app.get_json("/api/v1/audit-log?action=conversation.resolved", &owner).await;
+    assert!(audit.to_string().contains(&id.to_string()), "resolving is audited too: {audit}");
+    assert!(audit.to_string().contains("Shipping delayed a day"), "with its note: {audit}");
 }
 
 #[tokio::test]

@@ -208,3 +208,20 @@ async fn the_admin_page_server_functions_serve_the_operator() {
     assert_eq!((org.status.as_str(), org.custom_max_chatbots), ("suspended", Some(3)));
     assert_eq!(org.tags, ["billing", "at-risk"]);
 }
+
+#[tokio::test]
+async fn the_operators_page_is_not_found_for_anyone_else() {
+    let (app, ops) = with_operator().await;
+    let owner = app.demo_owner().await;
+    let page = |cookie: String| {
+        let http = app.http.clone();
+        let url = app.url("/admin");
+        async move { http.get(url).header("cookie", cookie).send().await.expect("GET") }
+    };
+    let for_owner = page(owner).await;
+    assert_eq!(for_owner.status(), 404, "an owner of a tenant is no operator");
+    assert!(for_owner.text().await.expect("body").contains("Page not found"));
+    let for_ops = page(ops).await;
+    assert_eq!(for_ops.status(), 200);
+    assert!(for_ops.text().await.expect("body").contains("Platform admin"));
+}
