@@ -146,11 +146,9 @@ pub enum ServerMsg {
 
 /// The frames a visitor's widget acts on, read from the same JSON as [`ServerMsg`]: the rest
 /// (dashboard frames, status changes) read as `Other`, and an error keeps only its readable
-/// message. Decoding less keeps the widget's download small (its budget is 100 KB): [`parse`]
-/// reads the `type` first and then one plain struct, which compiles to far less code than
-/// serde's buffering decoder for internally tagged enums.
-///
-/// [`parse`]: WidgetFrame::parse
+/// message. Decoding less keeps the widget's download small (its budget is 100 KB): the
+/// widget reads frames with the browser's `JSON.parse` and [`WidgetFrame::decode`] picks the
+/// fields it needs (see [`JsonFields`]), so no JSON decoder ships in its wasm.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WidgetFrame {
     SessionReady {
@@ -200,93 +198,128 @@ pub enum TeamStage {
     Rated,
 }
 
-impl WidgetFrame {
-    /// `None` for text that is not a frame at all.
-    pub fn parse(text: &str) -> Option<Self> {
-        use std::borrow::Cow;
-        /// Every field the widget reads, of every frame it acts on: one decoder for all of them
-        /// (a decoder per frame cost the widget 13 KB). Fields of other frames are skipped.
-        #[derive(Deserialize)]
-        struct Fields<'a> {
-            #[serde(rename = "type", borrow)]
-            kind: Cow<'a, str>,
-            visitor_id: Option<String>,
-            bot: Option<BotProfile>,
-            message: Option<Body>,
-            sender: Option<Sender>,
-            conversation_id: Option<ConversationId>,
-            agent: Option<Named>,
-            #[serde(borrow)]
-            to: Option<Cow<'a, str>>,
-            client_msg_id: Option<String>,
-            chunk: Option<String>,
-            error: Option<Code>,
-        }
-        #[derive(Deserialize)]
-        struct Named {
-            name: String,
-        }
-        /// Of an error frame's `error`, only how long a rate limit lasts.
-        #[derive(Deserialize)]
-        struct Code {
-            retry_after_secs: Option<u64>,
-        }
-        /// `message` is a stored message in `message:receive` and the readable text in `error`.
-        enum Body {
-            Stored(MessageView),
-            Text(String),
-        }
-        impl<'de> Deserialize<'de> for Body {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct Either;
-                impl<'de> serde::de::Visitor<'de> for Either {
-                    type Value = Body;
-                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                        f.write_str("a message or a text")
-                    }
-                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Body, E> {
-                        Ok(Body::Text(v.to_owned()))
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Body, A::Error> {
-                        MessageView::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                            .map(Body::Stored)
-                    }
-                }
-                d.deserialize_any(Either)
-            }
-        }
-        let f: Fields<'_> = serde_json::from_str(text).ok()?;
-        let id = f.conversation_id;
-        Some(match (f.kind.as_ref(), f.message) {
-            ("session:ready", _) => Self::SessionReady { visitor_id: f.visitor_id?, bot: f.bot? },
-            ("widget:config", _) => Self::WidgetConfig { bot: f.bot? },
-            ("message:receive", Some(Body::Stored(message))) => Self::MessageReceive { message },
-            ("message:receive", _) => return None,
-            ("message:streaming", _) => Self::Streaming { chunk: f.chunk? },
-            ("typing:start", _) => Self::TypingStart { sender: f.sender? },
-            ("typing:stop", _) => Self::TypingStop,
-            ("conversation:escalated", _) => {
-                Self::Stage { conversation_id: id?, stage: TeamStage::Escalated }
-            }
-            ("agent:joined", _) => {
-                Self::Stage { conversation_id: id?, stage: TeamStage::Agent(f.agent?.name) }
-            }
-            ("conversation:resolved", _) => Self::Stage { conversation_id: id?, stage: TeamStage::Survey },
-            ("conversation:rated", _) => Self::Stage { conversation_id: id?, stage: TeamStage::Rated },
-            ("conversation:status_changed", _) if matches!(f.to.as_deref(), Some("active" | "waiting")) => {
-                Self::Stage { conversation_id: id?, stage: TeamStage::Bot }
-            }
-            ("error", message) => Self::Error {
-                message: match message {
-                    Some(Body::Text(text)) => text,
-                    _ => String::new(),
-                },
-                client_msg_id: f.client_msg_id,
-                retry_after_secs: f.error.and_then(|e| e.retry_after_secs),
-            },
-            _ => Self::Other,
-        })
+/// Reading the fields of one parsed JSON object. The widget reads frames through the
+/// browser's own `JSON.parse` (`JsValue`), so its download carries no JSON decoder (serde's
+/// cost it 18 KB brotli); tests and native clients read them through serde_json's `Value`.
+/// Both go through the one [`WidgetFrame::decode`].
+pub trait JsonFields: Sized {
+    fn text(&self, key: &str) -> Option<String>;
+    fn number(&self, key: &str) -> Option<f64>;
+    fn flag(&self, key: &str) -> Option<bool>;
+    fn object(&self, key: &str) -> Option<Self>;
+}
+
+impl JsonFields for serde_json::Value {
+    fn text(&self, key: &str) -> Option<String> {
+        self.get(key)?.as_str().map(str::to_owned)
     }
+    fn number(&self, key: &str) -> Option<f64> {
+        self.get(key)?.as_f64()
+    }
+    fn flag(&self, key: &str) -> Option<bool> {
+        self.get(key)?.as_bool()
+    }
+    fn object(&self, key: &str) -> Option<Self> {
+        self.get(key).filter(|v| v.is_object()).cloned()
+    }
+}
+
+#[cfg(feature = "browser")]
+impl JsonFields for wasm_bindgen::JsValue {
+    fn text(&self, key: &str) -> Option<String> {
+        js_sys::Reflect::get(self, &key.into()).ok()?.as_string()
+    }
+    fn number(&self, key: &str) -> Option<f64> {
+        js_sys::Reflect::get(self, &key.into()).ok()?.as_f64()
+    }
+    fn flag(&self, key: &str) -> Option<bool> {
+        js_sys::Reflect::get(self, &key.into()).ok()?.as_bool()
+    }
+    fn object(&self, key: &str) -> Option<Self> {
+        js_sys::Reflect::get(self, &key.into()).ok().filter(|v| v.is_object())
+    }
+}
+
+impl WidgetFrame {
+    /// `None` for text that is not a frame at all (serde_json; see [`JsonFields`]).
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::decode(&serde_json::from_str::<serde_json::Value>(text).ok()?)
+    }
+
+    /// The same, through the browser's `JSON.parse` (the widget).
+    #[cfg(feature = "browser")]
+    pub fn parse_in_browser(text: &str) -> Option<Self> {
+        let value = js_sys::JSON::parse(text).ok().filter(|v| v.is_object())?;
+        Self::decode(&value)
+    }
+
+    /// The frames the widget acts on, read from a parsed frame; others are `Other`, a frame
+    /// the widget needs but cannot read is `None` (dropped).
+    pub fn decode<J: JsonFields>(f: &J) -> Option<Self> {
+        let id = || f.text("conversation_id")?.parse::<ConversationId>().ok();
+        let stage = |stage: TeamStage| Some(Self::Stage { conversation_id: id()?, stage });
+        match f.text("type")?.as_str() {
+            "session:ready" => Some(Self::SessionReady {
+                visitor_id: f.text("visitor_id")?,
+                bot: profile(&f.object("bot")?)?,
+            }),
+            "widget:config" => Some(Self::WidgetConfig { bot: profile(&f.object("bot")?)? }),
+            "message:receive" => Some(Self::MessageReceive { message: message(&f.object("message")?)? }),
+            "message:streaming" => Some(Self::Streaming { chunk: f.text("chunk")? }),
+            "typing:start" => Some(Self::TypingStart { sender: sender(&f.object("sender")?)? }),
+            "typing:stop" => Some(Self::TypingStop),
+            "conversation:escalated" => stage(TeamStage::Escalated),
+            "agent:joined" => stage(TeamStage::Agent(f.object("agent")?.text("name")?)),
+            "conversation:resolved" => stage(TeamStage::Survey),
+            "conversation:rated" => stage(TeamStage::Rated),
+            "conversation:status_changed"
+                if matches!(f.text("to").as_deref(), Some("active" | "waiting")) =>
+            {
+                stage(TeamStage::Bot)
+            }
+            "error" => Some(Self::Error {
+                message: f.text("message").unwrap_or_default(),
+                client_msg_id: f.text("client_msg_id"),
+                retry_after_secs: f
+                    .object("error")
+                    .and_then(|e| e.number("retry_after_secs"))
+                    .map(|n| n as u64),
+            }),
+            _ => Some(Self::Other),
+        }
+    }
+}
+
+fn profile<J: JsonFields>(o: &J) -> Option<BotProfile> {
+    Some(BotProfile {
+        name: o.text("name")?,
+        greeting: o.text("greeting")?,
+        avatar_url: o.text("avatar_url"),
+        look_class: o.text("look_class")?,
+        look_style: o.text("look_style")?,
+        collect_name: o.flag("collect_name")?,
+        collect_email: o.flag("collect_email")?,
+        online: o.flag("online")?,
+        offline_message: o.text("offline_message")?,
+        show_typing_indicator: o.flag("show_typing_indicator")?,
+        language: o.text("language"),
+    })
+}
+
+fn sender<J: JsonFields>(o: &J) -> Option<Sender> {
+    Some(Sender { kind: o.text("type")?.parse().ok()?, name: o.text("name")? })
+}
+
+fn message<J: JsonFields>(o: &J) -> Option<MessageView> {
+    Some(MessageView {
+        id: o.text("id")?.parse().ok()?,
+        conversation_id: o.text("conversation_id")?.parse().ok()?,
+        seq: o.number("seq")? as i64,
+        sender: sender(&o.object("sender")?)?,
+        content: o.text("content")?,
+        created_at: o.text("created_at")?,
+        client_msg_id: o.text("client_msg_id"),
+    })
 }
 
 impl ServerMsg {

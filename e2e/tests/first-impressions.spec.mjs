@@ -101,7 +101,7 @@ test("new messages scroll into view; scrolled up, a pill says so; an agent's nam
   await say(chat, first);
   await expect(log.getByText(FALLBACK)).toHaveCount(1);
   for (let n = 2; n <= 6; n++) {
-    await say(chat, `Question number ${n}, with enough words to take a line or two in the bubble.`);
+    await say(chat, `Question number ${n} of ${first}, with enough words to take a line or two in the bubble.`);
     await expect(log.getByText(FALLBACK)).toHaveCount(n);
   }
   expect(await distanceFromBottom(visitor)).toBeLessThan(5);
@@ -113,7 +113,7 @@ test("new messages scroll into view; scrolled up, a pill says so; an agent's nam
   await owner.getByRole("button", { name: /Sign in as Acme Corp Owner/ }).click();
   await expect(owner).toHaveURL(/\/conversations$/);
   const listed = await (await owner.request.get(`${app}/api/v1/conversations`)).json();
-  const mine = listed.conversations.find((c) => c.preview.startsWith("Question number 6"));
+  const mine = listed.conversations.find((c) => c.preview.startsWith(`Question number 6 of ${first}`));
   const taken = await owner.request.post(`${app}/api/v1/conversations/${mine.id}/takeover`, {
     data: { message: "Hi, this is the owner. Let me look into it." },
   });
@@ -124,11 +124,19 @@ test("new messages scroll into view; scrolled up, a pill says so; an agent's nam
   await expect(chat.getByRole("heading", { level: 1 })).toHaveText("Acme Corp Owner");
 
   // Scrolled up to read: the next message does not yank the list, a pill offers the way down.
-  await visitor.frame({ url: /\/widget\// }).evaluate(() => {
-    const el = document.querySelector(".log");
-    el.scrollTop = 0;
-    el.dispatchEvent(new Event("scroll"));
-  });
+  // (Frames still arriving from the takeover may scroll it down once more: scroll up until it
+  // stays up for two animation frames.)
+  await expect
+    .poll(() =>
+      visitor.frame({ url: /\/widget\// }).evaluate(async () => {
+        const el = document.querySelector(".log");
+        el.scrollTop = 0;
+        el.dispatchEvent(new Event("scroll"));
+        await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+        return el.scrollTop;
+      }),
+    )
+    .toBe(0);
   const replied = await owner.request.post(`${app}/api/v1/conversations/${mine.id}/messages`, {
     data: { content: "Found it: it ships tomorrow." },
   });

@@ -179,7 +179,7 @@ impl Chat {
         let Some(url) = socket::url(&path) else { return };
         let opened = socket::open(
             &url,
-            WidgetFrame::parse,
+            WidgetFrame::parse_in_browser,
             || {},
             move |msg| self.receive(msg),
             move || {

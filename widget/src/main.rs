@@ -160,32 +160,23 @@ fn Widget() -> impl IntoView {
                         {move || chat.pending.get().into_iter().map(|p| {
                             let class = if p.error.is_some() { "msg from-visitor pending failed" } else { "msg from-visitor pending" };
                             let id = p.client_msg_id.clone();
-                            // Sent too fast: a live countdown, then a tap resends it.
-                            let state = match p.retry_at {
-                                Some(at) => {
-                                    let left = move || ((at - chat.clock.get()) / 1000.0).ceil().max(0.0) as u64;
-                                    view! {
-                                        {move || (left() > 0).then(|| {
-                                            let (before, after) = t.get().wait;
-                                            view! { <span class="state">{format!("{before}{}{after}", left())}</span> }
-                                        })}
-                                        {move || (left() == 0).then(|| {
-                                            let id = id.clone();
-                                            view! {
-                                                <button type="button" class="resend" on:click=move |_| chat.resend(&id)>{t.get().resend}</button>
-                                            }
-                                        })}
-                                    }.into_any()
-                                }
-                                None => {
-                                    let state = p.error.unwrap_or_else(|| t.get_untracked().sending.to_owned());
-                                    view! { <span class="state">{state}</span> }.into_any()
-                                }
+                            // Sent too fast: a live countdown, then a tap resends it. One text and
+                            // one button whose visibility changes: no view swapped in and out.
+                            let retry_at = p.retry_at;
+                            let left = move || retry_at.map(|at| ((at - chat.clock.get()) / 1000.0).ceil().max(0.0) as u64);
+                            let error = p.error;
+                            let state = move || match left() {
+                                Some(0) => String::new(),
+                                Some(n) => { let (before, after) = t.get().wait; format!("{before}{n}{after}") }
+                                None => error.clone().unwrap_or_else(|| t.get().sending.to_owned()),
                             };
                             view! {
                                 <li class=class>
                                     <p>{p.content}</p>
-                                    {state}
+                                    <span class="state">{state}</span>
+                                    <button type="button" class="resend" hidden=move || left() != Some(0) on:click=move |_| chat.resend(&id)>
+                                        {move || t.get().resend}
+                                    </button>
                                 </li>
                             }
                         }).collect_view()}
@@ -210,11 +201,9 @@ fn Widget() -> impl IntoView {
                         }}
                     </ol>
                     </div>
-                    {move || unseen.get().then(|| view! {
-                        <button type="button" class="new-messages" on:click=move |_| { pinned.set(true); to_bottom(); }>
-                            {move || t.get().new_messages} " ↓"
-                        </button>
-                    })}
+                    <button type="button" class="new-messages" hidden=move || !unseen.get() on:click=move |_| { pinned.set(true); to_bottom(); }>
+                        {move || t.get().new_messages} " ↓"
+                    </button>
                     {move || (chat.stage.get() == Stage::Survey).then(|| view! { <Survey chat t /> })}
                     {move || {
                         let can_ask = chat.conversation.read().is_some()
