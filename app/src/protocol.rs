@@ -49,6 +49,9 @@ pub enum ClientMsg {
     /// the conversation stands: escalated, with an agent, resolved and not rated yet).
     #[serde(rename = "conversation:resume")]
     Resume { conversation_id: ConversationId, after_seq: i64 },
+    /// Where the team can answer when nobody is online (after `team:offline`).
+    #[serde(rename = "visitor:contact")]
+    Contact { conversation_id: ConversationId, email: String },
     #[serde(rename = "ping")]
     Ping,
 }
@@ -120,6 +123,13 @@ pub enum ServerMsg {
     /// outside business hours): the widget says a person will answer; dashboards flag it.
     #[serde(rename = "conversation:escalated")]
     ConversationEscalated { conversation_id: ConversationId },
+    /// The visitor asked for a person while nobody from the team is online, and we have no
+    /// email for them: the widget asks where the team can answer (`visitor:contact`).
+    #[serde(rename = "team:offline")]
+    TeamOffline { conversation_id: ConversationId },
+    /// The visitor's email was kept: the team answers there too.
+    #[serde(rename = "visitor:contact_saved")]
+    ContactSaved { conversation_id: ConversationId, email: String },
     /// A person from the team took the conversation over: the bot is silent from now on.
     #[serde(rename = "agent:joined")]
     AgentJoined { conversation_id: ConversationId, agent: AgentRef },
@@ -179,6 +189,14 @@ pub enum WidgetFrame {
         client_msg_id: Option<String>,
         /// Rate limited: the visitor may send again after this many seconds.
         retry_after_secs: Option<u64>,
+    },
+    /// Nobody can answer now: ask for an email (`team:offline`).
+    AskContact {
+        conversation_id: ConversationId,
+    },
+    /// The email was kept (`visitor:contact_saved`).
+    ContactSaved {
+        email: String,
     },
     Other,
 }
@@ -272,6 +290,8 @@ impl WidgetFrame {
             "agent:joined" => stage(TeamStage::Agent(f.object("agent")?.text("name")?)),
             "conversation:resolved" => stage(TeamStage::Survey),
             "conversation:rated" => stage(TeamStage::Rated),
+            "team:offline" => Some(Self::AskContact { conversation_id: id()? }),
+            "visitor:contact_saved" => Some(Self::ContactSaved { email: f.text("email")? }),
             "conversation:status_changed"
                 if matches!(f.text("to").as_deref(), Some("active" | "waiting")) =>
             {
@@ -368,6 +388,10 @@ impl ClientMsg {
             Self::Escalate { conversation_id } => {
                 format!(r#"{{"type":"conversation:escalate","conversation_id":"{conversation_id}"}}"#)
             }
+            Self::Contact { conversation_id, email } => format!(
+                r#"{{"type":"visitor:contact","conversation_id":"{conversation_id}","email":{}}}"#,
+                text(email)
+            ),
             Self::Rate { conversation_id, score, comment } => {
                 // As usize: its formatting is in the widget already, a u8's would not be.
                 let score = usize::from(*score);
@@ -497,6 +521,14 @@ mod tests {
             ServerMsg::MessageStreaming { conversation_id: id, stream_id: "s1".into(), chunk: "Hel".into() };
         assert_eq!(read(chunk), WidgetFrame::Streaming { chunk: "Hel".into() });
         assert_eq!(read(ServerMsg::Pong), WidgetFrame::Other);
+        assert_eq!(
+            read(ServerMsg::TeamOffline { conversation_id: id }),
+            WidgetFrame::AskContact { conversation_id: id }
+        );
+        assert_eq!(
+            read(ServerMsg::ContactSaved { conversation_id: id, email: "a@b.co".into() }),
+            WidgetFrame::ContactSaved { email: "a@b.co".into() }
+        );
         let moved = ServerMsg::ConversationStatusChanged {
             conversation_id: id,
             from: ConversationStatus::Waiting,
@@ -547,6 +579,7 @@ mod tests {
                 content: "Hi".into(),
                 visitor: Some(VisitorDetails { name: None, email: Some("a@b.co".into()) }),
             },
+            ClientMsg::Contact { conversation_id: id, email: "ada@example.com".into() },
             ClientMsg::MessageSend {
                 client_msg_id: "c-4".into(),
                 conversation_id: None,

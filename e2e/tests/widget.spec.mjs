@@ -293,3 +293,32 @@ test("the server restarts mid-conversation and the widget resumes: nothing lost,
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test("asking for a person while nobody is online asks for an email, and the team sees it", async ({ browser }) => {
+  // A server of its own: no dashboard is open there, so nobody from the team is online.
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "chatsupport-offline-"));
+  const server = await startServer(port, dataDir, { demo: true });
+  try {
+    const { chat, log } = await widgetServedBy(browser, port);
+    await chat.getByRole("textbox", { name: "Message" }).fill("My invoice is wrong");
+    await chat.getByRole("button", { name: "Send" }).click();
+    await expect(log).toContainText(FALLBACK);
+    await chat.getByRole("button", { name: "Talk to a person" }).click();
+    await expect(chat.getByText("Nobody from the team is online right now.")).toBeVisible();
+    await chat.getByRole("textbox", { name: "Your email" }).fill("ada@example.com");
+    await chat.locator("form.contact").getByRole("button", { name: "Send" }).click();
+    await expect(chat.getByRole("status").filter({ hasText: "We'll answer you at ada@example.com." })).toBeVisible();
+
+    const owner = await browser.newPage();
+    await owner.goto(`http://127.0.0.1:${port}/login`);
+    await owner.getByRole("button", { name: /Sign in as Acme Corp Owner/ }).click();
+    await owner.getByRole("list", { name: "Conversations" }).getByRole("link", { name: /My invoice is wrong/ }).click();
+    const pane = owner.getByRole("region", { name: "Conversation", exact: true });
+    await expect(pane.getByRole("link", { name: "ada@example.com" })).toBeVisible();
+    await owner.close();
+  } finally {
+    await stop(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -34,6 +34,8 @@ pub enum DomainEvent {
         visitor_id: Arc<str>,
         conversation: ConversationView,
     },
+    /// The visitor left an email for the team (nobody was online to answer).
+    ContactLeft { organization_id: OrganizationId, conversation: ConversationView },
     /// A bot's settings changed; its open widgets redraw with `profile`.
     BotUpdated { bot_id: BotId, profile: app::dto::BotProfile },
     /// A background job reported progress (`jobs::JobContext::progress`).

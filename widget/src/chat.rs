@@ -51,6 +51,9 @@ pub struct Chat {
     attempt: StoredValue<u32>,
     /// Now (ms, epoch), ticking each second while a rate-limited message counts down.
     pub clock: RwSignal<f64>,
+    /// Nobody from the team was online to take over: `Some(None)` while we ask for an email,
+    /// `Some(Some(email))` once it is kept.
+    pub contact: RwSignal<Option<Option<String>>>,
 }
 
 impl Chat {
@@ -73,6 +76,7 @@ impl Chat {
             socket: StoredValue::new_local(None),
             attempt: StoredValue::new(0),
             clock: RwSignal::new(js_sys::Date::now()),
+            contact: RwSignal::new(None),
         };
         // Our own storage first; where it is blocked, what the host page kept for us.
         let own = storage::own(&bot);
@@ -163,6 +167,14 @@ impl Chat {
         }
     }
 
+    /// Leaves an email for the team's answer (after `team:offline`).
+    pub fn leave_contact(self, email: String) {
+        if let Some(conversation_id) = self.conversation.get_untracked() {
+            self.error.set(None);
+            self.transmit(&ClientMsg::Contact { conversation_id, email: email.trim().to_owned() });
+        }
+    }
+
     /// Answers the survey after the team resolved the conversation.
     pub fn rate(self, score: u8, comment: String) {
         if let Some(conversation_id) = self.conversation.get_untracked() {
@@ -244,6 +256,12 @@ impl Chat {
                 }
                 None => self.error.set(Some(message)),
             },
+            WidgetFrame::AskContact { conversation_id } => {
+                if self.conversation.get_untracked() == Some(conversation_id) {
+                    self.contact.set(Some(None));
+                }
+            }
+            WidgetFrame::ContactSaved { email } => self.contact.set(Some(Some(email))),
             WidgetFrame::Other => {}
         }
     }

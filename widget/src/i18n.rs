@@ -34,6 +34,10 @@ pub struct Strings {
     pub resend: &'static str,
     /// Before and after the number of characters over the limit.
     pub too_long: (&'static str, &'static str),
+    /// Nobody can take over now: where should the team answer?
+    pub contact_ask: &'static str,
+    /// Before and after the email the team will answer at.
+    pub contact_saved: (&'static str, &'static str),
 }
 
 impl PartialEq for Strings {
@@ -72,6 +76,8 @@ const EN: Strings = Strings {
     wait: ("Too many messages. You can resend in ", " s"),
     resend: "Tap to resend",
     too_long: ("Too long: remove ", " characters"),
+    contact_ask: "Nobody from the team is online right now. Leave your email and we'll answer you there.",
+    contact_saved: ("Thanks! We'll answer you at ", "."),
 };
 
 const DE: Strings = Strings {
@@ -104,6 +110,8 @@ const DE: Strings = Strings {
     wait: ("Zu viele Nachrichten. Erneut senden in ", " s"),
     resend: "Tippen zum erneuten Senden",
     too_long: ("Zu lang: bitte ", " Zeichen entfernen"),
+    contact_ask: "Gerade ist niemand aus dem Team online. Hinterlassen Sie Ihre E-Mail, wir antworten Ihnen dort.",
+    contact_saved: ("Danke! Wir antworten Ihnen an ", "."),
 };
 
 const ES: Strings = Strings {
@@ -136,6 +144,8 @@ const ES: Strings = Strings {
     wait: ("Demasiados mensajes. Puedes reenviar en ", " s"),
     resend: "Toca para reenviar",
     too_long: ("Demasiado largo: quita ", " caracteres"),
+    contact_ask: "Ahora mismo no hay nadie del equipo conectado. Déjanos tu email y te responderemos allí.",
+    contact_saved: ("¡Gracias! Te responderemos en ", "."),
 };
 
 const FR: Strings = Strings {
@@ -168,6 +178,8 @@ const FR: Strings = Strings {
     wait: ("Trop de messages. Renvoi possible dans ", " s"),
     resend: "Touchez pour renvoyer",
     too_long: ("Trop long : retirez ", " caractères"),
+    contact_ask: "Personne de l'équipe n'est en ligne pour le moment. Laissez votre e-mail, nous vous y répondrons.",
+    contact_saved: ("Merci ! Nous vous répondrons à ", "."),
 };
 
 const PT: Strings = Strings {
@@ -200,6 +212,8 @@ const PT: Strings = Strings {
     wait: ("Mensagens demais. Pode reenviar em ", " s"),
     resend: "Toque para reenviar",
     too_long: ("Longo demais: remova ", " caracteres"),
+    contact_ask: "Ninguém da equipe está online agora. Deixe seu e-mail e responderemos por lá.",
+    contact_saved: ("Obrigado! Responderemos em ", "."),
 };
 
 const NL: Strings = Strings {
@@ -232,6 +246,8 @@ const NL: Strings = Strings {
     wait: ("Te veel berichten. Opnieuw versturen over ", " s"),
     resend: "Tik om opnieuw te versturen",
     too_long: ("Te lang: verwijder ", " tekens"),
+    contact_ask: "Er is nu niemand van het team online. Laat je e-mail achter, dan antwoorden we je daar.",
+    contact_saved: ("Bedankt! We antwoorden je op ", "."),
 };
 
 const ALL: [&Strings; 6] = [&EN, &DE, &ES, &FR, &PT, &NL];

@@ -205,6 +205,11 @@ fn Widget() -> impl IntoView {
                         {move || t.get().new_messages} " ↓"
                     </button>
                     {move || (chat.stage.get() == Stage::Survey).then(|| view! { <Survey chat t /> })}
+                    {move || (chat.contact.get() == Some(None)).then(|| view! { <ContactForm chat t /> })}
+                    {move || chat.contact.get().flatten().map(|kept| {
+                        let (before, after) = t.get().contact_saved;
+                        view! { <p class="note contact" role="status">{before}{kept}{after}</p> }
+                    })}
                     {move || {
                         let can_ask = chat.conversation.read().is_some()
                             && chat.stage.get() == Stage::Bot
@@ -286,6 +291,24 @@ fn Survey(chat: Chat, t: Memo<&'static i18n::Strings>) -> impl IntoView {
             <textarea rows="2" maxlength="1000" aria-label=s.comment placeholder=s.comment
                 on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
             <button type="submit" disabled=move || score.get() == 0>{s.rate_send}</button>
+        </form>
+    }
+}
+
+/// Nobody from the team is online to take over: where should they answer?
+#[component]
+fn ContactForm(chat: Chat, t: Memo<&'static i18n::Strings>) -> impl IntoView {
+    let s = t.get_untracked();
+    let email = RwSignal::new(String::new());
+    view! {
+        <form class="intake contact" on:submit=move |ev| { ev.prevent_default(); chat.leave_contact(email.get_untracked()); }>
+            <p>{s.contact_ask}</p>
+            <label>
+                <span>{s.email}</span>
+                <input type="email" required maxlength="254" autocomplete="email"
+                    on:input=move |ev| email.set(event_target_value(&ev)) />
+            </label>
+            <button type="submit">{s.send}</button>
         </form>
     }
 }

@@ -403,6 +403,7 @@ fn describe(e: &ConversationEventView) -> String {
         "created" if field("status") == "escalated" => format!("{who} left a message outside business hours"),
         "created" => format!("{who} started the conversation"),
         "escalated" if e.actor_kind == "visitor" => format!("{who} asked for a person"),
+        "contact_left" => format!("{who} left their email for a reply: {}", field("email")),
         "escalated" => format!("{who} escalated it"),
         "agent_joined" => format!("{who} took over"),
         "returned_to_ai" => format!("{who} gave it back to the bot"),

@@ -136,6 +136,35 @@ impl ConversationService {
         Ok(Posted { conversation, messages, duplicate: false })
     }
 
+    /// The visitor's email, left when nobody from the team could answer: kept on their
+    /// conversation (and in its history) so the team can reply there. Returns it as stored.
+    pub async fn leave_contact(
+        &self,
+        bot: &Bot,
+        visitor_id: &str,
+        conversation_id: ConversationId,
+        email: &str,
+    ) -> Result<String> {
+        let email = crate::shared::input::EmailAddress::try_from(email.to_owned())?;
+        let txn = crate::db::begin_write(&self.db).await?;
+        let found = load_conversation(&txn, bot.organization_id, conversation_id).await?;
+        if found.visitor_id != visitor_id || found.bot_id != bot.id.0 {
+            return Err(ApiError::not_found("conversation").into());
+        }
+        let actor = Actor::Visitor { id: visitor_id.to_owned(), name: found.visitor_name.clone() };
+        let mut row: conversation::ActiveModel = found.into();
+        row.visitor_email = Set(Some(email.as_str().to_owned()));
+        let after = sea_orm::ActiveModelTrait::update(row, &txn).await?;
+        history::record(&txn, &after, "contact_left", &actor, serde_json::json!({ "email": email.as_str() }))
+            .await?;
+        txn.commit().await?;
+        let view = conversation_view(after.clone(), &bot.name)?;
+        self.events
+            .publish(DomainEvent::ContactLeft { organization_id: bot.organization_id, conversation: view })
+            .await;
+        Ok(email.as_str().to_owned())
+    }
+
     /// The visitor asks for a person (PRD §5.3.1 "user requests human"): an active conversation
     /// becomes `escalated`; a waiting one first becomes active again (the visitor is back) and
     /// then escalated. Already escalated or with an agent: nothing changes. Resolved, abandoned

@@ -121,6 +121,12 @@ impl Hub {
         }
     }
 
+    /// How many sockets listen on a topic now (for an organization: its open dashboards).
+    pub fn listeners(&self, topic: &Topic) -> usize {
+        let topics = self.topics.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        topics.get(topic).map_or(0, |sender| sender.receiver_count())
+    }
+
     pub fn topic_count(&self) -> usize {
         self.topics.lock().map(|t| t.len()).unwrap_or(0)
     }
@@ -170,6 +176,10 @@ pub async fn listen(hub: Hub, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
                     &ServerMsg::ConversationUpdated { conversation: conversation.clone() },
                 );
             }
+            DomainEvent::ContactLeft { organization_id, conversation } => hub.publish(
+                Topic::Organization(*organization_id),
+                &ServerMsg::ConversationUpdated { conversation: conversation.clone() },
+            ),
             DomainEvent::BotUpdated { bot_id, profile } => {
                 hub.publish(Topic::Bot(*bot_id), &ServerMsg::WidgetConfig { bot: profile.clone() });
             }

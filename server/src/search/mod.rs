@@ -272,6 +272,7 @@ pub async fn listen(search: MessageSearch, mut events: mpsc::Receiver<Arc<Domain
             }
             DomainEvent::StatusChanged { .. }
             | DomainEvent::Rated { .. }
+            | DomainEvent::ContactLeft { .. }
             | DomainEvent::BotUpdated { .. }
             | DomainEvent::JobProgress { .. } => {}
         }

@@ -169,7 +169,21 @@ async fn handle_frame(state: &super::WidgetState, bot: &Bot, visitor: &str, text
         ClientMsg::Escalate { conversation_id } => {
             match Box::pin(state.conversations.escalate_by_visitor(bot, visitor, conversation_id)).await {
                 // Answered directly too, so a widget that asks again (after a reload) learns it.
-                Ok(_) => vec![ServerMsg::ConversationEscalated { conversation_id }],
+                Ok(escalated) => {
+                    let mut answer = vec![ServerMsg::ConversationEscalated { conversation_id }];
+                    // Nobody has a dashboard open: ask where the team can answer, unless we know.
+                    let team = state.hub.listeners(&Topic::Organization(bot.organization_id));
+                    if team == 0 && escalated.visitor_email.is_none() {
+                        answer.push(ServerMsg::TeamOffline { conversation_id });
+                    }
+                    answer
+                }
+                Err(err) => vec![ServerMsg::error(err.into_api(), None)],
+            }
+        }
+        ClientMsg::Contact { conversation_id, email } => {
+            match state.conversations.leave_contact(bot, visitor, conversation_id, &email).await {
+                Ok(email) => vec![ServerMsg::ContactSaved { conversation_id, email }],
                 Err(err) => vec![ServerMsg::error(err.into_api(), None)],
             }
         }

@@ -271,3 +271,54 @@ async fn an_agent_silent_for_ten_minutes_puts_the_conversation_back_in_the_queue
     assert_eq!(kinds(&stored).last().map(String::as_str), Some("agent_left"));
     assert_eq!(stored["events"].as_array().expect("events").last().expect("event")["actor_kind"], "system");
 }
+
+#[tokio::test]
+async fn asking_for_a_person_with_nobody_online_asks_for_an_email_and_keeps_it() {
+    let app = spawn_app().await;
+    let (mut visitor, _, id) = chatting(&app, "nobody-1").await;
+    visitor.send(&ClientMsg::Escalate { conversation_id: id }).await;
+    let asked = visitor.recv_until(|m| matches!(m, ServerMsg::TeamOffline { .. })).await;
+    assert_eq!(asked, ServerMsg::TeamOffline { conversation_id: id });
+
+    // A bad address is refused in words and changes nothing.
+    visitor.send(&ClientMsg::Contact { conversation_id: id, email: "not an email".into() }).await;
+    let refused = visitor.recv_until(|m| matches!(m, ServerMsg::Error { .. })).await;
+    assert!(
+        matches!(refused, ServerMsg::Error { error: app::ApiError::Validation { .. }, .. }),
+        "{refused:?}"
+    );
+
+    let mut dashboard = app.dashboard().await;
+    visitor.send(&ClientMsg::Contact { conversation_id: id, email: "Ada@Example.com".into() }).await;
+    let saved = visitor.recv_until(|m| matches!(m, ServerMsg::ContactSaved { .. })).await;
+    let ServerMsg::ContactSaved { email, .. } = saved else { unreachable!() };
+    dashboard
+        .recv_until(|m| matches!(m, ServerMsg::ConversationUpdated { conversation } if conversation.visitor_email.is_some()))
+        .await;
+    let owner = app.demo_owner().await;
+    let stored = detail(&app, &owner, id).await;
+    assert_eq!(stored["conversation"]["visitor_email"], email);
+    assert!(kinds(&stored).contains(&"contact_left".to_owned()), "{stored}");
+
+    // Another visitor cannot leave an address on this conversation.
+    let (mut stranger, _) = app.visitor(DEMO_BOT).await;
+    stranger.send(&ClientMsg::Contact { conversation_id: id, email: "mallory@example.com".into() }).await;
+    let denied = stranger.recv_until(|m| matches!(m, ServerMsg::Error { .. })).await;
+    assert!(matches!(denied, ServerMsg::Error { error: app::ApiError::NotFound { .. }, .. }), "{denied:?}");
+    assert_eq!(detail(&app, &owner, id).await["conversation"]["visitor_email"], email);
+}
+
+#[tokio::test]
+async fn with_a_dashboard_open_asking_for_a_person_does_not_ask_for_an_email() {
+    let app = spawn_app().await;
+    let _dashboard = app.dashboard().await;
+    let (mut visitor, _, id) = chatting(&app, "somebody-1").await;
+    visitor.send(&ClientMsg::Escalate { conversation_id: id }).await;
+    visitor.recv_until(|m| matches!(m, ServerMsg::ConversationEscalated { .. })).await;
+    let later = tokio::time::timeout(
+        std::time::Duration::from_millis(400),
+        visitor.recv_until(|m| matches!(m, ServerMsg::TeamOffline { .. })),
+    )
+    .await;
+    assert!(later.is_err(), "a teammate is online: no team:offline, got {later:?}");
+}
