@@ -166,8 +166,11 @@ async fn two_sends_of_one_client_message_id_at_the_same_moment_store_it_once() {
     assert_eq!(mine(&a), mine(&b), "both answers are the one stored message");
     let stored = service.messages(app.demo_org().await, a.conversation.id, 0).await.expect("messages");
     assert_eq!(stored.iter().filter(|m| m.content == "Hello?").count(), 1);
+    // The bot's answer may already be there too (it races this read); its greeting is once.
+    let greeting = &stored[0];
+    assert_eq!(greeting.sender.kind, SenderKind::Bot);
     assert_eq!(
-        stored.iter().filter(|m| m.sender.kind == SenderKind::Bot).count(),
+        stored.iter().filter(|m| m.content == greeting.content).count(),
         1,
         "one greeting: the loser's conversation was rolled back"
     );
