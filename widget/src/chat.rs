@@ -337,18 +337,7 @@ pub fn close_frame() {
 
 /// Calls `focus` each time the loader reopens the panel (`chatsupport:focus` from our parent).
 pub fn on_host_focus(focus: impl Fn() + 'static) {
-    use wasm_bindgen::{JsCast, closure::Closure};
-    let Some(window) = web_sys::window() else { return };
-    let Ok(Some(parent)) = window.parent() else { return };
-    let listener = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-        let from_parent = event.source().is_some_and(|source| js_sys::Object::is(&source, &parent));
-        let kind = js_sys::Reflect::get(&event.data(), &"type".into()).ok().and_then(|t| t.as_string());
-        if from_parent && kind.as_deref() == Some("chatsupport:focus") {
-            focus();
-        }
-    });
-    let _ = window.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
-    listener.forget();
+    storage::on_host_message("chatsupport:focus", move |_| focus());
 }
 
 fn bot_key() -> Option<String> {

@@ -75,7 +75,7 @@ fn post_to_host(message: &js_sys::Object) {
 /// Asks the host page for the identity it keeps, and calls `done` once: with its answer, or
 /// with nothing after a short wait (no loader, an old loader, nothing kept).
 pub fn ask_host(done: impl FnOnce(Identity) + 'static) {
-    let (Some(window), Some(host)) = (web_sys::window(), parent()) else {
+    let (Some(window), Some(_)) = (web_sys::window(), parent()) else {
         done(Identity::default());
         return;
     };
@@ -88,29 +88,35 @@ pub fn ask_host(done: impl FnOnce(Identity) + 'static) {
             }
         }
     };
-    let on_answer = {
+    on_host_message("chatsupport:identity", {
         let finish = finish.clone();
-        let host = host.clone();
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let from_host = event.source().is_some_and(|source| js_sys::Object::is(&source, &host));
-            let data = event.data();
+        move |data| {
             let field = |target: &JsValue, name: &str| js_sys::Reflect::get(target, &name.into()).ok();
-            if !from_host
-                || field(&data, "type").and_then(|t| t.as_string()).as_deref() != Some("chatsupport:identity")
-            {
-                return;
-            }
             let kept = field(&data, "identity").unwrap_or(JsValue::NULL);
             let text = |name: &str| field(&kept, name).and_then(|v| v.as_string()).filter(|v| !v.is_empty());
             finish(Identity { visitor: text("visitor"), conversation: text("conversation") });
-        })
-    };
-    let _ = window.add_event_listener_with_callback("message", on_answer.as_ref().unchecked_ref());
-    on_answer.forget();
+        }
+    });
     let on_timeout = Closure::once_into_js(move || finish(Identity::default()));
     let _ = window
         .set_timeout_with_callback_and_timeout_and_arguments_0(on_timeout.unchecked_ref(), HOST_ANSWER_MS);
     let hello = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&hello, &"type".into(), &"chatsupport:hello".into());
     post_to_host(&hello);
+}
+
+/// Calls `handle` with the data of each message of this `kind` from our parent window (the
+/// loader), and of no other window.
+pub fn on_host_message(kind: &'static str, mut handle: impl FnMut(JsValue) + 'static) {
+    let (Some(window), Some(host)) = (web_sys::window(), parent()) else { return };
+    let listener = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let from_host = event.source().is_some_and(|source| js_sys::Object::is(&source, &host));
+        let data = event.data();
+        let is_kind = js_sys::Reflect::get(&data, &"type".into()).ok().and_then(|t| t.as_string());
+        if from_host && is_kind.as_deref() == Some(kind) {
+            handle(data);
+        }
+    });
+    let _ = window.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+    listener.forget();
 }

@@ -154,15 +154,19 @@ impl TestApp {
         self.authed_socket("/api/v1/ws/dashboard", &cookie).await
     }
 
-    /// Signs in through the REST API; returns the `Cookie` header value for the session.
-    pub async fn sign_in(&self, email: &str, password: &str) -> String {
-        let response = self
-            .http
+    /// A sign-in attempt through the REST API, whatever it answers.
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.http
             .post(self.url("/api/v1/auth/login"))
             .json(&serde_json::json!({ "email": email, "password": password }))
             .send()
             .await
-            .expect("login answers");
+            .expect("login answers")
+    }
+
+    /// Signs in through the REST API; returns the `Cookie` header value for the session.
+    pub async fn sign_in(&self, email: &str, password: &str) -> String {
+        let response = self.login(email, password).await;
         assert_eq!(response.status(), 200, "signing in as {email}");
         session_cookie(&response)
     }

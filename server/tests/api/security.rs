@@ -401,13 +401,7 @@ async fn an_organization_standing_that_does_not_parse_lets_nobody_in() {
         .exec(&app.state.handles.db)
         .await
         .expect("corrupt the row");
-    let login = app
-        .http
-        .post(app.url("/api/v1/auth/login"))
-        .json(&serde_json::json!({ "email": "admin@acme.com", "password": "password123" }))
-        .send()
-        .await
-        .expect("answers");
+    let login = app.login("admin@acme.com", "password123").await;
     assert_eq!(login.status(), 403, "an unknown standing is not read as active");
 }
 
@@ -420,12 +414,6 @@ async fn an_account_standing_that_does_not_parse_is_refused_not_read_as_active()
         .exec(&app.state.handles.db)
         .await
         .expect("corrupt the row");
-    let login = app
-        .http
-        .post(app.url("/api/v1/auth/login"))
-        .json(&serde_json::json!({ "email": "admin@acme.com", "password": "password123" }))
-        .send()
-        .await
-        .expect("answers");
+    let login = app.login("admin@acme.com", "password123").await;
     assert_eq!(login.status(), 403, "an unknown standing is not read as active");
 }
