@@ -65,6 +65,9 @@ test("the owner turns on the pre-chat form, an open widget asks for it, history 
     await chat.getByRole("button", { name: "Send" }).click();
     const log = chat.getByRole("log");
     await expect(log).toContainText(FALLBACK);
+    // Stored, not only streamed (a stored bubble carries its time): an answer still streaming
+    // when the visitor asks for a person is dropped, as the bot steps aside.
+    await expect(log.locator("li.from-bot").filter({ hasText: FALLBACK }).locator("time")).toBeVisible();
 
     // The visitor asks for a person: the widget says so, the bot steps aside.
     await chat.getByRole("button", { name: "Talk to a person" }).click();
