@@ -12,6 +12,7 @@ pub mod dto;
 pub mod error;
 pub mod ids;
 pub mod live;
+pub mod load;
 pub mod pages;
 pub mod platform;
 pub mod protocol;

@@ -13,6 +13,28 @@ pub enum LinkState {
     Reconnecting,
 }
 
+/// The two `ServerMsg` frames the dashboard acts on (`message:receive`, `conversation:updated`),
+/// read from the same JSON as one flat struct: decoding the whole `ServerMsg` enum put ~30 KB
+/// brotli of serde into the dashboard's bundle. Other frames read with both fields empty (an
+/// `error` frame, whose `message` is text, does not read at all) and are ignored.
+#[derive(Debug, serde::Deserialize)]
+pub struct LiveFrame {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub message: Option<MessageView>,
+    #[serde(default)]
+    pub conversation: Option<ConversationView>,
+}
+
+impl LiveFrame {
+    /// Read as bytes, like server functions' answers, so the bundle carries one decoder of
+    /// each view type (see `crate::load`).
+    pub fn parse(text: &str) -> Option<Self> {
+        serde_json::from_slice(text.as_bytes()).ok()
+    }
+}
+
 /// Signals fed by the socket. Copy: every field is an arena handle.
 #[derive(Clone, Copy)]
 pub struct LiveFeed {
@@ -32,18 +54,21 @@ impl LiveFeed {
         }
     }
 
-    pub fn apply(&self, msg: crate::protocol::ServerMsg) {
-        use crate::protocol::ServerMsg;
-        match msg {
-            ServerMsg::MessageReceive { message } => self.messages.update(|all| {
-                if !all.iter().any(|m| m.id == message.id) {
-                    all.push(message);
-                }
-            }),
-            ServerMsg::ConversationUpdated { conversation } => self.conversations.update(|all| {
-                all.retain(|c| c.id != conversation.id);
-                all.push(conversation);
-            }),
+    pub fn apply(&self, frame: LiveFrame) {
+        match frame {
+            LiveFrame { kind, message: Some(message), .. } if kind == "message:receive" => {
+                self.messages.update(|all| {
+                    if !all.iter().any(|m| m.id == message.id) {
+                        all.push(message);
+                    }
+                })
+            }
+            LiveFrame { kind, conversation: Some(conversation), .. } if kind == "conversation:updated" => {
+                self.conversations.update(|all| {
+                    all.retain(|c| c.id != conversation.id);
+                    all.push(conversation);
+                })
+            }
             _ => {}
         }
     }
@@ -78,7 +103,7 @@ mod socket {
         let Some(url) = socket::url("/api/v1/ws/dashboard") else { return };
         let opened = socket::open(
             &url,
-            |text| serde_json::from_str::<crate::protocol::ServerMsg>(text).ok(),
+            super::LiveFrame::parse,
             move || feed.state.set(LinkState::Live),
             move |msg| feed.apply(msg),
             move || {
@@ -95,5 +120,30 @@ mod socket {
 
     fn retry(feed: LiveFeed, attempt: u32) {
         set_timeout(move || open(feed, attempt), socket::backoff(attempt));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::ServerMsg;
+
+    fn frame(msg: &ServerMsg) -> Option<LiveFrame> {
+        LiveFrame::parse(&msg.to_json())
+    }
+
+    #[test]
+    fn the_frames_the_dashboard_acts_on_read_from_the_server_json() {
+        let message: MessageView = serde_json::from_value(serde_json::json!({
+            "id": uuid::Uuid::nil(), "conversation_id": uuid::Uuid::nil(), "seq": 3,
+            "sender": {"type": "visitor", "name": "Ada"}, "content": "hi",
+            "created_at": "2026-12-01T10:00:00Z"
+        }))
+        .expect("a message");
+        let read = frame(&ServerMsg::MessageReceive { message: message.clone() }).expect("reads");
+        assert_eq!(read.kind, "message:receive");
+        assert_eq!(read.message, Some(message));
+        let other = frame(&ServerMsg::Pong).expect("reads");
+        assert!(other.message.is_none() && other.conversation.is_none());
     }
 }

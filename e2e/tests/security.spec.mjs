@@ -39,6 +39,9 @@ test("an owner sets security rules and stores a credential that is never shown a
   await page.getByLabel(/IP allow-list/).fill("10.0.0.0/8");
   await page.getByRole("button", { name: "Save security rules" }).click();
   await expect(page.getByRole("alert")).toContainText("Your own address");
+  // A refused save keeps the form as the owner left it.
+  await expect(page.getByLabel("Sign out idle sessions after")).toHaveValue("60");
+  await expect(page.getByLabel(/IP allow-list/)).toHaveValue("10.0.0.0/8");
   await page.getByLabel(/IP allow-list/).fill("10.0.0.0/8\n127.0.0.1");
   await page.getByRole("button", { name: "Save security rules" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Security rules saved." })).toBeVisible();

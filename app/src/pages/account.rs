@@ -81,13 +81,13 @@ pub fn RegisterPage() -> impl IntoView {
 pub fn VerifyEmailPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").filter(|t| !t.is_empty());
-    let verified = Resource::new(token, |token| async move {
+    let verified = crate::load::resource(token, |token| async move {
         match token {
             Some(token) => verify_email(token).await.map(Some),
             None => Ok(None),
         }
     });
-    let me = Resource::new(|| (), |_| current_user());
+    let me = crate::load::resource(|| (), |_| current_user());
     let resend = ServerAction::<ResendVerification>::new();
     view! {
         <AuthCard title="Verify your email">

@@ -44,15 +44,15 @@ pub fn AdminPage() -> impl IntoView {
     });
     let update_org = ServerAction::<AdminUpdateOrganization>::new();
     let update_user = ServerAction::<AdminUpdateUser>::new();
-    let orgs = Resource::new(
+    let orgs = crate::load::resource(
         move || (filters.get(), update_org.version().get()),
         |(f, _)| admin_organizations(Some(f.q), Some(f.status), Some(f.page)),
     );
-    let users = Resource::new(
+    let users = crate::load::resource(
         move || (filters.get(), update_user.version().get()),
         |(f, _)| admin_users(Some(f.q), Some(f.status), Some(f.page)),
     );
-    let activity = Resource::new(
+    let activity = crate::load::resource(
         move || (filters.get().user, update_user.version().get()),
         |(user, _)| async move {
             match user {

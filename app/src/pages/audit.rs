@@ -27,7 +27,7 @@ pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
     let action = Memo::new(move |_| query.read().get("action").unwrap_or_default());
     let before = Memo::new(move |_| query.read().get("before").unwrap_or_default());
-    let entries = Resource::new(
+    let entries = crate::load::resource(
         move || (action.get(), before.get()),
         |(action, before)| {
             audit_log(Some(action).filter(|a| !a.is_empty()), Some(before).filter(|b| !b.is_empty()))

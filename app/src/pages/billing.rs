@@ -16,9 +16,9 @@ use crate::{
 #[component]
 pub fn BillingPage() -> impl IntoView {
     let change = ServerAction::<ChangePlan>::new();
-    let workspaces = Resource::new(move || change.version().get(), |_| workspaces_overview());
-    let plans = Resource::new(|| (), |_| plan_catalog());
-    let user = Resource::new(|| (), |_| current_user());
+    let workspaces = crate::load::resource(move || change.version().get(), |_| workspaces_overview());
+    let plans = crate::load::resource(|| (), |_| plan_catalog());
+    let user = crate::load::resource(|| (), |_| current_user());
     let may_change =
         move || user.get().and_then(Result::ok).is_some_and(|u| u.role.can(Permission::ManageBilling));
     view! {

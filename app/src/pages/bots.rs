@@ -13,8 +13,8 @@ use crate::{
 
 #[component]
 pub fn BotsPage() -> impl IntoView {
-    let bots = Resource::new(|| (), |_| chatbots());
-    let user = Resource::new(|| (), |_| current_user());
+    let bots = crate::load::resource(|| (), |_| chatbots());
+    let user = crate::load::resource(|| (), |_| current_user());
     view! {
         <Title text="Bots · ChatSupport" />
         <section class="panel" aria-labelledby="bots-heading">

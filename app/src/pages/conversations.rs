@@ -58,7 +58,7 @@ pub fn ConversationsPage() -> impl IntoView {
         n => format!("({n}) Conversations · ChatSupport"),
     };
 
-    let conversations = Resource::new(|| (), |_| list_conversations());
+    let conversations = crate::load::resource(|| (), |_| list_conversations());
     let actions = Actions::new();
     // Read again after each action and each live move or rating of the open conversation (its
     // history grew); messages arrive live without a reload.
@@ -67,7 +67,7 @@ pub fn ConversationsPage() -> impl IntoView {
         live.conversations
             .with(|all| all.iter().rev().find(|c| c.id == id).map(|c| (c.status, c.satisfaction.is_some())))
     };
-    let detail = Resource::new(
+    let detail = crate::load::resource(
         move || (selected.get(), actions.version(), moved()),
         |(id, _, _)| async move {
             match id {
@@ -76,7 +76,7 @@ pub fn ConversationsPage() -> impl IntoView {
             }
         },
     );
-    let hits = Resource::new(
+    let hits = crate::load::resource(
         move || search.get(),
         |q| async move { if q.trim().is_empty() { Ok(None) } else { search_messages(q).await.map(Some) } },
     );

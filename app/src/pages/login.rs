@@ -19,8 +19,8 @@ use crate::{
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
-    let demos = Resource::new(|| (), |_| demo_accounts());
-    let options = Resource::new(|| (), |_| sign_in_options());
+    let demos = crate::load::resource(|| (), |_| demo_accounts());
+    let options = crate::load::resource(|| (), |_| sign_in_options());
     let query = use_query_map();
     let problem = move || query.read().get("error").and_then(|code| SignInProblem::from_code(&code));
     let second_step = ServerAction::<SignInMfa>::new();
@@ -31,7 +31,7 @@ pub fn LoginPage() -> impl IntoView {
     };
     // Signed in already (Back after signing in, a second tab): the dashboard, not the form,
     // and this page leaves the history.
-    let session = Resource::new(|| (), |_| current_user());
+    let session = crate::load::resource(|| (), |_| current_user());
     let navigate = use_navigate();
     Effect::new(move || {
         if matches!(session.get(), Some(Ok(_))) {

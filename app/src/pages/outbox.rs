@@ -10,7 +10,7 @@ use crate::{ApiError, api::outbox};
 
 #[component]
 pub fn OutboxPage() -> impl IntoView {
-    let mails = Resource::new(|| (), |_| outbox());
+    let mails = crate::load::resource(|| (), |_| outbox());
     view! {
         <Title text="Outbox · ChatSupport" />
         <section class="panel" aria-labelledby="outbox-heading">

@@ -18,18 +18,13 @@ pub fn ProfilePage() -> impl IntoView {
     // Owned here, not by the two-factor section: a failed confirmation re-renders the section,
     // and the started set-up (key and QR code) must survive that.
     let setup = ServerAction::<MfaSetup>::new();
-    // Reload only when two-factor sign-in really changed: a wrong code must leave the form (and
-    // what the person typed) where it is.
-    let switched = move || {
-        let ok_version = |ok: bool, version: usize| if ok { version } else { 0 };
-        (
-            ok_version(enable.value().get().is_some_and(|r| r.is_ok()), enable.version().get()),
-            ok_version(disable.value().get().is_some_and(|r| r.is_ok()), disable.version().get()),
-        )
-    };
-    let me = Resource::new(move || (save.version().get(), switched()), |_| profile());
+    // Reload only after a save or a two-factor change went through: a refused one (a wrong
+    // code) must leave the form, and what the person typed, where it is.
+    let (saved, enabled, disabled) =
+        (crate::load::saves(save), crate::load::saves(enable), crate::load::saves(disable));
+    let me = crate::load::resource(move || (saved.get(), enabled.get(), disabled.get()), |_| profile());
     let sign_out_others = ServerAction::<SignOutOthers>::new();
-    let list = Resource::new(move || sign_out_others.version().get(), |_| sessions());
+    let list = crate::load::resource(move || sign_out_others.version().get(), |_| sessions());
     view! {
         <Title text="Profile · ChatSupport" />
         <section class="panel" aria-labelledby="profile-heading">

@@ -18,7 +18,8 @@ use crate::{
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let save = ServerAction::<UpdateOrganization>::new();
-    let profile = Resource::new(move || save.version().get(), |_| organization());
+    let saved = crate::load::saves(save);
+    let profile = crate::load::resource(move || saved.get(), |_| organization());
     view! {
         <Title text="Settings · ChatSupport" />
         <section class="panel" aria-labelledby="settings-heading">
@@ -68,7 +69,8 @@ pub fn SettingsPage() -> impl IntoView {
 #[component]
 fn SecuritySection() -> impl IntoView {
     let save = ServerAction::<UpdateSecurity>::new();
-    let rules = Resource::new(move || save.version().get(), |_| security_settings());
+    let saved = crate::load::saves(save);
+    let rules = crate::load::resource(move || saved.get(), |_| security_settings());
     view! {
         <section aria-labelledby="security-heading">
             <h2 id="security-heading">"Security"</h2>
@@ -126,7 +128,8 @@ fn timeout_label(minutes: i32) -> String {
 fn CredentialsSection() -> impl IntoView {
     let add = ServerAction::<AddCredential>::new();
     let remove = ServerAction::<RemoveCredential>::new();
-    let list = Resource::new(move || (add.version().get(), remove.version().get()), |_| credentials());
+    let list =
+        crate::load::resource(move || (add.version().get(), remove.version().get()), |_| credentials());
     view! {
         <section aria-labelledby="credentials-heading">
             <h2 id="credentials-heading">"Integration credentials"</h2>
@@ -182,7 +185,8 @@ fn CredentialsSection() -> impl IntoView {
 fn ApiKeysSection() -> impl IntoView {
     let create = ServerAction::<CreateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
-    let keys = Resource::new(move || (create.version().get(), revoke.version().get()), |_| api_keys());
+    let keys =
+        crate::load::resource(move || (create.version().get(), revoke.version().get()), |_| api_keys());
     view! {
         <section aria-labelledby="keys-heading">
             <h2 id="keys-heading">"API keys"</h2>
@@ -248,7 +252,7 @@ fn ApiKeysSection() -> impl IntoView {
 #[component]
 fn LogoSection() -> impl IntoView {
     let remove = ServerAction::<RemoveLogo>::new();
-    let current = Resource::new(move || remove.version().get(), |_| organization());
+    let current = crate::load::resource(move || remove.version().get(), |_| organization());
     let query = use_query_map();
     let outcome = move || {
         let q = query.read();

@@ -27,8 +27,10 @@ pub fn TeamPage() -> impl IntoView {
             page: text("page").and_then(|p| p.parse().ok()),
         }
     });
-    let members = Resource::new(
-        move || (filters.get(), invite.version().get(), update.version().get(), remove.version().get()),
+    // A refused invitation (say, an address already on the team) keeps the form as typed.
+    let invited = crate::load::saves(invite);
+    let members = crate::load::resource(
+        move || (filters.get(), invited.get(), update.version().get(), remove.version().get()),
         |(f, ..)| team(f.q, f.role, f.status, f.page),
     );
     let change_error = move || {

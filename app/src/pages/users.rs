@@ -24,7 +24,7 @@ pub fn UsersPage() -> impl IntoView {
             text("page").and_then(|p| p.parse::<u64>().ok()),
         )
     });
-    let people = Resource::new(move || filters.get(), |(q, role, page)| directory(q, role, page));
+    let people = crate::load::resource(move || filters.get(), |(q, role, page)| directory(q, role, page));
     view! {
         <Title text="Users · ChatSupport" />
         <section class="panel" aria-labelledby="users-heading">
