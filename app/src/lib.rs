@@ -30,8 +30,9 @@ use leptos_router::{
     path,
 };
 
-/// The HTML document around the app, rendered on the server only.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The HTML document around the app, rendered on the server only. `options.output_name` and
+/// `stylesheet` name the bundle's files in `/pkg` (fingerprinted by `chatsupport assets`).
+pub fn shell(options: LeptosOptions, stylesheet: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
     view! {
@@ -42,7 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="data:," />
-                <link rel="stylesheet" href="/pkg/chatsupport.css" />
+                <link rel="stylesheet" href=format!("/pkg/{stylesheet}") />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -102,7 +103,7 @@ pub fn App() -> impl IntoView {
 /// is open shows a way back instead.
 #[component]
 fn DashboardLayout() -> impl IntoView {
-    let user = Resource::new(|| (), |_| api::current_user());
+    let user = crate::load::resource(|| (), |_| api::current_user());
     let sign_out = ServerAction::<api::SignOut>::new();
     view! {
         <div class="layout">

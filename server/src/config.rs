@@ -19,7 +19,8 @@ pub struct Cli {
 pub enum Command {
     /// Serve the dashboard, widget, REST API and WebSockets (the default).
     Serve(Config),
-    /// Precompress the built static assets (brotli + gzip) and print their sizes.
+    /// Fingerprint the dashboard bundle (content-hashed names, `pkg/manifest.json`), precompress
+    /// the built static assets (brotli + gzip) and print their sizes.
     Assets {
         #[arg(long, env = "CHATSUPPORT_SITE_DIR", default_value = "target/site")]
         site_dir: PathBuf,

@@ -18,6 +18,9 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Assets { site_dir }) => {
+            if let Some(bundle) = chatsupport::http::assets::fingerprint(&site_dir)? {
+                println!("dashboard bundle: /pkg/{}.js, stylesheet /pkg/{}", bundle.name, bundle.stylesheet);
+            }
             let sizes = chatsupport::http::assets::precompress(&site_dir)?;
             println!("| asset | raw bytes | gzip bytes | brotli bytes |\n|---|---:|---:|---:|");
             for s in sizes {

@@ -40,6 +40,33 @@ async fn the_widget_page_may_be_framed_and_its_scripts_carry_the_nonce() {
 }
 
 #[tokio::test]
+async fn pages_load_the_fingerprinted_bundle_which_is_cached_for_a_year() {
+    let app = spawn_app().await;
+    let page = app.get("/login").await.text().await.expect("page");
+    let bundle = chatsupport::http::assets::Bundle::load(&app.state.handles.config.site_dir);
+    assert_ne!(bundle.name, "chatsupport", "the test site was fingerprinted");
+    for path in [
+        format!("/pkg/{}.js", bundle.name),
+        format!("/pkg/{}_bg.wasm", bundle.name),
+        format!("/pkg/{}", bundle.stylesheet),
+    ] {
+        assert!(page.contains(&path), "the page loads {path}");
+        let served = app.get(&path).await;
+        assert_eq!(served.status(), 200, "{path}");
+        assert_eq!(served.headers()["cache-control"], "public, max-age=31536000, immutable", "{path}");
+    }
+    // The build's own names (a build that skipped `chatsupport assets`) are revalidated.
+    let unhashed = app.get("/pkg/chatsupport.js").await;
+    assert_eq!(unhashed.headers()["cache-control"], "no-cache");
+    // A missing file is not cached at all.
+    let missing = app.get("/pkg/chatsupport-0123456789abcdef.js").await;
+    assert_eq!(missing.status(), 404);
+    assert!(
+        missing.headers().get("cache-control").is_none_or(|v| v != "public, max-age=31536000, immutable")
+    );
+}
+
+#[tokio::test]
 async fn static_assets_are_served_precompressed_with_cache_headers() {
     let app = spawn_app().await;
     let plain =
