@@ -208,8 +208,8 @@ pub enum TeamStage {
     Bot,
     /// Waiting for a person.
     Escalated,
-    /// A person (this name) answers.
-    Agent(String),
+    /// A person answers: their name, and their avatar when their profile has one.
+    Agent { name: String, avatar_url: Option<String> },
     /// Resolved: the survey is open.
     Survey,
     /// Resolved and rated.
@@ -287,7 +287,10 @@ impl WidgetFrame {
             "typing:start" => Some(Self::TypingStart { sender: sender(&f.object("sender")?)? }),
             "typing:stop" => Some(Self::TypingStop),
             "conversation:escalated" => stage(TeamStage::Escalated),
-            "agent:joined" => stage(TeamStage::Agent(f.object("agent")?.text("name")?)),
+            "agent:joined" => {
+                let agent = f.object("agent")?;
+                stage(TeamStage::Agent { name: agent.text("name")?, avatar_url: agent.text("avatar_url") })
+            }
             "conversation:resolved" => stage(TeamStage::Survey),
             "conversation:rated" => stage(TeamStage::Rated),
             "team:offline" => Some(Self::AskContact { conversation_id: id()? }),
@@ -501,7 +504,10 @@ mod tests {
         };
         assert_eq!(
             read(ServerMsg::AgentJoined { conversation_id: id, agent }),
-            WidgetFrame::Stage { conversation_id: id, stage: TeamStage::Agent("Sarah Johnson".into()) }
+            WidgetFrame::Stage {
+                conversation_id: id,
+                stage: TeamStage::Agent { name: "Sarah Johnson".into(), avatar_url: None }
+            }
         );
         assert_eq!(
             read(ServerMsg::ConversationResolved { conversation_id: id, survey: Survey::rating() }),

@@ -93,7 +93,7 @@ test("opening focuses the composer; Escape closes and gives focus back to the la
   await expect(chat.getByRole("textbox", { name: "Message" })).toBeFocused();
 });
 
-test("new messages scroll into view; scrolled up, a pill says so; an agent's name heads the chat", async ({ browser }) => {
+test("new messages scroll into view; scrolled up, a pill says so; an agent's name and avatar head the chat", async ({ browser }) => {
   const visitor = await browser.newPage({ viewport: { width: 360, height: 640 } });
   const chat = await openChat(visitor, process.env.THIRD_PARTY_URL);
   const log = chat.getByRole("log");
@@ -112,6 +112,9 @@ test("new messages scroll into view; scrolled up, a pill says so; an agent's nam
   await owner.goto(`${app}/login`);
   await owner.getByRole("button", { name: /Sign in as Acme Corp Owner/ }).click();
   await expect(owner).toHaveURL(/\/conversations$/);
+  const avatar = `${app}/files/avatars/acme-owner.png`;
+  const patched = await owner.request.patch(`${app}/api/v1/profile`, { data: { avatar_url: avatar } });
+  expect(patched.ok(), await patched.text()).toBe(true);
   const listed = await (await owner.request.get(`${app}/api/v1/conversations`)).json();
   const mine = listed.conversations.find((c) => c.preview.startsWith(`Question number 6 of ${first}`));
   const taken = await owner.request.post(`${app}/api/v1/conversations/${mine.id}/takeover`, {
@@ -122,6 +125,7 @@ test("new messages scroll into view; scrolled up, a pill says so; an agent's nam
   await expect(log).toContainText("Let me look into it.");
   await expect.poll(() => distanceFromBottom(visitor)).toBeLessThan(5);
   await expect(chat.getByRole("heading", { level: 1 })).toHaveText("Acme Corp Owner");
+  await expect(chat.locator("header img.avatar")).toHaveAttribute("src", avatar);
 
   // Scrolled up to read: the next message does not yank the list, a pill offers the way down.
   // (Frames still arriving from the takeover may scroll it down once more: scroll up until it
@@ -147,6 +151,8 @@ test("new messages scroll into view; scrolled up, a pill says so; an agent's nam
   await pill.click();
   await expect.poll(() => distanceFromBottom(visitor)).toBeLessThan(5);
   await expect(pill).toHaveCount(0);
+  const cleared = await owner.request.patch(`${app}/api/v1/profile`, { data: { avatar_url: "" } });
+  expect(cleared.ok(), await cleared.text()).toBe(true);
 });
 
 test("a message sent too fast counts down and is resent by a tap", async ({ page }) => {

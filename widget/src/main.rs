@@ -36,12 +36,15 @@ fn Widget() -> impl IntoView {
         }
     };
     let t = Memo::new(move |_| i18n::pick(chat.profile.read().as_ref().and_then(|p| p.language.as_deref())));
-    // Once a person joined, the header is theirs: their name and initial.
+    // Once a person joined, the header is theirs: their name and avatar (else initial).
     let title = move || match chat.stage.get() {
-        Stage::Agent(name) => name,
+        Stage::Agent { name, .. } => name,
         _ => chat.profile.get().map(|p| p.name).unwrap_or_else(|| t.get().chat.to_owned()),
     };
-    let agent = move || matches!(chat.stage.get(), Stage::Agent(_));
+    let avatar = move || match chat.stage.get() {
+        Stage::Agent { avatar_url, .. } => avatar_url,
+        _ => chat.profile.get().and_then(|p| p.avatar_url),
+    };
     let link_text = move || match chat.link.get() {
         Link::Connecting => Some(t.get().connecting),
         Link::Online => None,
@@ -129,7 +132,7 @@ fn Widget() -> impl IntoView {
             lang=move || t.get().lang
         >
             <header class="head">
-                {move || match chat.profile.get().and_then(|p| p.avatar_url).filter(|_| !agent()) {
+                {move || match avatar() {
                     Some(src) => view! { <img class="avatar" src=src alt="" /> }.into_any(),
                     None => view! {
                         <span class="avatar" aria-hidden="true">{move || title().chars().next().unwrap_or('C').to_string()}</span>
@@ -193,7 +196,7 @@ fn Widget() -> impl IntoView {
                             let s = t.get();
                             let note = match chat.stage.get() {
                                 Stage::Escalated if !offline_sent() => s.escalated.to_owned(),
-                                Stage::Agent(name) => format!("{}{name}{}", s.joined.0, s.joined.1),
+                                Stage::Agent { name, .. } => format!("{}{name}{}", s.joined.0, s.joined.1),
                                 Stage::Rated => s.rated.to_owned(),
                                 _ => return None,
                             };
