@@ -228,6 +228,9 @@ fn routes(state: &AppState, wired: Wired) -> Router {
         .fallback(fallback)
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn_with_state(h.auth.clone(), guard::require_session_for_pages))
+        // Pages and server-function answers are made per request: compressed on the way out
+        // (brotli or gzip, as the browser accepts; static assets are precompressed instead).
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(leptos_options);
 
     // Every feature's REST routes; each handler's `#[utoipa::path]` puts it in the document.

@@ -67,6 +67,41 @@ async fn pages_load_the_fingerprinted_bundle_which_is_cached_for_a_year() {
 }
 
 #[tokio::test]
+async fn pages_and_server_function_answers_are_compressed_for_browsers_that_accept_it() {
+    let app = spawn_app().await;
+    let plain =
+        app.http.get(app.url("/login")).header("accept-encoding", "identity").send().await.expect("GET");
+    assert!(plain.headers().get("content-encoding").is_none());
+    let html = plain.bytes().await.expect("body");
+    assert!(std::str::from_utf8(&html).unwrap_or_default().contains("Sign in"));
+
+    let brotli = app.http.get(app.url("/login")).header("accept-encoding", "br").send().await.expect("GET");
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    let compressed = brotli.bytes().await.expect("body");
+    assert!(compressed.len() < html.len() / 2, "{} of {} bytes", compressed.len(), html.len());
+    let mut unpacked = Vec::new();
+    brotli::BrotliDecompress(&mut compressed.as_ref(), &mut unpacked).expect("valid brotli");
+    // The same page (each render has its own nonce, so compare what it says).
+    let page = String::from_utf8(unpacked).expect("utf-8");
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("Sign in"), "{page}");
+
+    // A server function's answer (the inbox list) is compressed too.
+    let cookie = app.demo_owner().await;
+    let answer = app
+        .http
+        .post(app.url("/api/fn/conversations"))
+        .header("cookie", &cookie)
+        .header("origin", app.url(""))
+        .header("accept-encoding", "gzip")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["content-encoding"], "gzip");
+}
+
+#[tokio::test]
 async fn static_assets_are_served_precompressed_with_cache_headers() {
     let app = spawn_app().await;
     let plain =
