@@ -186,3 +186,25 @@ test("the composer shows how close a long message is to the limit and never cuts
   const size = await page.frame({ url: /\/widget\// }).evaluate(() => getComputedStyle(document.querySelector("textarea")).fontSize);
   expect(parseFloat(size)).toBeGreaterThanOrEqual(15);
 });
+
+test("the dashboard's bundle is fetched once: a second visit downloads only the page", async ({ page, context }) => {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  const urls = new Map();
+  let fetched = [];
+  cdp.on("Network.requestWillBeSent", (e) => urls.set(e.requestId, e.request.url));
+  cdp.on("Network.loadingFinished", (e) => fetched.push({ url: urls.get(e.requestId), bytes: e.encodedDataLength }));
+  await page.goto(`${app}/login`);
+  await page.getByRole("button", { name: /Sign in as Acme Corp Owner/ }).click();
+  await expect(page).toHaveURL(/\/conversations$/);
+  await expect(page.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
+  const wasm = fetched.find((f) => /\/pkg\/chatsupport-[0-9a-f]{16}_bg\.wasm$/.test(f.url));
+  expect(wasm, "the first visit loads the fingerprinted bundle").toBeTruthy();
+  expect(wasm.bytes).toBeGreaterThan(100_000);
+
+  fetched = [];
+  await page.goto(`${app}/conversations`);
+  await expect(page.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
+  const again = fetched.filter((f) => f.url?.includes("/pkg/") && f.bytes > 0);
+  expect(again, "nothing from /pkg crosses the network again").toEqual([]);
+});
