@@ -1,5 +1,6 @@
 // What a new visitor, agent and owner meet in their first minutes ("First impressions").
 import { expect, test } from "@playwright/test";
+import { signInAsDemoOwner } from "./people.mjs";
 
 const app = process.env.CHATSUPPORT_URL;
 
@@ -109,9 +110,7 @@ test("new messages scroll into view; scrolled up, a pill says so; an agent's nam
 
   // An agent takes over with a message: the visitor sees both without scrolling.
   const owner = await browser.newPage();
-  await owner.goto(`${app}/login`);
-  await owner.getByRole("button", { name: /Sign in as Acme Corp Owner/ }).click();
-  await expect(owner).toHaveURL(/\/conversations$/);
+  await signInAsDemoOwner(owner, app);
   const avatar = `${app}/files/avatars/acme-owner.png`;
   const patched = await owner.request.patch(`${app}/api/v1/profile`, { data: { avatar_url: avatar } });
   expect(patched.ok(), await patched.text()).toBe(true);
@@ -194,9 +193,7 @@ test("the dashboard's bundle is fetched once: a second visit downloads only the 
   let fetched = [];
   cdp.on("Network.requestWillBeSent", (e) => urls.set(e.requestId, e.request.url));
   cdp.on("Network.loadingFinished", (e) => fetched.push({ url: urls.get(e.requestId), bytes: e.encodedDataLength }));
-  await page.goto(`${app}/login`);
-  await page.getByRole("button", { name: /Sign in as Acme Corp Owner/ }).click();
-  await expect(page).toHaveURL(/\/conversations$/);
+  await signInAsDemoOwner(page, app);
   await expect(page.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
   const wasm = fetched.find((f) => /\/pkg\/chatsupport-[0-9a-f]{16}_bg\.wasm$/.test(f.url));
   expect(wasm, "the first visit loads the fingerprinted bundle").toBeTruthy();

@@ -8,15 +8,14 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
+import { signInAsDemoOwner } from "./people.mjs";
 
 const FALLBACK = "I don't have an answer for that yet";
 const app = () => process.env.CHATSUPPORT_URL;
 
 async function signedInOwner(browser) {
   const page = await browser.newPage();
-  await page.goto(`${app()}/login`);
-  await page.getByRole("button", { name: /Sign in as Acme Corp Owner/ }).click();
-  await expect(page).toHaveURL(/\/conversations$/);
+  await signInAsDemoOwner(page, app());
   return page;
 }
 
