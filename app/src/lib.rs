@@ -10,6 +10,7 @@ pub mod bot_settings;
 pub mod csp;
 pub mod dto;
 pub mod error;
+pub mod form;
 pub mod ids;
 pub mod live;
 pub mod load;
@@ -23,6 +24,7 @@ pub mod ssr;
 
 pub use error::ApiError;
 
+use form::{FormAction, ServerForm};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
@@ -104,7 +106,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn DashboardLayout() -> impl IntoView {
     let user = crate::load::resource(|| (), |_| api::current_user());
-    let sign_out = ServerAction::<api::SignOut>::new();
+    let sign_out = FormAction::<api::SignOut>::new();
     view! {
         <div class="layout">
             <header class="topbar">
@@ -115,9 +117,9 @@ fn DashboardLayout() -> impl IntoView {
                             <div class="who-am-i">
                                 <a href="/profile">{user.name.clone()} " · " {user.organization_name.clone()}</a>
                                 <span class="badge badge-muted">{user.role.label()}</span>
-                                <ActionForm action=sign_out>
+                                <ServerForm action=sign_out>
                                     <button type="submit" class="secondary">"Sign out"</button>
-                                </ActionForm>
+                                </ServerForm>
                             </div>
                         }.into_any(),
                         Err(_) => view! { <a href="/login">"Sign in"</a> }.into_any(),

@@ -6,7 +6,7 @@
 
 use std::future::Future;
 
-use leptos::prelude::{Memo, Resource, ServerAction, Track, With};
+use leptos::prelude::{Memo, Resource, Track, With};
 use leptos::server::codee::{Decoder, Encoder};
 use leptos::server_fn::ServerFn;
 use serde::{Serialize, de::DeserializeOwned};
@@ -50,11 +50,10 @@ where
 /// Changes each time `action` succeeds, never when it is refused. Key a form's resource on it:
 /// keyed on `action.version()`, a refused save reloaded the form and dropped what the person
 /// had typed (every field back to the stored value, the error shown above an undone form).
-pub fn saves<S>(action: ServerAction<S>) -> Memo<usize>
+pub fn saves<S>(action: crate::form::FormAction<S>) -> Memo<usize>
 where
-    S: ServerFn + Send + Sync + Clone + 'static,
+    S: ServerFn + 'static,
     S::Output: Send + Sync + 'static,
-    S::Error: Send + Sync + 'static,
 {
     Memo::new(move |before: Option<&usize>| {
         action.version().track();

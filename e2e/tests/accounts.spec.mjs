@@ -96,3 +96,23 @@ test("signing out of other sessions from the profile ends the other browser's se
   await laptop.reload();
   await expect(laptop).toHaveURL(/\/login$/);
 });
+
+test("signing in works before the dashboard's code has loaded (JavaScript off): refusals show, success lands", async ({ browser }) => {
+  const app = process.env.CHATSUPPORT_URL;
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${app}/login`);
+  await page.getByRole("textbox", { name: "Email" }).fill("jane@acme.com");
+  await page.getByLabel("Password").fill("not-her-password");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  // The server answers the plain form post by sending the browser back with the refusal.
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByRole("alert")).toHaveText("That email and password do not match an account.");
+
+  await page.getByRole("textbox", { name: "Email" }).fill("jane@acme.com");
+  await page.getByLabel("Password").fill("password123");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/conversations$/);
+  await expect(page.getByRole("banner")).toContainText("Jane Doe");
+  await context.close();
+});

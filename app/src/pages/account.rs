@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::form::{FormAction, ServerForm};
 use crate::{
     ApiError,
     api::{
@@ -57,10 +58,10 @@ fn AuthCard(title: &'static str, children: Children) -> impl IntoView {
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let register = ServerAction::<Register>::new();
+    let register = FormAction::<Register>::new();
     view! {
         <AuthCard title="Create your account">
-            <ActionForm action=register>
+            <ServerForm action=register>
                 <label>"Your name" <input type="text" name="name" autocomplete="name" required maxlength="100" /></label>
                 <label>"Work email" <input type="email" name="email" autocomplete="email" required maxlength="254" /></label>
                 <label>
@@ -70,7 +71,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <PasswordRule />
                 <label>"Company name" <input type="text" name="organization_name" autocomplete="organization" required maxlength="100" /></label>
                 <button type="submit" disabled=move || register.pending().get()>"Create account"</button>
-            </ActionForm>
+            </ServerForm>
             {move || register.value().get().and_then(Result::err).map(|error| view! { <ErrorList error /> })}
             <p class="muted">"Already have an account? " <a href="/login">"Sign in"</a></p>
         </AuthCard>
@@ -88,7 +89,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
         }
     });
     let me = crate::load::resource(|| (), |_| current_user());
-    let resend = ServerAction::<ResendVerification>::new();
+    let resend = FormAction::<ResendVerification>::new();
     view! {
         <AuthCard title="Verify your email">
             <Transition fallback=|| view! { <p class="muted">"Checking…"</p> }>
@@ -109,9 +110,9 @@ pub fn VerifyEmailPage() -> impl IntoView {
             </Transition>
             <Transition fallback=|| ()>
                 {move || me.get().and_then(Result::ok).filter(|user| !user.email_verified).map(|_| view! {
-                    <ActionForm action=resend>
+                    <ServerForm action=resend>
                         <button type="submit" class="secondary">"Send the link again"</button>
-                    </ActionForm>
+                    </ServerForm>
                     {move || resend.value().get().map(|sent| match sent {
                         Ok(()) => view! { <p role="status">"Sent. Check your inbox."</p> }.into_any(),
                         Err(error) => view! { <ErrorList error /> }.into_any(),
@@ -124,13 +125,13 @@ pub fn VerifyEmailPage() -> impl IntoView {
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
-    let forgot = ServerAction::<ForgotPassword>::new();
+    let forgot = FormAction::<ForgotPassword>::new();
     view! {
         <AuthCard title="Reset your password">
-            <ActionForm action=forgot>
+            <ServerForm action=forgot>
                 <label>"Email" <input type="email" name="email" autocomplete="email" required maxlength="254" /></label>
                 <button type="submit" disabled=move || forgot.pending().get()>"Send reset link"</button>
-            </ActionForm>
+            </ServerForm>
             {move || forgot.value().get().map(|sent| match sent {
                 Ok(()) => view! {
                     <p role="status">"If an account uses that address, we sent it a link. It works for one hour."</p>
@@ -146,10 +147,10 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 pub fn ResetPasswordPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
-    let reset = ServerAction::<ResetPassword>::new();
+    let reset = FormAction::<ResetPassword>::new();
     view! {
         <AuthCard title="Choose a new password">
-            <ActionForm action=reset>
+            <ServerForm action=reset>
                 <input type="hidden" name="token" prop:value=token />
                 <label>
                     "New password"
@@ -157,7 +158,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 </label>
                 <PasswordRule />
                 <button type="submit" disabled=move || reset.pending().get()>"Set password"</button>
-            </ActionForm>
+            </ServerForm>
             {move || reset.value().get().map(|done| match done {
                 Ok(()) => view! {
                     <p role="status">"Your password is changed and every other session has ended. " <a href="/login">"Sign in"</a></p>
@@ -172,11 +173,11 @@ pub fn ResetPasswordPage() -> impl IntoView {
 pub fn AcceptInvitePage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
-    let accept = ServerAction::<AcceptInvitation>::new();
+    let accept = FormAction::<AcceptInvitation>::new();
     view! {
         <AuthCard title="Join your team">
             <p class="muted">"Choose how your teammates see you and a password for signing in."</p>
-            <ActionForm action=accept>
+            <ServerForm action=accept>
                 <input type="hidden" name="token" prop:value=token />
                 <label>"Your name" <input type="text" name="name" autocomplete="name" required maxlength="100" /></label>
                 <label>
@@ -185,7 +186,7 @@ pub fn AcceptInvitePage() -> impl IntoView {
                 </label>
                 <PasswordRule />
                 <button type="submit" disabled=move || accept.pending().get()>"Join"</button>
-            </ActionForm>
+            </ServerForm>
             {move || accept.value().get().and_then(Result::err).map(|error| view! { <ErrorList error /> })}
         </AuthCard>
     }

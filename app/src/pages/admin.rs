@@ -4,9 +4,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::short_time;
+use crate::form::{FormAction, SearchForm, ServerForm};
 use crate::{
     ApiError,
     api::{AdminUpdateOrganization, AdminUpdateUser, admin_organizations, admin_user_activity, admin_users},
@@ -42,8 +43,8 @@ pub fn AdminPage() -> impl IntoView {
             user: text("user").parse().ok(),
         }
     });
-    let update_org = ServerAction::<AdminUpdateOrganization>::new();
-    let update_user = ServerAction::<AdminUpdateUser>::new();
+    let update_org = FormAction::<AdminUpdateOrganization>::new();
+    let update_user = FormAction::<AdminUpdateUser>::new();
     let orgs = crate::load::resource(
         move || (filters.get(), update_org.version().get()),
         |(f, _)| admin_organizations(Some(f.q), Some(f.status), Some(f.page)),
@@ -82,7 +83,7 @@ pub fn AdminPage() -> impl IntoView {
                 let f = filters.get();
                 view! {
                     <div role="search" class="filters">
-                        <Form method="GET" action="/admin">
+                        <SearchForm action="/admin">
                             <input type="hidden" name="tab" value=f.tab.clone() />
                             <label>"Search" <input type="search" name="q" placeholder=if f.tab == "users" { "Name or email" } else { "Name or slug" } value=f.q.clone() /></label>
                             <label>
@@ -93,7 +94,7 @@ pub fn AdminPage() -> impl IntoView {
                                 </select>
                             </label>
                             <button type="submit">"Search"</button>
-                        </Form>
+                        </SearchForm>
                     </div>
                 }
             }}
@@ -186,7 +187,7 @@ fn StandingFields(
 #[component]
 fn OrganizationTable(
     page: AdminPage<AdminOrganization>,
-    update: ServerAction<AdminUpdateOrganization>,
+    update: FormAction<AdminUpdateOrganization>,
 ) -> impl IntoView {
     if page.items.is_empty() {
         return view! { <p class="empty">"No organization matches."</p> }.into_any();
@@ -207,7 +208,7 @@ fn OrganizationTable(
                                 <td>
                                     <details>
                                         <summary>{o.name.clone()} <span class="muted">{format!(" ({})", o.slug)}</span></summary>
-                                        <ActionForm action=update>
+                                        <ServerForm action=update>
                                             <input type="hidden" name="id" value=id />
                                             <div class="settings-form">
                                                 <StandingFields status reason until tags notes />
@@ -216,7 +217,7 @@ fn OrganizationTable(
                                                 <label>"File uploads (override)" <input type="number" name="custom_max_file_uploads" min="0" value=max_files /></label>
                                             </div>
                                             <button type="submit">{format!("Save {name}")}</button>
-                                        </ActionForm>
+                                        </ServerForm>
                                     </details>
                                 </td>
                                 <td>{o.plans.join(", ")}</td>
@@ -237,7 +238,7 @@ fn OrganizationTable(
 #[component]
 fn UserTable(
     page: AdminPage<AdminUser>,
-    update: ServerAction<AdminUpdateUser>,
+    update: FormAction<AdminUpdateUser>,
     q: String,
     selected: Option<uuid::Uuid>,
 ) -> impl IntoView {
@@ -261,13 +262,13 @@ fn UserTable(
                             <td>
                                 <details open=open>
                                     <summary>{u.name.clone()} <span class="muted">{format!(" <{}>", u.email)}</span></summary>
-                                    <ActionForm action=update>
+                                    <ServerForm action=update>
                                         <input type="hidden" name="id" value=id />
                                         <div class="settings-form">
                                             <StandingFields status reason until tags notes />
                                         </div>
                                         <button type="submit">{format!("Save {email}")}</button>
-                                    </ActionForm>
+                                    </ServerForm>
                                 </details>
                             </td>
                             <td>{u.organization_name.clone()}</td>

@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::short_time;
+use crate::form::SearchForm;
 use crate::{ApiError, api::audit_log};
 
 const ACTIONS: [(&str, &str); 11] = [
@@ -38,7 +39,7 @@ pub fn AuditPage() -> impl IntoView {
         <section class="panel" aria-labelledby="audit-heading">
             <h1 id="audit-heading">"Audit log"</h1>
             <div role="search">
-                <Form method="GET" action="/audit">
+                <SearchForm action="/audit">
                     <label>
                         "Action "
                         <select name="action">
@@ -49,7 +50,7 @@ pub fn AuditPage() -> impl IntoView {
                     </label>
                     " "
                     <button type="submit">"Filter"</button>
-                </Form>
+                </SearchForm>
             </div>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || entries.get().map(|loaded| match loaded {
@@ -107,7 +108,7 @@ pub fn AuditPage() -> impl IntoView {
 /// became ("status: waiting → resolved"), instead of two JSON blobs.
 fn changes(before: Option<&str>, after: Option<&str>) -> Vec<(String, Option<String>, String)> {
     let read = |raw: Option<&str>| -> serde_json::Map<String, serde_json::Value> {
-        match raw.map(serde_json::from_str::<serde_json::Value>) {
+        match raw.map(|raw| serde_json::from_slice::<serde_json::Value>(raw.as_bytes())) {
             Some(Ok(serde_json::Value::Object(map))) => map,
             Some(Ok(other)) => [("value".to_owned(), other)].into_iter().collect(),
             Some(Err(_)) => {

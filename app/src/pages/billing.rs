@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::short_time;
+use crate::form::{FormAction, ServerForm};
 use crate::{
     ApiError,
     api::{ChangePlan, current_user, plan_catalog, workspaces_overview},
@@ -15,7 +16,7 @@ use crate::{
 
 #[component]
 pub fn BillingPage() -> impl IntoView {
-    let change = ServerAction::<ChangePlan>::new();
+    let change = FormAction::<ChangePlan>::new();
     let workspaces = crate::load::resource(move || change.version().get(), |_| workspaces_overview());
     let plans = crate::load::resource(|| (), |_| plan_catalog());
     let user = crate::load::resource(|| (), |_| current_user());
@@ -121,7 +122,7 @@ fn PlanCard(
     plan: PlanView,
     targets: Vec<WorkspaceView>,
     allowed: bool,
-    change: ServerAction<ChangePlan>,
+    change: FormAction<ChangePlan>,
 ) -> impl IntoView {
     let limits = plan.limits.clone();
     let plan_id = plan.id.clone();
@@ -144,13 +145,13 @@ fn PlanCard(
                 let current = ws.plan == plan_id;
                 let plan_id = plan_id.clone();
                 view! {
-                    <ActionForm action=change>
+                    <ServerForm action=change>
                         <input type="hidden" name="workspace" value=ws.id.to_string() />
                         <input type="hidden" name="plan" value=plan_id />
                         <button type="submit" class="secondary" disabled=current>
                             {if current { format!("{}: current plan", ws.name) } else { format!("Move {} here", ws.name) }}
                         </button>
-                    </ActionForm>
+                    </ServerForm>
                 }
             }).collect_view())}
         </article>

@@ -4,9 +4,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::short_time;
+use crate::form::{FormAction, SearchForm, ServerForm};
 use crate::{
     api::{
         ReplyToConversation, ResolveConversation, ReturnConversationToBot, TakeOverConversation,
@@ -90,7 +91,7 @@ pub fn ConversationsPage() -> impl IntoView {
                     <LinkBadge state=live.state />
                 </div>
                 <div role="search" class="search">
-                    <Form method="GET" action="/conversations">
+                    <SearchForm action="/conversations">
                         <input
                             type="search"
                             name="q"
@@ -99,7 +100,7 @@ pub fn ConversationsPage() -> impl IntoView {
                             prop:value=move || search.get()
                         />
                         <button type="submit">"Search"</button>
-                    </Form>
+                    </SearchForm>
                 </div>
                 <Transition fallback=|| ()>
                     {move || hits.get().map(|found| match found {
@@ -257,19 +258,19 @@ fn MessageLog(loaded: Vec<MessageView>, live: LiveFeed, conversation: Conversati
 /// What an agent can do to the open conversation, as server actions (plain forms without JS).
 #[derive(Clone, Copy)]
 struct Actions {
-    take: ServerAction<TakeOverConversation>,
-    reply: ServerAction<ReplyToConversation>,
-    give_back: ServerAction<ReturnConversationToBot>,
-    resolve: ServerAction<ResolveConversation>,
+    take: FormAction<TakeOverConversation>,
+    reply: FormAction<ReplyToConversation>,
+    give_back: FormAction<ReturnConversationToBot>,
+    resolve: FormAction<ResolveConversation>,
 }
 
 impl Actions {
     fn new() -> Self {
         Self {
-            take: ServerAction::new(),
-            reply: ServerAction::new(),
-            give_back: ServerAction::new(),
-            resolve: ServerAction::new(),
+            take: FormAction::new(),
+            reply: FormAction::new(),
+            give_back: FormAction::new(),
+            resolve: FormAction::new(),
         }
     }
 
@@ -337,28 +338,28 @@ fn ConversationPane(detail: ConversationDetail, live: LiveFeed, actions: Actions
         </header>
         <div class="conversation-actions">
             {move || matches!(status(), ConversationStatus::Active | ConversationStatus::Waiting | ConversationStatus::Escalated).then(|| view! {
-                <ActionForm action=actions.take>
+                <ServerForm action=actions.take>
                     {id_field()}
                     <button type="submit" disabled=move || actions.take.pending().get()>"Take over"</button>
-                </ActionForm>
+                </ServerForm>
             })}
             {move || (status() == ConversationStatus::AgentHandling).then(|| view! {
-                <ActionForm action=actions.give_back>
+                <ServerForm action=actions.give_back>
                     {id_field()}
                     <button type="submit" class="secondary" disabled=move || actions.give_back.pending().get()>"Return to bot"</button>
-                </ActionForm>
-                <ActionForm action=actions.resolve>
+                </ServerForm>
+                <ServerForm action=actions.resolve>
                     {id_field()}
                     <input type="text" name="note" maxlength="2000" aria-label="Resolution note (optional)" placeholder="Resolution note (optional)" />
                     <button type="submit" disabled=move || actions.resolve.pending().get()>"Resolve"</button>
-                </ActionForm>
+                </ServerForm>
             })}
         </div>
         {move || actions.error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
         <History events />
         <MessageLog loaded=messages live conversation=id />
         {move || open().then(|| view! {
-            <ActionForm action=actions.reply node_ref=reply_form>
+            <ServerForm action=actions.reply node_ref=reply_form>
                 <div class="reply">
                     {id_field()}
                     <textarea name="content" rows="2" required maxlength=crate::protocol::MAX_MESSAGE_CHARS.to_string()
@@ -367,7 +368,7 @@ fn ConversationPane(detail: ConversationDetail, live: LiveFeed, actions: Actions
                     ></textarea>
                     <button type="submit" disabled=move || actions.reply.pending().get()>"Send"</button>
                 </div>
-            </ActionForm>
+            </ServerForm>
         })}
     }
 }

@@ -10,6 +10,7 @@ use leptos_router::{
     hooks::{use_navigate, use_query_map},
 };
 
+use crate::form::{FormAction, ServerForm};
 use crate::{
     ApiError,
     api::{SignIn, SignInMfa, current_user, demo_accounts, sign_in_options},
@@ -18,12 +19,12 @@ use crate::{
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let sign_in = ServerAction::<SignIn>::new();
+    let sign_in = FormAction::<SignIn>::new();
     let demos = crate::load::resource(|| (), |_| demo_accounts());
     let options = crate::load::resource(|| (), |_| sign_in_options());
     let query = use_query_map();
     let problem = move || query.read().get("error").and_then(|code| SignInProblem::from_code(&code));
-    let second_step = ServerAction::<SignInMfa>::new();
+    let second_step = FormAction::<SignInMfa>::new();
     // The password was right and the account has two-factor sign-in: ask for the code.
     let challenge = move || match sign_in.value().get() {
         Some(Err(ApiError::MfaRequired { challenge })) => Some(challenge),
@@ -50,17 +51,17 @@ pub fn LoginPage() -> impl IntoView {
                 <h1 id="sign-in-heading">"Sign in"</h1>
                 {move || problem().map(|p| view! { <p class="error" role="alert">{p.message()}</p> })}
                 {move || challenge().map(|challenge| view! {
-                    <ActionForm action=second_step>
+                    <ServerForm action=second_step>
                         <input type="hidden" name="challenge" value=challenge />
                         <label>
                             "Code from your authenticator app"
                             <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" required autofocus />
                         </label>
                         <button type="submit" disabled=move || second_step.pending().get()>"Verify"</button>
-                    </ActionForm>
+                    </ServerForm>
                     {move || second_step.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
                 })}
-                <ActionForm action=sign_in>
+                <ServerForm action=sign_in>
                     <label>
                         "Email"
                         <input type="email" name="email" autocomplete="username" required maxlength="254" />
@@ -72,7 +73,7 @@ pub fn LoginPage() -> impl IntoView {
                     <button type="submit" disabled=move || sign_in.pending().get()>
                         {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>
-                </ActionForm>
+                </ServerForm>
                 {move || error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
                 <Transition fallback=|| ()>
                     {move || options.get().and_then(Result::ok).filter(|o| o.google).map(|_| view! {
@@ -93,14 +94,14 @@ pub fn LoginPage() -> impl IntoView {
                             <ul>
                                 {accounts.into_iter().map(|account| view! {
                                     <li>
-                                        <ActionForm action=sign_in>
+                                        <ServerForm action=sign_in>
                                             <input type="hidden" name="email" value=account.email.clone() />
                                             <input type="hidden" name="password" value=account.password.clone() />
                                             <button type="submit" class="secondary">
                                                 {format!("Sign in as {} ({})", account.name, account.role.label())}
                                             </button>
                                             <span class="muted">{account.email.clone()}</span>
-                                        </ActionForm>
+                                        </ServerForm>
                                     </li>
                                 }).collect_view()}
                             </ul>

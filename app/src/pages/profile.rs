@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::short_time;
+use crate::form::{FormAction, ServerForm};
 use crate::{
     api::{MfaDisable, MfaEnable, MfaSetup, SignOutOthers, UpdateProfile, profile, sessions},
     auth::ProfileView,
@@ -12,18 +13,18 @@ use crate::{
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let save = ServerAction::<UpdateProfile>::new();
-    let enable = ServerAction::<MfaEnable>::new();
-    let disable = ServerAction::<MfaDisable>::new();
+    let save = FormAction::<UpdateProfile>::new();
+    let enable = FormAction::<MfaEnable>::new();
+    let disable = FormAction::<MfaDisable>::new();
     // Owned here, not by the two-factor section: a failed confirmation re-renders the section,
     // and the started set-up (key and QR code) must survive that.
-    let setup = ServerAction::<MfaSetup>::new();
+    let setup = FormAction::<MfaSetup>::new();
     // Reload only after a save or a two-factor change went through: a refused one (a wrong
     // code) must leave the form, and what the person typed, where it is.
     let (saved, enabled, disabled) =
         (crate::load::saves(save), crate::load::saves(enable), crate::load::saves(disable));
     let me = crate::load::resource(move || (saved.get(), enabled.get(), disabled.get()), |_| profile());
-    let sign_out_others = ServerAction::<SignOutOthers>::new();
+    let sign_out_others = FormAction::<SignOutOthers>::new();
     let list = crate::load::resource(move || sign_out_others.version().get(), |_| sessions());
     view! {
         <Title text="Profile · ChatSupport" />
@@ -69,9 +70,9 @@ pub fn ProfilePage() -> impl IntoView {
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                 })}
             </Transition>
-            <ActionForm action=sign_out_others>
+            <ServerForm action=sign_out_others>
                 <button type="submit" class="secondary">"Sign out of all other sessions"</button>
-            </ActionForm>
+            </ServerForm>
             {move || sign_out_others.value().get().map(|done| match done {
                 Ok(ended) => view! { <p role="status">{format!("Signed out of {ended} other sessions.")}</p> }.into_any(),
                 Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -81,10 +82,10 @@ pub fn ProfilePage() -> impl IntoView {
 }
 
 #[component]
-fn DetailsForm(p: ProfileView, save: ServerAction<UpdateProfile>) -> impl IntoView {
+fn DetailsForm(p: ProfileView, save: FormAction<UpdateProfile>) -> impl IntoView {
     let n = p.notifications;
     view! {
-        <ActionForm action=save>
+        <ServerForm action=save>
             <div class="settings-form">
                 <label>"Name" <input type="text" name="name" required maxlength="100" value=p.name.clone() /></label>
                 <label>"Email" <input type="email" value=p.email.clone() readonly aria-readonly="true" /></label>
@@ -101,7 +102,7 @@ fn DetailsForm(p: ProfileView, save: ServerAction<UpdateProfile>) -> impl IntoVi
                 <label class="check"><input type="checkbox" name="security_alerts" checked=n.security_alerts />"someone signs in to my account from a new device"</label>
             </fieldset>
             <button type="submit" disabled=move || save.pending().get()>"Save profile"</button>
-        </ActionForm>
+        </ServerForm>
         {move || save.value().get().map(|saved| match saved {
             Ok(_) => view! { <p role="status" class="toast">"Profile saved."</p> }.into_any(),
             Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -114,9 +115,9 @@ fn DetailsForm(p: ProfileView, save: ServerAction<UpdateProfile>) -> impl IntoVi
 fn TwoFactor(
     enabled: bool,
     required: bool,
-    setup: ServerAction<MfaSetup>,
-    enable: ServerAction<MfaEnable>,
-    disable: ServerAction<MfaDisable>,
+    setup: FormAction<MfaSetup>,
+    enable: FormAction<MfaEnable>,
+    disable: FormAction<MfaDisable>,
 ) -> impl IntoView {
     let failure = move || {
         enable
@@ -134,10 +135,10 @@ fn TwoFactor(
                 view! {
                     <p role="status">"On: signing in asks for a code from your authenticator app."</p>
                     {(!required).then(|| view! {
-                        <ActionForm action=disable>
+                        <ServerForm action=disable>
                             <label>"Code from the app" <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" required /></label>
                             <button type="submit" class="secondary danger">"Turn off two-factor sign-in"</button>
-                        </ActionForm>
+                        </ServerForm>
                     })}
                 }.into_any()
             } else {
@@ -145,18 +146,18 @@ fn TwoFactor(
                     <p class="muted">"Off. Add a second step to signing in with an authenticator app (Google Authenticator, 1Password, Authy…)."</p>
                     {move || match setup.value().get().and_then(Result::ok) {
                         None => view! {
-                            <ActionForm action=setup>
+                            <ServerForm action=setup>
                                 <button type="submit">"Set up two-factor sign-in"</button>
-                            </ActionForm>
+                            </ServerForm>
                         }.into_any(),
                         Some(started) => view! {
                             <p>"Scan this code with your app, or type the key in by hand."</p>
                             <div class="qr" inner_html=started.qr_svg.clone()></div>
                             <p>"Key: " <code class="secret">{started.secret.clone()}</code></p>
-                            <ActionForm action=enable>
+                            <ServerForm action=enable>
                                 <label>"Code from the app" <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" required /></label>
                                 <button type="submit">"Turn on"</button>
-                            </ActionForm>
+                            </ServerForm>
                         }.into_any(),
                     }}
                 }.into_any()

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::short_time;
+use crate::form::{FormAction, ServerForm};
 use crate::{
     api::{
         AddCredential, CreateApiKey, RemoveCredential, RemoveLogo, RevokeApiKey, UpdateOrganization,
@@ -17,7 +18,7 @@ use crate::{
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let save = ServerAction::<UpdateOrganization>::new();
+    let save = FormAction::<UpdateOrganization>::new();
     let saved = crate::load::saves(save);
     let profile = crate::load::resource(move || saved.get(), |_| organization());
     view! {
@@ -29,7 +30,7 @@ pub fn SettingsPage() -> impl IntoView {
                     Ok(org) => {
                         let size = org.company_size.clone().unwrap_or_default();
                         view! {
-                            <ActionForm action=save>
+                            <ServerForm action=save>
                                 <div class="settings-form">
                                     <label>"Company name" <input type="text" name="name" required maxlength="100" value=org.name.clone() /></label>
                                     <label>"Website" <input type="url" name="website" maxlength="300" placeholder="https://example.com" value=org.website.clone().unwrap_or_default() /></label>
@@ -47,7 +48,7 @@ pub fn SettingsPage() -> impl IntoView {
                                     <label>"Secondary colour" <input type="color" name="secondary_color" value=org.secondary_color.clone().unwrap_or_else(|| "#eef0ff".into()) /></label>
                                 </div>
                                 <button type="submit" disabled=move || save.pending().get()>"Save"</button>
-                            </ActionForm>
+                            </ServerForm>
                         }.into_any()
                     }
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -68,7 +69,7 @@ pub fn SettingsPage() -> impl IntoView {
 /// Settings → Security: two-factor requirement, idle timeout, IP allow-list.
 #[component]
 fn SecuritySection() -> impl IntoView {
-    let save = ServerAction::<UpdateSecurity>::new();
+    let save = FormAction::<UpdateSecurity>::new();
     let saved = crate::load::saves(save);
     let rules = crate::load::resource(move || saved.get(), |_| security_settings());
     view! {
@@ -79,7 +80,7 @@ fn SecuritySection() -> impl IntoView {
                     Ok(rules) => {
                         let timeout = rules.session_timeout_minutes;
                         view! {
-                            <ActionForm action=save>
+                            <ServerForm action=save>
                                 <div class="settings-form">
                                     <label class="check wide">
                                         <input type="checkbox" name="require_mfa" checked=rules.require_mfa />
@@ -100,7 +101,7 @@ fn SecuritySection() -> impl IntoView {
                                     </label>
                                 </div>
                                 <button type="submit" disabled=move || save.pending().get()>"Save security rules"</button>
-                            </ActionForm>
+                            </ServerForm>
                         }.into_any()
                     }
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -126,7 +127,7 @@ fn timeout_label(minutes: i32) -> String {
 /// and last characters only.
 #[component]
 fn CredentialsSection() -> impl IntoView {
-    let add = ServerAction::<AddCredential>::new();
+    let add = FormAction::<AddCredential>::new();
     let remove = ServerAction::<RemoveCredential>::new();
     let list =
         crate::load::resource(move || (add.version().get(), remove.version().get()), |_| credentials());
@@ -158,7 +159,7 @@ fn CredentialsSection() -> impl IntoView {
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                 })}
             </Transition>
-            <ActionForm action=add>
+            <ServerForm action=add>
                 <div class="settings-form">
                     <label>
                         "Service"
@@ -170,7 +171,7 @@ fn CredentialsSection() -> impl IntoView {
                     <label class="wide">"Secret" <input type="password" name="secret" required maxlength="4096" autocomplete="off" /></label>
                 </div>
                 <button type="submit" disabled=move || add.pending().get()>"Add credential"</button>
-            </ActionForm>
+            </ServerForm>
             {move || add.value().get().map(|added| match added {
                 Ok(c) => view! { <p role="status" class="toast">{format!("Saved {} ({}).", c.label, c.hint)}</p> }.into_any(),
                 Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -183,7 +184,7 @@ fn CredentialsSection() -> impl IntoView {
 /// Settings → API keys: create a named key with a role (shown once), list and revoke.
 #[component]
 fn ApiKeysSection() -> impl IntoView {
-    let create = ServerAction::<CreateApiKey>::new();
+    let create = FormAction::<CreateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
     let keys =
         crate::load::resource(move || (create.version().get(), revoke.version().get()), |_| api_keys());
@@ -228,7 +229,7 @@ fn ApiKeysSection() -> impl IntoView {
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                 })}
             </Transition>
-            <ActionForm action=create>
+            <ServerForm action=create>
                 <div class="settings-form">
                     <label>"Key name" <input type="text" name="name" required maxlength="100" placeholder="CRM sync" /></label>
                     <label>
@@ -241,7 +242,7 @@ fn ApiKeysSection() -> impl IntoView {
                     </label>
                 </div>
                 <button type="submit" disabled=move || create.pending().get()>"Create API key"</button>
-            </ActionForm>
+            </ServerForm>
             {move || revoke.value().get().and_then(Result::err).map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
         </section>
     }
@@ -251,7 +252,7 @@ fn ApiKeysSection() -> impl IntoView {
 /// back here with `?logo=saved` or `?logo_error=<code>`.
 #[component]
 fn LogoSection() -> impl IntoView {
-    let remove = ServerAction::<RemoveLogo>::new();
+    let remove = FormAction::<RemoveLogo>::new();
     let current = crate::load::resource(move || remove.version().get(), |_| organization());
     let query = use_query_map();
     let outcome = move || {
@@ -275,7 +276,7 @@ fn LogoSection() -> impl IntoView {
                 {move || current.get().and_then(Result::ok).map(|org| match org.logo_url {
                     Some(url) => view! {
                         <img class="logo-preview" src=url alt=format!("{} logo", org.name) />
-                        <ActionForm action=remove><button type="submit" class="secondary danger">"Remove logo"</button></ActionForm>
+                        <ServerForm action=remove><button type="submit" class="secondary danger">"Remove logo"</button></ServerForm>
                     }.into_any(),
                     None => view! { <p class="muted">"No logo yet: PNG or JPEG, at most 2 MB; it is scaled to fit 256 × 256."</p> }.into_any(),
                 })}

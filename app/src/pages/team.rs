@@ -2,9 +2,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::short_time;
+use crate::form::{FormAction, SearchForm, ServerForm};
 use crate::{
     ApiError,
     api::{Invite, RemoveMember, UpdateMember, team},
@@ -13,7 +14,7 @@ use crate::{
 
 #[component]
 pub fn TeamPage() -> impl IntoView {
-    let invite = ServerAction::<Invite>::new();
+    let invite = FormAction::<Invite>::new();
     let update = ServerAction::<UpdateMember>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let query = use_query_map();
@@ -50,7 +51,7 @@ pub fn TeamPage() -> impl IntoView {
                     Ok(list) => view! {
                         <div class="invite">
                             <h2>"Invite someone"</h2>
-                            <ActionForm action=invite>
+                            <ServerForm action=invite>
                                 <label>"Email" <input type="email" name="email" required maxlength="254" /></label>
                                 <label>
                                     "Role"
@@ -61,7 +62,7 @@ pub fn TeamPage() -> impl IntoView {
                                     </select>
                                 </label>
                                 <button type="submit" disabled=move || invite.pending().get()>"Send invitation"</button>
-                            </ActionForm>
+                            </ServerForm>
                             {move || invite.value().get().map(|sent| match sent {
                                 Ok(member) => view! {
                                     <p role="status">{format!("Invitation sent to {}.", member.email)}</p>
@@ -91,7 +92,7 @@ fn TeamFilters(filters: Memo<TeamQuery>) -> impl IntoView {
     let status = current.status.clone().unwrap_or_default();
     view! {
         <div role="search" class="filters">
-            <Form method="GET" action="/team">
+            <SearchForm action="/team">
                 <label>"Search the team" <input type="search" name="q" placeholder="Name or email" value=current.q.clone().unwrap_or_default() /></label>
                 <label>
                     "Filter by role"
@@ -110,7 +111,7 @@ fn TeamFilters(filters: Memo<TeamQuery>) -> impl IntoView {
                     </select>
                 </label>
                 <button type="submit">"Apply"</button>
-            </Form>
+            </SearchForm>
         </div>
     }
 }

@@ -4,9 +4,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::short_time;
+use crate::form::SearchForm;
 use crate::{
     api::directory,
     auth::{Role, TeamMember},
@@ -34,7 +35,7 @@ pub fn UsersPage() -> impl IntoView {
                 let role = role.map(|r| r.as_str()).unwrap_or_default();
                 view! {
                     <div role="search" class="filters">
-                        <Form method="GET" action="/users">
+                        <SearchForm action="/users">
                             <label>"Search people" <input type="search" name="q" placeholder="Name or email" value=q.unwrap_or_default() /></label>
                             <label>
                                 "Role"
@@ -44,7 +45,7 @@ pub fn UsersPage() -> impl IntoView {
                                 </select>
                             </label>
                             <button type="submit">"Search"</button>
-                        </Form>
+                        </SearchForm>
                     </div>
                 }
             }}
