@@ -10,7 +10,7 @@ use crate::ids::OrganizationId;
 /// A team member's role in their organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", try_from = "String")]
 pub enum Role {
     Owner,
     Admin,
@@ -85,6 +85,8 @@ impl fmt::Display for Role {
         f.write_str(self.as_str())
     }
 }
+
+crate::names::by_name!(@decode Role);
 
 impl FromStr for Role {
     type Err = String;

@@ -9,6 +9,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, FieldError};
+use crate::names::by_name;
+
+by_name!(LauncherPosition, "launcher position" { BottomRight = "bottom-right", BottomLeft = "bottom-left" });
+by_name!(Size, "size" { Small = "small", Medium = "medium", Large = "large" });
+by_name!(ColorScheme, "colour scheme" { Light = "light", Dark = "dark", Auto = "auto" });
+by_name!(BubbleStyle, "bubble style" { Rounded = "rounded", Square = "square" });
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -27,7 +33,7 @@ pub struct BotSettings {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case", try_from = "String")]
 pub enum LauncherPosition {
     #[default]
     BottomRight,
@@ -36,7 +42,7 @@ pub enum LauncherPosition {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Size {
     Small,
     #[default]
@@ -46,7 +52,7 @@ pub enum Size {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum ColorScheme {
     Light,
     Dark,
@@ -56,7 +62,7 @@ pub enum ColorScheme {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum BubbleStyle {
     #[default]
     Rounded,
@@ -123,21 +129,9 @@ impl WidgetSettings {
     /// The chat panel's look as the widget applies it: CSS classes and custom properties.
     /// Colours are validated hex codes, so the style string cannot carry anything else.
     pub fn look(&self) -> (String, String) {
-        let size = |s: Size| match s {
-            Size::Small => "small",
-            Size::Medium => "medium",
-            Size::Large => "large",
-        };
-        let scheme = match self.color_scheme {
-            ColorScheme::Light => "light",
-            ColorScheme::Dark => "dark",
-            ColorScheme::Auto => "auto",
-        };
-        let bubble = match self.bubble_style {
-            BubbleStyle::Rounded => "rounded",
-            BubbleStyle::Square => "square",
-        };
-        let class = format!("scheme-{scheme} bubble-{bubble} font-{}", size(self.font_size));
+        let (scheme, bubble, font) =
+            (self.color_scheme.as_str(), self.bubble_style.as_str(), self.font_size.as_str());
+        let class = format!("scheme-{scheme} bubble-{bubble} font-{font}");
         let t = &self.theme;
         let style = format!(
             "--accent:{};--accent-ink:{};--bg-light:{}",

@@ -10,7 +10,7 @@ pub use crate::ids::{BotId, ConversationId, MessageId, OrganizationId, Workspace
 /// The PRD §5.3.1 conversation states (wire names are the PRD's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", try_from = "String")]
 pub enum ConversationStatus {
     Active,
     Waiting,
@@ -91,7 +91,7 @@ impl FromStr for ConversationStatus {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", try_from = "String")]
 pub enum SenderKind {
     Visitor,
     Bot,
@@ -307,6 +307,79 @@ pub struct ChatbotView {
     /// What the bot says when it has no answer.
     pub fallback_message: String,
     pub settings: crate::bot_settings::BotSettings,
+    pub personality: Personality,
+    /// The configuration's version: 1 when created, bumped by every change.
+    pub version: i32,
+    pub created_at: String,
+    /// When it was archived (then `status` is `archived` and its widget is off).
+    pub archived_at: Option<String>,
+}
+
+/// How a bot speaks (PRD story 1.2): the voice its answers take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case", try_from = "String")]
+pub enum Personality {
+    #[default]
+    Professional,
+    Friendly,
+    Casual,
+}
+
+impl Personality {
+    pub const ALL: [Self; 3] = [Self::Professional, Self::Friendly, Self::Casual];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Professional => "professional",
+            Self::Friendly => "friendly",
+            Self::Casual => "casual",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == text)
+    }
+
+    /// What the guided flow shows beside each choice.
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Professional => ("Professional", "Clear and courteous, no small talk."),
+            Self::Friendly => ("Friendly", "Warm and helpful, like your best support person."),
+            Self::Casual => ("Casual", "Relaxed and brief, first names and plain words."),
+        }
+    }
+}
+
+impl std::str::FromStr for Personality {
+    type Err = String;
+    fn from_str(name: &str) -> Result<Self, String> {
+        Self::parse(name).ok_or_else(|| format!("unknown personality `{name}`"))
+    }
+}
+
+/// One version of a bot's configuration, with what changed from the version before
+/// (`GET /api/v1/chatbots/{id}/versions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BotVersionView {
+    pub version: i32,
+    /// "Created", "Settings changed", "Restored version 2"…
+    pub summary: String,
+    pub changed_by: Option<String>,
+    pub created_at: String,
+    /// Each changed field (dotted path such as `settings.widget.position`) with its value
+    /// before and after; empty for the first version.
+    pub changes: Vec<FieldChange>,
+}
+
+/// A field's value before and after a change, as text a person reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 /// What the loader (`embed.js`) needs to draw the launcher on the host page.
@@ -448,3 +521,5 @@ pub struct CreatedApiKey {
     pub key: String,
     pub api_key: ApiKeyView,
 }
+
+crate::names::by_name!(@decode ConversationStatus, SenderKind, Personality);

@@ -14,6 +14,7 @@ pub mod form;
 pub mod ids;
 pub mod live;
 pub mod load;
+mod names;
 pub mod pages;
 pub mod platform;
 pub mod protocol;

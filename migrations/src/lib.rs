@@ -17,6 +17,7 @@ mod m20261123_000011_connection_caps;
 mod m20261123_000012_agent_takeover;
 mod m20261201_000013_jobs;
 mod m20261201_000014_conversation_activity;
+mod m20261202_000015_bot_lifecycle;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000012_agent_takeover::Migration),
             Box::new(m20261201_000013_jobs::Migration),
             Box::new(m20261201_000014_conversation_activity::Migration),
+            Box::new(m20261202_000015_bot_lifecycle::Migration),
         ]
     }
 }

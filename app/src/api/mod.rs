@@ -3,6 +3,7 @@
 //! files can move without changing a URL.
 
 mod accounts;
+mod bots;
 mod conversations;
 mod organization;
 mod platform;
@@ -10,6 +11,7 @@ mod profile;
 mod settings;
 
 pub use accounts::*;
+pub use bots::*;
 pub use conversations::*;
 pub use organization::*;
 pub use platform::*;

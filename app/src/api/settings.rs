@@ -115,23 +115,3 @@ pub async fn remove_logo() -> Result<crate::dto::OrganizationView, ApiError> {
     let (ports, caller) = crate::ssr::caller().await?;
     ports.settings.remove_logo(&caller).await
 }
-
-/// The organization's bots with their embed snippets.
-#[server(prefix = "/api/fn", endpoint = "chatbots")]
-pub async fn chatbots() -> Result<Vec<crate::dto::ChatbotView>, ApiError> {
-    let (ports, caller) = crate::ssr::caller().await?;
-    ports.settings.chatbots(&caller).await
-}
-
-/// Saves a bot's texts and its whole settings document (the Bots page's form). Open widgets of
-/// the bot redraw at once.
-#[server(prefix = "/api/fn", endpoint = "update_chatbot")]
-pub async fn update_chatbot(
-    id: crate::dto::BotId,
-    greeting: String,
-    fallback_message: String,
-    settings: crate::bot_settings::BotSettings,
-) -> Result<crate::dto::ChatbotView, ApiError> {
-    let (ports, caller) = crate::ssr::caller().await?;
-    ports.settings.update_chatbot(&caller, id, greeting, fallback_message, settings).await
-}

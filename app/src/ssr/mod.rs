@@ -12,6 +12,7 @@ use crate::{
 };
 
 mod accounts;
+mod bots;
 mod conversations;
 mod organization;
 mod platform;
@@ -19,6 +20,7 @@ mod profile;
 mod settings;
 
 pub use accounts::*;
+pub use bots::*;
 pub use conversations::*;
 pub use organization::*;
 pub use platform::*;
@@ -58,6 +60,7 @@ pub struct Ports {
     pub accounts: Arc<dyn AccountsPort>,
     pub organization: Arc<dyn OrganizationPort>,
     pub settings: Arc<dyn OrganizationSettingsPort>,
+    pub bots: Arc<dyn BotsPort>,
     pub me: Arc<dyn SelfServicePort>,
     pub platform: Arc<dyn PlatformPort>,
 }

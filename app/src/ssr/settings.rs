@@ -1,4 +1,4 @@
-//! Billing, security rules, credentials, the outbox, API keys, the logo and bots.
+//! Billing, security rules, credentials, the outbox, API keys and the logo.
 
 use super::Caller;
 use crate::{
@@ -44,13 +44,4 @@ pub trait OrganizationSettingsPort: Send + Sync + 'static {
     ) -> Result<crate::dto::CreatedApiKey, ApiError>;
     async fn revoke_api_key(&self, caller: &Caller, id: uuid::Uuid) -> Result<(), ApiError>;
     async fn remove_logo(&self, caller: &Caller) -> Result<OrganizationView, ApiError>;
-    async fn chatbots(&self, caller: &Caller) -> Result<Vec<crate::dto::ChatbotView>, ApiError>;
-    async fn update_chatbot(
-        &self,
-        caller: &Caller,
-        id: crate::dto::BotId,
-        greeting: String,
-        fallback_message: String,
-        settings: crate::bot_settings::BotSettings,
-    ) -> Result<crate::dto::ChatbotView, ApiError>;
 }

@@ -2,6 +2,7 @@
 //! changing its settings (announced to its open widgets at once).
 
 pub mod hours;
+pub mod lifecycle;
 pub mod routes;
 
 use app::{
@@ -77,7 +78,8 @@ impl Bot {
     }
 }
 
-/// The bot behind a widget's public key. Unknown keys are `NotFound` ("chatbot").
+/// The live bot behind a widget's public key. Unknown keys and archived bots are `NotFound`
+/// ("chatbot"): an archived bot's snippet loads nothing.
 #[tracing::instrument(skip(db))]
 pub async fn find_by_public_key(db: &DatabaseConnection, public_key: &str) -> Result<Bot> {
     if public_key.is_empty() || public_key.len() > 100 {
@@ -85,6 +87,7 @@ pub async fn find_by_public_key(db: &DatabaseConnection, public_key: &str) -> Re
     }
     bot::Entity::find()
         .filter(bot::Column::PublicKey.eq(public_key))
+        .filter(bot::Column::ArchivedAt.is_null())
         .one(db)
         .await?
         .map(Bot::from)
@@ -101,7 +104,7 @@ pub async fn find(db: &DatabaseConnection, organization: OrganizationId, id: Bot
         .ok_or_else(|| ApiError::not_found("chatbot").into())
 }
 
-/// The organization's bots, oldest first.
+/// The organization's bots, live and archived, oldest first.
 pub async fn list(
     db: &DatabaseConnection,
     organization: OrganizationId,
@@ -187,6 +190,10 @@ fn chatbot_view(model: bot::Model, base_url: &str) -> app::dto::ChatbotView {
         greeting: model.greeting,
         fallback_message: model.fallback_message,
         settings: parse_settings(model.id, &model.settings),
+        personality: app::dto::Personality::parse(&model.personality).unwrap_or_default(),
+        version: model.version,
+        created_at: crate::shared::rfc3339(model.created_at),
+        archived_at: model.archived_at.map(crate::shared::rfc3339),
     }
 }
 
@@ -196,6 +203,8 @@ fn chatbot_view(model: bot::Model, base_url: &str) -> app::dto::ChatbotView {
 #[serde(deny_unknown_fields)]
 pub struct ChatbotPatch {
     pub name: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub personality: Option<app::dto::Personality>,
     pub greeting: Option<String>,
     pub fallback_message: Option<String>,
     #[schema(value_type = Option<Object>)]
@@ -226,25 +235,11 @@ pub async fn update(
         .ok_or_else(|| ApiError::not_found("chatbot"))?;
     let before_settings = parse_settings(current.id, &current.settings);
     let mut fields = Vec::new();
-    let text = |field: &str,
-                value: Option<String>,
-                min: usize,
-                max: usize,
-                fields: &mut Vec<app::error::FieldError>| {
-        let value = value?.trim().to_owned();
-        let n = value.chars().count();
-        if n < min || n > max {
-            fields.push(app::error::FieldError {
-                field: field.to_owned(),
-                message: format!("Use {min}–{max} characters."),
-            });
-            return None;
-        }
-        Some(value)
-    };
-    let name = text("name", patch.name, 3, 50, &mut fields);
-    let greeting = text("greeting", patch.greeting, 1, 500, &mut fields);
-    let fallback = text("fallback_message", patch.fallback_message, 1, 1_000, &mut fields);
+    let name = patch.name.and_then(|name| lifecycle::check_name(&name, &mut fields));
+    let greeting = patch.greeting.and_then(|g| lifecycle::check_text("greeting", &g, 1, 500, &mut fields));
+    let fallback = patch
+        .fallback_message
+        .and_then(|f| lifecycle::check_text("fallback_message", &f, 1, 1_000, &mut fields));
     let settings = match (patch.replace_settings, patch.settings) {
         (Some(whole), _) => whole,
         (None, None) => before_settings.clone(),
@@ -269,6 +264,12 @@ pub async fn update(
     if !fields.is_empty() {
         return Err(ApiError::Validation { fields }.into());
     }
+    if let Some(name) = &name
+        && current.archived_at.is_none()
+    {
+        lifecycle::ensure_unique_name(&txn, viewer.organization_id, name, Some(id)).await?;
+    }
+    let before_config = lifecycle::Config::of(&current);
     let before = serde_json::json!({
         "name": current.name, "greeting": current.greeting,
         "fallback_message": current.fallback_message, "settings": before_settings,
@@ -283,8 +284,21 @@ pub async fn update(
     if let Some(fallback) = fallback {
         model.fallback_message = Set(fallback);
     }
+    if let Some(personality) = patch.personality {
+        model.personality = Set(personality.as_str().into());
+    }
     model.settings = Set(serde_json::to_string(&settings).unwrap_or_else(|_| "{}".into()));
-    let updated = model.update(&txn).await?;
+    let mut updated = model.update(&txn).await?;
+    let changed = lifecycle::diff(
+        &serde_json::to_value(&before_config).unwrap_or_default(),
+        &serde_json::to_value(lifecycle::Config::of(&updated)).unwrap_or_default(),
+    );
+    if !changed.is_empty() {
+        let fields: Vec<&str> = changed.iter().take(3).map(|c| c.field.as_str()).collect();
+        let more = if changed.len() > 3 { format!(" and {} more", changed.len() - 3) } else { String::new() };
+        let summary = format!("Changed {}{more}", fields.join(", "));
+        updated = lifecycle::new_version(&txn, &current, updated, viewer, &summary).await?;
+    }
     let after = serde_json::json!({
         "name": updated.name, "greeting": updated.greeting,
         "fallback_message": updated.fallback_message, "settings": settings,
@@ -311,7 +325,7 @@ pub async fn update(
 }
 
 /// RFC 7386: objects merge key by key, `null` removes, anything else replaces.
-fn merge_patch(target: &mut serde_json::Value, patch: serde_json::Value) {
+pub(crate) fn merge_patch(target: &mut serde_json::Value, patch: serde_json::Value) {
     use serde_json::Value;
     match patch {
         Value::Object(changes) => {

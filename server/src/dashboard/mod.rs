@@ -4,6 +4,7 @@
 //! call. No business logic here, and no feature imports this module.
 
 pub mod accounts;
+pub mod bots;
 pub mod conversations;
 pub mod organization;
 pub mod platform;
@@ -65,6 +66,11 @@ pub fn ports(
         organization: Arc::new(organization::DashboardOrganization {
             db: db.clone(),
             accounts: accounts.clone(),
+        }),
+        bots: Arc::new(bots::DashboardBots {
+            db: db.clone(),
+            accounts: accounts.clone(),
+            events: h.events.clone(),
         }),
         settings: Arc::new(settings::DashboardSettings {
             db,

@@ -1,4 +1,4 @@
-//! Settings' port: workspaces and plans, bots, API keys, integration credentials, security
+//! Settings' port: workspaces and plans, API keys, integration credentials, security
 //! rules, the outbox — each call resolves who is asking and calls the service the REST routes
 //! call.
 
@@ -83,39 +83,6 @@ impl OrganizationSettingsPort for DashboardSettings {
     async fn remove_credential(&self, caller: &Caller, id: uuid::Uuid) -> Result<(), ApiError> {
         let viewer = caller.viewer;
         Ok(integrations::remove(&self.db, &viewer, id, &client(caller)).await?)
-    }
-
-    async fn chatbots(&self, caller: &Caller) -> Result<Vec<app::dto::ChatbotView>, ApiError> {
-        let viewer = caller.viewer;
-        viewer.require(Permission::ViewAnalytics)?;
-        Ok(crate::bots::list(&self.db, viewer.organization_id, self.accounts.public_url()).await?)
-    }
-
-    async fn update_chatbot(
-        &self,
-        caller: &Caller,
-        id: app::dto::BotId,
-        greeting: String,
-        fallback_message: String,
-        settings: app::bot_settings::BotSettings,
-    ) -> Result<app::dto::ChatbotView, ApiError> {
-        let viewer = caller.viewer;
-        let patch = crate::bots::ChatbotPatch {
-            greeting: Some(greeting),
-            fallback_message: Some(fallback_message),
-            replace_settings: Some(settings),
-            ..Default::default()
-        };
-        Ok(crate::bots::update(
-            &self.db,
-            &self.events,
-            &viewer,
-            id,
-            patch,
-            &client(caller),
-            self.accounts.public_url(),
-        )
-        .await?)
     }
 
     async fn remove_logo(&self, caller: &Caller) -> Result<app::dto::OrganizationView, ApiError> {

@@ -24,6 +24,12 @@ pub struct Model {
     /// `app::bot_settings::BotSettings` as JSON (`{}` = the defaults).
     #[sea_orm(column_type = "Text")]
     pub settings: String,
+    /// `professional`, `friendly` or `casual` (`app::dto::Personality`).
+    pub personality: String,
+    /// Set while the bot is archived (soft-deleted): its widget is off, it can be restored.
+    pub archived_at: Option<DateTimeUtc>,
+    /// The configuration's version, bumped by every change (`bot_versions` keeps each).
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

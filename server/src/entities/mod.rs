@@ -5,6 +5,7 @@ pub mod account_token;
 pub mod api_key;
 pub mod audit_log;
 pub mod bot;
+pub mod bot_version;
 pub mod conversation;
 pub mod conversation_event;
 pub mod integration_credential;

@@ -125,6 +125,9 @@ async fn every_server_function_refuses_anonymous_callers_unless_it_is_public() {
                         ("settings[language]", "en".into()),
                         ("content", "x".into()),
                         ("note", String::new()),
+                        ("personality", "friendly".into()),
+                        ("hours", "always".into()),
+                        ("version", "1".into()),
                     ][..],
                 )
                 .send()

@@ -100,7 +100,11 @@ async fn other_tenant(app: &TestApp) -> Other {
 fn id_kind_of_route(path: &str) -> Option<&'static str> {
     match path {
         "/api/v1/team/{id}" => Some("member"),
-        "/api/v1/chatbots/{id}" => Some("bot"),
+        "/api/v1/chatbots/{id}"
+        | "/api/v1/chatbots/{id}/restore"
+        | "/api/v1/chatbots/{id}/clone"
+        | "/api/v1/chatbots/{id}/versions"
+        | "/api/v1/chatbots/{id}/versions/{version}/restore" => Some("bot"),
         "/api/v1/workspaces/{id}" => Some("workspace"),
         "/api/v1/integrations/credentials/{id}" => Some("credential"),
         "/api/v1/api-keys/{id}" => Some("api_key"),
@@ -129,7 +133,15 @@ fn id_kind_of_server_fn(name: &str, argument: &str) -> Option<&'static str> {
             "id",
         ) => Some("conversation"),
         ("change_plan", "workspace") => Some("workspace"),
-        ("update_chatbot", "id") => Some("bot"),
+        (
+            "update_chatbot"
+            | "clone_chatbot"
+            | "archive_chatbot"
+            | "restore_chatbot"
+            | "chatbot_versions"
+            | "restore_chatbot_version",
+            "id",
+        ) => Some("bot"),
         _ => None,
     }
 }
@@ -184,8 +196,10 @@ async fn no_rest_route_reads_or_changes_another_organizations_data() {
     assert!(credentials.to_string().contains(&other.ids["credential"]));
     let (_, workspaces) = app.get_json("/api/v1/workspaces", &other.owner).await;
     assert_eq!(workspaces["workspaces"][0]["plan"], "free");
-    let (status, _) = app.get_json(&format!("/api/v1/chatbots/{}", other.ids["bot"]), &other.owner).await;
+    let (status, bot) = app.get_json(&format!("/api/v1/chatbots/{}", other.ids["bot"]), &other.owner).await;
     assert_eq!(status, 200);
+    assert!(bot["archived_at"].is_null(), "A archived nothing of B's: {bot}");
+    assert_eq!(bot["version"], 1, "A changed nothing of B's: {bot}");
     let (status, talk) =
         app.get_json(&format!("/api/v1/conversations/{}", other.ids["conversation"]), &other.owner).await;
     assert_eq!(status, 200);
@@ -240,4 +254,8 @@ async fn no_server_function_reads_or_changes_another_organizations_data() {
     assert!(team.to_string().contains("hire@globex.example"), "B's invitation survived");
     let (_, credentials) = app.get_json("/api/v1/integrations/credentials", &other.owner).await;
     assert!(credentials.to_string().contains(&other.ids["credential"]), "B's credential survived");
+    let (_, bot) = app.get_json(&format!("/api/v1/chatbots/{}", other.ids["bot"]), &other.owner).await;
+    assert!(bot["archived_at"].is_null() && bot["version"] == 1, "B's bot is as it was: {bot}");
+    let (_, bots) = app.get_json("/api/v1/chatbots", &other.owner).await;
+    assert_eq!(bots["chatbots"].as_array().map(Vec::len), Some(1), "A cloned nothing into B: {bots}");
 }
