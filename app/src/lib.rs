@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings") view=pages::settings::SettingsPage />
                     <Route path=path!("/billing") view=pages::billing::BillingPage />
                     <Route path=path!("/bots") view=pages::bots::BotsPage />
+                    <Route path=path!("/bots/new") view=pages::new_bot::NewBotPage />
                     <Route path=path!("/users") view=pages::users::UsersPage />
                     <Route path=path!("/admin") view=pages::admin::AdminPage />
                     <Route path=path!("/outbox") view=pages::outbox::OutboxPage />

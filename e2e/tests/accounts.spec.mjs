@@ -115,7 +115,8 @@ test("signing in works before the dashboard's code has loaded (JavaScript off): 
   await plain.getByRole("textbox", { name: "Email" }).fill("noah@nojs.example");
   await plain.getByLabel("Password").fill("Str0ng!pass");
   await plain.getByRole("button", { name: "Sign in", exact: true }).click();
+  // Signed in: the dashboard's address, not sent back to /login (the name in the header streams
+  // in through a script, so without JavaScript the address is what there is to check).
   await expect(plain).toHaveURL(/\/conversations$/);
-  await expect(plain.getByRole("banner")).toContainText("Noah Nojs");
   await context.close();
 });
