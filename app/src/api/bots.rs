@@ -26,7 +26,8 @@ pub async fn update_chatbot(
 }
 
 /// Creates a bot from the guided flow: name, personality, greeting and availability
-/// (`hours` = `always` or `business`, then `timezone`, `opens`, `closes` and `weekends`).
+/// (`hours` = `always` or `business`, then `timezone`, `opens`, `closes` and `weekends`). A
+/// browser's plain form post is sent on to `/bots`.
 // One argument per field of the form, as the browser posts them.
 #[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api/fn", endpoint = "create_chatbot")]
@@ -53,7 +54,22 @@ pub async fn create_chatbot(
         }),
         _ => return Err(ApiError::validation("hours", "Pick 24/7 or business hours.")),
     };
-    ports.bots.create_chatbot(&caller, crate::ssr::BotDraft { name, personality, greeting, hours }).await
+    let created = ports
+        .bots
+        .create_chatbot(&caller, crate::ssr::BotDraft { name, personality, greeting, hours })
+        .await?;
+    // A plain form post (the page before its code loaded) goes on to the list with the new bot;
+    // the flow's own call (JSON) stays on the page and shows step 3.
+    let (_, request) = crate::ssr::request().await?;
+    let from_a_page = request
+        .headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if from_a_page {
+        leptos_axum::redirect("/bots");
+    }
+    Ok(created)
 }
 
 #[server(prefix = "/api/fn", endpoint = "clone_chatbot")]

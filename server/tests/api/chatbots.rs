@@ -289,3 +289,44 @@ async fn a_clone_copies_the_configuration_under_a_free_name() {
         app.send_json("POST", &format!("/api/v1/chatbots/{id}/clone"), &owner, serde_json::json!({})).await;
     assert_eq!(second.json::<serde_json::Value>().await.expect("bot")["name"], "Copy of Acme Helper 2");
 }
+
+#[tokio::test]
+async fn the_guided_flow_posted_without_the_bundle_creates_the_bot_and_goes_on_to_the_list() {
+    let app = spawn_app().await;
+    let owner = app.register_verified("plain@example.com", "Plain Shop").await;
+    let form = [
+        ("name", "Plain Bot"),
+        ("personality", "casual"),
+        ("greeting", "Hey!"),
+        ("hours", "business"),
+        ("timezone", "Europe/Berlin"),
+        ("opens", "08:00"),
+        ("closes", "16:00"),
+    ];
+    let page = app
+        .http
+        .post(app.url("/api/fn/create_chatbot"))
+        .header("cookie", &owner)
+        .header("accept", "text/html,application/xhtml+xml")
+        .form(&form)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(page.status(), 200, "followed the redirect");
+    assert!(page.url().as_str().ends_with("/bots"), "{}", page.url());
+    let (_, bots) = app.get_json("/api/v1/chatbots", &owner).await;
+    let bot = &bots["chatbots"][0];
+    assert_eq!((bot["name"].as_str(), bot["personality"].as_str()), (Some("Plain Bot"), Some("casual")));
+    let hours = &bot["settings"]["business_hours"];
+    assert_eq!((hours["enabled"].as_bool(), hours["timezone"].as_str()), (Some(true), Some("Europe/Berlin")));
+    assert_eq!(hours["schedule"]["monday"], serde_json::json!({ "start": "08:00", "end": "16:00" }));
+    assert!(hours["schedule"]["saturday"].is_null(), "weekends closed unless ticked");
+
+    // A call from the page's code (no text/html) is answered in JSON, not sent anywhere: here the
+    // refusal of a second bot on the free plan (the e2e flow shows the created bot's step 3).
+    let second = [("name", "Second Bot"), ("personality", "casual"), ("greeting", "Hi"), ("hours", "always")];
+    let refused = app.server_fn("create_chatbot", &owner, &second).await;
+    assert_eq!(refused.status(), 402);
+    let error: app::ApiError = refused.json().await.expect("the ApiError itself");
+    assert!(matches!(error, app::ApiError::QuotaExceeded { .. }), "{error:?}");
+}
