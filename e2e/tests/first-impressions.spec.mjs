@@ -105,7 +105,8 @@ test("new messages scroll into view; scrolled up, a pill says so; an agent's nam
     await say(chat, `Question number ${n} of ${first}, with enough words to take a line or two in the bubble.`);
     await expect(log.getByText(FALLBACK)).toHaveCount(n);
   }
-  expect(await distanceFromBottom(visitor)).toBeLessThan(5);
+  // The list scrolls once the new bubble is drawn (a frame later): wait for it, as the eye does.
+  await expect.poll(() => distanceFromBottom(visitor)).toBeLessThan(5);
   await expect(log.locator("time").first()).toHaveText(/^\d\d:\d\d$/);
 
   // An agent takes over with a message: the visitor sees both without scrolling.
