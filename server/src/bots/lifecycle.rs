@@ -224,6 +224,7 @@ pub async fn new_version<C: ConnectionTrait>(
     summary: &str,
 ) -> Result<bot::Model> {
     let kept = bot_version::Entity::find()
+        .filter(bot_version::Column::OrganizationId.eq(before.organization_id))
         .filter(bot_version::Column::BotId.eq(before.id))
         .filter(bot_version::Column::Version.eq(before.version))
         .count(db)
