@@ -28,7 +28,12 @@ pub enum Permission {
     InviteRemoveTeam,
     ViewConversations,
     RespondToConversations,
-    UploadKnowledgeBase,
+    /// Reading a bot's knowledge: its sources and the knowledge search (owners, admins, agents).
+    ViewKnowledge,
+    /// Adding, changing and deleting knowledge (owners and admins). The PRD's matrix lets
+    /// agents "Upload Knowledge Base"; the knowledge issue narrows it — agents read what the
+    /// bot knows, owners and admins decide it (ARCHITECTURE.md "Knowledge").
+    ManageKnowledge,
     ViewAnalytics,
     ExportData,
     ApiAccess,
@@ -54,7 +59,7 @@ impl Role {
                 EditChatbotSettings
                     | ViewConversations
                     | RespondToConversations
-                    | UploadKnowledgeBase
+                    | ViewKnowledge
                     | ViewAnalytics
             ),
             Self::Viewer => matches!(permission, ViewConversations | ViewAnalytics),
@@ -377,7 +382,8 @@ mod tests {
             (InviteRemoveTeam, [true, true, false, false]),
             (ViewConversations, [true, true, true, true]),
             (RespondToConversations, [true, true, true, false]),
-            (UploadKnowledgeBase, [true, true, true, false]),
+            (ViewKnowledge, [true, true, true, false]),
+            (ManageKnowledge, [true, true, false, false]),
             (ViewAnalytics, [true, true, true, true]),
             (ExportData, [true, true, false, false]),
             (ApiAccess, [true, true, false, false]),

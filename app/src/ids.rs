@@ -36,3 +36,7 @@ id_type!(BotId);
 id_type!(ConversationId);
 id_type!(MessageId);
 id_type!(WorkspaceId);
+id_type!(
+    /// Something a bot knows: a document, a site, an FAQ, a snippet.
+    SourceId
+);

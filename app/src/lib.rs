@@ -12,6 +12,7 @@ pub mod dto;
 pub mod error;
 pub mod form;
 pub mod ids;
+pub mod knowledge;
 pub mod live;
 pub mod load;
 mod names;
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/billing") view=pages::billing::BillingPage />
                     <Route path=path!("/bots") view=pages::bots::BotsPage />
                     <Route path=path!("/bots/new") view=pages::new_bot::NewBotPage />
+                    <Route path=path!("/bots/:id/knowledge") view=pages::knowledge::KnowledgePage />
                     <Route path=path!("/users") view=pages::users::UsersPage />
                     <Route path=path!("/admin") view=pages::admin::AdminPage />
                     <Route path=path!("/outbox") view=pages::outbox::OutboxPage />

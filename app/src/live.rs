@@ -4,7 +4,10 @@
 
 use leptos::prelude::*;
 
-use crate::dto::{ConversationId, ConversationView, MessageView};
+use crate::{
+    dto::{ConversationId, ConversationView, MessageView},
+    knowledge::SourceView,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkState {
@@ -25,6 +28,9 @@ pub struct LiveFrame {
     pub message: Option<MessageView>,
     #[serde(default)]
     pub conversation: Option<ConversationView>,
+    /// `document:processing|processed|failed`: the knowledge source as it is now.
+    #[serde(default)]
+    pub source: Option<SourceView>,
 }
 
 impl LiveFrame {
@@ -43,6 +49,8 @@ pub struct LiveFeed {
     pub conversations: RwSignal<Vec<ConversationView>>,
     /// Messages received since the page loaded, in arrival order.
     pub messages: RwSignal<Vec<MessageView>>,
+    /// Knowledge sources added or changed since the page loaded (latest version of each).
+    pub sources: RwSignal<Vec<SourceView>>,
 }
 
 impl LiveFeed {
@@ -51,6 +59,7 @@ impl LiveFeed {
             state: RwSignal::new(LinkState::Connecting),
             conversations: RwSignal::new(Vec::new()),
             messages: RwSignal::new(Vec::new()),
+            sources: RwSignal::new(Vec::new()),
         }
     }
 
@@ -69,8 +78,19 @@ impl LiveFeed {
                     all.push(conversation);
                 })
             }
+            LiveFrame { kind, source: Some(source), .. } if kind.starts_with("document:") => {
+                self.source(source)
+            }
             _ => {}
         }
+    }
+
+    /// Puts a source's latest version in place of the one before.
+    pub fn source(&self, source: SourceView) {
+        self.sources.update(|all| {
+            all.retain(|s| s.id != source.id);
+            all.push(source);
+        })
     }
 
     /// Messages of one conversation that arrived live after `after_seq`.
@@ -144,6 +164,6 @@ mod tests {
         assert_eq!(read.kind, "message:receive");
         assert_eq!(read.message, Some(message));
         let other = frame(&ServerMsg::Pong).expect("reads");
-        assert!(other.message.is_none() && other.conversation.is_none());
+        assert!(other.message.is_none() && other.conversation.is_none() && other.source.is_none());
     }
 }

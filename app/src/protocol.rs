@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::{
     dto::{AgentRef, BotProfile, ConversationId, ConversationStatus, ConversationView, MessageView, Sender},
     error::ApiError,
+    ids::SourceId,
+    knowledge::{SourceError, SourceStatus, SourceView},
 };
 
 /// Longest message a visitor or agent may send, in characters.
@@ -142,6 +144,23 @@ pub enum ServerMsg {
     /// The bot's settings changed: the widget redraws with this profile.
     #[serde(rename = "widget:config")]
     WidgetConfig { bot: BotProfile },
+    /// A knowledge source moved in its processing (PRD §5.4.1; FAQs and snippets too):
+    /// `progress` 0–100. Every `document:*` frame also carries the whole `source`, which the
+    /// Knowledge page puts in place of its row.
+    #[serde(rename = "document:processing")]
+    DocumentProcessing { document_id: SourceId, status: SourceStatus, progress: u8, source: SourceView },
+    #[serde(rename = "document:processed")]
+    DocumentProcessed {
+        document_id: SourceId,
+        status: SourceStatus,
+        chunks_created: u32,
+        /// Passages with a vector (0 while the server runs on BM25 alone).
+        embeddings_generated: u32,
+        processing_time_seconds: u64,
+        source: SourceView,
+    },
+    #[serde(rename = "document:failed")]
+    DocumentFailed { document_id: SourceId, status: SourceStatus, error: SourceError, source: SourceView },
     #[serde(rename = "pong")]
     Pong,
     /// A frame was refused. `client_msg_id` names the message it was about, if any.
@@ -346,6 +365,28 @@ fn message<J: JsonFields>(o: &J) -> Option<MessageView> {
 }
 
 impl ServerMsg {
+    /// The `document:*` frame for where a knowledge source stands now.
+    pub fn knowledge(source: &SourceView) -> Self {
+        let (document_id, status, source) = (source.id, source.status, source.clone());
+        match (status, &source.error) {
+            (SourceStatus::Failed, error) => Self::DocumentFailed {
+                document_id,
+                status,
+                error: error.clone().unwrap_or(SourceError { code: "failed".into(), message: String::new() }),
+                source,
+            },
+            (SourceStatus::Completed, _) => Self::DocumentProcessed {
+                document_id,
+                status,
+                chunks_created: source.chunks,
+                embeddings_generated: 0,
+                processing_time_seconds: source.processing_seconds.unwrap_or(0),
+                source,
+            },
+            _ => Self::DocumentProcessing { document_id, status, progress: source.progress, source },
+        }
+    }
+
     pub fn error(error: ApiError, client_msg_id: Option<String>) -> Self {
         let message = error.to_string();
         Self::Error { error, message, client_msg_id }

@@ -18,6 +18,7 @@ mod m20261123_000012_agent_takeover;
 mod m20261201_000013_jobs;
 mod m20261201_000014_conversation_activity;
 mod m20261202_000015_bot_lifecycle;
+mod m20261202_000016_knowledge;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000013_jobs::Migration),
             Box::new(m20261201_000014_conversation_activity::Migration),
             Box::new(m20261202_000015_bot_lifecycle::Migration),
+            Box::new(m20261202_000016_knowledge::Migration),
         ]
     }
 }

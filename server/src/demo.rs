@@ -247,6 +247,9 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         })
         .exec(&txn)
         .await?;
+        if n == 0 {
+            crate::knowledge::demo::seed(&txn, id_of(&b.client_id), id_of(&b.id)).await?;
+        }
     }
     for c in &snapshot.conversations {
         let messages: Vec<&Message> =

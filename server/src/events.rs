@@ -38,6 +38,8 @@ pub enum DomainEvent {
     ContactLeft { organization_id: OrganizationId, conversation: ConversationView },
     /// A bot's settings changed; its open widgets redraw with `profile`.
     BotUpdated { bot_id: BotId, profile: app::dto::BotProfile },
+    /// A knowledge source was added or moved in its processing (`knowledge::`).
+    KnowledgeChanged { organization_id: OrganizationId, source: Box<app::knowledge::SourceView> },
     /// A background job reported progress (`jobs::JobContext::progress`).
     JobProgress {
         organization_id: Option<OrganizationId>,

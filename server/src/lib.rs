@@ -25,6 +25,7 @@ pub mod events;
 pub mod http;
 pub mod integrations;
 pub mod jobs;
+pub mod knowledge;
 pub mod mail;
 pub mod openapi;
 pub mod organizations;

@@ -104,17 +104,26 @@ impl Application {
             public_url: PublicUrl(public_url.as_str().into()),
             wakeup,
         };
+        let knowledge = crate::knowledge::KnowledgeService::new(
+            handles.db.clone(),
+            handles.files.clone(),
+            crate::knowledge::KnowledgeIndex::open(&handles.config.index_dir())?,
+            handles.events.clone(),
+            handles.wakeup.clone(),
+        );
         let state = AppState {
             handles,
             accounts,
             search,
             conversations,
+            knowledge,
             connections: widget::Connections::default(),
         };
 
         let mut tasks = Tasks::new(CancellationToken::new());
         let wired = install_features(&mut tasks, &state, &mailer);
         rebuild_index_if_behind(&state).await?;
+        crate::knowledge::ingest::rebuild_if_behind(&state.knowledge).await?;
 
         let router = routes(&state, wired);
         Ok(Self { listener, router, state, tasks })
@@ -156,12 +165,13 @@ impl Application {
 /// and periodic loops (`wiring`); what runs in the background is what these add, plus the
 /// realtime relay, the SQLite checkpoints and the job runners below.
 fn install_features(tasks: &mut Tasks, state: &AppState, mailer: &Mailer) -> Wired {
-    let AppState { handles, accounts, search, conversations, connections } = state;
+    let AppState { handles, accounts, search, conversations, knowledge, connections } = state;
     let mut w = Wiring::new(handles, tasks);
     accounts::install(&mut w, accounts);
     organizations::install(&mut w);
     billing::install(&mut w);
     bots::install(&mut w);
+    crate::knowledge::install(&mut w, knowledge);
     conversations::install(&mut w, conversations);
     replies::install(&mut w, conversations);
     search::install(&mut w, search);
@@ -204,7 +214,7 @@ fn routes(state: &AppState, wired: Wired) -> Router {
     let bundle = crate::http::assets::Bundle::load(&h.config.site_dir);
     let leptos_options =
         LeptosOptions::builder().output_name(bundle.name).site_root(site_root).site_pkg_dir("pkg").build();
-    let ports = dashboard::ports(h, &state.accounts, &state.conversations, &state.search);
+    let ports = dashboard::ports(h, &state.accounts, &state.conversations, &state.search, &state.knowledge);
     let context = move || provide_context(ports.clone());
     let shell = {
         let options = leptos_options.clone();

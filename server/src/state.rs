@@ -3,8 +3,8 @@
 //! gets its part through its `install` (`wiring`), so imports keep pointing one way.
 
 use crate::{
-    accounts::AccountService, conversations::ConversationService, search::MessageSearch, widget::Connections,
-    wiring::Handles,
+    accounts::AccountService, conversations::ConversationService, knowledge::KnowledgeService,
+    search::MessageSearch, widget::Connections, wiring::Handles,
 };
 
 /// Cheap to clone: every field is a handle.
@@ -14,6 +14,8 @@ pub struct AppState {
     pub accounts: AccountService,
     pub search: MessageSearch,
     pub conversations: ConversationService,
+    /// What each bot knows (the knowledge page, its REST routes, the answer engine).
+    pub knowledge: KnowledgeService,
     /// Widget connections open per workspace (the plan's cap).
     pub connections: Connections,
 }

@@ -5,6 +5,7 @@
 mod accounts;
 mod bots;
 mod conversations;
+mod knowledge;
 mod organization;
 mod platform;
 mod profile;
@@ -13,6 +14,7 @@ mod settings;
 pub use accounts::*;
 pub use bots::*;
 pub use conversations::*;
+pub use knowledge::*;
 pub use organization::*;
 pub use platform::*;
 pub use profile::*;

@@ -75,6 +75,7 @@ fn BotCard(bot: ChatbotView, can_edit: bool, can_manage: bool, on_change: Callba
     };
     let busy = move || clone.pending().get() || archive.pending().get() || restore.pending().get();
     let name = bot.name.clone();
+    let name_for_link = bot.name.clone();
     view! {
         <li class="bot-card" class:archived=archived>
             <h2>{bot.name.clone()} <span class="badge badge-muted">{bot.status.clone()}</span>
@@ -88,6 +89,7 @@ fn BotCard(bot: ChatbotView, can_edit: bool, can_manage: bool, on_change: Callba
             })}
             {archived.then(|| view! { <p class="muted">"Archived: its widget loads nowhere. Restore it to bring it back."</p> })}
             {(!archived).then(|| view! { <Snippet code=bot.embed_code.clone() bot_name=bot.name.clone() id=format!("embed-{}", bot.id) /> })}
+            <p><A href=format!("/bots/{id}/knowledge")>"Knowledge"<span class="visually-hidden">{format!(" of {name_for_link}")}</span></A></p>
             {can_manage.then(|| view! {
                 <div class="row-actions">
                     {if archived {

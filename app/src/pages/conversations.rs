@@ -474,7 +474,7 @@ fn sender_label(kind: SenderKind) -> &'static str {
 
 /// Renders `text` with the byte `ranges` wrapped in `<mark>`, as text nodes (never as HTML).
 #[component]
-fn Highlighted(text: String, ranges: Vec<(usize, usize)>) -> impl IntoView {
+pub(crate) fn Highlighted(text: String, ranges: Vec<(usize, usize)>) -> impl IntoView {
     let mut parts = Vec::new();
     let mut at = 0;
     for (start, end) in ranges {

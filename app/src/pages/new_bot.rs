@@ -160,8 +160,9 @@ fn Installed(bot: ChatbotView) -> impl IntoView {
             <p class="muted">"This is the widget your visitors will see; messages you send here show up in your inbox."</p>
             <iframe class="widget-preview" src=preview title=format!("Live preview of {}", bot.name)></iframe>
             <p>
-                <A href="/bots">"Go to your bots"</A>
-                " — teach it from files, pages and FAQs, and change its look and behaviour there."
+                <A href=format!("/bots/{}/knowledge", bot.id) attr:class="button">"Add knowledge"</A>
+                " Teach it from your files, FAQs and text, so it answers from what you know. "
+                <A href="/bots">"Go to your bots"</A>" to change its look and behaviour."
             </p>
         </div>
     }

@@ -14,6 +14,7 @@ use crate::{
 mod accounts;
 mod bots;
 mod conversations;
+mod knowledge;
 mod organization;
 mod platform;
 mod profile;
@@ -22,6 +23,7 @@ mod settings;
 pub use accounts::*;
 pub use bots::*;
 pub use conversations::*;
+pub use knowledge::*;
 pub use organization::*;
 pub use platform::*;
 pub use profile::*;
@@ -61,6 +63,7 @@ pub struct Ports {
     pub organization: Arc<dyn OrganizationPort>,
     pub settings: Arc<dyn OrganizationSettingsPort>,
     pub bots: Arc<dyn BotsPort>,
+    pub knowledge: Arc<dyn KnowledgePort>,
     pub me: Arc<dyn SelfServicePort>,
     pub platform: Arc<dyn PlatformPort>,
 }

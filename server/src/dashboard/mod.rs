@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod bots;
 pub mod conversations;
+pub mod knowledge;
 pub mod organization;
 pub mod platform;
 pub mod self_service;
@@ -54,6 +55,7 @@ pub fn ports(
     accounts: &AccountService,
     conversations: &ConversationService,
     search: &MessageSearch,
+    knowledge: &crate::knowledge::KnowledgeService,
 ) -> Ports {
     let db = h.db.clone();
     Ports {
@@ -72,6 +74,7 @@ pub fn ports(
             accounts: accounts.clone(),
             events: h.events.clone(),
         }),
+        knowledge: Arc::new(knowledge::DashboardKnowledge { knowledge: knowledge.clone() }),
         settings: Arc::new(settings::DashboardSettings {
             db,
             accounts: accounts.clone(),

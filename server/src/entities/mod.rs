@@ -10,6 +10,8 @@ pub mod conversation;
 pub mod conversation_event;
 pub mod integration_credential;
 pub mod job;
+pub mod knowledge_chunk;
+pub mod knowledge_source;
 pub mod login_history;
 pub mod message;
 pub mod organization;

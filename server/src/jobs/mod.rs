@@ -94,7 +94,7 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, new: NewJob) -> Result<Uuid> {
 
 /// Cancels a job of `organization_id` (or a platform job, with `None`) that has not finished:
 /// a queued one never starts, a running one is told to stop. `false` if there was none.
-pub async fn cancel(db: &DatabaseConnection, organization_id: Option<Uuid>, id: Uuid) -> Result<bool> {
+pub async fn cancel<C: ConnectionTrait>(db: &C, organization_id: Option<Uuid>, id: Uuid) -> Result<bool> {
     let owner = match organization_id {
         Some(org) => job::Column::OrganizationId.eq(org),
         None => job::Column::OrganizationId.is_null(),

@@ -183,8 +183,10 @@ pub async fn listen(hub: Hub, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
             DomainEvent::BotUpdated { bot_id, profile } => {
                 hub.publish(Topic::Bot(*bot_id), &ServerMsg::WidgetConfig { bot: profile.clone() });
             }
-            // The frames that show it (`document:processing`, `crawl:progress`) come with the
-            // features whose jobs report it.
+            DomainEvent::KnowledgeChanged { organization_id, source } => {
+                hub.publish(Topic::Organization(*organization_id), &ServerMsg::knowledge(source));
+            }
+            // Progress the dashboard shows comes as the feature's own frames (above).
             DomainEvent::JobProgress { .. } => {}
         }
     }

@@ -3,7 +3,7 @@
 //! batches (a burst of messages is one commit, never one per document). Every query is
 //! filtered by organization.
 
-use std::{path::Path, sync::Arc, time::Duration};
+use std::{path::Path, sync::Arc};
 
 use anyhow::Context;
 use app::dto::{ConversationId, MessageId, MessageView, OrganizationId, SearchHit};
@@ -20,14 +20,13 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::{error::Result, events::DomainEvent};
 
-/// How long the writer gathers documents before one commit.
-const BATCH_WINDOW: Duration = Duration::from_millis(200);
-const BATCH_MAX: usize = 5_000;
+pub mod writer;
+
 const WRITER_HEAP_BYTES: usize = 20_000_000;
 const MAX_HITS: usize = 50;
 
 #[derive(Clone, Copy)]
-struct Fields {
+pub struct Fields {
     message_id: Field,
     conversation_id: Field,
     organization_id: Field,
@@ -43,6 +42,41 @@ pub enum IndexOp {
     Flush(oneshot::Sender<()>),
     /// Remove every document (before a rebuild).
     Clear,
+}
+
+impl writer::WriteOp for IndexOp {
+    type Fields = Fields;
+
+    fn apply(self, writer: &mut IndexWriter, f: Fields) -> Option<oneshot::Sender<()>> {
+        match self {
+            IndexOp::Add(org, m) => {
+                writer.delete_term(Term::from_field_text(f.message_id, &m.id.to_string()));
+                let added = writer.add_document(doc!(
+                    f.message_id => m.id.to_string(),
+                    f.conversation_id => m.conversation_id.to_string(),
+                    f.organization_id => org.to_string(),
+                    f.sender_kind => m.sender.kind.as_str(),
+                    f.content => m.content,
+                    f.created_at => m.created_at,
+                ));
+                if let Err(err) = added {
+                    tracing::error!(error = %err, "indexing a message failed");
+                }
+                None
+            }
+            IndexOp::Clear => {
+                if let Err(err) = writer.delete_all_documents() {
+                    tracing::error!(error = %err, "clearing the index failed");
+                }
+                None
+            }
+            IndexOp::Flush(done) => Some(done),
+        }
+    }
+
+    fn is_flush(&self) -> bool {
+        matches!(self, IndexOp::Flush(_))
+    }
 }
 
 #[derive(Clone)]
@@ -78,8 +112,8 @@ impl MessageSearch {
         // each extra thread keeps its own arena resident.
         let writer: IndexWriter =
             index.writer_with_num_threads(1, WRITER_HEAP_BYTES).context("taking the index writer")?;
-        let (ops, rx) = mpsc::channel(BATCH_MAX * 2);
-        tokio::spawn(run_writer(writer, reader.clone(), fields, rx));
+        let (ops, rx) = mpsc::channel(writer::BATCH_MAX * 2);
+        writer::spawn("messages", writer, reader.clone(), fields, rx);
         Ok(Self { index, reader, fields, ops })
     }
 
@@ -168,7 +202,11 @@ const SNIPPET_CONTEXT: usize = 60;
 /// Tantivy's fragment runs from its first token to its last, so it drops what follows the last
 /// word ("alert(1" for "alert(1)"). Widen it back over the message: to the message's ends when
 /// they are near, else to the nearest space; mark a cut with "…"; shift the highlights along.
-fn widen(content: &str, fragment: &str, highlights: Vec<(usize, usize)>) -> (String, Vec<(usize, usize)>) {
+pub(crate) fn widen(
+    content: &str,
+    fragment: &str,
+    highlights: Vec<(usize, usize)>,
+) -> (String, Vec<(usize, usize)>) {
     let Some(at) = content.find(fragment) else { return (fragment.to_owned(), highlights) };
     let end = at + fragment.len();
     let before = &content[..at];
@@ -194,75 +232,6 @@ fn widen(content: &str, fragment: &str, highlights: Vec<(usize, usize)>) -> (Str
     (text, highlights.into_iter().map(|(s, e)| (s + shift, e + shift)).collect())
 }
 
-/// The only writer: gathers ops for up to `BATCH_WINDOW`, applies them, commits once, reloads
-/// the reader so the batch is searchable, then answers any flush requests.
-async fn run_writer(
-    mut writer: IndexWriter,
-    reader: IndexReader,
-    f: Fields,
-    mut rx: mpsc::Receiver<IndexOp>,
-) {
-    while let Some(first) = rx.recv().await {
-        let mut batch = vec![first];
-        let deadline = tokio::time::Instant::now() + BATCH_WINDOW;
-        while batch.len() < BATCH_MAX {
-            if matches!(batch.last(), Some(IndexOp::Flush(_))) {
-                break;
-            }
-            match tokio::time::timeout_at(deadline, rx.recv()).await {
-                Ok(Some(op)) => batch.push(op),
-                Ok(None) | Err(_) => break,
-            }
-        }
-        let reader = reader.clone();
-        let applied = tokio::task::spawn_blocking(move || {
-            let mut waiting = Vec::new();
-            for op in batch {
-                match op {
-                    IndexOp::Add(org, m) => {
-                        writer.delete_term(Term::from_field_text(f.message_id, &m.id.to_string()));
-                        let added = writer.add_document(doc!(
-                            f.message_id => m.id.to_string(),
-                            f.conversation_id => m.conversation_id.to_string(),
-                            f.organization_id => org.to_string(),
-                            f.sender_kind => m.sender.kind.as_str(),
-                            f.content => m.content,
-                            f.created_at => m.created_at,
-                        ));
-                        if let Err(err) = added {
-                            tracing::error!(error = %err, "indexing a message failed");
-                        }
-                    }
-                    IndexOp::Clear => {
-                        if let Err(err) = writer.delete_all_documents() {
-                            tracing::error!(error = %err, "clearing the index failed");
-                        }
-                    }
-                    IndexOp::Flush(done) => waiting.push(done),
-                }
-            }
-            if let Err(err) = writer.commit() {
-                tracing::error!(error = %err, "committing the search index failed");
-            }
-            if let Err(err) = reader.reload() {
-                tracing::error!(error = %err, "reloading the search reader failed");
-            }
-            for done in waiting {
-                let _ = done.send(());
-            }
-            writer
-        })
-        .await;
-        match applied {
-            Ok(w) => writer = w,
-            Err(err) => {
-                tracing::error!(error = %err, "the search writer task failed");
-                return;
-            }
-        }
-    }
-}
-
 /// The search listener: indexes every stored message.
 pub async fn listen(search: MessageSearch, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
     while let Some(event) = events.recv().await {
@@ -274,6 +243,7 @@ pub async fn listen(search: MessageSearch, mut events: mpsc::Receiver<Arc<Domain
             | DomainEvent::Rated { .. }
             | DomainEvent::ContactLeft { .. }
             | DomainEvent::BotUpdated { .. }
+            | DomainEvent::KnowledgeChanged { .. }
             | DomainEvent::JobProgress { .. } => {}
         }
     }

@@ -2,8 +2,8 @@
 //! organization (`<area>/<organization>/<sha256>.<ext>`): a name is the hash of the content
 //! (the same bytes stored twice are one file; a name never points at other bytes, so a
 //! served file can be cached for good), each area has a size limit, and only public areas
-//! (logos, which the widget shows to anyone) are served over HTTP. Knowledge uploads will
-//! be a private area.
+//! (logos, which the widget shows to anyone) are served over HTTP; knowledge uploads are a
+//! private area.
 //!
 //! It knows no feature and imports only `shared`-level types.
 
@@ -28,7 +28,11 @@ pub struct Area {
 /// Organization logos (PNG, already normalized): public, at most 2 MB.
 pub const LOGOS: Area = Area { name: "logos", max_bytes: 2 * 1024 * 1024, public: true };
 
-const AREAS: [Area; 1] = [LOGOS];
+/// Files owners give a bot to learn from (`knowledge::`): private — never served — and at most
+/// the largest plan's limit (each plan's own is checked before storing).
+pub const KNOWLEDGE: Area = Area { name: "knowledge", max_bytes: 50 * 1024 * 1024, public: false };
+
+const AREAS: [Area; 2] = [LOGOS, KNOWLEDGE];
 
 /// Where a stored file is: `<area>/<organization>/<sha256>.<ext>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,7 +182,7 @@ mod tests {
             "logos/../../secret.key",
             "/etc/passwd",
             "logos/.hidden",
-            "knowledge/x/y",
+            "secrets/x/y",
             "logos",
         ] {
             assert!(FileKey::parse(bad).is_none(), "{bad}");

@@ -128,6 +128,12 @@ async fn every_server_function_refuses_anonymous_callers_unless_it_is_public() {
                         ("personality", "friendly".into()),
                         ("hours", "always".into()),
                         ("version", "1".into()),
+                        ("chatbot_id", uuid::Uuid::nil().to_string()),
+                        ("q", "x".into()),
+                        ("question", "x".into()),
+                        ("answer", "x".into()),
+                        ("title", "x".into()),
+                        ("text", "x".into()),
                     ][..],
                 )
                 .send()

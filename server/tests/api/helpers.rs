@@ -128,10 +128,33 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let address = app.address();
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, state, http: reqwest::Client::new(), _database: database, _data_dir: data_dir }
+    let app =
+        TestApp { address, state, http: reqwest::Client::new(), _database: database, _data_dir: data_dir };
+    app.knowledge_jobs_done().await;
+    app
 }
 
 impl TestApp {
+    /// Waits until no knowledge job is queued or running (the demo's knowledge is processed
+    /// at start; its `document:*` frames would otherwise reach the first dashboard socket).
+    pub async fn knowledge_jobs_done(&self) {
+        use chatsupport::entities::job;
+        use sea_orm::PaginatorTrait;
+        for _ in 0..400 {
+            let busy = job::Entity::find()
+                .filter(job::Column::Kind.eq(chatsupport::knowledge::ingest::KIND))
+                .filter(job::Column::Status.is_in([job::JobStatus::Queued, job::JobStatus::Running]))
+                .count(&self.state.handles.db)
+                .await
+                .expect("jobs");
+            if busy == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the knowledge jobs did not finish");
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
     }

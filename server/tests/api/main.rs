@@ -14,6 +14,7 @@ mod health;
 mod helpers;
 mod inbox;
 mod jobs;
+mod knowledge;
 mod layers;
 mod lifecycle;
 mod limits;

@@ -85,6 +85,34 @@ pub const REST: &[(&str, &str, Option<Permission>, &str)] = &[
     ("DELETE", "/api/v1/api-keys/{id}", Some(Permission::ApiAccess), ""),
     ("POST", "/api/v1/organization/logo", Some(Permission::ManageSettings), ""),
     ("DELETE", "/api/v1/organization/logo", Some(Permission::ManageSettings), ""),
+    ("POST", "/api/v1/knowledge-base/documents", Some(Permission::ManageKnowledge), ""),
+    ("GET", "/api/v1/knowledge-base/documents", Some(Permission::ViewKnowledge), ""),
+    ("GET", "/api/v1/knowledge-base/documents/{id}", Some(Permission::ViewKnowledge), ""),
+    ("DELETE", "/api/v1/knowledge-base/documents/{id}", Some(Permission::ManageKnowledge), ""),
+    (
+        "POST",
+        "/api/v1/knowledge-base/faqs",
+        Some(Permission::ManageKnowledge),
+        r#"{"chatbot_id":"00000000-0000-0000-0000-000000000000","question":"Q {role}?","answer":"A"}"#,
+    ),
+    ("GET", "/api/v1/knowledge-base/faqs", Some(Permission::ViewKnowledge), ""),
+    (
+        "PATCH",
+        "/api/v1/knowledge-base/faqs/{id}",
+        Some(Permission::ManageKnowledge),
+        r#"{"question":"Q?","answer":"A"}"#,
+    ),
+    ("DELETE", "/api/v1/knowledge-base/faqs/{id}", Some(Permission::ManageKnowledge), ""),
+    (
+        "POST",
+        "/api/v1/knowledge-base/snippets",
+        Some(Permission::ManageKnowledge),
+        r#"{"chatbot_id":"00000000-0000-0000-0000-000000000000","title":"T {role}","text":"X"}"#,
+    ),
+    ("GET", "/api/v1/knowledge-base/sources", Some(Permission::ViewKnowledge), ""),
+    ("GET", "/api/v1/knowledge-base/sources/{id}", Some(Permission::ViewKnowledge), ""),
+    ("DELETE", "/api/v1/knowledge-base/sources/{id}", Some(Permission::ManageKnowledge), ""),
+    ("GET", "/api/v1/knowledge-base/search", Some(Permission::ViewKnowledge), ""),
 ];
 
 /// WebSocket subscriptions and the permission each needs (the widget's socket is the
@@ -216,6 +244,19 @@ pub const SERVER_FNS: &[ServerFnRule] = &[
     ("reply_to_conversation", Some(Permission::RespondToConversations), &[("id", NIL), ("content", "Hi")]),
     ("return_conversation_to_bot", Some(Permission::RespondToConversations), &[("id", NIL)]),
     ("resolve_conversation", Some(Permission::RespondToConversations), &[("id", NIL), ("note", "")]),
+    ("knowledge", Some(Permission::ViewKnowledge), &[("chatbot_id", NIL)]),
+    (
+        "add_faq",
+        Some(Permission::ManageKnowledge),
+        &[("chatbot_id", NIL), ("question", "Q {role}?"), ("answer", "A")],
+    ),
+    (
+        "add_snippet",
+        Some(Permission::ManageKnowledge),
+        &[("chatbot_id", NIL), ("title", "T {role}"), ("text", "X")],
+    ),
+    ("delete_source", Some(Permission::ManageKnowledge), &[("id", NIL)]),
+    ("search_knowledge", Some(Permission::ViewKnowledge), &[("chatbot_id", NIL), ("q", "x")]),
 ];
 
 /// Every (method, path) of the OpenAPI document the server serves: the routers write it, so a

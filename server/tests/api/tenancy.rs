@@ -83,6 +83,23 @@ async fn other_tenant(app: &TestApp) -> Other {
     let (bot, key) = app.add_bot(org, workspace.parse().expect("uuid"), "Globex").await;
     ids.insert("workspace", workspace);
     ids.insert("bot", bot.to_string());
+    let document =
+        crate::knowledge::uploaded(app, &owner, &bot.to_string(), "globex.txt", b"Globex ships on Tuesdays.")
+            .await;
+    crate::knowledge::settled(app, &owner, &document).await;
+    ids.insert("document", document);
+    let faq: serde_json::Value = app
+        .send_json(
+            "POST",
+            "/api/v1/knowledge-base/faqs",
+            &owner,
+            serde_json::json!({ "chatbot_id": bot, "question": "Does Globex ship abroad?", "answer": "Yes, to 40 countries." }),
+        )
+        .await
+        .json()
+        .await
+        .expect("faq");
+    ids.insert("faq", faq["id"].as_str().expect("faq id").to_owned());
     let (mut visitor, _) = app.visitor(&key).await;
     visitor.send(&send("g-1", None, "Where is my Globex order?")).await;
     visitor.recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.seq == 2)).await;
@@ -106,6 +123,8 @@ fn id_kind_of_route(path: &str) -> Option<&'static str> {
         | "/api/v1/chatbots/{id}/versions"
         | "/api/v1/chatbots/{id}/versions/{version}/restore" => Some("bot"),
         "/api/v1/workspaces/{id}" => Some("workspace"),
+        "/api/v1/knowledge-base/documents/{id}" | "/api/v1/knowledge-base/sources/{id}" => Some("document"),
+        "/api/v1/knowledge-base/faqs/{id}" => Some("faq"),
         "/api/v1/integrations/credentials/{id}" => Some("credential"),
         "/api/v1/api-keys/{id}" => Some("api_key"),
         "/api/v1/conversations/{id}"
@@ -133,6 +152,8 @@ fn id_kind_of_server_fn(name: &str, argument: &str) -> Option<&'static str> {
             "id",
         ) => Some("conversation"),
         ("change_plan", "workspace") => Some("workspace"),
+        ("knowledge" | "add_faq" | "add_snippet" | "search_knowledge", "chatbot_id") => Some("bot"),
+        ("delete_source", "id") => Some("document"),
         (
             "update_chatbot"
             | "clone_chatbot"
@@ -206,6 +227,14 @@ async fn no_rest_route_reads_or_changes_another_organizations_data() {
     assert!(talk["conversation"]["assigned_agent"].is_null(), "A took nothing over: {talk}");
     assert_eq!(talk["messages"].as_array().map(Vec::len), Some(3), "A wrote nothing into it: {talk}");
     assert_eq!(talk["events"].as_array().map(Vec::len), Some(1), "only its creation: {talk}");
+    let (_, sources) = app
+        .get_json(&format!("/api/v1/knowledge-base/sources?chatbot_id={}", other.ids["bot"]), &other.owner)
+        .await;
+    assert_eq!(
+        sources["sources"].as_array().map(Vec::len),
+        Some(2),
+        "A deleted none of B's knowledge: {sources}"
+    );
 }
 
 #[tokio::test]
@@ -258,4 +287,12 @@ async fn no_server_function_reads_or_changes_another_organizations_data() {
     assert!(bot["archived_at"].is_null() && bot["version"] == 1, "B's bot is as it was: {bot}");
     let (_, bots) = app.get_json("/api/v1/chatbots", &other.owner).await;
     assert_eq!(bots["chatbots"].as_array().map(Vec::len), Some(1), "A cloned nothing into B: {bots}");
+    let (_, sources) = app
+        .get_json(&format!("/api/v1/knowledge-base/sources?chatbot_id={}", other.ids["bot"]), &other.owner)
+        .await;
+    assert_eq!(
+        sources["sources"].as_array().map(Vec::len),
+        Some(2),
+        "A added or deleted none of B's knowledge: {sources}"
+    );
 }

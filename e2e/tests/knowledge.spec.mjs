@@ -1,0 +1,64 @@
+// A bot's knowledge as an owner feeds it: files dropped in with a progress bar each, an FAQ
+// typed in, every source moving to Ready without a reload, and the knowledge search finding a
+// sentence of each; a bad file says why it failed; agents read but do not change.
+import { expect, test } from "@playwright/test";
+import { registerAndVerify } from "./people.mjs";
+import { expectAccessible } from "./axe.mjs";
+import { docx, pdf } from "./files.mjs";
+
+const app = process.env.CHATSUPPORT_URL;
+
+test("a new owner's bot learns from a PDF, a DOCX, a CSV and an FAQ, live, and finds each", async ({ page }) => {
+  await registerAndVerify(page, app, { name: "Kai Keeper", email: "kai@keeper.example", company: "Keeper Tools" });
+  await page.goto(`${app}/bots/new`);
+  await page.getByLabel("Bot name").fill("Keeper Helper");
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Create bot" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Keeper Helper is live." })).toBeVisible();
+  await page.getByRole("link", { name: "Add knowledge" }).click();
+  await expect(page.getByRole("heading", { name: "Knowledge of Keeper Helper" })).toBeVisible();
+  await expect(page.getByText("This bot knows nothing yet")).toBeVisible();
+
+  await page.getByLabel("Files").setInputFiles([
+    { name: "manual.pdf", mimeType: "application/pdf", buffer: pdf(["Welcome to the Keeper manual.", "Oil the hinge with walnut oil twice a year."]) },
+    { name: "returns.docx", mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", buffer: docx("Returns", "Send parcels back with the Pelican courier.") },
+    { name: "prices.csv", mimeType: "text/csv", buffer: Buffer.from("tool,price\nBadger saw,39 euros\nOtter drill,129 euros\n") },
+    { name: "broken.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n1 0 obj << /Type") },
+  ]);
+  const uploads = page.getByRole("list", { name: "Uploads" });
+  await expect(uploads.getByText("Uploaded")).toHaveCount(4);
+
+  await page.getByText("Add an FAQ").click();
+  await page.getByLabel("Question").fill("Do you sharpen blades?");
+  await page.getByLabel("Answer").fill("Yes: bring any blade to the workshop on Saturdays.");
+  await page.getByRole("button", { name: "Add FAQ" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Added “Do you sharpen blades?”." })).toBeVisible();
+
+  // Every source reaches Ready (or says why not) without a reload.
+  const sources = page.getByRole("list", { name: "Sources" });
+  for (const title of ["manual.pdf", "returns.docx", "prices.csv", "Do you sharpen blades?"]) {
+    await expect(page.getByRole("progressbar", { name: `${title}: Ready` })).toHaveAttribute("aria-valuenow", "100");
+  }
+  const broken = sources.getByRole("listitem").filter({ hasText: "broken.pdf" });
+  await expect(broken.getByRole("alert")).toContainText("Unable to read this PDF");
+  await expectAccessible(page, "the knowledge page");
+
+  const search = async (words, from) => {
+    await page.getByLabel("Search this bot's knowledge").fill(words);
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await expect(page.getByRole("list", { name: "Search results" }).getByRole("listitem").first()).toContainText(from);
+  };
+  await search("walnut oil", "page 2");
+  await search("Pelican courier", "Returns");
+  await search("Otter drill", "prices.csv");
+  await search("sharpen blades", "Do you sharpen blades?");
+
+  // Deleting takes it out of what the bot knows.
+  await broken.getByRole("button", { name: "Delete broken.pdf" }).click();
+  await expect(sources.getByText("broken.pdf")).toHaveCount(0);
+
+  // At 360 px the page still fits.
+  await page.setViewportSize({ width: 360, height: 740 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});

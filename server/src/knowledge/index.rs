@@ -1,0 +1,268 @@
+//! The knowledge index (tantivy, on disk under `<data>/index/knowledge`): one document per
+//! passage, with its organization, bot and source as exact terms and its source title,
+//! heading path, FAQ question and text stemmed (English) for BM25. One writer task
+//! (`search::writer`); every query is `AND`ed with the organization and the bot, so a bot only
+//! ever finds its own organization's, its own knowledge. Derived data: rebuilt from
+//! `knowledge_chunks` when it does not match them.
+
+use std::path::Path;
+
+use anyhow::Context;
+use app::{
+    dto::{BotId, OrganizationId},
+    ids::SourceId,
+    knowledge::{KnowledgeHit, SourceKind},
+};
+use tantivy::{
+    Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term,
+    collector::TopDocs,
+    directory::MmapDirectory,
+    doc,
+    query::{BooleanQuery, Occur, QueryParser, TermQuery},
+    schema::{
+        Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+    },
+    snippet::SnippetGenerator,
+};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{error::Result, search::writer};
+
+const WRITER_HEAP_BYTES: usize = 30_000_000;
+
+#[derive(Clone, Copy)]
+pub struct Fields {
+    chunk_id: Field,
+    source_id: Field,
+    organization_id: Field,
+    bot_id: Field,
+    kind: Field,
+    title: Field,
+    heading: Field,
+    question: Field,
+    content: Field,
+    page: Field,
+    url: Field,
+}
+
+/// A passage to index, with what it cites.
+#[derive(Debug, Clone)]
+pub struct IndexedPassage {
+    pub chunk_id: uuid::Uuid,
+    pub organization_id: OrganizationId,
+    pub bot_id: BotId,
+    pub source_id: SourceId,
+    pub kind: SourceKind,
+    pub title: String,
+    pub heading_path: String,
+    /// An FAQ's question (weighted above the rest).
+    pub question: Option<String>,
+    pub content: String,
+    pub page: Option<u32>,
+    pub url: Option<String>,
+}
+
+pub enum Op {
+    /// Replace every passage of a source with these.
+    Replace(SourceId, Vec<IndexedPassage>),
+    DeleteSource(SourceId),
+    Clear,
+    Flush(oneshot::Sender<()>),
+}
+
+impl writer::WriteOp for Op {
+    type Fields = Fields;
+
+    fn apply(self, w: &mut IndexWriter, f: Fields) -> Option<oneshot::Sender<()>> {
+        match self {
+            Op::Replace(source, passages) => {
+                w.delete_term(Term::from_field_text(f.source_id, &source.to_string()));
+                for p in passages {
+                    let mut d = doc!(
+                        f.chunk_id => p.chunk_id.to_string(),
+                        f.source_id => p.source_id.to_string(),
+                        f.organization_id => p.organization_id.to_string(),
+                        f.bot_id => p.bot_id.to_string(),
+                        f.kind => p.kind.as_str(),
+                        f.title => p.title,
+                        f.heading => p.heading_path,
+                        f.content => p.content,
+                    );
+                    if let Some(q) = p.question {
+                        d.add_text(f.question, q);
+                    }
+                    if let Some(page) = p.page {
+                        d.add_u64(f.page, u64::from(page));
+                    }
+                    if let Some(url) = p.url {
+                        d.add_text(f.url, url);
+                    }
+                    if let Err(err) = w.add_document(d) {
+                        tracing::error!(error = %err, "indexing a passage failed");
+                    }
+                }
+                None
+            }
+            Op::DeleteSource(source) => {
+                w.delete_term(Term::from_field_text(f.source_id, &source.to_string()));
+                None
+            }
+            Op::Clear => {
+                if let Err(err) = w.delete_all_documents() {
+                    tracing::error!(error = %err, "clearing the knowledge index failed");
+                }
+                None
+            }
+            Op::Flush(done) => Some(done),
+        }
+    }
+
+    fn is_flush(&self) -> bool {
+        matches!(self, Op::Flush(_))
+    }
+}
+
+#[derive(Clone)]
+pub struct KnowledgeIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    ops: mpsc::Sender<Op>,
+}
+
+impl KnowledgeIndex {
+    /// Opens (or creates) the index under `dir` and starts its writer task.
+    pub fn open(dir: &Path) -> anyhow::Result<Self> {
+        let dir = dir.join("knowledge");
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let stemmed = TextOptions::default().set_stored().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("en_stem")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let mut b = Schema::builder();
+        let fields = Fields {
+            chunk_id: b.add_text_field("chunk_id", STRING | STORED),
+            source_id: b.add_text_field("source_id", STRING | STORED),
+            organization_id: b.add_text_field("organization_id", STRING),
+            bot_id: b.add_text_field("bot_id", STRING),
+            kind: b.add_text_field("kind", STRING | STORED),
+            title: b.add_text_field("title", stemmed.clone()),
+            heading: b.add_text_field("heading", stemmed.clone()),
+            question: b.add_text_field("question", stemmed.clone()),
+            content: b.add_text_field("content", stemmed),
+            page: b.add_u64_field("page", INDEXED | STORED),
+            url: b.add_text_field("url", STRING | STORED),
+        };
+        let directory = MmapDirectory::open(&dir).with_context(|| format!("opening {}", dir.display()))?;
+        let index = Index::open_or_create(directory, b.build()).context("opening the knowledge index")?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .context("opening the knowledge index reader")?;
+        let w: IndexWriter = index
+            .writer_with_num_threads(1, WRITER_HEAP_BYTES)
+            .context("taking the knowledge index writer")?;
+        let (ops, rx) = mpsc::channel(1_024);
+        writer::spawn("knowledge", w, reader.clone(), fields, rx);
+        Ok(Self { index, reader, fields, ops })
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    async fn send(&self, op: Op) {
+        if self.ops.send(op).await.is_err() {
+            tracing::error!("the knowledge index writer has stopped");
+        }
+    }
+
+    pub async fn replace_source(&self, source: SourceId, passages: Vec<IndexedPassage>) {
+        self.send(Op::Replace(source, passages)).await;
+    }
+
+    pub async fn delete_source(&self, source: SourceId) {
+        self.send(Op::DeleteSource(source)).await;
+    }
+
+    pub async fn clear(&self) {
+        self.send(Op::Clear).await;
+    }
+
+    /// Waits until everything queued so far is committed and searchable.
+    pub async fn flush(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.ops.send(Op::Flush(tx)).await.is_ok() {
+            let _ = rx.await;
+        }
+    }
+
+    /// The bot's passages matching `query` (read leniently; any word may match, more matches
+    /// rank higher), best first, each with a highlighted snippet.
+    pub fn search(
+        &self,
+        organization: OrganizationId,
+        bot: BotId,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<KnowledgeHit>> {
+        let query = query.trim();
+        if query.is_empty() {
+            return Ok(Vec::new());
+        }
+        let f = self.fields;
+        let searcher = self.reader.searcher();
+        let mut parser = QueryParser::for_index(&self.index, vec![f.content, f.heading, f.title, f.question]);
+        parser.set_field_boost(f.question, 2.5);
+        parser.set_field_boost(f.heading, 1.5);
+        parser.set_field_boost(f.title, 1.2);
+        let (user_query, _ignored) = parser.parse_query_lenient(query);
+        let term = |field: Field, value: String| -> Box<dyn tantivy::query::Query> {
+            Box::new(TermQuery::new(Term::from_field_text(field, &value), IndexRecordOption::Basic))
+        };
+        let scoped = BooleanQuery::new(vec![
+            (Occur::Must, term(f.organization_id, organization.to_string())),
+            (Occur::Must, term(f.bot_id, bot.to_string())),
+            (Occur::Must, user_query.box_clone()),
+        ]);
+        let top = searcher.search(&scoped, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut snippets = SnippetGenerator::create(&searcher, &*user_query, f.content)?;
+        snippets.set_max_num_chars(240);
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text =
+                |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            let (Ok(source_id), Ok(kind)) =
+                (text(f.source_id).parse::<SourceId>(), text(f.kind).parse::<SourceKind>())
+            else {
+                continue;
+            };
+            let content = text(f.content);
+            let snippet = snippets.snippet_from_doc(&doc);
+            let (snippet, highlights) = if snippet.fragment().is_empty() {
+                (content.chars().take(240).collect(), Vec::new())
+            } else {
+                crate::search::widen(
+                    &content,
+                    snippet.fragment(),
+                    snippet.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+                )
+            };
+            hits.push(KnowledgeHit {
+                source_id,
+                source_title: text(f.title),
+                kind,
+                heading_path: text(f.heading),
+                page: doc.get_first(f.page).and_then(|v| v.as_u64()).and_then(|p| u32::try_from(p).ok()),
+                url: Some(text(f.url)).filter(|u| !u.is_empty()),
+                snippet,
+                highlights,
+                score,
+            });
+        }
+        Ok(hits)
+    }
+}

@@ -1,0 +1,309 @@
+//! The `knowledge.ingest` job: one source from its bytes (or typed text) to indexed passages.
+//! Each step is written to the source's row and announced (the dashboard's progress bar and
+//! the PRD's `document:processing|processed|failed` frames). A problem with the content fails
+//! the source with its reason and ends the job; trouble on our side (the database) retries.
+//! A second run (a restart mid-way) simply does the source again: its passages are replaced,
+//! never added twice.
+
+use app::{dto::OrganizationId, ids::SourceId};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::{
+    KnowledgeService, Problem,
+    chunking::{self, Passage},
+    extract::{self, Extracted, Section},
+    index::IndexedPassage,
+    kind_of,
+};
+use crate::{
+    entities::{knowledge_chunk as chunk, knowledge_source as source},
+    jobs::{JobContext, JobError, JobHandler, NewJob},
+    storage::FileKey,
+};
+
+pub const KIND: &str = "knowledge.ingest";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Payload {
+    source_id: Uuid,
+}
+
+/// The job that processes `source`.
+pub fn job(organization: OrganizationId, source: SourceId) -> NewJob {
+    NewJob::new(KIND, serde_json::json!({ "source_id": source.0 })).for_organization(organization.0)
+}
+
+pub struct Ingest {
+    pub knowledge: KnowledgeService,
+}
+
+/// Passages are written in batches of this many rows.
+const INSERT_BATCH: usize = 200;
+
+#[async_trait::async_trait]
+impl JobHandler for Ingest {
+    async fn run(&self, ctx: &JobContext) -> Result<(), JobError> {
+        let payload: Payload = ctx.payload()?;
+        let Some(org) = ctx.job.organization_id else {
+            return Err(JobError::Fatal("a knowledge job without an organization".into()));
+        };
+        let k = &self.knowledge;
+        let Some(row) = find(k, org, payload.source_id).await? else { return Ok(()) };
+        // A newer job (the FAQ was edited again) does the work.
+        if row.job_id.is_some_and(|j| j != ctx.job.id) {
+            return Ok(());
+        }
+        let started = Utc::now();
+        let row = step(k, row, source::SourceStatus::Extracting, 0, Some(started)).await?;
+        let extracted = match read(k, &row).await {
+            Ok(extracted) => extracted,
+            Err(problem) => return fail(k, row, &problem).await,
+        };
+        if ctx.is_cancelled() {
+            return Ok(());
+        }
+        let row = step(k, row, source::SourceStatus::Chunking, 0, None).await?;
+        let passages = passages_of(&row, &extracted);
+        if passages.is_empty() {
+            return fail(k, row, &Problem::Empty).await;
+        }
+        let hash = text_hash(&passages);
+        let row = step(k, row, source::SourceStatus::Indexing, 0, None).await?;
+        let stored = match store(k, ctx, &row, &passages).await? {
+            Some(stored) => stored,
+            None => return Ok(()), // deleted meanwhile
+        };
+        k.index.replace_source(SourceId(row.id), stored).await;
+        k.index.flush().await;
+        // Deleted while we indexed: take its passages out again.
+        let Some(row) = find(k, org, row.id).await? else {
+            k.index.delete_source(SourceId(payload.source_id)).await;
+            k.index.flush().await;
+            return Ok(());
+        };
+        let mut done = row.into_active_model();
+        done.status = Set(source::SourceStatus::Completed);
+        done.progress = Set(100);
+        done.chunk_count = Set(i32::try_from(passages.len()).unwrap_or(i32::MAX));
+        done.mime_type = Set(Some(extracted.mime.to_owned()));
+        done.content_hash = Set(Some(hash));
+        done.error = Set(None);
+        done.error_code = Set(None);
+        done.processing_completed_at = Set(Some(Utc::now()));
+        done.updated_at = Set(Utc::now());
+        let done = done.update(&k.db).await?;
+        announce(k, done).await;
+        Ok(())
+    }
+}
+
+async fn find(k: &KnowledgeService, org: Uuid, id: Uuid) -> Result<Option<source::Model>, JobError> {
+    Ok(source::Entity::find_by_id(id).filter(source::Column::OrganizationId.eq(org)).one(&k.db).await?)
+}
+
+async fn announce(k: &KnowledgeService, row: source::Model) {
+    let org = OrganizationId(row.organization_id);
+    k.announce(org, &super::view(row)).await;
+}
+
+/// Moves the source to `status` and announces it.
+async fn step(
+    k: &KnowledgeService,
+    row: source::Model,
+    status: source::SourceStatus,
+    progress: i32,
+    started: Option<chrono::DateTime<Utc>>,
+) -> Result<source::Model, JobError> {
+    let mut active = row.into_active_model();
+    active.status = Set(status);
+    active.progress = Set(progress);
+    if let Some(at) = started {
+        active.processing_started_at = Set(Some(at));
+        active.processing_completed_at = Set(None);
+        active.error = Set(None);
+        active.error_code = Set(None);
+    }
+    active.updated_at = Set(Utc::now());
+    let row = active.update(&k.db).await?;
+    announce(k, row.clone()).await;
+    Ok(row)
+}
+
+async fn fail(k: &KnowledgeService, row: source::Model, problem: &Problem) -> Result<(), JobError> {
+    let id = row.id;
+    let mut active = row.into_active_model();
+    active.status = Set(source::SourceStatus::Failed);
+    active.error_code = Set(Some(problem.code().to_owned()));
+    active.error = Set(Some(problem.message()));
+    active.processing_completed_at = Set(Some(Utc::now()));
+    active.updated_at = Set(Utc::now());
+    let row = active.update(&k.db).await?;
+    tracing::info!(source = %id, code = problem.code(), "a knowledge source failed");
+    // What it had before (a re-upload of an FAQ that now fails) is no longer what it says.
+    chunk::Entity::delete_many().filter(chunk::Column::SourceId.eq(id)).exec(&k.db).await?;
+    k.index.delete_source(SourceId(id)).await;
+    announce(k, row).await;
+    Ok(())
+}
+
+/// The source's text, by kind.
+async fn read(k: &KnowledgeService, row: &source::Model) -> Result<Extracted, Problem> {
+    match row.kind {
+        source::SourceKind::Document => {
+            let key = row.file_key.as_deref().and_then(FileKey::parse).ok_or(Problem::Missing)?;
+            let bytes = k.files.read(&key).await.map_err(|_| Problem::Missing)?;
+            extract::extract_guarded(bytes, row.filename.clone().unwrap_or_default()).await
+        }
+        source::SourceKind::Snippet => {
+            let text = row.body.clone().unwrap_or_default();
+            extract::extract_guarded(text.into_bytes(), "snippet.md".into()).await
+        }
+        source::SourceKind::Faq => Ok(Extracted {
+            mime: "text/plain",
+            title: row.question.clone(),
+            sections: vec![Section {
+                headings: Vec::new(),
+                text: row.body.clone().unwrap_or_default(),
+                page: None,
+            }],
+        }),
+        source::SourceKind::Url => Err(Problem::Unsupported),
+    }
+}
+
+/// An FAQ is one passage (its question is the heading); everything else is cut by structure.
+fn passages_of(row: &source::Model, extracted: &Extracted) -> Vec<Passage> {
+    if row.kind == source::SourceKind::Faq {
+        let answer = extracted.sections.first().map(|s| s.text.trim().to_owned()).unwrap_or_default();
+        if answer.is_empty() {
+            return Vec::new();
+        }
+        return vec![Passage {
+            heading_path: row.question.clone().unwrap_or_default(),
+            content: answer,
+            page: None,
+        }];
+    }
+    chunking::passages(extracted)
+}
+
+fn text_hash(passages: &[Passage]) -> String {
+    let mut hash = Sha256::new();
+    for p in passages {
+        hash.update(p.heading_path.as_bytes());
+        hash.update([0]);
+        hash.update(p.content.as_bytes());
+        hash.update([0]);
+    }
+    format!("{:x}", hash.finalize())
+}
+
+/// Replaces the source's stored passages in one transaction; `None` if the source is gone.
+async fn store(
+    k: &KnowledgeService,
+    ctx: &JobContext,
+    row: &source::Model,
+    passages: &[Passage],
+) -> Result<Option<Vec<IndexedPassage>>, JobError> {
+    let now = Utc::now();
+    let kind = kind_of(row.kind);
+    let ids: Vec<Uuid> = passages.iter().map(|_| Uuid::now_v7()).collect();
+    let models: Vec<chunk::ActiveModel> = passages
+        .iter()
+        .zip(&ids)
+        .enumerate()
+        .map(|(i, (p, id))| chunk::ActiveModel {
+            id: Set(*id),
+            organization_id: Set(row.organization_id),
+            bot_id: Set(row.bot_id),
+            source_id: Set(row.id),
+            ordinal: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+            heading_path: Set(p.heading_path.clone()),
+            content: Set(p.content.clone()),
+            page: Set(p.page.and_then(|n| i32::try_from(n).ok())),
+            url: Set(row.url.clone()),
+            embedding: Set(None),
+            created_at: Set(now),
+        })
+        .collect();
+    let indexed: Vec<IndexedPassage> = ids
+        .iter()
+        .zip(passages)
+        .map(|(id, p)| IndexedPassage {
+            chunk_id: *id,
+            organization_id: OrganizationId(row.organization_id),
+            bot_id: app::dto::BotId(row.bot_id),
+            source_id: SourceId(row.id),
+            kind,
+            title: row.title.clone(),
+            heading_path: p.heading_path.clone(),
+            question: row.question.clone(),
+            content: p.content.clone(),
+            page: p.page,
+            url: row.url.clone(),
+        })
+        .collect();
+    let total = models.len();
+    let txn = crate::db::begin_write(&k.db).await?;
+    let exists = source::Entity::find_by_id(row.id).one(&txn).await?.is_some();
+    if !exists {
+        return Ok(None);
+    }
+    chunk::Entity::delete_many().filter(chunk::Column::SourceId.eq(row.id)).exec(&txn).await?;
+    for batch in models.chunks(INSERT_BATCH) {
+        chunk::Entity::insert_many(batch.to_vec()).exec(&txn).await?;
+    }
+    txn.commit().await?;
+    // After the commit: the job's own row is another write, which would wait for this one.
+    let _ = ctx.progress(total as u64, total as u64, Some("passages stored".into())).await;
+    Ok(Some(indexed))
+}
+
+/// Rebuilds the knowledge index from `knowledge_chunks` when their counts differ (the index
+/// was lost or is from another database). Returns how many passages it indexed.
+pub async fn rebuild_if_behind(k: &KnowledgeService) -> crate::error::Result<Option<usize>> {
+    use sea_orm::PaginatorTrait;
+    let stored = chunk::Entity::find().count(&k.db).await?;
+    if stored == k.index.num_docs() {
+        return Ok(None);
+    }
+    tracing::info!(stored, indexed = k.index.num_docs(), "rebuilding the knowledge index from the database");
+    k.index.clear().await;
+    let txn = k.db.begin().await?;
+    let sources = source::Entity::find().order_by_asc(source::Column::CreatedAt).all(&txn).await?;
+    let mut total = 0;
+    for s in sources {
+        let rows = chunk::Entity::find()
+            .filter(chunk::Column::SourceId.eq(s.id))
+            .order_by_asc(chunk::Column::Ordinal)
+            .all(&txn)
+            .await?;
+        total += rows.len();
+        let passages = rows
+            .into_iter()
+            .map(|c| IndexedPassage {
+                chunk_id: c.id,
+                organization_id: OrganizationId(s.organization_id),
+                bot_id: app::dto::BotId(s.bot_id),
+                source_id: SourceId(s.id),
+                kind: kind_of(s.kind),
+                title: s.title.clone(),
+                heading_path: c.heading_path,
+                question: s.question.clone(),
+                content: c.content,
+                page: c.page.and_then(|p| u32::try_from(p).ok()),
+                url: c.url,
+            })
+            .collect();
+        k.index.replace_source(SourceId(s.id), passages).await;
+    }
+    txn.commit().await?;
+    k.index.flush().await;
+    Ok(Some(total))
+}

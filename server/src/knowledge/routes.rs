@@ -1,0 +1,382 @@
+//! REST for a bot's knowledge (PRD §5.4): documents (multipart upload, with its own body
+//! limit), FAQs, text snippets, every source's status, and the knowledge search. Every query
+//! is scoped by the caller's organization; agents read, owners and admins change.
+
+use app::{
+    ApiError,
+    auth::Permission,
+    dto::BotId,
+    ids::SourceId,
+    knowledge::{KnowledgeHit, SourceKind, SourceView},
+};
+use axum::{
+    Json,
+    extract::{DefaultBodyLimit, FromRef, Multipart, Path, State},
+    http::StatusCode,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{FaqInput, KNOWLEDGE_FILES, KnowledgeService, Upload};
+use crate::{
+    error::Result,
+    http::{ApiCaller, ApiJson, ApiQuery, Authenticator},
+    shared::ClientInfo,
+};
+
+#[derive(Clone, FromRef)]
+pub struct KnowledgeRoutes {
+    pub knowledge: KnowledgeService,
+    pub auth: Authenticator,
+}
+
+pub fn router(state: KnowledgeRoutes) -> OpenApiRouter {
+    OpenApiRouter::default()
+        .routes(routes!(list_documents))
+        .routes(routes!(get_document, delete_document))
+        .routes(routes!(create_faq, list_faqs))
+        .routes(routes!(update_faq, delete_faq))
+        .routes(routes!(create_snippet))
+        .routes(routes!(list_sources))
+        .routes(routes!(get_source, delete_source))
+        .routes(routes!(search_knowledge))
+        .with_state(state)
+}
+
+/// The upload route, outside the common 1 MB body limit: the largest file any plan allows,
+/// plus room for the form's other fields. Each plan's own limit is checked as the file
+/// arrives, before anything is stored.
+pub fn upload_router(state: KnowledgeRoutes) -> OpenApiRouter {
+    OpenApiRouter::default()
+        .routes(routes!(upload_document))
+        .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT))
+        .with_state(state)
+}
+
+const UPLOAD_BODY_LIMIT: usize = KNOWLEDGE_FILES.max_bytes + 64 * 1024;
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ByBot {
+    /// The chatbot whose knowledge to list (required).
+    pub chatbot_id: Option<BotId>,
+}
+
+/// The `chatbot_id` a list needs, once the caller may read knowledge at all.
+fn bot_of(caller: &ApiCaller, chatbot_id: Option<BotId>) -> Result<BotId> {
+    caller.viewer.require(Permission::ViewKnowledge)?;
+    Ok(chatbot_id
+        .ok_or_else(|| ApiError::validation("chatbot_id", "Give the chatbot's id (`?chatbot_id=`)."))?)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentsResponse {
+    pub documents: Vec<SourceView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FaqsResponse {
+    pub faqs: Vec<SourceView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourcesResponse {
+    pub sources: Vec<SourceView>,
+}
+
+fn source_id(raw: &str, what: &str) -> Result<SourceId> {
+    Ok(raw.parse().map_err(|_| ApiError::not_found(what))?)
+}
+
+/// Deletes one source of `kind` (a route of one kind does not reach another's).
+async fn delete_of_kind(
+    k: &KnowledgeService,
+    caller: &ApiCaller,
+    client: &ClientInfo,
+    id: &str,
+    kind: SourceKind,
+    what: &str,
+) -> Result<StatusCode> {
+    caller.viewer.require(Permission::ManageKnowledge)?;
+    let found = of_kind(k, caller, id, kind, what).await?;
+    k.delete(&caller.viewer, client, found.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// One source of `kind`; another kind's id is as unknown as another organization's.
+async fn of_kind(
+    k: &KnowledgeService,
+    caller: &ApiCaller,
+    id: &str,
+    kind: SourceKind,
+    what: &str,
+) -> Result<SourceView> {
+    let found = k.get(&caller.viewer, source_id(id, what)?).await?;
+    if found.kind != kind {
+        return Err(ApiError::not_found(what).into());
+    }
+    Ok(found)
+}
+
+/// Uploads a document (`multipart/form-data`: `file`, `chatbot_id`, optional `metadata` as a
+/// JSON object) and queues its processing; its `status` then moves on, announced over the
+/// dashboard socket (`document:processing|processed|failed`). A file over the plan's size or
+/// count is refused before it is stored (413, 402).
+#[utoipa::path(post, path = "/api/v1/knowledge-base/documents", tag = "knowledge", security(("bearer" = [])),
+    request_body(content_type = "multipart/form-data", description = "`file`, `chatbot_id`, optional `metadata` (JSON object): PDF, DOCX, TXT, Markdown, HTML or CSV"),
+    responses((status = 201, body = SourceView), (status = 402, body = app::error::ErrorBody),
+              (status = 403, body = app::error::ErrorBody), (status = 404, body = app::error::ErrorBody),
+              (status = 413, body = app::error::ErrorBody), (status = 422, body = app::error::ErrorBody)))]
+pub async fn upload_document(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    client: ClientInfo,
+    request: axum::extract::Request,
+) -> Result<(StatusCode, Json<SourceView>)> {
+    // Who may comes before reading a 50 MB body.
+    caller.viewer.require(Permission::ManageKnowledge)?;
+    let mut multipart =
+        <Multipart as axum::extract::FromRequest<()>>::from_request(request, &()).await.map_err(|_| {
+            ApiError::bad_request("Send the file as multipart/form-data with `chatbot_id` and `file`.")
+        })?;
+    let mut bot: Option<BotId> = None;
+    let mut metadata: Option<serde_json::Value> = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let unreadable = || ApiError::bad_request("The upload could not be read as multipart/form-data.");
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| unreadable())? {
+        match field.name() {
+            Some("chatbot_id") => {
+                let text = field.text().await.map_err(|_| unreadable())?;
+                bot = Some(
+                    text.trim()
+                        .parse()
+                        .map_err(|_| ApiError::validation("chatbot_id", "Give the chatbot's id."))?,
+                );
+            }
+            Some("metadata") => {
+                let text = field.text().await.map_err(|_| unreadable())?;
+                let value: serde_json::Value = serde_json::from_str(&text)
+                    .map_err(|_| ApiError::validation("metadata", "Metadata must be a JSON object."))?;
+                if !value.is_object() {
+                    return Err(ApiError::validation("metadata", "Metadata must be a JSON object.").into());
+                }
+                metadata = Some(value);
+            }
+            Some("file") => {
+                // The bot comes first in the PRD's form; without it the plan's limits are unknown.
+                let Some(bot) = bot else {
+                    return Err(ApiError::validation("chatbot_id", "Send `chatbot_id` before `file`.").into());
+                };
+                let limits = k.upload_limits(&caller.viewer, bot).await?;
+                let name = field.file_name().unwrap_or("upload").to_owned();
+                let mut bytes = Vec::new();
+                while let Some(piece) = field.chunk().await.map_err(|_| unreadable())? {
+                    bytes.extend_from_slice(&piece);
+                    limits.size_fits(bytes.len() as u64)?;
+                }
+                file = Some((name, bytes));
+            }
+            _ => {}
+        }
+    }
+    let bot = bot.ok_or_else(|| ApiError::validation("chatbot_id", "Give the chatbot's id."))?;
+    let (filename, bytes) = file.ok_or_else(|| ApiError::validation("file", "Choose a file to upload."))?;
+    let created = k.add_document(&caller.viewer, &client, bot, Upload { filename, bytes, metadata }).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// The bot's documents with the status of each.
+#[utoipa::path(get, path = "/api/v1/knowledge-base/documents", tag = "knowledge", security(("bearer" = [])),
+    params(ByBot), responses((status = 200, body = DocumentsResponse), (status = 404, body = app::error::ErrorBody)))]
+pub async fn list_documents(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    ApiQuery(q): ApiQuery<ByBot>,
+) -> Result<Json<DocumentsResponse>> {
+    Ok(Json(DocumentsResponse {
+        documents: k.list(&caller.viewer, bot_of(&caller, q.chatbot_id)?, Some(SourceKind::Document)).await?,
+    }))
+}
+
+/// One document.
+#[utoipa::path(get, path = "/api/v1/knowledge-base/documents/{id}", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Document id (UUID)")),
+    responses((status = 200, body = SourceView), (status = 404, body = app::error::ErrorBody)))]
+pub async fn get_document(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<SourceView>> {
+    Ok(Json(of_kind(&k, &caller, &id, SourceKind::Document, "document").await?))
+}
+
+/// Deletes a document: its passages leave the bot's knowledge at once.
+#[utoipa::path(delete, path = "/api/v1/knowledge-base/documents/{id}", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Document id (UUID)")),
+    responses((status = 204), (status = 403, body = app::error::ErrorBody), (status = 404, body = app::error::ErrorBody)))]
+pub async fn delete_document(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    client: ClientInfo,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    delete_of_kind(&k, &caller, &client, &id, SourceKind::Document, "document").await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateFaq {
+    pub chatbot_id: BotId,
+    #[serde(flatten)]
+    pub faq: FaqInput,
+    /// Accepted and kept for the caller (related documents and URLs).
+    #[serde(default)]
+    #[allow(dead_code, reason = "read by serde; related links are not used yet")]
+    pub metadata: Option<serde_json::Value>,
+}
+
+/// Adds an FAQ (PRD §5.4.3); it is indexed within a moment, its question weighted.
+#[utoipa::path(post, path = "/api/v1/knowledge-base/faqs", tag = "knowledge", security(("bearer" = [])),
+    request_body = CreateFaq,
+    responses((status = 201, body = SourceView), (status = 403, body = app::error::ErrorBody),
+              (status = 404, body = app::error::ErrorBody), (status = 422, body = app::error::ErrorBody)))]
+pub async fn create_faq(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    client: ClientInfo,
+    ApiJson(body): ApiJson<CreateFaq>,
+) -> Result<(StatusCode, Json<SourceView>)> {
+    Ok((StatusCode::CREATED, Json(k.add_faq(&caller.viewer, &client, body.chatbot_id, body.faq).await?)))
+}
+
+/// The bot's FAQs.
+#[utoipa::path(get, path = "/api/v1/knowledge-base/faqs", tag = "knowledge", security(("bearer" = [])),
+    params(ByBot), responses((status = 200, body = FaqsResponse), (status = 404, body = app::error::ErrorBody)))]
+pub async fn list_faqs(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    ApiQuery(q): ApiQuery<ByBot>,
+) -> Result<Json<FaqsResponse>> {
+    Ok(Json(FaqsResponse {
+        faqs: k.list(&caller.viewer, bot_of(&caller, q.chatbot_id)?, Some(SourceKind::Faq)).await?,
+    }))
+}
+
+/// Replaces an FAQ's question, answer, category, tags and priority; it is indexed again.
+#[utoipa::path(patch, path = "/api/v1/knowledge-base/faqs/{id}", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "FAQ id (UUID)")), request_body = FaqInput,
+    responses((status = 200, body = SourceView), (status = 403, body = app::error::ErrorBody),
+              (status = 404, body = app::error::ErrorBody), (status = 422, body = app::error::ErrorBody)))]
+pub async fn update_faq(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    client: ClientInfo,
+    Path(id): Path<String>,
+    ApiJson(faq): ApiJson<FaqInput>,
+) -> Result<Json<SourceView>> {
+    Ok(Json(k.update_faq(&caller.viewer, &client, source_id(&id, "FAQ")?, faq).await?))
+}
+
+/// Deletes an FAQ.
+#[utoipa::path(delete, path = "/api/v1/knowledge-base/faqs/{id}", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "FAQ id (UUID)")),
+    responses((status = 204), (status = 403, body = app::error::ErrorBody), (status = 404, body = app::error::ErrorBody)))]
+pub async fn delete_faq(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    client: ClientInfo,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    delete_of_kind(&k, &caller, &client, &id, SourceKind::Faq, "FAQ").await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateSnippet {
+    pub chatbot_id: BotId,
+    pub title: String,
+    /// Plain text or Markdown (its headings become the passages' heading path).
+    pub text: String,
+}
+
+/// Adds a text snippet: something the bot should know, typed rather than uploaded.
+#[utoipa::path(post, path = "/api/v1/knowledge-base/snippets", tag = "knowledge", security(("bearer" = [])),
+    request_body = CreateSnippet,
+    responses((status = 201, body = SourceView), (status = 403, body = app::error::ErrorBody),
+              (status = 404, body = app::error::ErrorBody), (status = 422, body = app::error::ErrorBody)))]
+pub async fn create_snippet(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    client: ClientInfo,
+    ApiJson(body): ApiJson<CreateSnippet>,
+) -> Result<(StatusCode, Json<SourceView>)> {
+    let created = k.add_snippet(&caller.viewer, &client, body.chatbot_id, &body.title, &body.text).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Every source of the bot (documents, sites, FAQs, snippets), newest first.
+#[utoipa::path(get, path = "/api/v1/knowledge-base/sources", tag = "knowledge", security(("bearer" = [])),
+    params(ByBot), responses((status = 200, body = SourcesResponse), (status = 404, body = app::error::ErrorBody)))]
+pub async fn list_sources(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    ApiQuery(q): ApiQuery<ByBot>,
+) -> Result<Json<SourcesResponse>> {
+    Ok(Json(SourcesResponse { sources: k.list(&caller.viewer, bot_of(&caller, q.chatbot_id)?, None).await? }))
+}
+
+/// One source of any kind.
+#[utoipa::path(get, path = "/api/v1/knowledge-base/sources/{id}", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Source id (UUID)")),
+    responses((status = 200, body = SourceView), (status = 404, body = app::error::ErrorBody)))]
+pub async fn get_source(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<SourceView>> {
+    Ok(Json(k.get(&caller.viewer, source_id(&id, "knowledge source")?).await?))
+}
+
+/// Deletes a source of any kind.
+#[utoipa::path(delete, path = "/api/v1/knowledge-base/sources/{id}", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Source id (UUID)")),
+    responses((status = 204), (status = 403, body = app::error::ErrorBody), (status = 404, body = app::error::ErrorBody)))]
+pub async fn delete_source(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    client: ClientInfo,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    k.delete(&caller.viewer, &client, source_id(&id, "knowledge source")?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SearchQuery {
+    pub chatbot_id: Option<BotId>,
+    /// Words to look for.
+    #[serde(default)]
+    pub q: String,
+    /// At most this many passages (1–50, default 10).
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResponse {
+    pub results: Vec<KnowledgeHit>,
+}
+
+/// Searches the bot's knowledge: passages best first, with the source and heading they come from.
+#[utoipa::path(get, path = "/api/v1/knowledge-base/search", tag = "knowledge", security(("bearer" = [])),
+    params(SearchQuery), responses((status = 200, body = SearchResponse), (status = 404, body = app::error::ErrorBody)))]
+pub async fn search_knowledge(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    ApiQuery(q): ApiQuery<SearchQuery>,
+) -> Result<Json<SearchResponse>> {
+    Ok(Json(SearchResponse {
+        results: k
+            .search(&caller.viewer, bot_of(&caller, q.chatbot_id)?, &q.q, q.limit.unwrap_or(10))
+            .await?,
+    }))
+}
