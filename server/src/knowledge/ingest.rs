@@ -141,12 +141,17 @@ async fn fail(k: &KnowledgeService, row: source::Model, problem: &Problem) -> Re
     active.status = Set(source::SourceStatus::Failed);
     active.error_code = Set(Some(problem.code().to_owned()));
     active.error = Set(Some(problem.message()));
+    active.chunk_count = Set(0);
     active.processing_completed_at = Set(Some(Utc::now()));
     active.updated_at = Set(Utc::now());
     let row = active.update(&k.db).await?;
     tracing::info!(source = %id, code = problem.code(), "a knowledge source failed");
     // What it had before (a re-upload of an FAQ that now fails) is no longer what it says.
-    chunk::Entity::delete_many().filter(chunk::Column::SourceId.eq(id)).exec(&k.db).await?;
+    chunk::Entity::delete_many()
+        .filter(chunk::Column::OrganizationId.eq(row.organization_id))
+        .filter(chunk::Column::SourceId.eq(id))
+        .exec(&k.db)
+        .await?;
     k.index.delete_source(SourceId(id)).await;
     announce(k, row).await;
     Ok(())
@@ -251,11 +256,19 @@ async fn store(
         .collect();
     let total = models.len();
     let txn = crate::db::begin_write(&k.db).await?;
-    let exists = source::Entity::find_by_id(row.id).one(&txn).await?.is_some();
+    let exists = source::Entity::find_by_id(row.id)
+        .filter(source::Column::OrganizationId.eq(row.organization_id))
+        .one(&txn)
+        .await?
+        .is_some();
     if !exists {
         return Ok(None);
     }
-    chunk::Entity::delete_many().filter(chunk::Column::SourceId.eq(row.id)).exec(&txn).await?;
+    chunk::Entity::delete_many()
+        .filter(chunk::Column::OrganizationId.eq(row.organization_id))
+        .filter(chunk::Column::SourceId.eq(row.id))
+        .exec(&txn)
+        .await?;
     for batch in models.chunks(INSERT_BATCH) {
         chunk::Entity::insert_many(batch.to_vec()).exec(&txn).await?;
     }
