@@ -8,7 +8,7 @@ import { docx, pdf } from "./files.mjs";
 
 const app = process.env.CHATSUPPORT_URL;
 
-test("a new owner's bot learns from a PDF, a DOCX, a CSV and an FAQ, live, and finds each", async ({ page }) => {
+test("a new owner's bot learns from a PDF, a DOCX, a CSV, typed and imported FAQs, live, and finds each", async ({ page }) => {
   await registerAndVerify(page, app, { name: "Kai Keeper", email: "kai@keeper.example", company: "Keeper Tools" });
   await page.goto(`${app}/bots/new`);
   await page.getByLabel("Bot name").fill("Keeper Helper");
@@ -29,10 +29,19 @@ test("a new owner's bot learns from a PDF, a DOCX, a CSV and an FAQ, live, and f
   await expect(uploads.getByText("Uploaded")).toHaveCount(4);
 
   await page.getByText("Add an FAQ").click();
-  await page.getByLabel("Question").fill("Do you sharpen blades?");
-  await page.getByLabel("Answer").fill("Yes: bring any blade to the workshop on Saturdays.");
+  await page.getByLabel("Question", { exact: true }).fill("Do you sharpen blades?");
+  await page.getByLabel("Answer", { exact: true }).fill("Yes: bring any blade to the workshop on Saturdays.");
   await page.getByRole("button", { name: "Add FAQ" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Added “Do you sharpen blades?”." })).toBeVisible();
+
+  // A CSV of FAQs: the report says what came in and what did not.
+  await page.getByLabel("Import FAQs from a CSV").setInputFiles({
+    name: "faqs.csv", mimeType: "text/csv",
+    buffer: Buffer.from("question,answer,category,tags\n\"Do you rent tools?\",\"Yes, by the day at the shop.\",rental,\"rent\"\n,no question,misc,\n"),
+  });
+  await page.getByRole("button", { name: "Import CSV" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "FAQ import: 1 imported, 0 skipped." })).toContainText("row 3");
+  await expect(page.getByRole("progressbar", { name: "Do you rent tools?: Ready" })).toHaveAttribute("aria-valuenow", "100");
 
   // Every source reaches Ready (or says why not) without a reload.
   const sources = page.getByRole("list", { name: "Sources" });
@@ -52,6 +61,7 @@ test("a new owner's bot learns from a PDF, a DOCX, a CSV and an FAQ, live, and f
   await search("Pelican courier", "Returns");
   await search("Otter drill", "prices.csv");
   await search("sharpen blades", "Do you sharpen blades?");
+  await search("rent tools", "Do you rent tools?");
 
   // Deleting takes it out of what the bot knows.
   await broken.getByRole("button", { name: "Delete broken.pdf" }).click();

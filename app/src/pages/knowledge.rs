@@ -13,7 +13,7 @@ use crate::{
     dto::BotId,
     form::{FormAction, ServerForm},
     knowledge::{KnowledgeHit, SourceStatus, SourceView},
-    live::LiveFeed,
+    live::{LinkState, LiveFeed},
 };
 
 /// Accepted by the file picker (the server tells formats apart by content).
@@ -45,6 +45,15 @@ pub fn KnowledgePage() -> impl IntoView {
     );
     let live = LiveFeed::new();
     Effect::new(move |_| live.connect());
+    // What moved between the page's load and the socket opening (or while it was away) never
+    // comes as a frame: read the sources again each time the socket (re)opens.
+    Effect::new(move |was_live: Option<bool>| {
+        let now = live.state.get() == LinkState::Live;
+        if now && was_live == Some(false) {
+            changes.update(|n| *n += 1);
+        }
+        now
+    });
     view! {
         <Title text="Knowledge · ChatSupport" />
         <section class="panel knowledge" aria-labelledby="knowledge-heading">
@@ -90,6 +99,7 @@ fn Knowledge(data: crate::knowledge::KnowledgePage, live: LiveFeed, changes: RwS
     view! {
         <h1 id="knowledge-heading">{format!("Knowledge of {}", data.bot_name)}</h1>
         <p class="muted">{move || format!("{} sources · {} passages · {files} · files up to {}", visible().len(), passages(), size(data.max_file_bytes))}</p>
+        <ImportReport />
         <SearchKnowledge bot />
         {can_manage.then(|| view! {
             <div class="knowledge-add">
@@ -184,6 +194,29 @@ fn SourceRow(
             })}
             {move || remove.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
         </li>
+    }
+}
+
+/// What the last CSV import did, from the address the server sent the browser back to.
+#[component]
+fn ImportReport() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        let q = query.read();
+        let problems = q.get("problems").filter(|p| !p.is_empty());
+        match (q.get("imported"), q.get("skipped")) {
+            (Some(imported), Some(skipped)) => Some(
+                view! {
+                    <div role="status" class="toast">
+                        {format!("FAQ import: {imported} imported, {skipped} skipped.")}
+                        {problems.map(|p| view! { <p class="muted small">{p}</p> })}
+                    </div>
+                }
+                .into_any(),
+            ),
+            _ => problems
+                .map(|p| view! { <p class="error" role="alert">{format!("FAQ import: {p}")}</p> }.into_any()),
+        }
     }
 }
 
@@ -292,6 +325,14 @@ fn AddFaqForm(bot: BotId, live: LiveFeed) -> impl IntoView {
                 <button type="submit" disabled=move || add.pending().get()>"Add FAQ"</button>
             </ServerForm>
             {move || outcome(add)}
+            // A plain form (the server sends the browser back here with the counts).
+            <form class="faq-import" method="post" action="/api/v1/knowledge-base/faqs/import" enctype="multipart/form-data">
+                <input type="hidden" name="chatbot_id" value=bot.to_string() />
+                <label>"Import FAQs from a CSV (columns question, answer, category, tags)"
+                    <input type="file" name="file" accept=".csv,text/csv" required /></label>
+                <label class="check"><input type="checkbox" name="overwrite_existing" value="true" />" Replace the answers of questions the bot has"</label>
+                <button type="submit" class="secondary">"Import CSV"</button>
+            </form>
         </details>
     }
 }

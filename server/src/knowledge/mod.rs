@@ -185,6 +185,24 @@ impl FileLimits {
     }
 }
 
+/// What a CSV import did (PRD §5.4.3).
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct FaqImport {
+    pub imported: u32,
+    pub skipped: u32,
+    pub errors: Vec<ImportError>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportError {
+    /// The CSV line (the header is line 1).
+    pub row: usize,
+    pub error: String,
+}
+
+/// Rows one import reads.
+pub const MAX_IMPORT_ROWS: usize = 5_000;
+
 const PRIORITIES: [&str; 3] = ["high", "medium", "low"];
 const MAX_QUESTION: usize = 500;
 const MAX_ANSWER: usize = 10_000;
@@ -344,6 +362,117 @@ impl KnowledgeService {
         let mut row = new_row(viewer, bot, source::SourceKind::Faq, faq.question.clone());
         fill_faq(&mut row, &faq);
         self.insert_and_queue(viewer, client, row, "knowledge.faq_added").await
+    }
+
+    /// Imports FAQs from a CSV (PRD §5.4.3: `question,answer,category,tags`, plus an optional
+    /// `priority`; tags comma-separated inside their cell). A row with a question the bot has
+    /// already (ignoring case), or had earlier in the file, is skipped — or, with
+    /// `overwrite`, replaces the existing FAQ's answer. Rows that do not read or do not pass
+    /// the FAQ rules are reported by their line number and change nothing.
+    pub async fn import_faqs(
+        &self,
+        viewer: &Viewer,
+        client: &ClientInfo,
+        bot: BotId,
+        csv_bytes: &[u8],
+        overwrite: bool,
+    ) -> Result<FaqImport> {
+        viewer.require(Permission::ManageKnowledge)?;
+        own_bot(&self.db, viewer.organization_id, bot).await?;
+        let text = extract::decode_text(csv_bytes)
+            .map_err(|_| ApiError::validation("file", "Upload the FAQs as a CSV text file."))?;
+        let mut reader =
+            csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| {
+                ApiError::validation("file", format!("The CSV's first line could not be read ({e})."))
+            })?
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        let column = |name: &str| headers.iter().position(|h| h == name);
+        let (Some(q_col), Some(a_col)) = (column("question"), column("answer")) else {
+            return Err(ApiError::validation("file", "The first line must name the columns `question` and `answer` (and optionally `category`, `tags`, `priority`).").into());
+        };
+        let (c_col, t_col, p_col) = (column("category"), column("tags"), column("priority"));
+        let mut existing: std::collections::HashMap<String, source::Model> = source::Entity::find()
+            .filter(source::Column::OrganizationId.eq(viewer.organization_id.0))
+            .filter(source::Column::BotId.eq(bot.0))
+            .filter(source::Column::Kind.eq(source::SourceKind::Faq))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| (m.title.to_lowercase(), m))
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut report = FaqImport::default();
+        for (i, record) in reader.records().enumerate() {
+            let row = i + 2; // the header is line 1
+            if row > MAX_IMPORT_ROWS + 1 {
+                report.errors.push(ImportError {
+                    row,
+                    error: format!("Only {MAX_IMPORT_ROWS} rows are read per import."),
+                });
+                break;
+            }
+            let record = match record {
+                Ok(record) => record,
+                Err(err) => {
+                    report
+                        .errors
+                        .push(ImportError { row, error: format!("The row could not be read ({err}).") });
+                    continue;
+                }
+            };
+            let cell = |col: Option<usize>| col.and_then(|c| record.get(c)).unwrap_or("").to_owned();
+            let input = FaqInput {
+                question: cell(Some(q_col)),
+                answer: cell(Some(a_col)),
+                category: Some(cell(c_col)),
+                tags: cell(t_col).split(',').map(str::to_owned).collect(),
+                priority: Some(cell(p_col)),
+            };
+            let faq = match check_faq(input) {
+                Ok(faq) => faq,
+                Err(crate::error::Error::Api(ApiError::Validation { fields })) => {
+                    let words: Vec<String> = fields.into_iter().map(|f| f.message).collect();
+                    report.errors.push(ImportError { row, error: words.join(" ") });
+                    continue;
+                }
+                Err(other) => return Err(other),
+            };
+            let key = faq.question.to_lowercase();
+            if !seen.insert(key.clone()) {
+                report.skipped += 1;
+                report.errors.push(ImportError {
+                    row,
+                    error: "Duplicate question found (earlier in the file).".into(),
+                });
+                continue;
+            }
+            match existing.remove(&key) {
+                Some(current) if overwrite => {
+                    let mut row = current.into_active_model();
+                    row.title = Set(faq.question.clone());
+                    fill_faq(&mut row, &faq);
+                    self.requeue(viewer, client, row, "knowledge.faq_updated").await?;
+                    report.imported += 1;
+                }
+                Some(current) => {
+                    existing.insert(key, current);
+                    report.skipped += 1;
+                    report.errors.push(ImportError { row, error: "Duplicate question found".into() });
+                }
+                None => {
+                    let mut new = new_row(viewer, bot, source::SourceKind::Faq, faq.question.clone());
+                    fill_faq(&mut new, &faq);
+                    self.insert_and_queue(viewer, client, new, "knowledge.faq_added").await?;
+                    report.imported += 1;
+                }
+            }
+        }
+        Ok(report)
     }
 
     /// Changes an FAQ; it is indexed again.

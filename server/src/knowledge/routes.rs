@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{FaqInput, KNOWLEDGE_FILES, KnowledgeService, Upload};
+use super::{FaqImport, FaqInput, KNOWLEDGE_FILES, KnowledgeService, Upload};
 use crate::{
     error::Result,
     http::{ApiCaller, ApiJson, ApiQuery, Authenticator},
@@ -50,6 +50,7 @@ pub fn router(state: KnowledgeRoutes) -> OpenApiRouter {
 pub fn upload_router(state: KnowledgeRoutes) -> OpenApiRouter {
     OpenApiRouter::default()
         .routes(routes!(upload_document))
+        .routes(routes!(import_faqs))
         .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT))
         .with_state(state)
@@ -146,14 +147,7 @@ pub async fn upload_document(
     let unreadable = || ApiError::bad_request("The upload could not be read as multipart/form-data.");
     while let Some(mut field) = multipart.next_field().await.map_err(|_| unreadable())? {
         match field.name() {
-            Some("chatbot_id") => {
-                let text = field.text().await.map_err(|_| unreadable())?;
-                bot = Some(
-                    text.trim()
-                        .parse()
-                        .map_err(|_| ApiError::validation("chatbot_id", "Give the chatbot's id."))?,
-                );
-            }
+            Some("chatbot_id") => bot = Some(bot_field(field).await?),
             Some("metadata") => {
                 let text = field.text().await.map_err(|_| unreadable())?;
                 let value: serde_json::Value = serde_json::from_str(&text)
@@ -184,6 +178,91 @@ pub async fn upload_document(
     let (filename, bytes) = file.ok_or_else(|| ApiError::validation("file", "Choose a file to upload."))?;
     let created = k.add_document(&caller.viewer, &client, bot, Upload { filename, bytes, metadata }).await?;
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// A form's `chatbot_id` field.
+async fn bot_field(field: axum::extract::multipart::Field<'_>) -> Result<BotId> {
+    let text = field
+        .text()
+        .await
+        .map_err(|_| ApiError::bad_request("The upload could not be read as multipart/form-data."))?;
+    Ok(text.trim().parse().map_err(|_| ApiError::validation("chatbot_id", "Give the chatbot's id."))?)
+}
+
+/// Largest FAQ CSV an import reads.
+const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
+
+/// Imports FAQs from a CSV (`multipart/form-data`: `file`, `chatbot_id`, optional
+/// `overwrite_existing` = `true`): the PRD's per-row report. A browser's plain form post is
+/// sent back to the Knowledge page with the counts.
+#[utoipa::path(post, path = "/api/v1/knowledge-base/faqs/import", tag = "knowledge", security(("bearer" = [])),
+    request_body(content_type = "multipart/form-data", description = "`file` (CSV: question,answer,category,tags[,priority]), `chatbot_id`, optional `overwrite_existing`"),
+    responses((status = 200, body = FaqImport), (status = 403, body = app::error::ErrorBody),
+              (status = 404, body = app::error::ErrorBody), (status = 413, body = app::error::ErrorBody),
+              (status = 422, body = app::error::ErrorBody)))]
+pub async fn import_faqs(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    client: ClientInfo,
+    request: axum::extract::Request,
+) -> Result<axum::response::Response> {
+    use axum::response::IntoResponse;
+    caller.viewer.require(Permission::ManageKnowledge)?;
+    let page = request
+        .headers()
+        .get(axum::http::header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let mut multipart =
+        <Multipart as axum::extract::FromRequest<()>>::from_request(request, &()).await.map_err(|_| {
+            ApiError::bad_request("Send the CSV as multipart/form-data with `chatbot_id` and `file`.")
+        })?;
+    let unreadable = || ApiError::bad_request("The upload could not be read as multipart/form-data.");
+    let (mut bot, mut overwrite, mut file): (Option<BotId>, bool, Option<Vec<u8>>) = (None, false, None);
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| unreadable())? {
+        match field.name() {
+            Some("chatbot_id") => bot = Some(bot_field(field).await?),
+            Some("overwrite_existing") => {
+                let text = field.text().await.map_err(|_| unreadable())?;
+                overwrite = matches!(text.trim(), "true" | "on" | "1");
+            }
+            Some("file") => {
+                let mut bytes = Vec::new();
+                while let Some(piece) = field.chunk().await.map_err(|_| unreadable())? {
+                    bytes.extend_from_slice(&piece);
+                    if bytes.len() > MAX_IMPORT_BYTES {
+                        return Err(ApiError::PayloadTooLarge { max_bytes: MAX_IMPORT_BYTES }.into());
+                    }
+                }
+                file = Some(bytes);
+            }
+            _ => {}
+        }
+    }
+    let bot = bot.ok_or_else(|| ApiError::validation("chatbot_id", "Give the chatbot's id."))?;
+    let file = file.ok_or_else(|| ApiError::validation("file", "Choose a CSV file to import."))?;
+    let report = match (k.import_faqs(&caller.viewer, &client, bot, &file, overwrite).await, page) {
+        (Ok(report), _) => report,
+        (Err(crate::error::Error::Api(refused)), true) => {
+            let query = serde_urlencoded::to_string([("problems", refused.to_string())]).unwrap_or_default();
+            return Ok(
+                axum::response::Redirect::to(&format!("/bots/{bot}/knowledge?{query}")).into_response()
+            );
+        }
+        (Err(other), _) => return Err(other),
+    };
+    if page {
+        let problems: Vec<String> =
+            report.errors.iter().take(3).map(|e| format!("row {}: {}", e.row, e.error)).collect();
+        let query = serde_urlencoded::to_string([
+            ("imported", report.imported.to_string()),
+            ("skipped", report.skipped.to_string()),
+            ("problems", problems.join(" · ")),
+        ])
+        .unwrap_or_default();
+        return Ok(axum::response::Redirect::to(&format!("/bots/{bot}/knowledge?{query}")).into_response());
+    }
+    Ok(Json(report).into_response())
 }
 
 /// The bot's documents with the status of each.

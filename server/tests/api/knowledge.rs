@@ -440,3 +440,52 @@ async fn the_demo_bot_knows_its_faqs_and_articles_on_first_run() {
     let warranty = search(&app, &owner, &bot, "warranty claim photo").await;
     assert_eq!(warranty[0]["heading_path"], "Warranty and repairs › How to claim");
 }
+
+#[tokio::test]
+async fn a_csv_of_faqs_is_imported_with_a_report_of_each_row_skipped_or_refused() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let bot = demo_bot(&app, &owner).await;
+    let csv = "question,answer,category,tags\n\
+        \"Do you gift-wrap?\",\"Yes, for 3 euros per parcel.\",orders,\"gift,wrap\"\n\
+        \"How long does shipping take?\",\"A new answer.\",shipping,\n\
+        \"Do you gift-wrap?\",\"Twice in one file.\",orders,\n\
+        ,\"An answer without a question.\",misc,\n\
+        \"Can I pay in crypto?\",\"No, only cards and PayPal.\",billing,payment\n";
+    let import = |overwrite: bool| {
+        let boundary = "----faq-import";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"chatbot_id\"\r\n\r\n{bot}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"overwrite_existing\"\r\n\r\n{overwrite}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"faqs.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+        );
+        app.http
+            .post(app.url("/api/v1/knowledge-base/faqs/import"))
+            .header("cookie", &owner)
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+    };
+    let response = import(false).await.expect("import");
+    assert_eq!(response.status(), 200);
+    let report: Value = response.json().await.expect("json");
+    assert_eq!((report["imported"].as_u64(), report["skipped"].as_u64()), (Some(2), Some(2)), "{report}");
+    let rows: Vec<u64> =
+        report["errors"].as_array().expect("errors").iter().filter_map(|e| e["row"].as_u64()).collect();
+    assert_eq!(rows, [3, 4, 5], "{report}");
+    assert_eq!(report["errors"][0]["error"], "Duplicate question found");
+    assert!(report["errors"][2]["error"].as_str().unwrap_or_default().contains("question"), "{report}");
+    app.knowledge_jobs_done().await;
+    assert_eq!(search(&app, &owner, &bot, "gift wrap").await[0]["source_title"], "Do you gift-wrap?");
+    assert!(search(&app, &owner, &bot, "crypto").await.len() == 1);
+
+    // Again with overwrite: the demo's shipping FAQ takes the new answer; nothing is doubled.
+    let report: Value = import(true).await.expect("import").json().await.expect("json");
+    assert_eq!((report["imported"].as_u64(), report["skipped"].as_u64()), (Some(3), Some(1)), "{report}");
+    app.knowledge_jobs_done().await;
+    let (_, faqs) = app.get_json(&format!("/api/v1/knowledge-base/faqs?chatbot_id={bot}"), &owner).await;
+    let faqs = faqs["faqs"].as_array().expect("faqs").clone();
+    assert_eq!(faqs.len(), 8, "six demo FAQs and two new ones");
+    let shipping = faqs.iter().find(|f| f["title"] == "How long does shipping take?").expect("shipping");
+    assert_eq!(shipping["body"], "A new answer.");
+}

@@ -96,6 +96,7 @@ pub const REST: &[(&str, &str, Option<Permission>, &str)] = &[
         r#"{"chatbot_id":"00000000-0000-0000-0000-000000000000","question":"Q {role}?","answer":"A"}"#,
     ),
     ("GET", "/api/v1/knowledge-base/faqs", Some(Permission::ViewKnowledge), ""),
+    ("POST", "/api/v1/knowledge-base/faqs/import", Some(Permission::ManageKnowledge), ""),
     (
         "PATCH",
         "/api/v1/knowledge-base/faqs/{id}",
