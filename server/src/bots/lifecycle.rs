@@ -323,7 +323,11 @@ pub async fn create(
     Ok(chatbot_view(created, base_url))
 }
 
-async fn own_bot<C: ConnectionTrait>(db: &C, organization: OrganizationId, id: BotId) -> Result<bot::Model> {
+pub(crate) async fn own_bot<C: ConnectionTrait>(
+    db: &C,
+    organization: OrganizationId,
+    id: BotId,
+) -> Result<bot::Model> {
     bot::Entity::find_by_id(id.0)
         .filter(bot::Column::OrganizationId.eq(organization.0))
         .one(db)

@@ -44,6 +44,9 @@ use crate::{
 
 pub use index::KnowledgeIndex;
 
+/// The organization's bot (404 for another's), as the bots feature reads it.
+use crate::bots::lifecycle::own_bot;
+
 /// Uploaded knowledge files: a private area of file storage.
 pub const KNOWLEDGE_FILES: Area = crate::storage::KNOWLEDGE;
 
@@ -454,7 +457,6 @@ impl KnowledgeService {
             match existing.remove(&key) {
                 Some(current) if overwrite => {
                     let mut row = current.into_active_model();
-                    row.title = Set(faq.question.clone());
                     fill_faq(&mut row, &faq);
                     self.requeue(viewer, client, row, "knowledge.faq_updated").await?;
                     report.imported += 1;
@@ -490,7 +492,6 @@ impl KnowledgeService {
         }
         let faq = check_faq(faq)?;
         let mut row = current.into_active_model();
-        row.title = Set(faq.question.clone());
         fill_faq(&mut row, &faq);
         self.requeue(viewer, client, row, "knowledge.faq_updated").await
     }
@@ -760,6 +761,7 @@ fn check_faq(mut faq: FaqInput) -> Result<FaqInput> {
 }
 
 fn fill_faq(row: &mut source::ActiveModel, faq: &FaqInput) {
+    row.title = Set(faq.question.clone());
     row.question = Set(Some(faq.question.clone()));
     row.body = Set(Some(faq.answer.clone()));
     row.category = Set(faq.category.clone());
@@ -777,18 +779,6 @@ fn clean_filename(raw: &str) -> String {
         clean.pop();
     }
     clean
-}
-
-pub(crate) async fn own_bot<C: ConnectionTrait>(
-    db: &C,
-    organization: OrganizationId,
-    id: BotId,
-) -> Result<bot::Model> {
-    bot::Entity::find_by_id(id.0)
-        .filter(bot::Column::OrganizationId.eq(organization.0))
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("chatbot").into())
 }
 
 async fn own_source<C: ConnectionTrait>(
