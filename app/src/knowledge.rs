@@ -40,6 +40,8 @@ impl SourceKind {
 #[serde(rename_all = "snake_case", try_from = "String")]
 pub enum SourceStatus {
     Pending,
+    /// A website's pages are being fetched (its extracting step).
+    Crawling,
     Extracting,
     Chunking,
     Indexing,
@@ -48,7 +50,7 @@ pub enum SourceStatus {
 }
 
 by_name!(SourceStatus, "source status" {
-    Pending = "pending", Extracting = "extracting", Chunking = "chunking", Indexing = "indexing",
+    Pending = "pending", Crawling = "crawling", Extracting = "extracting", Chunking = "chunking", Indexing = "indexing",
     Completed = "completed", Failed = "failed",
 });
 
@@ -64,6 +66,8 @@ impl SourceStatus {
         let (from, span) = match self {
             Self::Pending => (0, 5),
             Self::Extracting => (5, 35),
+            // A website reads, splits and indexes each page as it comes.
+            Self::Crawling => (5, 90),
             Self::Chunking => (40, 20),
             Self::Indexing => (60, 40),
             Self::Completed | Self::Failed => return 100,
@@ -74,6 +78,7 @@ impl SourceStatus {
     pub fn label(self) -> &'static str {
         match self {
             Self::Pending => "Waiting",
+            Self::Crawling => "Crawling",
             Self::Extracting => "Reading",
             Self::Chunking => "Splitting",
             Self::Indexing => "Indexing",
@@ -122,6 +127,126 @@ pub struct SourceView {
     pub processing_completed_at: Option<String>,
     /// How long the last processing took, once it finished.
     pub processing_seconds: Option<u64>,
+    /// A website: pages seen, read and refused in its last crawl.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages_found: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages_processed: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages_failed: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_crawled_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_crawl_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crawl_settings: Option<CrawlSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<CrawlSchedule>,
+}
+
+/// How a website is crawled (PRD §5.4.2 `crawl_settings`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct CrawlSettings {
+    /// Pages read at most (1–1,000).
+    pub max_pages: u32,
+    /// Links followed from the start page at most (0: only the start page; at most 10).
+    pub max_depth: u32,
+    /// Path patterns a page must match (`*` any characters), none: every page.
+    pub include_patterns: Vec<String>,
+    /// Path patterns no page may match.
+    pub exclude_patterns: Vec<String>,
+    /// Follow links to other sites (otherwise only the start page's host).
+    pub follow_external_links: bool,
+    pub respect_robots_txt: bool,
+    /// Pause between two fetches, in milliseconds (robots.txt's `Crawl-delay` wins if longer).
+    pub delay_ms: u32,
+}
+
+impl Default for CrawlSettings {
+    fn default() -> Self {
+        Self {
+            max_pages: 50,
+            max_depth: 3,
+            include_patterns: Vec::new(),
+            exclude_patterns: Vec::new(),
+            follow_external_links: false,
+            respect_robots_txt: true,
+            delay_ms: 100,
+        }
+    }
+}
+
+/// When a website is crawled again by itself (PRD §5.4.2 `schedule`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CrawlSchedule {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// `daily`, `weekly` or `monthly`.
+    pub frequency: String,
+    /// For weekly: `monday`…`sunday` (default monday). Monthly crawls run on the 1st.
+    #[serde(default)]
+    pub day_of_week: Option<String>,
+    /// `HH:MM`, UTC (default 02:00).
+    #[serde(default)]
+    pub time: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A source as the Knowledge page draws it: the fields of `SourceView` its row shows. The
+/// dashboard reads it from the socket's and the upload's whole `SourceView` JSON too (other
+/// fields skipped), so its bundle carries this small decoder rather than `SourceView`'s.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceCard {
+    pub id: SourceId,
+    pub chatbot_id: BotId,
+    pub kind: SourceKind,
+    pub title: String,
+    pub status: SourceStatus,
+    pub progress: u8,
+    #[serde(default)]
+    pub error: Option<SourceError>,
+    pub chunks: u32,
+    pub size_bytes: u64,
+    /// An FAQ's answer.
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub processing_completed_at: Option<String>,
+    #[serde(default)]
+    pub pages_processed: Option<u32>,
+    #[serde(default)]
+    pub pages_failed: Option<u32>,
+    #[serde(default)]
+    pub last_crawled_at: Option<String>,
+    pub created_at: String,
+}
+
+impl From<SourceView> for SourceCard {
+    fn from(s: SourceView) -> Self {
+        Self {
+            id: s.id,
+            chatbot_id: s.chatbot_id,
+            kind: s.kind,
+            title: s.title,
+            status: s.status,
+            progress: s.progress,
+            error: s.error,
+            chunks: s.chunks,
+            size_bytes: s.size_bytes,
+            body: s.body.filter(|_| s.kind == SourceKind::Faq),
+            processing_completed_at: s.processing_completed_at,
+            pages_processed: s.pages_processed,
+            pages_failed: s.pages_failed,
+            last_crawled_at: s.last_crawled_at,
+            created_at: s.created_at,
+        }
+    }
 }
 
 /// A passage found by the knowledge search, with where it comes from.
@@ -146,7 +271,7 @@ pub struct KnowledgeHit {
 pub struct KnowledgePage {
     pub chatbot_id: BotId,
     pub bot_name: String,
-    pub sources: Vec<SourceView>,
+    pub sources: Vec<SourceCard>,
     /// May the viewer add, change and delete (owners and admins)?
     pub can_manage: bool,
     /// The plan's per-file limit in bytes, for the upload's own check.
@@ -174,6 +299,8 @@ mod tests {
         }
         assert_eq!(SourceStatus::Completed.overall(0), 100);
         assert!(SourceStatus::Indexing.overall(99) < 100);
+        assert!(SourceStatus::Crawling.overall(0) >= SourceStatus::Pending.overall(100));
+        assert!(SourceStatus::Crawling.overall(100) < 100);
     }
 
     #[test]

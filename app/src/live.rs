@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::{
     dto::{ConversationId, ConversationView, MessageView},
-    knowledge::SourceView,
+    knowledge::SourceCard,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,9 +28,10 @@ pub struct LiveFrame {
     pub message: Option<MessageView>,
     #[serde(default)]
     pub conversation: Option<ConversationView>,
-    /// `document:processing|processed|failed`: the knowledge source as it is now.
+    /// `document:processing|processed|failed`, `crawl:progress|completed`: the knowledge
+    /// source as it is now.
     #[serde(default)]
-    pub source: Option<SourceView>,
+    pub source: Option<SourceCard>,
 }
 
 impl LiveFrame {
@@ -50,7 +51,7 @@ pub struct LiveFeed {
     /// Messages received since the page loaded, in arrival order.
     pub messages: RwSignal<Vec<MessageView>>,
     /// Knowledge sources added or changed since the page loaded (latest version of each).
-    pub sources: RwSignal<Vec<SourceView>>,
+    pub sources: RwSignal<Vec<SourceCard>>,
 }
 
 impl LiveFeed {
@@ -78,7 +79,9 @@ impl LiveFeed {
                     all.push(conversation);
                 })
             }
-            LiveFrame { kind, source: Some(source), .. } if kind.starts_with("document:") => {
+            LiveFrame { kind, source: Some(source), .. }
+                if kind.starts_with("document:") || kind.starts_with("crawl:") =>
+            {
                 self.source(source)
             }
             _ => {}
@@ -86,7 +89,7 @@ impl LiveFeed {
     }
 
     /// Puts a source's latest version in place of the one before.
-    pub fn source(&self, source: SourceView) {
+    pub fn source(&self, source: SourceCard) {
         self.sources.update(|all| {
             all.retain(|s| s.id != source.id);
             all.push(source);

@@ -161,6 +161,32 @@ pub enum ServerMsg {
     },
     #[serde(rename = "document:failed")]
     DocumentFailed { document_id: SourceId, status: SourceStatus, error: SourceError, source: SourceView },
+    /// A website's crawl read a page (PRD §5.4.2), with the source as it is now.
+    #[serde(rename = "crawl:progress")]
+    CrawlProgress {
+        source_id: SourceId,
+        status: SourceStatus,
+        pages_found: u32,
+        pages_processed: u32,
+        pages_failed: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        current_url: Option<String>,
+        source: SourceView,
+    },
+    /// A website's crawl ended: `completed`, or `failed` with its `error`.
+    #[serde(rename = "crawl:completed")]
+    CrawlCompleted {
+        source_id: SourceId,
+        status: SourceStatus,
+        pages_found: u32,
+        pages_processed: u32,
+        pages_failed: u32,
+        chunks_created: u32,
+        duration_seconds: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<SourceError>,
+        source: SourceView,
+    },
     #[serde(rename = "pong")]
     Pong,
     /// A frame was refused. `client_msg_id` names the message it was about, if any.
@@ -365,8 +391,39 @@ fn message<J: JsonFields>(o: &J) -> Option<MessageView> {
 }
 
 impl ServerMsg {
-    /// The `document:*` frame for where a knowledge source stands now.
-    pub fn knowledge(source: &SourceView) -> Self {
+    /// The `document:*` (or, for a website, `crawl:*`) frame for where a knowledge source
+    /// stands now; a crawl names the page it just read.
+    pub fn knowledge(source: &SourceView, current_url: Option<String>) -> Self {
+        if source.kind == crate::knowledge::SourceKind::Url {
+            let (found, processed, failed) = (
+                source.pages_found.unwrap_or(0),
+                source.pages_processed.unwrap_or(0),
+                source.pages_failed.unwrap_or(0),
+            );
+            return if source.status.is_working() {
+                Self::CrawlProgress {
+                    source_id: source.id,
+                    status: source.status,
+                    pages_found: found,
+                    pages_processed: processed,
+                    pages_failed: failed,
+                    current_url,
+                    source: source.clone(),
+                }
+            } else {
+                Self::CrawlCompleted {
+                    source_id: source.id,
+                    status: source.status,
+                    pages_found: found,
+                    pages_processed: processed,
+                    pages_failed: failed,
+                    chunks_created: source.chunks,
+                    duration_seconds: source.processing_seconds.unwrap_or(0),
+                    error: source.error.clone(),
+                    source: source.clone(),
+                }
+            };
+        }
         let (document_id, status, source) = (source.id, source.status, source.clone());
         match (status, &source.error) {
             (SourceStatus::Failed, error) => Self::DocumentFailed {

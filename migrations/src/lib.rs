@@ -19,6 +19,7 @@ mod m20261201_000013_jobs;
 mod m20261201_000014_conversation_activity;
 mod m20261202_000015_bot_lifecycle;
 mod m20261202_000016_knowledge;
+mod m20261202_000017_knowledge_pages;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000014_conversation_activity::Migration),
             Box::new(m20261202_000015_bot_lifecycle::Migration),
             Box::new(m20261202_000016_knowledge::Migration),
+            Box::new(m20261202_000017_knowledge_pages::Migration),
         ]
     }
 }

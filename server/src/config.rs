@@ -106,6 +106,15 @@ pub struct Config {
     /// that died runs again this long after (a stopped server hands its jobs back at once).
     #[arg(long, env = "CHATSUPPORT_JOB_LEASE_SECS", default_value_t = 30)]
     pub job_lease_secs: u64,
+
+    /// Let the website crawler fetch private, loopback and link-local addresses and ports other
+    /// than 80/443 (an intranet's docs, tests on loopback). Off: such fetches are refused.
+    #[arg(long, env = "CHATSUPPORT_CRAWL_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set)]
+    pub crawl_allow_private: bool,
+
+    /// How long the crawler waits for one page (or robots.txt, or a sitemap), in seconds.
+    #[arg(long, env = "CHATSUPPORT_CRAWL_PAGE_TIMEOUT_SECS", default_value_t = 20)]
+    pub crawl_page_timeout_secs: u64,
 }
 
 /// An address (`10.0.0.7`, `::1`) or a CIDR range (`10.0.0.0/8`).
@@ -142,6 +151,8 @@ impl Config {
             google_issuer: "https://accounts.google.com".into(),
             trusted_proxies: Vec::new(),
             job_lease_secs: 30,
+            crawl_allow_private: false,
+            crawl_page_timeout_secs: 20,
         }
     }
 

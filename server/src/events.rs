@@ -39,7 +39,12 @@ pub enum DomainEvent {
     /// A bot's settings changed; its open widgets redraw with `profile`.
     BotUpdated { bot_id: BotId, profile: app::dto::BotProfile },
     /// A knowledge source was added or moved in its processing (`knowledge::`).
-    KnowledgeChanged { organization_id: OrganizationId, source: Box<app::knowledge::SourceView> },
+    KnowledgeChanged {
+        organization_id: OrganizationId,
+        source: Box<app::knowledge::SourceView>,
+        /// A crawl's page just read (`crawl:progress`'s `current_url`).
+        current_url: Option<String>,
+    },
     /// A background job reported progress (`jobs::JobContext::progress`).
     JobProgress {
         organization_id: Option<OrganizationId>,

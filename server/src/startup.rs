@@ -110,6 +110,10 @@ impl Application {
             crate::knowledge::KnowledgeIndex::open(&handles.config.index_dir())?,
             handles.events.clone(),
             handles.wakeup.clone(),
+            crate::knowledge::crawl::fetch::Fetcher::new(crate::knowledge::crawl::fetch::Policy::new(
+                handles.config.crawl_allow_private,
+                std::time::Duration::from_secs(handles.config.crawl_page_timeout_secs.max(1)),
+            ))?,
         );
         let state = AppState {
             handles,

@@ -1,6 +1,7 @@
 //! A bot's knowledge (PRD §5.4, seed 000 "brain knowledge items"): every source with its
 //! kind, size, passages, status and progress bar (moved live by the dashboard socket's
-//! `document:*` frames); drag-and-drop multi-file upload with a progress bar per file; FAQs
+//! `document:*` and `crawl:*` frames); drag-and-drop multi-file upload with a progress bar
+//! per file; websites to crawl (with their settings and schedule, re-crawled on demand); FAQs
 //! and text typed in; a search within what the bot knows; delete. Agents read it; owners and
 //! admins change it.
 
@@ -9,10 +10,10 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use crate::{
-    api::{AddFaq, AddSnippet, DeleteSource, knowledge, search_knowledge},
+    api::{AddFaq, AddSnippet, AddWebsite, DeleteSource, RecrawlSource, knowledge, search_knowledge},
     dto::BotId,
     form::{FormAction, ServerForm},
-    knowledge::{KnowledgeHit, SourceStatus, SourceView},
+    knowledge::{KnowledgeHit, SourceCard, SourceStatus},
     live::{LinkState, LiveFeed},
 };
 
@@ -70,6 +71,7 @@ pub fn KnowledgePage() -> impl IntoView {
 
 #[component]
 fn Knowledge(data: crate::knowledge::KnowledgePage, live: LiveFeed, changes: RwSignal<u32>) -> impl IntoView {
+    provide_context(live);
     let bot = data.chatbot_id;
     let loaded = data.sources;
     // What was loaded, with every live update over it, newest first.
@@ -104,6 +106,7 @@ fn Knowledge(data: crate::knowledge::KnowledgePage, live: LiveFeed, changes: RwS
         {can_manage.then(|| view! {
             <div class="knowledge-add">
                 <UploadFiles bot max_bytes=data.max_file_bytes live />
+                <AddWebsiteForm bot live />
                 <AddFaqForm bot live />
                 <AddTextForm bot live />
             </div>
@@ -116,9 +119,9 @@ fn Knowledge(data: crate::knowledge::KnowledgePage, live: LiveFeed, changes: RwS
                     <div class="empty">
                         <p>"This bot knows nothing yet, so it answers every visitor with its fallback text."</p>
                         <p>{if can_manage {
-                            "Upload your help articles, manuals or price lists (PDF, Word, text, Markdown, HTML, CSV), add the questions customers ask most as FAQs, or paste text. Each is ready in seconds."
+                            "Upload your help articles, manuals or price lists (PDF, Word, text, Markdown, HTML, CSV), add your help site's address to crawl it, add the questions customers ask most as FAQs, or paste text. Each is ready in seconds."
                         } else {
-                            "Owners and admins add what the bot knows: files, FAQs and text."
+                            "Owners and admins add what the bot knows: files, websites, FAQs and text."
                         }}</p>
                     </div>
                 }.into_any()
@@ -149,13 +152,21 @@ fn size(bytes: u64) -> String {
 
 #[component]
 fn SourceRow(
-    s: SourceView,
+    s: SourceCard,
     can_manage: bool,
     deleted: RwSignal<Vec<crate::ids::SourceId>>,
     changes: RwSignal<u32>,
 ) -> impl IntoView {
     let remove = ServerAction::<DeleteSource>::new();
+    let recrawl = ServerAction::<RecrawlSource>::new();
+    let live = use_context::<LiveFeed>();
+    Effect::new(move |_| {
+        if let (Some(Ok(card)), Some(live)) = (recrawl.value().get(), live) {
+            live.source(card);
+        }
+    });
     let id = s.id;
+    let website = s.kind == crate::knowledge::SourceKind::Url;
     Effect::new(move |_| {
         if remove.value().with(|r| matches!(r, Some(Ok(())))) {
             deleted.update(|d| d.push(id));
@@ -166,6 +177,14 @@ fn SourceRow(
     let label = format!("{}: {}", s.title, s.status.label());
     let detail = match (&s.error, s.status) {
         (Some(error), SourceStatus::Failed) => Some(view! { <p class="error" role="alert">{error.message.clone()}</p> }.into_any()),
+        (_, SourceStatus::Completed) if website => Some(view! {
+            <p class="muted small">{format!("{} pages read{} · {} passages{}", s.pages_processed.unwrap_or(0),
+                s.pages_failed.filter(|n| *n > 0).map(|n| format!(", {n} not")).unwrap_or_default(), s.chunks,
+                s.last_crawled_at.as_deref().map(|t| format!(" · crawled {}", super::short_time(t))).unwrap_or_default())}</p>
+        }.into_any()),
+        (_, SourceStatus::Crawling) => Some(view! {
+            <p class="muted small">{format!("{} pages read so far", s.pages_processed.unwrap_or(0))}</p>
+        }.into_any()),
         (_, SourceStatus::Completed) => Some(view! {
             <p class="muted small">{format!("{} passages{}", s.chunks, s.processing_completed_at.as_deref().map(|t| format!(" · ready {}", super::short_time(t))).unwrap_or_default())}</p>
         }.into_any()),
@@ -173,6 +192,7 @@ fn SourceRow(
     };
     let body = s.body.clone().filter(|_| s.kind == crate::knowledge::SourceKind::Faq);
     let title = s.title.clone();
+    let recrawl_title = s.title.clone();
     view! {
         <li class="source" class:failed=s.status == SourceStatus::Failed data-status=s.status.as_str()>
             <div class="source-head">
@@ -186,6 +206,13 @@ fn SourceRow(
             </div>
             {body.map(|answer| view! { <p class="faq-answer">{answer}</p> })}
             {detail}
+            {(can_manage && website && !working).then(|| view! {
+                <button type="button" class="secondary small" disabled=move || recrawl.pending().get()
+                    on:click=move |_| { recrawl.dispatch(RecrawlSource { id }); }>
+                    "Re-crawl"<span class="visually-hidden">{format!(" {recrawl_title}")}</span>
+                </button>
+            })}
+            {move || recrawl.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
             {can_manage.then(|| view! {
                 <button type="button" class="secondary danger small" disabled=move || remove.pending().get()
                     on:click=move |_| { remove.dispatch(DeleteSource { id }); }>
@@ -272,7 +299,7 @@ fn Hit(hit: KnowledgeHit) -> impl IntoView {
 /// Once an FAQ or a text is added: it joins the list at once and the form empties.
 fn after_adding<S>(add: FormAction<S>, form: NodeRef<leptos::html::Form>, live: LiveFeed)
 where
-    S: leptos::server_fn::ServerFn<Output = SourceView> + 'static,
+    S: leptos::server_fn::ServerFn<Output = SourceCard> + 'static,
 {
     Effect::new(move |_| {
         if let Some(Ok(source)) = add.value().get() {
@@ -291,12 +318,46 @@ where
 /// The last add's outcome: a toast, or the refusal.
 fn outcome<S>(add: FormAction<S>) -> Option<AnyView>
 where
-    S: leptos::server_fn::ServerFn<Output = SourceView> + 'static,
+    S: leptos::server_fn::ServerFn<Output = SourceCard> + 'static,
 {
     add.value().get().map(|r| match r {
         Ok(s) => view! { <p role="status" class="toast">{format!("Added “{}”.", s.title)}</p> }.into_any(),
         Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
     })
+}
+
+/// A website to crawl: its address, how far to go, what to leave out, how often to return.
+#[component]
+fn AddWebsiteForm(bot: BotId, live: LiveFeed) -> impl IntoView {
+    let add = FormAction::<AddWebsite>::new();
+    let form = NodeRef::new();
+    after_adding(add, form, live);
+    view! {
+        <details class="knowledge-form">
+            <summary>"Add a website"</summary>
+            <ServerForm action=add node_ref=form>
+                <input type="hidden" name="chatbot_id" value=bot.to_string() />
+                <label>"Address" <input name="url" type="url" required placeholder="https://help.example.com" inputmode="url" /></label>
+                <div class="row">
+                    <label>"Pages at most" <input name="max_pages" type="number" min="1" max="1000" value="50" /></label>
+                    <label>"Links deep" <input name="max_depth" type="number" min="0" max="10" value="3" /></label>
+                    <label>"Crawl again"
+                        <select name="frequency">
+                            <option value="">"Only when I ask"</option>
+                            <option value="daily">"Daily"</option>
+                            <option value="weekly">"Weekly"</option>
+                            <option value="monthly">"Monthly"</option>
+                        </select>
+                    </label>
+                </div>
+                <label>"Only paths like (optional)" <input name="include_patterns" placeholder="/docs/*, /help/*" /></label>
+                <label>"Leave out paths like (optional)" <input name="exclude_patterns" placeholder="/blog/*" /></label>
+                <p class="muted small">"The crawler follows links on the same site, respects robots.txt and reads the sitemap."</p>
+                <button type="submit" disabled=move || add.pending().get()>"Crawl website"</button>
+            </ServerForm>
+            {move || outcome(add)}
+        </details>
+    }
 }
 
 #[component]
@@ -437,7 +498,7 @@ mod browser {
     };
 
     use super::{Upload, size};
-    use crate::{dto::BotId, knowledge::SourceView, live::LiveFeed};
+    use crate::{dto::BotId, knowledge::SourceCard, live::LiveFeed};
 
     /// What a refused upload answers (`ErrorBody`): only its words are shown.
     #[derive(serde::Deserialize)]
@@ -502,7 +563,7 @@ mod browser {
                     u.percent = 100;
                     u.outcome = Some(Ok(()));
                 });
-                if let Ok(source) = serde_json::from_slice::<SourceView>(text.as_bytes()) {
+                if let Ok(source) = serde_json::from_slice::<SourceCard>(text.as_bytes()) {
                     live.source(source);
                 }
             } else if status == 0 {

@@ -1,4 +1,4 @@
-//! Knowledge: a bot's sources, adding FAQs and snippets, deleting, and the knowledge search.
+//! Knowledge: a bot's sources, adding FAQs, snippets and websites, re-crawling, deleting, and the knowledge search.
 //! Files are uploaded straight to the REST route (`POST /api/v1/knowledge-base/documents`),
 //! which reports upload progress to the browser.
 
@@ -7,7 +7,7 @@ use crate::{
     dto::BotId,
     error::ApiError,
     ids::SourceId,
-    knowledge::{KnowledgeHit, KnowledgePage, SourceView},
+    knowledge::{CrawlSchedule, CrawlSettings, KnowledgeHit, KnowledgePage, SourceCard},
 };
 
 /// An FAQ as the editor sends it.
@@ -23,14 +23,23 @@ pub struct FaqDraft {
 #[async_trait::async_trait]
 pub trait KnowledgePort: Send + Sync + 'static {
     async fn knowledge(&self, caller: &Caller, bot: BotId) -> Result<KnowledgePage, ApiError>;
-    async fn add_faq(&self, caller: &Caller, bot: BotId, faq: FaqDraft) -> Result<SourceView, ApiError>;
+    async fn add_faq(&self, caller: &Caller, bot: BotId, faq: FaqDraft) -> Result<SourceCard, ApiError>;
     async fn add_snippet(
         &self,
         caller: &Caller,
         bot: BotId,
         title: String,
         text: String,
-    ) -> Result<SourceView, ApiError>;
+    ) -> Result<SourceCard, ApiError>;
+    async fn add_website(
+        &self,
+        caller: &Caller,
+        bot: BotId,
+        url: String,
+        settings: CrawlSettings,
+        schedule: Option<CrawlSchedule>,
+    ) -> Result<SourceCard, ApiError>;
+    async fn recrawl(&self, caller: &Caller, id: SourceId) -> Result<SourceCard, ApiError>;
     async fn delete_source(&self, caller: &Caller, id: SourceId) -> Result<(), ApiError>;
     async fn search_knowledge(
         &self,

@@ -4,12 +4,12 @@ use app::{
     ApiError,
     dto::BotId,
     ids::SourceId,
-    knowledge::{KnowledgeHit, KnowledgePage, SourceView},
+    knowledge::{CrawlSchedule, CrawlSettings, KnowledgeHit, KnowledgePage, SourceCard},
     ssr::{Caller, FaqDraft, KnowledgePort},
 };
 
 use super::client;
-use crate::knowledge::{FaqInput, KnowledgeService};
+use crate::knowledge::{FaqInput, KnowledgeService, UrlInput};
 
 pub struct DashboardKnowledge {
     pub knowledge: KnowledgeService,
@@ -21,10 +21,10 @@ impl KnowledgePort for DashboardKnowledge {
         Ok(self.knowledge.page(&caller.viewer, bot).await?)
     }
 
-    async fn add_faq(&self, caller: &Caller, bot: BotId, faq: FaqDraft) -> Result<SourceView, ApiError> {
+    async fn add_faq(&self, caller: &Caller, bot: BotId, faq: FaqDraft) -> Result<SourceCard, ApiError> {
         let FaqDraft { question, answer, category, tags, priority } = faq;
         let input = FaqInput { question, answer, category, tags, priority };
-        Ok(self.knowledge.add_faq(&caller.viewer, &client(caller), bot, input).await?)
+        Ok(self.knowledge.add_faq(&caller.viewer, &client(caller), bot, input).await?.into())
     }
 
     async fn add_snippet(
@@ -33,8 +33,24 @@ impl KnowledgePort for DashboardKnowledge {
         bot: BotId,
         title: String,
         text: String,
-    ) -> Result<SourceView, ApiError> {
-        Ok(self.knowledge.add_snippet(&caller.viewer, &client(caller), bot, &title, &text).await?)
+    ) -> Result<SourceCard, ApiError> {
+        Ok(self.knowledge.add_snippet(&caller.viewer, &client(caller), bot, &title, &text).await?.into())
+    }
+
+    async fn add_website(
+        &self,
+        caller: &Caller,
+        bot: BotId,
+        url: String,
+        settings: CrawlSettings,
+        schedule: Option<CrawlSchedule>,
+    ) -> Result<SourceCard, ApiError> {
+        let input = UrlInput { url, crawl_settings: Some(settings), schedule };
+        Ok(self.knowledge.add_url(&caller.viewer, &client(caller), bot, input).await?.into())
+    }
+
+    async fn recrawl(&self, caller: &Caller, id: SourceId) -> Result<SourceCard, ApiError> {
+        Ok(self.knowledge.recrawl(&caller.viewer, &client(caller), id).await?.into())
     }
 
     async fn delete_source(&self, caller: &Caller, id: SourceId) -> Result<(), ApiError> {

@@ -78,6 +78,8 @@ pub enum SourceKind {
 pub enum SourceStatus {
     #[sea_orm(string_value = "pending")]
     Pending,
+    #[sea_orm(string_value = "crawling")]
+    Crawling,
     #[sea_orm(string_value = "extracting")]
     Extracting,
     #[sea_orm(string_value = "chunking")]

@@ -11,6 +11,7 @@ pub mod conversation_event;
 pub mod integration_credential;
 pub mod job;
 pub mod knowledge_chunk;
+pub mod knowledge_page;
 pub mod knowledge_source;
 pub mod login_history;
 pub mod message;

@@ -66,6 +66,8 @@ pub enum Op {
     /// Replace every passage of a source with these.
     Replace(SourceId, Vec<IndexedPassage>),
     DeleteSource(SourceId),
+    /// Take these passages out and put those in (one page of a website).
+    Swap(Vec<uuid::Uuid>, Vec<IndexedPassage>),
     Clear,
     Flush(oneshot::Sender<()>),
 }
@@ -77,30 +79,14 @@ impl writer::WriteOp for Op {
         match self {
             Op::Replace(source, passages) => {
                 w.delete_term(Term::from_field_text(f.source_id, &source.to_string()));
-                for p in passages {
-                    let mut d = doc!(
-                        f.chunk_id => p.chunk_id.to_string(),
-                        f.source_id => p.source_id.to_string(),
-                        f.organization_id => p.organization_id.to_string(),
-                        f.bot_id => p.bot_id.to_string(),
-                        f.kind => p.kind.as_str(),
-                        f.title => p.title,
-                        f.heading => p.heading_path,
-                        f.content => p.content,
-                    );
-                    if let Some(q) = p.question {
-                        d.add_text(f.question, q);
-                    }
-                    if let Some(page) = p.page {
-                        d.add_u64(f.page, u64::from(page));
-                    }
-                    if let Some(url) = p.url {
-                        d.add_text(f.url, url);
-                    }
-                    if let Err(err) = w.add_document(d) {
-                        tracing::error!(error = %err, "indexing a passage failed");
-                    }
+                add(w, f, passages);
+                None
+            }
+            Op::Swap(remove, passages) => {
+                for id in remove {
+                    w.delete_term(Term::from_field_text(f.chunk_id, &id.to_string()));
                 }
+                add(w, f, passages);
                 None
             }
             Op::DeleteSource(source) => {
@@ -119,6 +105,33 @@ impl writer::WriteOp for Op {
 
     fn is_flush(&self) -> bool {
         matches!(self, Op::Flush(_))
+    }
+}
+
+fn add(w: &mut IndexWriter, f: Fields, passages: Vec<IndexedPassage>) {
+    for p in passages {
+        let mut d = doc!(
+            f.chunk_id => p.chunk_id.to_string(),
+            f.source_id => p.source_id.to_string(),
+            f.organization_id => p.organization_id.to_string(),
+            f.bot_id => p.bot_id.to_string(),
+            f.kind => p.kind.as_str(),
+            f.title => p.title,
+            f.heading => p.heading_path,
+            f.content => p.content,
+        );
+        if let Some(q) = p.question {
+            d.add_text(f.question, q);
+        }
+        if let Some(page) = p.page {
+            d.add_u64(f.page, u64::from(page));
+        }
+        if let Some(url) = p.url {
+            d.add_text(f.url, url);
+        }
+        if let Err(err) = w.add_document(d) {
+            tracing::error!(error = %err, "indexing a passage failed");
+        }
     }
 }
 
@@ -181,6 +194,12 @@ impl KnowledgeIndex {
 
     pub async fn replace_source(&self, source: SourceId, passages: Vec<IndexedPassage>) {
         self.send(Op::Replace(source, passages)).await;
+    }
+
+    pub async fn swap(&self, remove: Vec<uuid::Uuid>, add: Vec<IndexedPassage>) {
+        if !remove.is_empty() || !add.is_empty() {
+            self.send(Op::Swap(remove, add)).await;
+        }
     }
 
     pub async fn delete_source(&self, source: SourceId) {

@@ -135,7 +135,11 @@ async fn step(
     Ok(row)
 }
 
-async fn fail(k: &KnowledgeService, row: source::Model, problem: &Problem) -> Result<(), JobError> {
+pub(super) async fn fail(
+    k: &KnowledgeService,
+    row: source::Model,
+    problem: &Problem,
+) -> Result<(), JobError> {
     let id = row.id;
     let mut active = row.into_active_model();
     active.status = Set(source::SourceStatus::Failed);
@@ -198,7 +202,7 @@ fn passages_of(row: &source::Model, extracted: &Extracted) -> Vec<Passage> {
     chunking::passages(extracted)
 }
 
-fn text_hash(passages: &[Passage]) -> String {
+pub(super) fn text_hash(passages: &[Passage]) -> String {
     let mut hash = Sha256::new();
     for p in passages {
         hash.update(p.heading_path.as_bytes());

@@ -1,17 +1,19 @@
-//! A bot's knowledge: the sources an owner gives it (uploaded documents, FAQs, typed
-//! snippets; crawled sites next), each processed by a persistent job through pending →
-//! extracting → chunking → indexing → completed | failed, cut into passages kept in
+//! A bot's knowledge: the sources an owner gives it (uploaded documents, crawled websites,
+//! FAQs, typed snippets), each processed by a persistent job through pending → extracting
+//! (crawling, for a website) → chunking → indexing → completed | failed, cut into passages kept in
 //! `knowledge_chunks` and indexed per organization and bot ([`index::KnowledgeIndex`]).
 //! Deleting a source removes its passages from the database and the index at once.
 //!
 //! Agents read a bot's knowledge; owners and admins change it (`Permission::ManageKnowledge`).
 
 pub mod chunking;
+pub mod crawl;
 pub mod demo;
 pub mod extract;
 pub mod index;
 pub mod ingest;
 pub mod routes;
+pub mod websites;
 
 use std::sync::Arc;
 
@@ -21,7 +23,7 @@ use app::{
     dto::{BotId, OrganizationId},
     error::FieldError,
     ids::SourceId,
-    knowledge::{KnowledgeHit, KnowledgePage, SourceError, SourceKind, SourceStatus, SourceView},
+    knowledge::{KnowledgeHit, KnowledgePage, SourceCard, SourceError, SourceKind, SourceStatus, SourceView},
     ssr::Viewer,
 };
 use chrono::Utc;
@@ -43,6 +45,7 @@ use crate::{
 };
 
 pub use index::KnowledgeIndex;
+pub use websites::{CrawledPage, UrlInput};
 
 /// The organization's bot (404 for another's), as the bots feature reads it.
 use crate::bots::lifecycle::own_bot;
@@ -69,6 +72,11 @@ pub enum Problem {
     Unreadable,
     /// The stored file is gone (a data directory restored without its files).
     Missing,
+    /// A website that could not be crawled (`crawl::`): unreachable, refused, not a page…
+    Site {
+        code: &'static str,
+        message: String,
+    },
 }
 
 impl Problem {
@@ -87,6 +95,7 @@ impl Problem {
             Self::TimedOut => "timeout",
             Self::Unreadable => "unreadable",
             Self::Missing => "file_missing",
+            Self::Site { code, .. } => code,
         }
     }
 
@@ -115,6 +124,7 @@ impl Problem {
             Self::TimedOut => "Reading this file took longer than a minute, so it was stopped.".into(),
             Self::Unreadable => "This file could not be read.".into(),
             Self::Missing => "The uploaded file is missing from storage; upload it again.".into(),
+            Self::Site { message, .. } => message.clone(),
         }
     }
 }
@@ -128,6 +138,7 @@ pub struct KnowledgeService {
     index: KnowledgeIndex,
     events: EventBus,
     wakeup: jobs::Wakeup,
+    fetcher: crawl::fetch::Fetcher,
 }
 
 /// A file as it arrived.
@@ -218,8 +229,9 @@ impl KnowledgeService {
         index: KnowledgeIndex,
         events: EventBus,
         wakeup: jobs::Wakeup,
+        fetcher: crawl::fetch::Fetcher,
     ) -> Self {
-        Self { db, files, index, events, wakeup }
+        Self { db, files, index, events, wakeup, fetcher }
     }
 
     pub fn index(&self) -> &KnowledgeIndex {
@@ -234,7 +246,7 @@ impl KnowledgeService {
         Ok(KnowledgePage {
             chatbot_id: bot,
             bot_name: found.name,
-            sources: self.list(viewer, bot, None).await?,
+            sources: self.list(viewer, bot, None).await?.into_iter().map(SourceCard::from).collect(),
             can_manage: viewer.role.can(Permission::ManageKnowledge),
             max_file_bytes: limits.max_bytes,
             max_files: limits.max_files,
@@ -542,6 +554,11 @@ impl KnowledgeService {
             .filter(knowledge_chunk::Column::SourceId.eq(current.id))
             .exec(&txn)
             .await?;
+        crate::entities::knowledge_page::Entity::delete_many()
+            .filter(crate::entities::knowledge_page::Column::OrganizationId.eq(viewer.organization_id.0))
+            .filter(crate::entities::knowledge_page::Column::SourceId.eq(current.id))
+            .exec(&txn)
+            .await?;
         source::Entity::delete_by_id(current.id).exec(&txn).await?;
         if let Some(job) = current.job_id {
             jobs::cancel(&txn, Some(viewer.organization_id.0), job).await?;
@@ -636,7 +653,13 @@ impl KnowledgeService {
             }
         };
         row.id = Set(id);
-        let job = jobs::enqueue(&txn, ingest::job(viewer.organization_id, SourceId(id))).await?;
+        let website = matches!(&row.kind, sea_orm::ActiveValue::Set(k) | sea_orm::ActiveValue::Unchanged(k) if *k == source::SourceKind::Url);
+        let job = if website {
+            crawl::job(viewer.organization_id, SourceId(id))
+        } else {
+            ingest::job(viewer.organization_id, SourceId(id))
+        };
+        let job = jobs::enqueue(&txn, job).await?;
         row.job_id = Set(Some(job));
         let saved = if new {
             row.insert(&txn).await?
@@ -671,8 +694,22 @@ impl KnowledgeService {
     }
 
     async fn announce(&self, organization_id: OrganizationId, source: &SourceView) {
+        self.announce_with(organization_id, source, None).await;
+    }
+
+    /// Announces where a source stands; a crawl names the page it just read.
+    async fn announce_with(
+        &self,
+        organization_id: OrganizationId,
+        source: &SourceView,
+        current_url: Option<String>,
+    ) {
         self.events
-            .publish(DomainEvent::KnowledgeChanged { organization_id, source: Box::new(source.clone()) })
+            .publish(DomainEvent::KnowledgeChanged {
+                organization_id,
+                source: Box::new(source.clone()),
+                current_url,
+            })
             .await;
     }
 }
@@ -814,6 +851,7 @@ fn kind_of(kind: source::SourceKind) -> SourceKind {
 fn status_of(status: source::SourceStatus) -> SourceStatus {
     match status {
         source::SourceStatus::Pending => SourceStatus::Pending,
+        source::SourceStatus::Crawling => SourceStatus::Crawling,
         source::SourceStatus::Extracting => SourceStatus::Extracting,
         source::SourceStatus::Chunking => SourceStatus::Chunking,
         source::SourceStatus::Indexing => SourceStatus::Indexing,
@@ -825,6 +863,8 @@ fn status_of(status: source::SourceStatus) -> SourceStatus {
 /// A stored source as the API shows it.
 pub fn view(row: source::Model) -> SourceView {
     let status = status_of(row.status);
+    let website = row.kind == source::SourceKind::Url;
+    let count = |n: i32| u32::try_from(n).unwrap_or(0);
     SourceView {
         id: SourceId(row.id),
         chatbot_id: BotId(row.bot_id),
@@ -850,6 +890,13 @@ pub fn view(row: source::Model) -> SourceView {
             .and_then(|(from, to)| u64::try_from((to - from).num_seconds()).ok()),
         processing_started_at: row.processing_started_at.map(rfc3339),
         processing_completed_at: row.processing_completed_at.map(rfc3339),
+        pages_found: website.then(|| count(row.pages_found)),
+        pages_processed: website.then(|| count(row.pages_processed)),
+        pages_failed: website.then(|| count(row.pages_failed)),
+        last_crawled_at: row.last_crawled_at.map(rfc3339),
+        next_crawl_at: row.next_crawl_at.map(rfc3339),
+        crawl_settings: row.crawl_settings.as_deref().and_then(|s| serde_json::from_str(s).ok()),
+        schedule: row.schedule.as_deref().and_then(|s| serde_json::from_str(s).ok()),
     }
 }
 
@@ -861,4 +908,6 @@ pub fn install(w: &mut Wiring, knowledge: &KnowledgeService) {
     w.routes(routes::router(state.clone()));
     w.upload_routes(routes::upload_router(state));
     w.job(ingest::KIND, Arc::new(ingest::Ingest { knowledge: knowledge.clone() }));
+    w.job(crawl::KIND, Arc::new(crawl::Crawl { knowledge: knowledge.clone() }));
+    w.background("knowledge.crawl_schedule", websites::run_schedule(knowledge.clone()));
 }

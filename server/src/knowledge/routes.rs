@@ -1,5 +1,5 @@
 //! REST for a bot's knowledge (PRD §5.4): documents (multipart upload, with its own body
-//! limit), FAQs, text snippets, every source's status, and the knowledge search. Every query
+//! limit), websites to crawl, FAQs, text snippets, every source's status, and the knowledge search. Every query
 //! is scoped by the caller's organization; agents read, owners and admins change.
 
 use app::{
@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{FaqImport, FaqInput, KNOWLEDGE_FILES, KnowledgeService, Upload};
+use super::{CrawledPage, FaqImport, FaqInput, KNOWLEDGE_FILES, KnowledgeService, Upload, UrlInput};
 use crate::{
     error::Result,
     http::{ApiCaller, ApiJson, ApiQuery, Authenticator},
@@ -38,6 +38,10 @@ pub fn router(state: KnowledgeRoutes) -> OpenApiRouter {
         .routes(routes!(create_faq, list_faqs))
         .routes(routes!(update_faq, delete_faq))
         .routes(routes!(create_snippet))
+        .routes(routes!(create_url, list_urls))
+        .routes(routes!(get_url, delete_url))
+        .routes(routes!(recrawl_url))
+        .routes(routes!(url_pages))
         .routes(routes!(list_sources))
         .routes(routes!(get_source, delete_source))
         .routes(routes!(search_knowledge))
@@ -390,6 +394,108 @@ pub async fn create_snippet(
 ) -> Result<(StatusCode, Json<SourceView>)> {
     let created = k.add_snippet(&caller.viewer, &client, body.chatbot_id, &body.title, &body.text).await?;
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateUrl {
+    pub chatbot_id: BotId,
+    #[serde(flatten)]
+    pub site: UrlInput,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UrlsResponse {
+    pub urls: Vec<SourceView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PagesResponse {
+    pub pages: Vec<CrawledPage>,
+}
+
+/// Adds a website and starts crawling it (PRD §5.4.2): breadth-first from `url` within
+/// `crawl_settings`, again on `schedule`. Progress arrives as `crawl:progress` and
+/// `crawl:completed` on the dashboard socket.
+#[utoipa::path(post, path = "/api/v1/knowledge-base/urls", tag = "knowledge", security(("bearer" = [])),
+    request_body = CreateUrl,
+    responses((status = 201, body = SourceView), (status = 403, body = app::error::ErrorBody),
+              (status = 404, body = app::error::ErrorBody), (status = 422, body = app::error::ErrorBody)))]
+pub async fn create_url(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    client: ClientInfo,
+    ApiJson(body): ApiJson<CreateUrl>,
+) -> Result<(StatusCode, Json<SourceView>)> {
+    Ok((StatusCode::CREATED, Json(k.add_url(&caller.viewer, &client, body.chatbot_id, body.site).await?)))
+}
+
+/// The bot's websites, with each one's crawl status and page counts.
+#[utoipa::path(get, path = "/api/v1/knowledge-base/urls", tag = "knowledge", security(("bearer" = [])),
+    params(ByBot), responses((status = 200, body = UrlsResponse), (status = 404, body = app::error::ErrorBody)))]
+pub async fn list_urls(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    ApiQuery(q): ApiQuery<ByBot>,
+) -> Result<Json<UrlsResponse>> {
+    Ok(Json(UrlsResponse {
+        urls: k.list(&caller.viewer, bot_of(&caller, q.chatbot_id)?, Some(SourceKind::Url)).await?,
+    }))
+}
+
+/// One website.
+#[utoipa::path(get, path = "/api/v1/knowledge-base/urls/{id}", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Website source id (UUID)")),
+    responses((status = 200, body = SourceView), (status = 404, body = app::error::ErrorBody)))]
+pub async fn get_url(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<SourceView>> {
+    caller.viewer.require(Permission::ViewKnowledge)?;
+    Ok(Json(of_kind(&k, &caller, &id, SourceKind::Url, "website source").await?))
+}
+
+/// Deletes a website: its pages' passages leave the bot's knowledge; a crawl under way stops.
+#[utoipa::path(delete, path = "/api/v1/knowledge-base/urls/{id}", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Website source id (UUID)")),
+    responses((status = 204), (status = 403, body = app::error::ErrorBody), (status = 404, body = app::error::ErrorBody)))]
+pub async fn delete_url(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    client: ClientInfo,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    delete_of_kind(&k, &caller, &client, &id, SourceKind::Url, "website source").await
+}
+
+/// Crawls the website again now, fetching only what changed (409 while a crawl runs).
+#[utoipa::path(post, path = "/api/v1/knowledge-base/urls/{id}/recrawl", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Website source id (UUID)")),
+    responses((status = 202, body = SourceView), (status = 403, body = app::error::ErrorBody),
+              (status = 404, body = app::error::ErrorBody), (status = 409, body = app::error::ErrorBody)))]
+pub async fn recrawl_url(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    client: ClientInfo,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<SourceView>)> {
+    caller.viewer.require(Permission::ManageKnowledge)?;
+    let id = source_id(&id, "website source")?;
+    Ok((StatusCode::ACCEPTED, Json(k.recrawl(&caller.viewer, &client, id).await?)))
+}
+
+/// The pages the website's crawl found, each with its state (read, unchanged, duplicate,
+/// skipped by robots.txt, failed with its reason…).
+#[utoipa::path(get, path = "/api/v1/knowledge-base/urls/{id}/pages", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Website source id (UUID)")),
+    responses((status = 200, body = PagesResponse), (status = 404, body = app::error::ErrorBody)))]
+pub async fn url_pages(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<PagesResponse>> {
+    caller.viewer.require(Permission::ViewKnowledge)?;
+    Ok(Json(PagesResponse { pages: k.pages(&caller.viewer, source_id(&id, "website source")?).await? }))
 }
 
 /// Every source of the bot (documents, sites, FAQs, snippets), newest first.

@@ -183,8 +183,11 @@ pub async fn listen(hub: Hub, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
             DomainEvent::BotUpdated { bot_id, profile } => {
                 hub.publish(Topic::Bot(*bot_id), &ServerMsg::WidgetConfig { bot: profile.clone() });
             }
-            DomainEvent::KnowledgeChanged { organization_id, source } => {
-                hub.publish(Topic::Organization(*organization_id), &ServerMsg::knowledge(source));
+            DomainEvent::KnowledgeChanged { organization_id, source, current_url } => {
+                hub.publish(
+                    Topic::Organization(*organization_id),
+                    &ServerMsg::knowledge(source, current_url.clone()),
+                );
             }
             // Progress the dashboard shows comes as the feature's own frames (above).
             DomainEvent::JobProgress { .. } => {}

@@ -134,6 +134,7 @@ async fn every_server_function_refuses_anonymous_callers_unless_it_is_public() {
                         ("answer", "x".into()),
                         ("title", "x".into()),
                         ("text", "x".into()),
+                        ("url", "x".into()),
                     ][..],
                 )
                 .send()

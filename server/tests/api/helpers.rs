@@ -23,6 +23,9 @@ pub struct TestApp {
     pub address: SocketAddr,
     pub state: AppState,
     pub http: reqwest::Client,
+    config: Config,
+    stop: tokio_util::sync::CancellationToken,
+    running: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _database: Option<TestDatabase>,
     _data_dir: tempfile::TempDir,
 }
@@ -124,17 +127,44 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     config.demo = true;
     config.no_demo = false;
     configure(&mut config);
-    let app = Application::build(config).await.expect("the application builds");
-    let address = app.address();
-    let state = app.state().clone();
-    tokio::spawn(app.run_until_stopped());
-    let app =
-        TestApp { address, state, http: reqwest::Client::new(), _database: database, _data_dir: data_dir };
+    let app = start(config, database, data_dir).await;
     app.knowledge_jobs_done().await;
     app
 }
 
+async fn start(config: Config, database: Option<TestDatabase>, data_dir: tempfile::TempDir) -> TestApp {
+    let app = Application::build(config.clone()).await.expect("the application builds");
+    let address = app.address();
+    let state = app.state().clone();
+    let stop = app.stop_token();
+    let running = Some(tokio::spawn(app.run_until_stopped()));
+    TestApp {
+        address,
+        state,
+        http: reqwest::Client::new(),
+        config,
+        stop,
+        running,
+        _database: database,
+        _data_dir: data_dir,
+    }
+}
+
 impl TestApp {
+    /// Stops the server as SIGTERM does (in-flight work handed back), then starts a new one on
+    /// the same data directory and database, as after a restart. The address changes.
+    pub async fn restart(mut self) -> TestApp {
+        self.stop.cancel();
+        if let Some(running) = self.running.take() {
+            running.await.expect("the server task").expect("the server stops cleanly");
+        }
+        // The last handles on the indexes' writer tasks: once they are gone the writers end
+        // and release their locks, as the process's exit would.
+        drop(self.state);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        start(self.config.clone(), self._database.take(), self._data_dir).await
+    }
+
     /// Waits until no knowledge job is queued or running (the demo's knowledge is processed
     /// at start; its `document:*` frames would otherwise reach the first dashboard socket).
     pub async fn knowledge_jobs_done(&self) {

@@ -7,6 +7,7 @@ mod api_keys;
 mod billing;
 mod bot_settings;
 mod chatbots;
+mod crawl;
 mod dashboard;
 mod edges;
 mod handoff;

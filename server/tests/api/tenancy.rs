@@ -100,6 +100,21 @@ async fn other_tenant(app: &TestApp) -> Other {
         .await
         .expect("faq");
     ids.insert("faq", faq["id"].as_str().expect("faq id").to_owned());
+    // A website whose crawl fails at once (the name does not resolve): a source with pages.
+    let website: serde_json::Value = app
+        .send_json(
+            "POST",
+            "/api/v1/knowledge-base/urls",
+            &owner,
+            serde_json::json!({ "chatbot_id": bot, "url": "https://docs.globex.invalid/" }),
+        )
+        .await
+        .json()
+        .await
+        .expect("website");
+    let website = website["id"].as_str().expect("website id").to_owned();
+    crate::knowledge::settled(app, &owner, &website).await;
+    ids.insert("website", website);
     let (mut visitor, _) = app.visitor(&key).await;
     visitor.send(&send("g-1", None, "Where is my Globex order?")).await;
     visitor.recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.seq == 2)).await;
@@ -125,6 +140,9 @@ fn id_kind_of_route(path: &str) -> Option<&'static str> {
         "/api/v1/workspaces/{id}" => Some("workspace"),
         "/api/v1/knowledge-base/documents/{id}" | "/api/v1/knowledge-base/sources/{id}" => Some("document"),
         "/api/v1/knowledge-base/faqs/{id}" => Some("faq"),
+        "/api/v1/knowledge-base/urls/{id}"
+        | "/api/v1/knowledge-base/urls/{id}/recrawl"
+        | "/api/v1/knowledge-base/urls/{id}/pages" => Some("website"),
         "/api/v1/integrations/credentials/{id}" => Some("credential"),
         "/api/v1/api-keys/{id}" => Some("api_key"),
         "/api/v1/conversations/{id}"
@@ -152,7 +170,10 @@ fn id_kind_of_server_fn(name: &str, argument: &str) -> Option<&'static str> {
             "id",
         ) => Some("conversation"),
         ("change_plan", "workspace") => Some("workspace"),
-        ("knowledge" | "add_faq" | "add_snippet" | "search_knowledge", "chatbot_id") => Some("bot"),
+        ("knowledge" | "add_faq" | "add_snippet" | "add_website" | "search_knowledge", "chatbot_id") => {
+            Some("bot")
+        }
+        ("recrawl_source", "id") => Some("website"),
         ("delete_source", "id") => Some("document"),
         (
             "update_chatbot"
@@ -232,7 +253,7 @@ async fn no_rest_route_reads_or_changes_another_organizations_data() {
         .await;
     assert_eq!(
         sources["sources"].as_array().map(Vec::len),
-        Some(2),
+        Some(3),
         "A deleted none of B's knowledge: {sources}"
     );
 }
@@ -292,7 +313,7 @@ async fn no_server_function_reads_or_changes_another_organizations_data() {
         .await;
     assert_eq!(
         sources["sources"].as_array().map(Vec::len),
-        Some(2),
+        Some(3),
         "A added or deleted none of B's knowledge: {sources}"
     );
 }
