@@ -213,17 +213,16 @@ pub(super) fn text_hash(passages: &[Passage]) -> String {
     format!("{:x}", hash.finalize())
 }
 
-/// Replaces the source's stored passages in one transaction; `None` if the source is gone.
-async fn store(
-    k: &KnowledgeService,
-    ctx: &JobContext,
+/// The stored rows and the index documents of a source's `passages`, each citing `url`.
+pub(super) fn records(
     row: &source::Model,
     passages: &[Passage],
-) -> Result<Option<Vec<IndexedPassage>>, JobError> {
+    url: Option<&str>,
+) -> (Vec<chunk::ActiveModel>, Vec<IndexedPassage>) {
     let now = Utc::now();
     let kind = kind_of(row.kind);
     let ids: Vec<Uuid> = passages.iter().map(|_| Uuid::now_v7()).collect();
-    let models: Vec<chunk::ActiveModel> = passages
+    let models = passages
         .iter()
         .zip(&ids)
         .enumerate()
@@ -236,12 +235,12 @@ async fn store(
             heading_path: Set(p.heading_path.clone()),
             content: Set(p.content.clone()),
             page: Set(p.page.and_then(|n| i32::try_from(n).ok())),
-            url: Set(row.url.clone()),
+            url: Set(url.map(str::to_owned)),
             embedding: Set(None),
             created_at: Set(now),
         })
         .collect();
-    let indexed: Vec<IndexedPassage> = ids
+    let indexed = ids
         .iter()
         .zip(passages)
         .map(|(id, p)| IndexedPassage {
@@ -255,9 +254,20 @@ async fn store(
             question: row.question.clone(),
             content: p.content.clone(),
             page: p.page,
-            url: row.url.clone(),
+            url: url.map(str::to_owned),
         })
         .collect();
+    (models, indexed)
+}
+
+/// Replaces the source's stored passages in one transaction; `None` if the source is gone.
+async fn store(
+    k: &KnowledgeService,
+    ctx: &JobContext,
+    row: &source::Model,
+    passages: &[Passage],
+) -> Result<Option<Vec<IndexedPassage>>, JobError> {
+    let (models, indexed) = records(row, passages, row.url.as_deref());
     let total = models.len();
     let txn = crate::db::begin_write(&k.db).await?;
     let exists = source::Entity::find_by_id(row.id)

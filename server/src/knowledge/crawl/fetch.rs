@@ -173,10 +173,6 @@ impl Fetcher {
         Ok(Self { client, policy })
     }
 
-    pub fn policy(&self) -> Policy {
-        self.policy
-    }
-
     /// The address's scheme and port (no network).
     pub fn check_form(&self, url: &Url) -> Result<(), FetchError> {
         if !matches!(url.scheme(), "http" | "https") {

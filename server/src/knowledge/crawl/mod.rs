@@ -19,11 +19,7 @@ pub mod site;
 
 use std::{collections::HashMap, time::Duration};
 
-use app::{
-    dto::{BotId, OrganizationId},
-    ids::SourceId,
-    knowledge::CrawlSettings,
-};
+use app::{dto::OrganizationId, ids::SourceId, knowledge::CrawlSettings};
 use chrono::Utc;
 use reqwest::Url;
 use sea_orm::{
@@ -36,7 +32,7 @@ use self::{
     fetch::{FetchError, Fetched, Validators},
     site::{Scope, Unreadable},
 };
-use super::{KnowledgeService, Problem, chunking, index::IndexedPassage, ingest};
+use super::{KnowledgeService, Problem, chunking, ingest};
 use crate::{
     entities::{
         knowledge_chunk as chunk,
@@ -555,25 +551,7 @@ impl Crawler<'_> {
         if !old.is_empty() {
             chunk::Entity::delete_many().filter(chunk::Column::Id.is_in(old.clone())).exec(&txn).await?;
         }
-        let ids: Vec<Uuid> = passages.iter().map(|_| Uuid::now_v7()).collect();
-        let models: Vec<chunk::ActiveModel> = passages
-            .iter()
-            .zip(&ids)
-            .enumerate()
-            .map(|(i, (passage, id))| chunk::ActiveModel {
-                id: Set(*id),
-                organization_id: Set(self.org),
-                bot_id: Set(self.row.bot_id),
-                source_id: Set(self.row.id),
-                ordinal: Set(i32::try_from(i).unwrap_or(i32::MAX)),
-                heading_path: Set(passage.heading_path.clone()),
-                content: Set(passage.content.clone()),
-                page: Set(None),
-                url: Set(Some(p.url.clone())),
-                embedding: Set(None),
-                created_at: Set(now),
-            })
-            .collect();
+        let (models, indexed) = ingest::records(&self.row, &passages, Some(&p.url));
         for batch in models.chunks(200) {
             chunk::Entity::insert_many(batch.to_vec()).exec(&txn).await?;
         }
@@ -583,23 +561,6 @@ impl Crawler<'_> {
         active.updated_at = Set(now);
         active.update(&txn).await?;
         txn.commit().await?;
-        let indexed = ids
-            .into_iter()
-            .zip(passages)
-            .map(|(chunk_id, passage)| IndexedPassage {
-                chunk_id,
-                organization_id: OrganizationId(self.org),
-                bot_id: BotId(self.row.bot_id),
-                source_id: SourceId(self.row.id),
-                kind: app::knowledge::SourceKind::Url,
-                title: self.row.title.clone(),
-                heading_path: passage.heading_path,
-                question: None,
-                content: passage.content,
-                page: None,
-                url: Some(p.url.clone()),
-            })
-            .collect();
         self.k.index.swap(old, indexed).await;
         Ok(())
     }
