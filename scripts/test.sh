@@ -4,6 +4,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_rust_tools
 ensure_node_packages
+ensure_embedding_model
 ensure_chromium
 if ! cargo nextest --version >/dev/null 2>&1; then
   say "installing cargo-nextest (cargo install --locked)"

@@ -279,6 +279,8 @@ pub struct KnowledgePage {
     /// Files the plan allows (`None`: no limit) and files the organization has.
     pub max_files: Option<u32>,
     pub files: u32,
+    /// Set when retrieval runs on keywords alone (no embedding model): what that means.
+    pub keyword_only: Option<String>,
 }
 
 #[cfg(test)]

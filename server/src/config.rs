@@ -25,6 +25,17 @@ pub enum Command {
         #[arg(long, env = "CHATSUPPORT_SITE_DIR", default_value = "target/site")]
         site_dir: PathBuf,
     },
+    /// Rebuild the knowledge and message search indexes from the database, first giving every
+    /// knowledge passage without a vector one (after installing the embedding model). Stop the
+    /// server first.
+    Reindex {
+        /// Embed every passage again, not only those without a vector (after switching
+        /// between the local model and an endpoint: two models' vectors do not compare).
+        #[arg(long)]
+        embed_all: bool,
+        #[command(flatten)]
+        config: Config,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -115,6 +126,25 @@ pub struct Config {
     /// How long the crawler waits for one page (or robots.txt, or a sitemap), in seconds.
     #[arg(long, env = "CHATSUPPORT_CRAWL_PAGE_TIMEOUT_SECS", default_value_t = 20)]
     pub crawl_page_timeout_secs: u64,
+
+    /// Where the local embedding model (all-MiniLM-L6-v2: `model.safetensors`,
+    /// `tokenizer.json`) is. Default: `<data dir>/models/all-MiniLM-L6-v2` when it is there;
+    /// without it (and without an endpoint) knowledge retrieval is BM25 alone.
+    #[arg(long, env = "CHATSUPPORT_EMBEDDING_MODEL_DIR")]
+    pub embedding_model_dir: Option<PathBuf>,
+
+    /// An OpenAI-compatible API base URL (`https://api.openai.com/v1`, a vLLM or Ollama
+    /// server's `/v1`) whose `/embeddings` makes the vectors instead of the local model.
+    #[arg(long, env = "CHATSUPPORT_EMBEDDINGS_URL")]
+    pub embeddings_url: Option<String>,
+
+    /// The embedding model the endpoint is asked for.
+    #[arg(long, env = "CHATSUPPORT_EMBEDDINGS_MODEL", default_value = "text-embedding-3-small")]
+    pub embeddings_model: String,
+
+    /// The endpoint's API key (`OPENAI_API_KEY` when unset).
+    #[arg(long, env = "CHATSUPPORT_EMBEDDINGS_API_KEY", hide_env_values = true)]
+    pub embeddings_api_key: Option<String>,
 }
 
 /// An address (`10.0.0.7`, `::1`) or a CIDR range (`10.0.0.0/8`).
@@ -153,6 +183,10 @@ impl Config {
             job_lease_secs: 30,
             crawl_allow_private: false,
             crawl_page_timeout_secs: 20,
+            embedding_model_dir: None,
+            embeddings_url: None,
+            embeddings_model: "text-embedding-3-small".into(),
+            embeddings_api_key: None,
         }
     }
 

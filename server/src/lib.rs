@@ -19,6 +19,7 @@ pub mod conversations;
 pub mod dashboard;
 pub mod db;
 pub mod demo;
+pub mod embeddings;
 pub mod entities;
 pub mod error;
 pub mod events;

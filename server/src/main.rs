@@ -28,6 +28,14 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Some(Command::Reindex { embed_all, config }) => {
+            let done = chatsupport::startup::reindex(config, embed_all).await?;
+            println!(
+                "reindexed: {} knowledge passages ({} newly embedded), {} messages",
+                done.passages, done.embedded, done.messages
+            );
+            Ok(())
+        }
         Some(Command::Serve(config)) => serve(config).await,
         None => serve(cli.serve).await,
     }

@@ -8,7 +8,6 @@ use app::ApiError;
 use axum::{Router, extract::Request, middleware, response::IntoResponse};
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use sea_orm::{EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 use utoipa::OpenApi;
@@ -20,7 +19,6 @@ use crate::{
     config::Config,
     conversations::{self, ConversationService},
     dashboard, db, demo,
-    entities::message,
     error::ApiResponse,
     events::EventBus,
     http::{self, Authenticator, assets, client, guard, headers, health::HealthState, origin},
@@ -104,17 +102,13 @@ impl Application {
             public_url: PublicUrl(public_url.as_str().into()),
             wakeup,
         };
-        let knowledge = crate::knowledge::KnowledgeService::new(
-            handles.db.clone(),
-            handles.files.clone(),
-            crate::knowledge::KnowledgeIndex::open(&handles.config.index_dir())?,
-            handles.events.clone(),
-            handles.wakeup.clone(),
-            crate::knowledge::crawl::fetch::Fetcher::new(crate::knowledge::crawl::fetch::Policy::new(
-                handles.config.crawl_allow_private,
-                std::time::Duration::from_secs(handles.config.crawl_page_timeout_secs.max(1)),
-            ))?,
-        );
+        let knowledge = knowledge_service(
+            &handles.config,
+            &handles.db,
+            &handles.files,
+            &handles.events,
+            &handles.wakeup,
+        )?;
         let state = AppState {
             handles,
             accounts,
@@ -125,9 +119,10 @@ impl Application {
         };
 
         let mut tasks = Tasks::new(CancellationToken::new());
-        let wired = install_features(&mut tasks, &state, &mailer);
+        // The indexes (and the vectors in memory) are whole before any job or loop runs.
         rebuild_index_if_behind(&state).await?;
         crate::knowledge::ingest::rebuild_if_behind(&state.knowledge).await?;
+        let wired = install_features(&mut tasks, &state, &mailer);
 
         let router = routes(&state, wired);
         Ok(Self { listener, router, state, tasks })
@@ -254,6 +249,7 @@ fn routes(state: &AppState, wired: Wired) -> Router {
             let search = state.search.clone();
             move || search.num_docs()
         }),
+        retrieval: crate::embeddings::retrieval_mode(state.knowledge.embedder()),
     });
     let (api, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(health)
@@ -301,25 +297,83 @@ async fn server_fn_error_status(request: Request, next: middleware::Next) -> axu
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
+/// The knowledge service with its index, embedder and crawler's fetcher.
+fn knowledge_service(
+    config: &Config,
+    db: &sea_orm::DatabaseConnection,
+    files: &crate::storage::FileStore,
+    events: &EventBus,
+    wakeup: &jobs::Wakeup,
+) -> anyhow::Result<crate::knowledge::KnowledgeService> {
+    Ok(crate::knowledge::KnowledgeService::new(
+        db.clone(),
+        files.clone(),
+        crate::knowledge::KnowledgeIndex::open(&config.index_dir())?,
+        events.clone(),
+        wakeup.clone(),
+        crate::knowledge::crawl::fetch::Fetcher::new(crate::knowledge::crawl::fetch::Policy::new(
+            config.crawl_allow_private,
+            std::time::Duration::from_secs(config.crawl_page_timeout_secs.max(1)),
+        ))?,
+        crate::embeddings::Embedder::from_config(config)?,
+    ))
+}
+
+/// What `chatsupport reindex` reports.
+#[derive(Debug)]
+pub struct Reindexed {
+    pub passages: usize,
+    pub embedded: usize,
+    pub messages: u64,
+}
+
+/// `chatsupport reindex`: gives every passage without a vector one (every passage with
+/// `embed_all`; when an embedder is there), then rebuilds the knowledge and message indexes from the database. Run it with the
+/// server stopped (the indexes take one writer; a running server holds it).
+pub async fn reindex(config: Config, embed_all: bool) -> anyhow::Result<Reindexed> {
+    let db = db::connect(&config.database_url()).await?;
+    let events = EventBus::default();
+    let files = crate::storage::FileStore::new(&config.data_dir);
+    let knowledge = knowledge_service(&config, &db, &files, &events, &jobs::Wakeup::default()).context(
+        "opening the knowledge index and the embedding model (a running server holds the index: stop it first)",
+    )?;
+    let embedded = crate::knowledge::ingest::embed_missing(&knowledge, embed_all).await?;
+    let passages = crate::knowledge::ingest::rebuild(&knowledge, true).await?.unwrap_or(0);
+    let search = MessageSearch::open(&config.index_dir())
+        .context("opening the message index (is the server still running? stop it first)")?;
+    let conversations =
+        ConversationService::new(db.clone(), events, crate::conversations::limits::VisitorQuota::default());
+    rebuild_messages(&search, &conversations, true).await?;
+    let messages = search.num_docs();
+    Ok(Reindexed { passages, embedded, messages })
+}
+
 /// The search index is derived from the database; if it holds fewer documents than there are
 /// messages (first run, a crash between commit and index, a deleted index) it is rebuilt.
 async fn rebuild_index_if_behind(state: &AppState) -> anyhow::Result<()> {
-    let stored = message::Entity::find().count(&state.handles.db).await?;
-    if state.search.num_docs() == stored {
+    rebuild_messages(&state.search, &state.conversations, false).await
+}
+
+async fn rebuild_messages(
+    search: &MessageSearch,
+    conversations: &ConversationService,
+    force: bool,
+) -> anyhow::Result<()> {
+    let stored = conversations.count_messages().await?;
+    if !force && search.num_docs() == stored {
         return Ok(());
     }
-    tracing::info!(stored, indexed = state.search.num_docs(), "rebuilding the message index");
-    state.search.clear().await;
-    let search = state.search.clone();
-    state
-        .conversations
+    tracing::info!(stored, indexed = search.num_docs(), "rebuilding the message index");
+    search.clear().await;
+    let writer = search.clone();
+    conversations
         .for_each_message_batch(1_000, async |batch| {
             for (org, message) in batch {
-                search.add(org, message).await;
+                writer.add(org, message).await;
             }
         })
         .await?;
-    state.search.flush().await;
+    search.flush().await;
     Ok(())
 }
 

@@ -101,6 +101,7 @@ fn Knowledge(data: crate::knowledge::KnowledgePage, live: LiveFeed, changes: RwS
     view! {
         <h1 id="knowledge-heading">{format!("Knowledge of {}", data.bot_name)}</h1>
         <p class="muted">{move || format!("{} sources · {} passages · {files} · files up to {}", visible().len(), passages(), size(data.max_file_bytes))}</p>
+        {data.keyword_only.map(|note| view! { <p class="notice" role="note">{note}</p> })}
         <ImportReport />
         <SearchKnowledge bot />
         {can_manage.then(|| view! {
@@ -178,12 +179,12 @@ fn SourceRow(
     let detail = match (&s.error, s.status) {
         (Some(error), SourceStatus::Failed) => Some(view! { <p class="error" role="alert">{error.message.clone()}</p> }.into_any()),
         (_, SourceStatus::Completed) if website => Some(view! {
-            <p class="muted small">{format!("{} pages read{} · {} passages{}", s.pages_processed.unwrap_or(0),
-                s.pages_failed.filter(|n| *n > 0).map(|n| format!(", {n} not")).unwrap_or_default(), s.chunks,
+            <p class="muted small">{format!("{} pages checked{} · {} passages{}", s.pages_processed.unwrap_or(0),
+                s.pages_failed.filter(|n| *n > 0).map(|n| format!(", {n} failed")).unwrap_or_default(), s.chunks,
                 s.last_crawled_at.as_deref().map(|t| format!(" · crawled {}", super::short_time(t))).unwrap_or_default())}</p>
         }.into_any()),
         (_, SourceStatus::Crawling) => Some(view! {
-            <p class="muted small">{format!("{} pages read so far", s.pages_processed.unwrap_or(0))}</p>
+            <p class="muted small">{format!("{} pages checked so far", s.pages_processed.unwrap_or(0))}</p>
         }.into_any()),
         (_, SourceStatus::Completed) => Some(view! {
             <p class="muted small">{format!("{} passages{}", s.chunks, s.processing_completed_at.as_deref().map(|t| format!(" · ready {}", super::short_time(t))).unwrap_or_default())}</p>

@@ -355,6 +355,12 @@ impl ConversationService {
         Ok((conversation_view(found, &bot.name)?, messages))
     }
 
+    /// How many messages there are, in every organization (is the search index behind?).
+    pub async fn count_messages(&self) -> Result<u64> {
+        use sea_orm::PaginatorTrait;
+        Ok(crate::entities::message::Entity::find().count(&self.db).await?)
+    }
+
     /// Every message of every organization, in batches, for rebuilding the search index: each
     /// batch is handed to `f` (and awaited) before the next is read, so memory holds one batch.
     pub async fn for_each_message_batch<F>(&self, batch: u64, mut f: F) -> Result<u64>

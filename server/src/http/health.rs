@@ -1,4 +1,5 @@
-//! `GET /api/v1/health`: is the database reachable, is the search index open.
+//! `GET /api/v1/health`: is the database reachable, is the search index open, what does
+//! knowledge retrieval run on.
 
 use axum::{Json, extract::State, http::StatusCode};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -16,6 +17,9 @@ pub struct HealthView {
     /// `ok` (the index is open; `indexed_messages` documents are searchable).
     pub search_index: &'static str,
     pub indexed_messages: u64,
+    /// What knowledge retrieval runs on: `hybrid` (keywords and an embedding model) or
+    /// `keyword` (BM25 alone: no model installed), with the model and a sentence.
+    pub knowledge_retrieval: crate::embeddings::RetrievalMode,
 }
 
 /// What the health check looks at.
@@ -24,6 +28,7 @@ pub struct HealthState {
     pub db: DatabaseConnection,
     /// How many documents the search index holds.
     pub indexed: std::sync::Arc<dyn Fn() -> u64 + Send + Sync>,
+    pub retrieval: crate::embeddings::RetrievalMode,
 }
 
 pub fn router(state: HealthState) -> OpenApiRouter {
@@ -41,6 +46,7 @@ pub async fn health(State(state): State<HealthState>) -> (StatusCode, Json<Healt
         database: if database_ok { "ok" } else { "unavailable" },
         search_index: "ok",
         indexed_messages: (state.indexed)(),
+        knowledge_retrieval: state.retrieval.clone(),
     };
     let code = if database_ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (code, Json(view))

@@ -5,7 +5,7 @@
 //! ever finds its own organization's, its own knowledge. Derived data: rebuilt from
 //! `knowledge_chunks` when it does not match them.
 
-use std::path::Path;
+use std::{collections::HashMap, path::Path};
 
 use anyhow::Context;
 use app::{
@@ -26,6 +26,7 @@ use tantivy::{
 };
 use tokio::sync::{mpsc, oneshot};
 
+use super::vectors::{NewVector, Vectors};
 use crate::{error::Result, search::writer};
 
 const WRITER_HEAP_BYTES: usize = 30_000_000;
@@ -60,6 +61,45 @@ pub struct IndexedPassage {
     pub content: String,
     pub page: Option<u32>,
     pub url: Option<String>,
+    /// Its embedding, when an embedder made one.
+    pub vector: Option<Vec<f32>>,
+}
+
+impl IndexedPassage {
+    /// What the embedder reads for this passage: where it sits, then what it says.
+    pub fn embedding_text(&self) -> String {
+        embedding_text(&self.title, &self.heading_path, self.question.as_deref(), &self.content)
+    }
+
+    fn new_vector(&mut self) -> Option<NewVector> {
+        self.vector.take().map(|vector| NewVector {
+            chunk: self.chunk_id,
+            organization: self.organization_id,
+            bot: self.bot_id,
+            source: self.source_id,
+            vector,
+        })
+    }
+}
+
+/// The text embedded for a passage: its title and heading path (or FAQ question), a line
+/// break, its text. The title is left out when the heading path already starts with it.
+pub fn embedding_text(title: &str, heading_path: &str, question: Option<&str>, content: &str) -> String {
+    let mut lead = String::new();
+    if let Some(q) = question.filter(|q| !q.is_empty()) {
+        lead.push_str(q);
+    } else {
+        if !title.is_empty() && !heading_path.starts_with(title) {
+            lead.push_str(title);
+        }
+        if !heading_path.is_empty() {
+            if !lead.is_empty() {
+                lead.push_str(super::chunking::PATH_SEPARATOR);
+            }
+            lead.push_str(heading_path);
+        }
+    }
+    if lead.is_empty() { content.to_owned() } else { format!("{lead}\n{content}") }
 }
 
 pub enum Op {
@@ -141,6 +181,7 @@ pub struct KnowledgeIndex {
     reader: IndexReader,
     fields: Fields,
     ops: mpsc::Sender<Op>,
+    vectors: Vectors,
 }
 
 impl KnowledgeIndex {
@@ -179,7 +220,7 @@ impl KnowledgeIndex {
             .context("taking the knowledge index writer")?;
         let (ops, rx) = mpsc::channel(1_024);
         writer::spawn("knowledge", w, reader.clone(), fields, rx);
-        Ok(Self { index, reader, fields, ops })
+        Ok(Self { index, reader, fields, ops, vectors: Vectors::default() })
     }
 
     pub fn num_docs(&self) -> u64 {
@@ -192,21 +233,32 @@ impl KnowledgeIndex {
         }
     }
 
-    pub async fn replace_source(&self, source: SourceId, passages: Vec<IndexedPassage>) {
+    /// The vectors kept beside the index.
+    pub fn vectors(&self) -> &Vectors {
+        &self.vectors
+    }
+
+    pub async fn replace_source(&self, source: SourceId, mut passages: Vec<IndexedPassage>) {
+        let vectors = passages.iter_mut().filter_map(IndexedPassage::new_vector).collect();
+        self.vectors.replace_source(source, vectors);
         self.send(Op::Replace(source, passages)).await;
     }
 
-    pub async fn swap(&self, remove: Vec<uuid::Uuid>, add: Vec<IndexedPassage>) {
+    pub async fn swap(&self, remove: Vec<uuid::Uuid>, mut add: Vec<IndexedPassage>) {
         if !remove.is_empty() || !add.is_empty() {
+            let vectors = add.iter_mut().filter_map(IndexedPassage::new_vector).collect();
+            self.vectors.swap(&remove, vectors);
             self.send(Op::Swap(remove, add)).await;
         }
     }
 
     pub async fn delete_source(&self, source: SourceId) {
+        self.vectors.delete_source(source);
         self.send(Op::DeleteSource(source)).await;
     }
 
     pub async fn clear(&self) {
+        self.vectors.clear();
         self.send(Op::Clear).await;
     }
 
@@ -218,13 +270,17 @@ impl KnowledgeIndex {
         }
     }
 
-    /// The bot's passages matching `query` (read leniently; any word may match, more matches
-    /// rank higher), best first, each with a highlighted snippet.
+    /// The bot's passages for `query`, best first, each with a snippet (highlighted where
+    /// its words match). BM25 reads the query leniently (any word may match, more matches rank
+    /// higher); with the query's vector, passages close in meaning join in and the two are
+    /// fused — BM25 scaled to the best keyword match, weighted 0.3, plus the cosine, weighted
+    /// 0.7 (`../shared/AI-MODELS.md`: this kept most of the vectors' gain on paraphrases).
     pub fn search(
         &self,
         organization: OrganizationId,
         bot: BotId,
         query: &str,
+        query_vector: Option<&[f32]>,
         limit: usize,
     ) -> Result<Vec<KnowledgeHit>> {
         let query = query.trim();
@@ -241,16 +297,71 @@ impl KnowledgeIndex {
         let term = |field: Field, value: String| -> Box<dyn tantivy::query::Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, &value), IndexRecordOption::Basic))
         };
-        let scoped = BooleanQuery::new(vec![
-            (Occur::Must, term(f.organization_id, organization.to_string())),
-            (Occur::Must, term(f.bot_id, bot.to_string())),
-            (Occur::Must, user_query.box_clone()),
-        ]);
-        let top = searcher.search(&scoped, &TopDocs::with_limit(limit).order_by_score())?;
+        let scope = || {
+            vec![
+                (Occur::Must, term(f.organization_id, organization.to_string())),
+                (Occur::Must, term(f.bot_id, bot.to_string())),
+            ]
+        };
+        let mut scoped = scope();
+        scoped.push((Occur::Must, user_query.box_clone()));
+        let wide = if query_vector.is_some() { limit.max(10) * 3 } else { limit };
+        let keyword =
+            searcher.search(&BooleanQuery::new(scoped), &TopDocs::with_limit(wide).order_by_score())?;
+        let chunk_of = |address: tantivy::DocAddress| -> Option<uuid::Uuid> {
+            let doc: TantivyDocument = searcher.doc(address).ok()?;
+            doc.get_first(f.chunk_id).and_then(|v| v.as_str()).and_then(|s| s.parse().ok())
+        };
+        // (address, fused score)
+        let mut ranked: Vec<(tantivy::DocAddress, f32)> = match query_vector {
+            None => keyword.into_iter().map(|(score, address)| (address, score)).collect(),
+            Some(qv) => {
+                let best = keyword.first().map_or(1.0, |(s, _)| s.max(f32::EPSILON));
+                let keyed: Vec<(tantivy::DocAddress, f32, Option<uuid::Uuid>)> =
+                    keyword.iter().map(|(s, a)| (*a, s / best, chunk_of(*a))).collect();
+                let ids: Vec<uuid::Uuid> = keyed.iter().filter_map(|(_, _, c)| *c).collect();
+                let cosines = self.vectors.similarity(organization, bot, qv, &ids);
+                let mut fused: Vec<(tantivy::DocAddress, f32)> = keyed
+                    .iter()
+                    .map(|(a, b, c)| {
+                        let cos = c.and_then(|c| cosines.get(&c).copied());
+                        // Without a vector (not embedded yet) a passage keeps only its BM25 share.
+                        (*a, KEYWORD_WEIGHT * b + (1.0 - KEYWORD_WEIGHT) * cos.unwrap_or(0.0))
+                    })
+                    .collect();
+                let by_meaning: HashMap<uuid::Uuid, f32> = self
+                    .vectors
+                    .nearest(organization, bot, qv, wide, MEANING_FLOOR)
+                    .into_iter()
+                    .filter(|(chunk, _)| !ids.contains(chunk))
+                    .collect();
+                if !by_meaning.is_empty() {
+                    // The passages found by meaning alone, in one lookup, within the bot.
+                    let any_of: Vec<(Occur, Box<dyn tantivy::query::Query>)> = by_meaning
+                        .keys()
+                        .map(|chunk| (Occur::Should, term(f.chunk_id, chunk.to_string())))
+                        .collect();
+                    let mut scoped = scope();
+                    scoped.push((Occur::Must, Box::new(BooleanQuery::new(any_of))));
+                    let found = searcher.search(
+                        &BooleanQuery::new(scoped),
+                        &TopDocs::with_limit(by_meaning.len()).order_by_score(),
+                    )?;
+                    for (_, address) in found {
+                        if let Some(cos) = chunk_of(address).and_then(|c| by_meaning.get(&c)) {
+                            fused.push((address, (1.0 - KEYWORD_WEIGHT) * cos));
+                        }
+                    }
+                }
+                fused.sort_by(|a, b| b.1.total_cmp(&a.1));
+                fused
+            }
+        };
+        ranked.truncate(limit);
         let mut snippets = SnippetGenerator::create(&searcher, &*user_query, f.content)?;
         snippets.set_max_num_chars(240);
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
+        let mut hits = Vec::with_capacity(ranked.len());
+        for (address, score) in ranked {
             let doc: TantivyDocument = searcher.doc(address)?;
             let text =
                 |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
@@ -285,3 +396,9 @@ impl KnowledgeIndex {
         Ok(hits)
     }
 }
+
+/// BM25's share of a fused score (the cosine has the rest).
+const KEYWORD_WEIGHT: f32 = 0.3;
+/// A passage found by meaning alone must be at least this close (MiniLM puts unrelated
+/// English text at about 0–0.2).
+const MEANING_FLOOR: f32 = 0.3;

@@ -9,7 +9,7 @@ use app::{dto::OrganizationId, ids::SourceId};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    TransactionTrait,
+    QuerySelect,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -45,6 +45,8 @@ pub struct Ingest {
 
 /// Passages are written in batches of this many rows.
 const INSERT_BATCH: usize = 200;
+/// Passages are embedded this many at a time (a query waits for at most one batch).
+pub(super) const EMBED_BATCH: usize = 8;
 
 #[async_trait::async_trait]
 impl JobHandler for Ingest {
@@ -74,8 +76,27 @@ impl JobHandler for Ingest {
             return fail(k, row, &Problem::Empty).await;
         }
         let hash = text_hash(&passages);
-        let row = step(k, row, source::SourceStatus::Indexing, 0, None).await?;
-        let stored = match store(k, ctx, &row, &passages).await? {
+        let mut row = step(k, row, source::SourceStatus::Indexing, 0, None).await?;
+        let (mut models, mut indexed) = records(&row, &passages, row.url.as_deref());
+        if let Some(embedder) = k.embedder() {
+            let mut told = std::time::Instant::now();
+            let total = indexed.len();
+            let mut done = 0;
+            for (m, p) in models.chunks_mut(EMBED_BATCH).zip(indexed.chunks_mut(EMBED_BATCH)) {
+                embed_batch(embedder, m, p).await;
+                done += p.len();
+                if ctx.is_cancelled() {
+                    return Ok(());
+                }
+                if told.elapsed() >= std::time::Duration::from_secs(1) && done < total {
+                    // Embedding is most of this step: the bar moves with it (to 90 %).
+                    let within = i32::try_from(done * 90 / total).unwrap_or(90);
+                    row = step(k, row, source::SourceStatus::Indexing, within, None).await?;
+                    told = std::time::Instant::now();
+                }
+            }
+        }
+        let stored = match store(k, ctx, &row, models, indexed).await? {
             Some(stored) => stored,
             None => return Ok(()), // deleted meanwhile
         };
@@ -255,9 +276,32 @@ pub(super) fn records(
             content: p.content.clone(),
             page: p.page,
             url: url.map(str::to_owned),
+            vector: None,
         })
         .collect();
     (models, indexed)
+}
+
+/// Gives each passage its vector, on the stored row and the index document alike. If the
+/// embedder fails the passages go in without (found by keywords until `chatsupport reindex`).
+pub(super) async fn embed_batch(
+    embedder: &crate::embeddings::Embedder,
+    models: &mut [chunk::ActiveModel],
+    passages: &mut [IndexedPassage],
+) {
+    let texts = passages.iter().map(IndexedPassage::embedding_text).collect();
+    match embedder.embed(texts).await {
+        Ok(vectors) => {
+            for ((m, p), v) in models.iter_mut().zip(passages.iter_mut()).zip(vectors) {
+                m.embedding = Set(Some(crate::embeddings::to_bytes(&v)));
+                p.vector = Some(v);
+            }
+        }
+        Err(err) => tracing::warn!(
+            error = %err,
+            "embedding passages failed: they are found by keywords only until `chatsupport reindex`"
+        ),
+    }
 }
 
 /// Replaces the source's stored passages in one transaction; `None` if the source is gone.
@@ -265,9 +309,9 @@ async fn store(
     k: &KnowledgeService,
     ctx: &JobContext,
     row: &source::Model,
-    passages: &[Passage],
+    models: Vec<chunk::ActiveModel>,
+    indexed: Vec<IndexedPassage>,
 ) -> Result<Option<Vec<IndexedPassage>>, JobError> {
-    let (models, indexed) = records(row, passages, row.url.as_deref());
     let total = models.len();
     let txn = crate::db::begin_write(&k.db).await?;
     let exists = source::Entity::find_by_id(row.id)
@@ -293,44 +337,142 @@ async fn store(
 }
 
 /// Rebuilds the knowledge index from `knowledge_chunks` when their counts differ (the index
-/// was lost or is from another database). Returns how many passages it indexed.
+/// was lost or is from another database), or always with `force` (`chatsupport reindex`), and
+/// loads the stored vectors beside it. Returns how many passages it indexed, if it did.
 pub async fn rebuild_if_behind(k: &KnowledgeService) -> crate::error::Result<Option<usize>> {
+    rebuild(k, false).await
+}
+
+pub async fn rebuild(k: &KnowledgeService, force: bool) -> crate::error::Result<Option<usize>> {
     use sea_orm::PaginatorTrait;
     let stored = chunk::Entity::find().count(&k.db).await?;
-    if stored == k.index.num_docs() {
+    if !force && stored == k.index.num_docs() {
+        load_vectors(k).await?;
         return Ok(None);
     }
     tracing::info!(stored, indexed = k.index.num_docs(), "rebuilding the knowledge index from the database");
     k.index.clear().await;
-    let txn = k.db.begin().await?;
-    let sources = source::Entity::find().order_by_asc(source::Column::CreatedAt).all(&txn).await?;
+    let sources = source::Entity::find().order_by_asc(source::Column::CreatedAt).all(&k.db).await?;
     let mut total = 0;
     for s in sources {
-        let rows = chunk::Entity::find()
-            .filter(chunk::Column::SourceId.eq(s.id))
-            .order_by_asc(chunk::Column::Ordinal)
-            .all(&txn)
-            .await?;
+        let rows = passages_of_source(&s).all(&k.db).await?;
         total += rows.len();
-        let passages = rows
-            .into_iter()
-            .map(|c| IndexedPassage {
-                chunk_id: c.id,
-                organization_id: OrganizationId(s.organization_id),
-                bot_id: app::dto::BotId(s.bot_id),
-                source_id: SourceId(s.id),
-                kind: kind_of(s.kind),
-                title: s.title.clone(),
-                heading_path: c.heading_path,
-                question: s.question.clone(),
-                content: c.content,
-                page: c.page.and_then(|p| u32::try_from(p).ok()),
-                url: c.url,
-            })
-            .collect();
+        let passages = rows.into_iter().map(|c| indexed_of(&s, c)).collect();
         k.index.replace_source(SourceId(s.id), passages).await;
     }
-    txn.commit().await?;
     k.index.flush().await;
     Ok(Some(total))
+}
+
+/// A source's stored passages, in order.
+fn passages_of_source(s: &source::Model) -> sea_orm::Select<chunk::Entity> {
+    chunk::Entity::find()
+        .filter(chunk::Column::OrganizationId.eq(s.organization_id))
+        .filter(chunk::Column::SourceId.eq(s.id))
+        .order_by_asc(chunk::Column::Ordinal)
+}
+
+fn indexed_of(s: &source::Model, c: chunk::Model) -> IndexedPassage {
+    IndexedPassage {
+        chunk_id: c.id,
+        organization_id: OrganizationId(s.organization_id),
+        bot_id: app::dto::BotId(s.bot_id),
+        source_id: SourceId(s.id),
+        kind: kind_of(s.kind),
+        title: s.title.clone(),
+        heading_path: c.heading_path,
+        question: s.question.clone(),
+        content: c.content,
+        page: c.page.and_then(|p| u32::try_from(p).ok()),
+        url: c.url,
+        vector: c.embedding.as_deref().map(crate::embeddings::from_bytes),
+    }
+}
+
+/// The stored vectors into memory (the index itself was up to date).
+async fn load_vectors(k: &KnowledgeService) -> crate::error::Result<()> {
+    use super::vectors::NewVector;
+    // (passage, organization, bot, source, vector bytes)
+    type Row = (Uuid, Uuid, Uuid, Uuid, Option<Vec<u8>>);
+    let rows: Vec<Row> = chunk::Entity::find()
+        .select_only()
+        .columns([
+            chunk::Column::Id,
+            chunk::Column::OrganizationId,
+            chunk::Column::BotId,
+            chunk::Column::SourceId,
+        ])
+        .column(chunk::Column::Embedding)
+        .filter(chunk::Column::Embedding.is_not_null())
+        .into_tuple()
+        .all(&k.db)
+        .await?;
+    let vectors = rows
+        .into_iter()
+        .filter_map(|(chunk_id, org, bot, source_id, bytes)| {
+            Some(NewVector {
+                chunk: chunk_id,
+                organization: OrganizationId(org),
+                bot: app::dto::BotId(bot),
+                source: SourceId(source_id),
+                vector: crate::embeddings::from_bytes(&bytes?),
+            })
+        })
+        .collect();
+    k.index.vectors().load(vectors);
+    Ok(())
+}
+
+/// Gives every stored passage without a vector one (the model was installed after the
+/// knowledge came in, or the endpoint failed then) — with `all`, every passage a new one.
+/// Returns how many it embedded.
+pub async fn embed_missing(k: &KnowledgeService, all: bool) -> crate::error::Result<usize> {
+    let Some(embedder) = k.embedder() else { return Ok(0) };
+    let sources = source::Entity::find().order_by_asc(source::Column::CreatedAt).all(&k.db).await?;
+    let mut total = 0;
+    for s in sources {
+        let mut rows = passages_of_source(&s);
+        if !all {
+            rows = rows.filter(chunk::Column::Embedding.is_null());
+        }
+        let rows = rows.all(&k.db).await?;
+        for batch in rows.chunks(EMBED_BATCH) {
+            let texts = batch
+                .iter()
+                .map(|c| {
+                    super::index::embedding_text(&s.title, &c.heading_path, s.question.as_deref(), &c.content)
+                })
+                .collect();
+            let vectors = embedder.embed(texts).await?;
+            // After the embedder: the write transaction holds only the updates.
+            let txn = crate::db::begin_write(&k.db).await?;
+            let mut fresh = Vec::new();
+            for (c, v) in batch.iter().zip(vectors) {
+                let updated = chunk::Entity::update_many()
+                    .col_expr(
+                        chunk::Column::Embedding,
+                        sea_orm::sea_query::Expr::value(crate::embeddings::to_bytes(&v)),
+                    )
+                    .filter(chunk::Column::Id.eq(c.id))
+                    .filter(chunk::Column::OrganizationId.eq(s.organization_id))
+                    .exec(&txn)
+                    .await?;
+                // A passage replaced meanwhile (the source was processed again) has its own.
+                if updated.rows_affected == 1 {
+                    fresh.push(super::vectors::NewVector {
+                        chunk: c.id,
+                        organization: OrganizationId(s.organization_id),
+                        bot: app::dto::BotId(s.bot_id),
+                        source: SourceId(s.id),
+                        vector: v,
+                    });
+                }
+            }
+            txn.commit().await?;
+            total += fresh.len();
+            let ids: Vec<Uuid> = fresh.iter().map(|v| v.chunk).collect();
+            k.index.vectors().swap(&ids, fresh);
+        }
+    }
+    Ok(total)
 }

@@ -13,6 +13,7 @@ pub mod extract;
 pub mod index;
 pub mod ingest;
 pub mod routes;
+pub mod vectors;
 pub mod websites;
 
 use std::sync::Arc;
@@ -35,6 +36,7 @@ use uuid::Uuid;
 
 use crate::{
     audit,
+    embeddings::Embedder,
     entities::{bot, knowledge_chunk, knowledge_source as source, organization, plan, workspace},
     error::Result,
     events::{DomainEvent, EventBus},
@@ -139,6 +141,7 @@ pub struct KnowledgeService {
     events: EventBus,
     wakeup: jobs::Wakeup,
     fetcher: crawl::fetch::Fetcher,
+    embedder: Option<Embedder>,
 }
 
 /// A file as it arrived.
@@ -230,12 +233,18 @@ impl KnowledgeService {
         events: EventBus,
         wakeup: jobs::Wakeup,
         fetcher: crawl::fetch::Fetcher,
+        embedder: Option<Embedder>,
     ) -> Self {
-        Self { db, files, index, events, wakeup, fetcher }
+        Self { db, files, index, events, wakeup, fetcher, embedder }
     }
 
     pub fn index(&self) -> &KnowledgeIndex {
         &self.index
+    }
+
+    /// What makes the passages' vectors; `None`: retrieval is BM25 alone.
+    pub fn embedder(&self) -> Option<&Embedder> {
+        self.embedder.as_ref()
     }
 
     /// The Knowledge page's data for one bot.
@@ -251,6 +260,7 @@ impl KnowledgeService {
             max_file_bytes: limits.max_bytes,
             max_files: limits.max_files,
             files: limits.files,
+            keyword_only: self.embedder.is_none().then(|| crate::embeddings::retrieval_mode(None).note),
         })
     }
 
@@ -611,7 +621,17 @@ impl KnowledgeService {
     ) -> Result<Vec<KnowledgeHit>> {
         viewer.require(Permission::ViewKnowledge)?;
         own_bot(&self.db, viewer.organization_id, bot).await?;
-        self.index.search(viewer.organization_id, bot, query, limit.clamp(1, 50))
+        let vector = match (&self.embedder, query.trim().is_empty()) {
+            (Some(e), false) => match e.embed_one(query.trim()).await {
+                Ok(v) => Some(v),
+                Err(err) => {
+                    tracing::warn!(error = %err, "embedding a knowledge query failed: searching by keywords");
+                    None
+                }
+            },
+            _ => None,
+        };
+        self.index.search(viewer.organization_id, bot, query, vector.as_deref(), limit.clamp(1, 50))
     }
 
     /// Saves a new source (`id` unset) or an edited one, queues its processing in the same
@@ -910,4 +930,19 @@ pub fn install(w: &mut Wiring, knowledge: &KnowledgeService) {
     w.job(ingest::KIND, Arc::new(ingest::Ingest { knowledge: knowledge.clone() }));
     w.job(crawl::KIND, Arc::new(crawl::Crawl { knowledge: knowledge.clone() }));
     w.background("knowledge.crawl_schedule", websites::run_schedule(knowledge.clone()));
+    if knowledge.embedder().is_some() {
+        // Knowledge that came in before the model was installed (or while the endpoint was
+        // down) gets its vectors now, in the background.
+        let k = knowledge.clone();
+        w.background("knowledge.embed_missing", async move {
+            match ingest::embed_missing(&k, false).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(passages = n, "embedded the knowledge that had no vectors"),
+                Err(err) => tracing::warn!(
+                    error = %err,
+                    "embedding the knowledge without vectors stopped; `chatsupport reindex` finishes it"
+                ),
+            }
+        });
+    }
 }

@@ -30,6 +30,21 @@ pub struct TestApp {
     _data_dir: tempfile::TempDir,
 }
 
+/// A stopped [`TestApp`]: its data and database, to start again.
+pub struct Stopped {
+    config: Config,
+    database: Option<TestDatabase>,
+    data_dir: tempfile::TempDir,
+}
+
+impl Stopped {
+    /// Starts the server again on the same data, with settings changed by `configure`.
+    pub async fn start_with(mut self, configure: impl FnOnce(&mut Config)) -> TestApp {
+        configure(&mut self.config);
+        start(self.config, self.database, self.data_dir).await
+    }
+}
+
 /// With `CHATSUPPORT_TEST_PG_URL` (an admin URL; `scripts/test.sh` starts a private cluster)
 /// every test app gets its own PostgreSQL database, dropped afterwards; without it, SQLite in
 /// the test's temp dir.
@@ -153,16 +168,26 @@ async fn start(config: Config, database: Option<TestDatabase>, data_dir: tempfil
 impl TestApp {
     /// Stops the server as SIGTERM does (in-flight work handed back), then starts a new one on
     /// the same data directory and database, as after a restart. The address changes.
-    pub async fn restart(mut self) -> TestApp {
+    pub async fn restart(self) -> TestApp {
+        self.stop_for_tools().await.start_with(|_| {}).await
+    }
+
+    /// Stops the server and lets go of its indexes (as the process's exit would), keeping the
+    /// data directory and database for a command-line tool and a later start.
+    pub async fn stop_for_tools(mut self) -> Stopped {
         self.stop.cancel();
         if let Some(running) = self.running.take() {
             running.await.expect("the server task").expect("the server stops cleanly");
         }
         // The last handles on the indexes' writer tasks: once they are gone the writers end
-        // and release their locks, as the process's exit would.
+        // and release their locks.
         drop(self.state);
         tokio::time::sleep(Duration::from_millis(200)).await;
-        start(self.config.clone(), self._database.take(), self._data_dir).await
+        Stopped { config: self.config, database: self._database, data_dir: self._data_dir }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     /// Waits until no knowledge job is queued or running (the demo's knowledge is processed

@@ -10,6 +10,7 @@ mod chatbots;
 mod crawl;
 mod dashboard;
 mod edges;
+mod embeddings;
 mod handoff;
 mod health;
 mod helpers;

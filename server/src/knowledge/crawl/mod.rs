@@ -538,6 +538,14 @@ impl Crawler<'_> {
         hash: Option<String>,
     ) -> Result<(), JobError> {
         let now = Utc::now();
+        // Vectors first: nothing waits on the database while the embedder works.
+        let (mut models, mut indexed) = ingest::records(&self.row, &passages, Some(&p.url));
+        if let Some(embedder) = self.k.embedder() {
+            for (m, i) in models.chunks_mut(ingest::EMBED_BATCH).zip(indexed.chunks_mut(ingest::EMBED_BATCH))
+            {
+                ingest::embed_batch(embedder, m, i).await;
+            }
+        }
         let txn = crate::db::begin_write(&self.k.db).await?;
         let old: Vec<Uuid> = chunk::Entity::find()
             .select_only()
@@ -551,7 +559,6 @@ impl Crawler<'_> {
         if !old.is_empty() {
             chunk::Entity::delete_many().filter(chunk::Column::Id.is_in(old.clone())).exec(&txn).await?;
         }
-        let (models, indexed) = ingest::records(&self.row, &passages, Some(&p.url));
         for batch in models.chunks(200) {
             chunk::Entity::insert_many(batch.to_vec()).exec(&txn).await?;
         }
@@ -568,9 +575,10 @@ impl Crawler<'_> {
     /// Counts on the source's row, and `crawl:progress`.
     async fn progress(&mut self, current: Option<String>) -> Result<(), JobError> {
         let found = self.pages_in(&[]).await?;
-        let queued = self.pages_in(&[PageState::Queued]).await?;
+        // Pages left over at the limit were found but never looked at.
+        let waiting = self.pages_in(&[PageState::Queued, PageState::OverLimit]).await?;
         let failed = self.pages_in(&[PageState::Failed]).await?;
-        let done = found - queued;
+        let done = found - waiting;
         let max = u64::from(self.settings.max_pages).max(1);
         let within = (done * 100 / found.min(max).max(done).max(1)).min(99);
         let mut active = self.row.clone().into_active_model();
