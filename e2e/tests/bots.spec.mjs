@@ -36,8 +36,19 @@ test("a new owner creates a bot in the guided flow, puts it on a site and chats 
   await expectAccessible(page, "the guided flow");
   await page.getByRole("button", { name: "Create bot" }).click();
 
-  // Step 3: live at once — the snippet to copy and the real widget to try.
+  // Step 3: live at once, and taught what customers ask, right here (the Knowledge page's forms).
   await expect(page.getByRole("status").filter({ hasText: "Maker Helper is live." })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "3. Teach it what your customers ask" })).toBeVisible();
+  await expect(page.getByText("This bot knows nothing yet")).toBeVisible();
+  await page.getByText("Add an FAQ").click();
+  await page.getByLabel("Question", { exact: true }).fill("Do you ship to Canada?");
+  await page.getByLabel("Answer", { exact: true }).fill("Yes: parcels reach Canada in about a week.");
+  await page.getByRole("button", { name: "Add FAQ" }).click();
+  await expect(page.getByRole("progressbar", { name: "Do you ship to Canada?: Ready" })).toHaveAttribute("aria-valuenow", "100");
+  await page.getByRole("button", { name: "Next: install" }).click();
+
+  // Step 4: the snippet to copy and the real widget to try.
+  await expect(page.getByRole("heading", { name: "4. Install" })).toBeVisible();
   await page.getByRole("button", { name: "Copy snippet of Maker Helper" }).click();
   const snippet = await page.evaluate(() => navigator.clipboard.readText());
   const key = snippet.match(/data-bot="([^"]+)"/)?.[1];

@@ -91,7 +91,8 @@ test("a new owner's bot learns a website live, within robots.txt, each page once
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByRole("button", { name: "Create bot" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Harbor Helper is live." })).toBeVisible();
-    await page.getByRole("link", { name: "Add knowledge" }).click();
+    await page.getByRole("button", { name: "Next: install" }).click();
+    await page.getByRole("link", { name: "Open the Knowledge page" }).click();
     await expect(page.getByRole("heading", { name: "Knowledge of Harbor Helper" })).toBeVisible();
     const bot = new URL(page.url()).pathname.split("/")[2];
 

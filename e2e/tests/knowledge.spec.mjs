@@ -15,7 +15,8 @@ test("a new owner's bot learns from a PDF, a DOCX, a CSV, typed and imported FAQ
   await page.getByRole("button", { name: "Next" }).click();
   await page.getByRole("button", { name: "Create bot" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Keeper Helper is live." })).toBeVisible();
-  await page.getByRole("link", { name: "Add knowledge" }).click();
+  await page.getByRole("button", { name: "Next: install" }).click();
+  await page.getByRole("link", { name: "Open the Knowledge page" }).click();
   await expect(page.getByRole("heading", { name: "Knowledge of Keeper Helper" })).toBeVisible();
   await expect(page.getByText("This bot knows nothing yet")).toBeVisible();
 

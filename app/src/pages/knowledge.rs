@@ -34,6 +34,19 @@ pub struct Upload {
 pub fn KnowledgePage() -> impl IntoView {
     let params = use_params_map();
     let bot = Memo::new(move |_| params.read().get("id").and_then(|id| id.parse::<BotId>().ok()));
+    view! {
+        <Title text="Knowledge · ChatSupport" />
+        <section class="panel knowledge" aria-labelledby="knowledge-heading">
+            <p><A href="/bots">"← Bots"</A></p>
+            <KnowledgeOf bot=Signal::from(bot) in_flow=false />
+        </section>
+    }
+}
+
+/// A bot's knowledge with its own data and socket: the Knowledge page, and the guided flow's
+/// "teach it" step (`in_flow`: a step's heading, no heading of its own page).
+#[component]
+pub fn KnowledgeOf(bot: Signal<Option<BotId>>, in_flow: bool) -> impl IntoView {
     let changes = RwSignal::new(0_u32);
     let page = crate::load::resource(
         move || (bot.get(), changes.get()),
@@ -56,21 +69,22 @@ pub fn KnowledgePage() -> impl IntoView {
         now
     });
     view! {
-        <Title text="Knowledge · ChatSupport" />
-        <section class="panel knowledge" aria-labelledby="knowledge-heading">
-            <p><A href="/bots">"← Bots"</A></p>
-            <Transition fallback=|| view! { <h1 id="knowledge-heading">"Knowledge"</h1><p class="muted">"Loading knowledge…"</p> }>
-                {move || page.get().map(|loaded| match loaded {
-                    Ok(data) => view! { <Knowledge data live changes /> }.into_any(),
-                    Err(error) => view! { <h1 id="knowledge-heading">"Knowledge"</h1><p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-                })}
-            </Transition>
-        </section>
+        <Transition fallback=|| view! { <p class="muted">"Loading knowledge…"</p> }>
+            {move || page.get().map(|loaded| match loaded {
+                Ok(data) => view! { <Knowledge data live changes in_flow /> }.into_any(),
+                Err(error) => view! { <h1 id="knowledge-heading">"Knowledge"</h1><p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+            })}
+        </Transition>
     }
 }
 
 #[component]
-fn Knowledge(data: crate::knowledge::KnowledgePage, live: LiveFeed, changes: RwSignal<u32>) -> impl IntoView {
+fn Knowledge(
+    data: crate::knowledge::KnowledgePage,
+    live: LiveFeed,
+    changes: RwSignal<u32>,
+    in_flow: bool,
+) -> impl IntoView {
     provide_context(live);
     let bot = data.chatbot_id;
     let loaded = data.sources;
@@ -99,7 +113,11 @@ fn Knowledge(data: crate::knowledge::KnowledgePage, live: LiveFeed, changes: RwS
         None => format!("{} files", data.files),
     };
     view! {
-        <h1 id="knowledge-heading">{format!("Knowledge of {}", data.bot_name)}</h1>
+        {if in_flow {
+            view! { <h2 id="knowledge-heading">"3. Teach it what your customers ask"</h2> }.into_any()
+        } else {
+            view! { <h1 id="knowledge-heading">{format!("Knowledge of {}", data.bot_name)}</h1> }.into_any()
+        }}
         <p class="muted">{move || format!("{} sources · {} passages · {files} · files up to {}", visible().len(), passages(), size(data.max_file_bytes))}</p>
         {data.keyword_only.map(|note| view! { <p class="notice" role="note">{note}</p> })}
         <ImportReport />

@@ -1,5 +1,7 @@
 //! The guided flow that creates a bot (PRD story 1.2), at `/bots/new`: its name and voice, its
-//! greeting and when the team is in, then the snippet to paste and the live widget to try.
+//! greeting and when the team is in; then, the bot created, what it should know (files, a
+//! website, FAQs, text — the Knowledge page's own forms, live), then the snippet to paste and
+//! the live widget to try.
 //! Without the bundle it is one form with every step shown.
 
 use leptos::prelude::*;
@@ -12,7 +14,7 @@ use crate::{
     form::{FormAction, ServerForm},
 };
 
-const STEPS: [&str; 3] = ["Name and voice", "Greeting and hours", "Install"];
+const STEPS: [&str; 4] = ["Name and voice", "Greeting and hours", "Knowledge", "Install"];
 
 /// A greeting in each voice, offered until the owner writes their own.
 fn greeting_for(personality: Personality) -> &'static str {
@@ -67,7 +69,7 @@ pub fn NewBotPage() -> impl IntoView {
                     }
                 }).collect_view()}
             </ol>
-            <div hidden=move || step.get() == 3>
+            <div hidden=move || { step.get() >= 3 }>
                 <ServerForm action=create>
                     <fieldset hidden=shown(1)>
                         <legend>"1. Name and voice"</legend>
@@ -141,7 +143,22 @@ pub fn NewBotPage() -> impl IntoView {
                     <p class="error" role="alert">{error.to_string()}</p>
                 })}
             </div>
-            {move || created().map(|bot| view! { <Installed bot /> })}
+            {move || created().map(|bot| {
+                let id = bot.id;
+                view! {
+                    <p role="status" class="toast">{format!("{} is live.", bot.name)}</p>
+                    <div class="knowledge-step" hidden=move || step.get() != 3>
+                        <p>"Give it your help articles, manuals, price lists, your help site or your most asked questions: it answers from these. You can add more any time."</p>
+                        <super::knowledge::KnowledgeOf bot=Signal::derive(move || Some(id)) in_flow=true />
+                        <p class="actions">
+                            <button type="button" on:click=move |_| step.set(4)>"Next: install"</button>
+                        </p>
+                    </div>
+                    <div hidden=move || step.get() != 4>
+                        <Installed bot />
+                    </div>
+                }
+            })}
         </section>
     }
 }
@@ -152,17 +169,16 @@ fn Installed(bot: ChatbotView) -> impl IntoView {
     let preview = format!("/widget/{}", bot.public_key);
     view! {
         <div class="installed-step">
-            <p role="status" class="toast">{format!("{} is live.", bot.name)}</p>
-            <h2>"3. Install"</h2>
+            <h2>"4. Install"</h2>
             <p>"Paste this line into your site's pages, just before </body>. The chat button appears at once."</p>
             <super::bots::Snippet code=bot.embed_code.clone() bot_name=bot.name.clone() id="new-bot-snippet".to_owned() />
             <h3>"Try it"</h3>
             <p class="muted">"This is the widget your visitors will see; messages you send here show up in your inbox."</p>
             <iframe class="widget-preview" src=preview title=format!("Live preview of {}", bot.name)></iframe>
             <p>
-                <A href=format!("/bots/{}/knowledge", bot.id) attr:class="button">"Add knowledge"</A>
-                " Teach it from your files, FAQs and text, so it answers from what you know. "
-                <A href="/bots">"Go to your bots"</A>" to change its look and behaviour."
+                <A href=format!("/bots/{}/knowledge", bot.id) attr:class="button">"Open the Knowledge page"</A>
+                " to add to what it knows; "
+                <A href="/bots">"go to your bots"</A>" to change its look and behaviour."
             </p>
         </div>
     }

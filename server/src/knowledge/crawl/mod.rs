@@ -139,7 +139,7 @@ impl JobHandler for Crawl {
             settings,
             scope,
             robots: HashMap::new(),
-            fetched: 0,
+            last_fetch: None,
         };
         let resumed = crawler.pages_in(&[]).await? > 0;
         if !resumed {
@@ -165,8 +165,9 @@ struct Crawler<'a> {
     settings: CrawlSettings,
     scope: Scope,
     robots: HashMap<String, Robots>,
-    /// Pages fetched by this process (the politeness delay comes before every other one).
-    fetched: u32,
+    /// When this process last fetched a page: the politeness delay is the time between two
+    /// fetches, so what the last page took to read, split and embed counts towards it.
+    last_fetch: Option<std::time::Instant>,
 }
 
 enum Visit {
@@ -390,13 +391,13 @@ impl Crawler<'_> {
                 return Ok(Visit::Done);
             }
         }
-        if self.fetched > 0 {
+        if let Some(last) = self.last_fetch {
             tokio::select! {
-                () = tokio::time::sleep(self.delay()) => {}
+                () = tokio::time::sleep(self.delay().saturating_sub(last.elapsed())) => {}
                 () = self.ctx.cancelled() => return Ok(Visit::Done),
             }
         }
-        self.fetched += 1;
+        self.last_fetch = Some(std::time::Instant::now());
         let validators = p
             .content_hash
             .as_ref()
