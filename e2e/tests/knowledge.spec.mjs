@@ -64,6 +64,18 @@ test("a new owner's bot learns from a PDF, a DOCX, a CSV, typed and imported FAQ
   await search("sharpen blades", "Do you sharpen blades?");
   await search("rent tools", "Do you rent tools?");
 
+  // A new version of a document replaces the old one in place: same card, new text.
+  await sources.getByLabel("Replace file returns.docx").setInputFiles({
+    name: "returns.docx", mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    buffer: docx("Returns", "Send parcels back with the Heron courier."),
+  });
+  await expect(page.getByRole("progressbar", { name: "returns.docx: Ready" })).toHaveAttribute("aria-valuenow", "100");
+  await search("Heron courier", "Returns");
+  await page.getByLabel("Search this bot's knowledge").fill("Pelican");
+  await page.getByRole("button", { name: "Search", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Nothing in this bot's knowledge matches." })).toBeVisible();
+  await expect(sources.locator(".source-title", { hasText: "returns.docx" })).toHaveCount(1);
+
   // Deleting takes it out of what the bot knows.
   await broken.getByRole("button", { name: "Delete broken.pdf" }).click();
   await expect(sources.getByText("broken.pdf")).toHaveCount(0);

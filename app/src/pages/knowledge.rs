@@ -212,6 +212,8 @@ fn SourceRow(
     let body = s.body.clone().filter(|_| s.kind == crate::knowledge::SourceKind::Faq);
     let title = s.title.clone();
     let recrawl_title = s.title.clone();
+    let replace_title = s.title.clone();
+    let document = s.kind == crate::knowledge::SourceKind::Document;
     view! {
         <li class="source" class:failed=s.status == SourceStatus::Failed data-status=s.status.as_str()>
             <div class="source-head">
@@ -232,6 +234,7 @@ fn SourceRow(
                 </button>
             })}
             {move || recrawl.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
+            {(can_manage && document && !working).then(|| view! { <ReplaceFile id title=replace_title /> })}
             {can_manage.then(|| view! {
                 <button type="button" class="secondary danger small" disabled=move || remove.pending().get()
                     on:click=move |_| { remove.dispatch(DeleteSource { id }); }>
@@ -487,7 +490,15 @@ fn UploadFiles(bot: BotId, max_bytes: u64, live: LiveFeed) -> impl IntoView {
                 } /></label>
             <noscript><button type="submit">"Upload"</button></noscript>
         </form>
-        <ul class="uploads" aria-label="Uploads">
+        <UploadList uploads label="Uploads" />
+    }
+}
+
+/// Files on their way up, each with its progress bar, then "Uploaded" or why not.
+#[component]
+fn UploadList(uploads: RwSignal<Vec<Upload>>, label: &'static str) -> impl IntoView {
+    view! {
+        <ul class="uploads" aria-label=label>
             {move || uploads.get().into_iter().map(|u| {
                 let label = format!("Uploading {}", u.name);
                 view! {
@@ -508,6 +519,36 @@ fn UploadFiles(bot: BotId, max_bytes: u64, live: LiveFeed) -> impl IntoView {
     }
 }
 
+/// "Replace file": a new version of a document, sent straight to the REST route with its
+/// upload progress; the card then moves with the socket's frames.
+#[component]
+fn ReplaceFile(id: crate::ids::SourceId, title: String) -> impl IntoView {
+    let uploads = RwSignal::new(Vec::<Upload>::new());
+    let live = use_context::<LiveFeed>();
+    let _ = (id, live);
+    view! {
+        <label class="button secondary small file-button">
+            "Replace file"<span class="visually-hidden">{format!(" {title}")}</span>
+            <input type="file" class="visually-hidden" accept=ACCEPT
+                on:change=move |ev| {
+                    #[cfg(feature = "browser")]
+                    {
+                        use leptos::wasm_bindgen::JsCast;
+                        let input = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok());
+                        if let (Some(file), Some(live)) = (input.as_ref().and_then(|i| i.files()).and_then(|f| f.get(0)), live) {
+                            uploads.set(Vec::new());
+                            browser::send(file, browser::Target::Replace(id), u64::MAX, uploads, live);
+                        }
+                        if let Some(i) = input { i.set_value(""); }
+                    }
+                    #[cfg(not(feature = "browser"))]
+                    let _ = ev;
+                } />
+        </label>
+        <UploadList uploads label="New version" />
+    }
+}
+
 #[cfg(feature = "browser")]
 mod browser {
     use leptos::{
@@ -517,12 +558,19 @@ mod browser {
     };
 
     use super::{Upload, size};
-    use crate::{dto::BotId, knowledge::SourceCard, live::LiveFeed};
+    use crate::{dto::BotId, ids::SourceId, knowledge::SourceCard, live::LiveFeed};
 
     /// What a refused upload answers (`ErrorBody`): only its words are shown.
     #[derive(serde::Deserialize)]
     struct Refusal {
         message: String,
+    }
+
+    /// Where a file goes: a new document of the bot, or a new version of a document.
+    #[derive(Clone, Copy)]
+    pub(super) enum Target {
+        New(BotId),
+        Replace(SourceId),
     }
 
     pub(super) fn send_all(
@@ -534,7 +582,7 @@ mod browser {
     ) {
         for i in 0..files.length() {
             if let Some(file) = files.get(i) {
-                send(file, bot, max_bytes, uploads, live);
+                send(file, Target::New(bot), max_bytes, uploads, live);
             }
         }
     }
@@ -547,7 +595,13 @@ mod browser {
         });
     }
 
-    fn send(file: File, bot: BotId, max_bytes: u64, uploads: RwSignal<Vec<Upload>>, live: LiveFeed) {
+    pub(super) fn send(
+        file: File,
+        to: Target,
+        max_bytes: u64,
+        uploads: RwSignal<Vec<Upload>>,
+        live: LiveFeed,
+    ) {
         let key = uploads.with_untracked(|all| all.iter().map(|u| u.key + 1).max().unwrap_or(0));
         let name = file.name();
         uploads.update(|all| all.push(Upload { key, name: name.clone(), percent: 0, outcome: None }));
@@ -561,7 +615,9 @@ mod browser {
         let (Ok(xhr), Ok(form)) = (XmlHttpRequest::new(), FormData::new()) else {
             return failed("This browser cannot upload files.".into());
         };
-        let _ = form.append_with_str("chatbot_id", &bot.to_string());
+        if let Target::New(bot) = to {
+            let _ = form.append_with_str("chatbot_id", &bot.to_string());
+        }
         let _ = form.append_with_blob_and_filename("file", &file, &name);
         let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |ev: ProgressEvent| {
             if ev.length_computable() && ev.total() > 0.0 {
@@ -596,7 +652,11 @@ mod browser {
         });
         xhr.set_onloadend(Some(done.as_ref().unchecked_ref()));
         done.forget();
-        if xhr.open("POST", "/api/v1/knowledge-base/documents").is_err() {
+        let opened = match to {
+            Target::New(_) => xhr.open("POST", "/api/v1/knowledge-base/documents"),
+            Target::Replace(id) => xhr.open("PUT", &format!("/api/v1/knowledge-base/documents/{id}")),
+        };
+        if opened.is_err() {
             return failed("This browser cannot upload files.".into());
         }
         let _ = xhr.set_request_header("Accept", "application/json");

@@ -332,11 +332,16 @@ impl KnowledgeService {
 
     /// The limits for an upload to `bot`, checked before its body is read.
     pub async fn upload_limits(&self, viewer: &Viewer, bot: BotId) -> Result<FileLimits> {
-        viewer.require(Permission::ManageKnowledge)?;
-        let found = own_bot(&self.db, viewer.organization_id, bot).await?;
-        let limits = self.limits(viewer.organization_id, &found).await?;
+        let limits = self.file_limits(viewer, bot).await?;
         limits.room_for_one()?;
         Ok(limits)
+    }
+
+    /// The plan's file limits for `bot` (a replaced file only has to fit their size).
+    pub async fn file_limits(&self, viewer: &Viewer, bot: BotId) -> Result<FileLimits> {
+        viewer.require(Permission::ManageKnowledge)?;
+        let found = own_bot(&self.db, viewer.organization_id, bot).await?;
+        self.limits(viewer.organization_id, &found).await
     }
 
     /// Stores an uploaded file and queues its processing. Over-limit files are refused here,
@@ -371,6 +376,68 @@ impl KnowledgeService {
         row.file_key = Set(Some(key.as_str().to_owned()));
         row.metadata = Set(upload.metadata.as_ref().map(serde_json::Value::to_string));
         self.insert_and_queue(viewer, client, row, "knowledge.document_added").await
+    }
+
+    /// Replaces a document's file with a new version: the source keeps its id, metadata and
+    /// title (unless the title was the old file's name), the new file is checked against the
+    /// plan's size like an upload and processed again; its passages replace the old ones when
+    /// it is done, so until then the bot still knows the old version.
+    pub async fn replace_document(
+        &self,
+        viewer: &Viewer,
+        client: &ClientInfo,
+        id: SourceId,
+        upload: Upload,
+    ) -> Result<SourceView> {
+        viewer.require(Permission::ManageKnowledge)?;
+        let current = own_source_of_kind(
+            &self.db,
+            viewer.organization_id,
+            id,
+            source::SourceKind::Document,
+            "document",
+        )
+        .await?;
+        // The count stays as it is: only the size is the plan's business here.
+        self.file_limits(viewer, BotId(current.bot_id)).await?.size_fits(upload.bytes.len() as u64)?;
+        let filename = clean_filename(&upload.filename);
+        let extension = filename.rsplit_once('.').map_or("bin", |(_, e)| e);
+        let key = self
+            .files
+            .put(KNOWLEDGE_FILES, viewer.organization_id, &upload.bytes, extension)
+            .await
+            .map_err(|err| crate::error::Error::from(anyhow::anyhow!(err)))?;
+        let old_key = current.file_key.clone();
+        let mut row = current.clone().into_active_model();
+        if current.filename.as_deref() == Some(current.title.as_str()) {
+            row.title = Set(filename.clone());
+        }
+        row.filename = Set(Some(filename));
+        row.size_bytes = Set(upload.bytes.len() as i64);
+        row.file_key = Set(Some(key.as_str().to_owned()));
+        row.mime_type = Set(None);
+        let saved = self.requeue(viewer, client, row, "knowledge.document_replaced").await?;
+        if let Some(old) = old_key.filter(|old| old != key.as_str()) {
+            self.release_file(viewer.organization_id, &old).await?;
+        }
+        Ok(saved)
+    }
+
+    /// Deletes a stored file once no source of the organization names it.
+    async fn release_file(&self, organization: OrganizationId, key: &str) -> Result<()> {
+        let used = source::Entity::find()
+            .filter(source::Column::OrganizationId.eq(organization.0))
+            .filter(source::Column::FileKey.eq(key))
+            .count(&self.db)
+            .await?
+            > 0;
+        if !used
+            && let Some(key) = FileKey::parse(key)
+            && let Err(err) = self.files.delete(&key).await
+        {
+            tracing::warn!(error = %err, key = key.as_str(), "a replaced document's file stayed in storage");
+        }
+        Ok(())
     }
 
     /// Adds an FAQ (indexed as one passage, its question weighted).
@@ -508,10 +575,8 @@ impl KnowledgeService {
         faq: FaqInput,
     ) -> Result<SourceView> {
         viewer.require(Permission::ManageKnowledge)?;
-        let current = own_source(&self.db, viewer.organization_id, id).await?;
-        if current.kind != source::SourceKind::Faq {
-            return Err(ApiError::not_found("FAQ").into());
-        }
+        let current =
+            own_source_of_kind(&self.db, viewer.organization_id, id, source::SourceKind::Faq, "FAQ").await?;
         let faq = check_faq(faq)?;
         let mut row = current.into_active_model();
         fill_faq(&mut row, &faq);
@@ -848,6 +913,22 @@ async fn own_source<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("knowledge source").into())
+}
+
+/// One of the organization's sources of `kind`; another kind is as unknown as another
+/// organization's (`what` names it in the not-found answer).
+async fn own_source_of_kind<C: ConnectionTrait>(
+    db: &C,
+    organization: OrganizationId,
+    id: SourceId,
+    kind: source::SourceKind,
+    what: &str,
+) -> Result<source::Model> {
+    let found = own_source(db, organization, id).await?;
+    if found.kind != kind {
+        return Err(ApiError::not_found(what).into());
+    }
+    Ok(found)
 }
 
 fn stored_kind(kind: SourceKind) -> source::SourceKind {

@@ -54,6 +54,7 @@ pub fn router(state: KnowledgeRoutes) -> OpenApiRouter {
 pub fn upload_router(state: KnowledgeRoutes) -> OpenApiRouter {
     OpenApiRouter::default()
         .routes(routes!(upload_document))
+        .routes(routes!(replace_document))
         .routes(routes!(import_faqs))
         .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT))
@@ -182,6 +183,48 @@ pub async fn upload_document(
     let (filename, bytes) = file.ok_or_else(|| ApiError::validation("file", "Choose a file to upload."))?;
     let created = k.add_document(&caller.viewer, &client, bot, Upload { filename, bytes, metadata }).await?;
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Replaces a document's file with a new version (`multipart/form-data`: `file`): the
+/// document keeps its id and metadata and is processed again; its old passages stay until the
+/// new ones are ready. A file over the plan's size is refused before it is stored (413).
+#[utoipa::path(put, path = "/api/v1/knowledge-base/documents/{id}", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The document's id")),
+    request_body(content_type = "multipart/form-data", description = "`file`: the new version (PDF, DOCX, TXT, Markdown, HTML or CSV)"),
+    responses((status = 200, body = SourceView), (status = 403, body = app::error::ErrorBody),
+              (status = 404, body = app::error::ErrorBody), (status = 413, body = app::error::ErrorBody),
+              (status = 422, body = app::error::ErrorBody)))]
+pub async fn replace_document(
+    State(k): State<KnowledgeService>,
+    caller: ApiCaller,
+    client: ClientInfo,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    request: axum::extract::Request,
+) -> Result<Json<SourceView>> {
+    caller.viewer.require(Permission::ManageKnowledge)?;
+    let found = of_kind(&k, &caller, &id, SourceKind::Document, "document").await?;
+    let limits = k.file_limits(&caller.viewer, found.chatbot_id).await?;
+    let mut multipart = <Multipart as axum::extract::FromRequest<()>>::from_request(request, &())
+        .await
+        .map_err(|_| ApiError::bad_request("Send the new file as multipart/form-data with `file`."))?;
+    let unreadable = || ApiError::bad_request("The upload could not be read as multipart/form-data.");
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| unreadable())? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("upload").to_owned();
+            let mut bytes = Vec::new();
+            while let Some(piece) = field.chunk().await.map_err(|_| unreadable())? {
+                bytes.extend_from_slice(&piece);
+                limits.size_fits(bytes.len() as u64)?;
+            }
+            file = Some((name, bytes));
+        }
+    }
+    let (filename, bytes) = file.ok_or_else(|| ApiError::validation("file", "Choose a file to upload."))?;
+    let replaced = k
+        .replace_document(&caller.viewer, &client, found.id, Upload { filename, bytes, metadata: None })
+        .await?;
+    Ok(Json(replaced))
 }
 
 /// A form's `chatbot_id` field.

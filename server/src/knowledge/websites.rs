@@ -20,7 +20,7 @@ use sea_orm::{
 use super::{
     KnowledgeService, crawl,
     crawl::{fetch::FetchError, schedule},
-    new_row, own_bot, own_source, view,
+    new_row, own_bot, own_source_of_kind, view,
 };
 use crate::{
     entities::{knowledge_page as page, knowledge_source as source},
@@ -137,10 +137,14 @@ impl KnowledgeService {
     /// Crawls a website again now (a crawl under way is left to finish: 409).
     pub async fn recrawl(&self, viewer: &Viewer, client: &ClientInfo, id: SourceId) -> Result<SourceView> {
         viewer.require(Permission::ManageKnowledge)?;
-        let current = own_source(&self.db, viewer.organization_id, id).await?;
-        if current.kind != source::SourceKind::Url {
-            return Err(ApiError::not_found("website source").into());
-        }
+        let current = own_source_of_kind(
+            &self.db,
+            viewer.organization_id,
+            id,
+            source::SourceKind::Url,
+            "website source",
+        )
+        .await?;
         if super::status_of(current.status).is_working() {
             return Err(ApiError::Conflict { message: "This website is being crawled now.".into() }.into());
         }
@@ -150,10 +154,14 @@ impl KnowledgeService {
     /// The pages the website's crawls found, in the order they were found.
     pub async fn pages(&self, viewer: &Viewer, id: SourceId) -> Result<Vec<CrawledPage>> {
         viewer.require(Permission::ViewKnowledge)?;
-        let current = own_source(&self.db, viewer.organization_id, id).await?;
-        if current.kind != source::SourceKind::Url {
-            return Err(ApiError::not_found("website source").into());
-        }
+        let current = own_source_of_kind(
+            &self.db,
+            viewer.organization_id,
+            id,
+            source::SourceKind::Url,
+            "website source",
+        )
+        .await?;
         let rows = page::Entity::find()
             .filter(page::Column::OrganizationId.eq(viewer.organization_id.0))
             .filter(page::Column::SourceId.eq(current.id))

@@ -489,3 +489,83 @@ async fn a_csv_of_faqs_is_imported_with_a_report_of_each_row_skipped_or_refused(
     let shipping = faqs.iter().find(|f| f["title"] == "How long does shipping take?").expect("shipping");
     assert_eq!(shipping["body"], "A new answer.");
 }
+
+/// `PUT …/documents/{id}` with a new file.
+async fn replace(app: &TestApp, cookie: &str, id: &str, filename: &str, file: &[u8]) -> reqwest::Response {
+    let boundary = "----chatsupport-replace-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    app.http
+        .put(app.url(&format!("/api/v1/knowledge-base/documents/{id}")))
+        .header("cookie", cookie)
+        .header("origin", app.url(""))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .expect("replace answers")
+}
+
+#[tokio::test]
+async fn a_new_version_of_a_document_replaces_the_old_in_place_even_at_the_plans_file_count() {
+    let app = spawn_app().await;
+    // A free workspace (5 files): all five in use, a new version still goes in.
+    let (owner, bot) = own_tenant(&app, "kb-replace@example.com", "Versions").await;
+    let manual = uploaded(&app, &owner, &bot, "f0.txt", b"The Alpaca manual, version one.").await;
+    for i in 1..5 {
+        uploaded(&app, &owner, &bot, &format!("f{i}.txt"), format!("File number {i}.").as_bytes()).await;
+    }
+    assert_eq!(settled(&app, &owner, &manual).await["status"], "completed");
+    let files_dir = app.state.handles.config.data_dir.join("files").join("knowledge");
+    let stored = || walk(&files_dir);
+    let before = stored();
+
+    let response = replace(&app, &owner, &manual, "manual-v2.txt", b"The Llama manual, version two.").await;
+    assert_eq!(response.status(), 200);
+    let replaced: Value = response.json().await.expect("json");
+    assert_eq!(replaced["id"], manual.as_str(), "the same source");
+    assert_eq!(replaced["title"], "manual-v2.txt", "its title was its file's name, so it follows the file");
+    let done = settled(&app, &owner, &manual).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    let hits = search(&app, &owner, &bot, "Llama manual").await;
+    assert_eq!(hits.first().map(|h| h["source_title"].clone()), Some(json!("manual-v2.txt")), "{hits:?}");
+    assert!(search(&app, &owner, &bot, "Alpaca").await.is_empty(), "the old version is gone");
+    assert_eq!(stored(), before, "the old file was deleted, the new one stored");
+
+    // Too big: refused, and the document is as it was.
+    let big = vec![b'a'; 5 * 1024 * 1024 + 1];
+    let (status, _) = error_of(replace(&app, &owner, &manual, "huge.txt", &big).await).await;
+    assert_eq!(status, 413);
+    assert_eq!(settled(&app, &owner, &manual).await["title"], "manual-v2.txt");
+    assert_eq!(search(&app, &owner, &bot, "Llama").await.len(), 1);
+
+    // Another organization's owner cannot reach it; an FAQ is not a document.
+    let (stranger, _) = own_tenant(&app, "kb-stranger@example.com", "Stranger").await;
+    let (status, _) = error_of(replace(&app, &stranger, &manual, "x.txt", b"Mine now.").await).await;
+    assert_eq!(status, 404);
+    assert_eq!(search(&app, &owner, &bot, "Llama").await.len(), 1);
+    let created = app
+        .send_json(
+            "POST",
+            "/api/v1/knowledge-base/faqs",
+            &owner,
+            json!({ "chatbot_id": bot, "question": "Is this a document?", "answer": "No, it is an FAQ." }),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let faq: Value = created.json().await.expect("faq");
+    let faq_id = faq["id"].as_str().expect("faq id");
+    let (status, _) = error_of(replace(&app, &owner, faq_id, "x.txt", b"Not an FAQ.").await).await;
+    assert_eq!(status, 404);
+}
+
+/// How many files are under `dir`, at any depth.
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
+        .unwrap_or(0)
+}

@@ -89,6 +89,7 @@ pub const REST: &[(&str, &str, Option<Permission>, &str)] = &[
     ("GET", "/api/v1/knowledge-base/documents", Some(Permission::ViewKnowledge), ""),
     ("GET", "/api/v1/knowledge-base/documents/{id}", Some(Permission::ViewKnowledge), ""),
     ("DELETE", "/api/v1/knowledge-base/documents/{id}", Some(Permission::ManageKnowledge), ""),
+    ("PUT", "/api/v1/knowledge-base/documents/{id}", Some(Permission::ManageKnowledge), ""),
     (
         "POST",
         "/api/v1/knowledge-base/faqs",
