@@ -45,6 +45,10 @@ test("a new owner creates a bot in the guided flow, puts it on a site and chats 
   await page.getByLabel("Answer", { exact: true }).fill("Yes: parcels reach Canada in about a week.");
   await page.getByRole("button", { name: "Add FAQ" }).click();
   await expect(page.getByRole("progressbar", { name: "Do you ship to Canada?: Ready" })).toHaveAttribute("aria-valuenow", "100");
+  await expectAccessible(page, "the guided flow's knowledge step");
+  await page.setViewportSize({ width: 360, height: 740 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole("button", { name: "Next: install" }).click();
 
   // Step 4: the snippet to copy and the real widget to try.
