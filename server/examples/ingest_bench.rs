@@ -181,6 +181,7 @@ async fn main() -> anyhow::Result<()> {
                 page: p.page,
                 url: None,
                 vector: None,
+                language: 0,
             })
             .collect();
         if let Some(embedder) = &embedder {
@@ -221,7 +222,7 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     let t = Instant::now();
-    let hits = index.search(org, bot, "refund warranty repair", query.as_deref(), 10)?;
+    let hits = index.search(org, bot, 0, "refund warranty repair", query.as_deref(), 10)?;
     println!("a search over them: {} hits in {:.1} ms", hits.len(), t.elapsed().as_secs_f64() * 1000.0);
     Ok(())
 }

@@ -1,6 +1,6 @@
-//! The knowledge index (tantivy, on disk under `<data>/index/knowledge`): one document per
+//! The knowledge index (tantivy, on disk under `<data>/index/knowledge-v2`): one document per
 //! passage, with its organization, bot and source as exact terms and its source title,
-//! heading path, FAQ question and text stemmed (English) for BM25. One writer task
+//! heading path, FAQ question and text stemmed in its bot's language ([`LANGUAGES`]) for BM25. One writer task
 //! (`search::writer`); every query is `AND`ed with the organization and the bot, so a bot only
 //! ever finds its own organization's, its own knowledge. Derived data: rebuilt from
 //! `knowledge_chunks` when it does not match them.
@@ -23,6 +23,7 @@ use tantivy::{
         Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
     },
     snippet::SnippetGenerator,
+    tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer},
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -31,6 +32,31 @@ use crate::{error::Result, search::writer};
 
 const WRITER_HEAP_BYTES: usize = 30_000_000;
 
+/// The languages passages are stemmed in (a bot's `language` setting; English otherwise),
+/// with tantivy's stemmer for each.
+pub const LANGUAGES: [(&str, tantivy::tokenizer::Language); 6] = [
+    ("en", tantivy::tokenizer::Language::English),
+    ("de", tantivy::tokenizer::Language::German),
+    ("es", tantivy::tokenizer::Language::Spanish),
+    ("fr", tantivy::tokenizer::Language::French),
+    ("pt", tantivy::tokenizer::Language::Portuguese),
+    ("nl", tantivy::tokenizer::Language::Dutch),
+];
+
+/// The position of `code` in [`LANGUAGES`] (English for anything else).
+pub fn language_index(code: Option<&str>) -> usize {
+    code.and_then(|c| LANGUAGES.iter().position(|(l, _)| *l == c)).unwrap_or(0)
+}
+
+/// The searchable (stemmed, not stored) fields of one language.
+#[derive(Clone, Copy)]
+struct Stemmed {
+    title: Field,
+    heading: Field,
+    question: Field,
+    content: Field,
+}
+
 #[derive(Clone, Copy)]
 pub struct Fields {
     chunk_id: Field,
@@ -38,12 +64,14 @@ pub struct Fields {
     organization_id: Field,
     bot_id: Field,
     kind: Field,
+    language: Field,
+    /// What is shown and cited (stored, not searched).
     title: Field,
     heading: Field,
-    question: Field,
     content: Field,
     page: Field,
     url: Field,
+    stemmed: [Stemmed; 6],
 }
 
 /// A passage to index, with what it cites.
@@ -63,6 +91,8 @@ pub struct IndexedPassage {
     pub url: Option<String>,
     /// Its embedding, when an embedder made one.
     pub vector: Option<Vec<f32>>,
+    /// Its bot's language ([`language_index`]): the stemmer its words go through.
+    pub language: usize,
 }
 
 impl IndexedPassage {
@@ -150,18 +180,24 @@ impl writer::WriteOp for Op {
 
 fn add(w: &mut IndexWriter, f: Fields, passages: Vec<IndexedPassage>) {
     for p in passages {
+        let (code, _) = LANGUAGES[p.language.min(LANGUAGES.len() - 1)];
+        let stemmed = f.stemmed[p.language.min(LANGUAGES.len() - 1)];
         let mut d = doc!(
             f.chunk_id => p.chunk_id.to_string(),
             f.source_id => p.source_id.to_string(),
             f.organization_id => p.organization_id.to_string(),
             f.bot_id => p.bot_id.to_string(),
             f.kind => p.kind.as_str(),
+            f.language => code,
+            stemmed.title => p.title.clone(),
+            stemmed.heading => p.heading_path.clone(),
+            stemmed.content => p.content.clone(),
             f.title => p.title,
             f.heading => p.heading_path,
             f.content => p.content,
         );
         if let Some(q) = p.question {
-            d.add_text(f.question, q);
+            d.add_text(stemmed.question, q);
         }
         if let Some(page) = p.page {
             d.add_u64(f.page, u64::from(page));
@@ -187,29 +223,57 @@ pub struct KnowledgeIndex {
 impl KnowledgeIndex {
     /// Opens (or creates) the index under `dir` and starts its writer task.
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
-        let dir = dir.join("knowledge");
+        // v2: a set of stemmed fields per language. The index is derived data: an older one is
+        // removed and rebuilt from the database at startup.
+        let old = dir.join("knowledge");
+        if old.exists() {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        let dir = dir.join("knowledge-v2");
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        let stemmed = TextOptions::default().set_stored().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer("en_stem")
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
         let mut b = Schema::builder();
+        let stemmed: Vec<Stemmed> = LANGUAGES
+            .iter()
+            .map(|(code, _)| {
+                let options = TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(&format!("stem_{code}"))
+                        .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                );
+                Stemmed {
+                    title: b.add_text_field(&format!("title_{code}"), options.clone()),
+                    heading: b.add_text_field(&format!("heading_{code}"), options.clone()),
+                    question: b.add_text_field(&format!("question_{code}"), options.clone()),
+                    content: b.add_text_field(&format!("content_{code}"), options),
+                }
+            })
+            .collect();
+        let stemmed: [Stemmed; 6] =
+            stemmed.try_into().map_err(|_| anyhow::anyhow!("one set of fields per language"))?;
         let fields = Fields {
             chunk_id: b.add_text_field("chunk_id", STRING | STORED),
             source_id: b.add_text_field("source_id", STRING | STORED),
             organization_id: b.add_text_field("organization_id", STRING),
             bot_id: b.add_text_field("bot_id", STRING),
             kind: b.add_text_field("kind", STRING | STORED),
-            title: b.add_text_field("title", stemmed.clone()),
-            heading: b.add_text_field("heading", stemmed.clone()),
-            question: b.add_text_field("question", stemmed.clone()),
-            content: b.add_text_field("content", stemmed),
+            language: b.add_text_field("language", STRING | STORED),
+            title: b.add_text_field("title", STORED),
+            heading: b.add_text_field("heading", STORED),
+            content: b.add_text_field("content", STORED),
             page: b.add_u64_field("page", INDEXED | STORED),
             url: b.add_text_field("url", STRING | STORED),
+            stemmed,
         };
         let directory = MmapDirectory::open(&dir).with_context(|| format!("opening {}", dir.display()))?;
         let index = Index::open_or_create(directory, b.build()).context("opening the knowledge index")?;
+        for (code, language) in LANGUAGES {
+            let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(40))
+                .filter(LowerCaser)
+                .filter(Stemmer::new(language))
+                .build();
+            index.tokenizers().register(&format!("stem_{code}"), analyzer);
+        }
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -231,6 +295,22 @@ impl KnowledgeIndex {
         if self.ops.send(op).await.is_err() {
             tracing::error!("the knowledge index writer has stopped");
         }
+    }
+
+    /// The stemmer a bot's passages are indexed with (`None`: it has none).
+    pub fn language_of(&self, bot: BotId) -> Result<Option<usize>> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.bot_id, &bot.to_string()),
+            IndexRecordOption::Basic,
+        );
+        let Some((_, address)) =
+            searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?.first().copied()
+        else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(address)?;
+        Ok(Some(language_index(doc.get_first(self.fields.language).and_then(|v| v.as_str()))))
     }
 
     /// The vectors kept beside the index.
@@ -279,6 +359,7 @@ impl KnowledgeIndex {
         &self,
         organization: OrganizationId,
         bot: BotId,
+        language: usize,
         query: &str,
         query_vector: Option<&[f32]>,
         limit: usize,
@@ -289,10 +370,12 @@ impl KnowledgeIndex {
         }
         let f = self.fields;
         let searcher = self.reader.searcher();
-        let mut parser = QueryParser::for_index(&self.index, vec![f.content, f.heading, f.title, f.question]);
-        parser.set_field_boost(f.question, 2.5);
-        parser.set_field_boost(f.heading, 1.5);
-        parser.set_field_boost(f.title, 1.2);
+        let lang = f.stemmed[language.min(LANGUAGES.len() - 1)];
+        let mut parser =
+            QueryParser::for_index(&self.index, vec![lang.content, lang.heading, lang.title, lang.question]);
+        parser.set_field_boost(lang.question, 2.5);
+        parser.set_field_boost(lang.heading, 1.5);
+        parser.set_field_boost(lang.title, 1.2);
         let (user_query, _ignored) = parser.parse_query_lenient(query);
         let term = |field: Field, value: String| -> Box<dyn tantivy::query::Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, &value), IndexRecordOption::Basic))
@@ -358,7 +441,7 @@ impl KnowledgeIndex {
             }
         };
         ranked.truncate(limit);
-        let mut snippets = SnippetGenerator::create(&searcher, &*user_query, f.content)?;
+        let mut snippets = SnippetGenerator::create(&searcher, &*user_query, lang.content)?;
         snippets.set_max_num_chars(240);
         let mut hits = Vec::with_capacity(ranked.len());
         for (address, score) in ranked {
@@ -371,7 +454,7 @@ impl KnowledgeIndex {
                 continue;
             };
             let content = text(f.content);
-            let snippet = snippets.snippet_from_doc(&doc);
+            let snippet = snippets.snippet(&content);
             let (snippet, highlights) = if snippet.fragment().is_empty() {
                 (content.chars().take(240).collect(), Vec::new())
             } else {

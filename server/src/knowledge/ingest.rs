@@ -77,7 +77,8 @@ impl JobHandler for Ingest {
         }
         let hash = text_hash(&passages);
         let mut row = step(k, row, source::SourceStatus::Indexing, 0, None).await?;
-        let (mut models, mut indexed) = records(&row, &passages, row.url.as_deref());
+        let language = super::bot_language(&k.db, row.organization_id, row.bot_id).await?;
+        let (mut models, mut indexed) = records(&row, &passages, row.url.as_deref(), language);
         if let Some(embedder) = k.embedder() {
             let mut told = std::time::Instant::now();
             let total = indexed.len();
@@ -239,6 +240,7 @@ pub(super) fn records(
     row: &source::Model,
     passages: &[Passage],
     url: Option<&str>,
+    language: usize,
 ) -> (Vec<chunk::ActiveModel>, Vec<IndexedPassage>) {
     let now = Utc::now();
     let kind = kind_of(row.kind);
@@ -277,6 +279,7 @@ pub(super) fn records(
             page: p.page,
             url: url.map(str::to_owned),
             vector: None,
+            language,
         })
         .collect();
     (models, indexed)
@@ -354,14 +357,48 @@ pub async fn rebuild(k: &KnowledgeService, force: bool) -> crate::error::Result<
     k.index.clear().await;
     let sources = source::Entity::find().order_by_asc(source::Column::CreatedAt).all(&k.db).await?;
     let mut total = 0;
+    let mut languages: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
     for s in sources {
         let rows = passages_of_source(&s).all(&k.db).await?;
         total += rows.len();
-        let passages = rows.into_iter().map(|c| indexed_of(&s, c)).collect();
+        let language = match languages.get(&s.bot_id) {
+            Some(l) => *l,
+            None => {
+                let l = super::bot_language(&k.db, s.organization_id, s.bot_id).await?;
+                languages.insert(s.bot_id, l);
+                l
+            }
+        };
+        let passages = rows.into_iter().map(|c| indexed_of(&s, c, language)).collect();
         k.index.replace_source(SourceId(s.id), passages).await;
     }
     k.index.flush().await;
     Ok(Some(total))
+}
+
+/// A bot's language changed (or its passages were indexed with another stemmer): index its
+/// passages again with the stemmer of its language. Returns whether it had to.
+pub async fn restem(k: &KnowledgeService, bot_id: app::dto::BotId) -> crate::error::Result<bool> {
+    let Some(found) = crate::entities::bot::Entity::find_by_id(bot_id.0).one(&k.db).await? else {
+        return Ok(false);
+    };
+    let language = super::bot_language(&k.db, found.organization_id, found.id).await?;
+    if k.index.language_of(bot_id)?.is_none_or(|now| now == language) {
+        return Ok(false);
+    }
+    let sources = source::Entity::find()
+        .filter(source::Column::OrganizationId.eq(found.organization_id))
+        .filter(source::Column::BotId.eq(found.id))
+        .all(&k.db)
+        .await?;
+    for s in sources {
+        let rows = passages_of_source(&s).all(&k.db).await?;
+        let passages = rows.into_iter().map(|c| indexed_of(&s, c, language)).collect();
+        k.index.replace_source(SourceId(s.id), passages).await;
+    }
+    k.index.flush().await;
+    tracing::info!(bot = %found.id, "a bot's language changed: its knowledge was indexed again");
+    Ok(true)
 }
 
 /// A source's stored passages, in order.
@@ -372,7 +409,7 @@ fn passages_of_source(s: &source::Model) -> sea_orm::Select<chunk::Entity> {
         .order_by_asc(chunk::Column::Ordinal)
 }
 
-fn indexed_of(s: &source::Model, c: chunk::Model) -> IndexedPassage {
+fn indexed_of(s: &source::Model, c: chunk::Model, language: usize) -> IndexedPassage {
     IndexedPassage {
         chunk_id: c.id,
         organization_id: OrganizationId(s.organization_id),
@@ -386,6 +423,7 @@ fn indexed_of(s: &source::Model, c: chunk::Model) -> IndexedPassage {
         page: c.page.and_then(|p| u32::try_from(p).ok()),
         url: c.url,
         vector: c.embedding.as_deref().map(crate::embeddings::from_bytes),
+        language,
     }
 }
 

@@ -696,7 +696,8 @@ impl KnowledgeService {
             },
             _ => None,
         };
-        self.index.search(viewer.organization_id, bot, query, vector.as_deref(), limit.clamp(1, 50))
+        let language = bot_language(&self.db, viewer.organization_id.0, bot.0).await?;
+        self.index.search(viewer.organization_id, bot, language, query, vector.as_deref(), limit.clamp(1, 50))
     }
 
     /// Saves a new source (`id` unset) or an edited one, queues its processing in the same
@@ -915,6 +916,20 @@ async fn own_source<C: ConnectionTrait>(
         .ok_or_else(|| ApiError::not_found("knowledge source").into())
 }
 
+/// The stemmer ([`index::language_index`]) of a bot's `language` setting.
+pub(crate) async fn bot_language<C: ConnectionTrait>(
+    db: &C,
+    organization: Uuid,
+    bot_id: Uuid,
+) -> Result<usize> {
+    let found =
+        bot::Entity::find_by_id(bot_id).filter(bot::Column::OrganizationId.eq(organization)).one(db).await?;
+    let language = found
+        .and_then(|b| serde_json::from_str::<app::bot_settings::BotSettings>(&b.settings).ok())
+        .and_then(|s| s.language);
+    Ok(index::language_index(language.as_deref()))
+}
+
 /// One of the organization's sources of `kind`; another kind is as unknown as another
 /// organization's (`what` names it in the not-found answer).
 async fn own_source_of_kind<C: ConnectionTrait>(
@@ -1011,6 +1026,16 @@ pub fn install(w: &mut Wiring, knowledge: &KnowledgeService) {
     w.job(ingest::KIND, Arc::new(ingest::Ingest { knowledge: knowledge.clone() }));
     w.job(crawl::KIND, Arc::new(crawl::Crawl { knowledge: knowledge.clone() }));
     w.background("knowledge.crawl_schedule", websites::run_schedule(knowledge.clone()));
+    let k = knowledge.clone();
+    w.listener("knowledge", move |mut events| async move {
+        while let Some(event) = events.recv().await {
+            if let DomainEvent::BotUpdated { bot_id, .. } = event.as_ref()
+                && let Err(err) = ingest::restem(&k, *bot_id).await
+            {
+                tracing::warn!(error = %err, bot = %bot_id.0, "indexing a bot's knowledge in its new language failed");
+            }
+        }
+    });
     if knowledge.embedder().is_some() {
         // Knowledge that came in before the model was installed (or while the endpoint was
         // down) gets its vectors now, in the background.

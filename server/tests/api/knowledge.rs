@@ -569,3 +569,34 @@ fn walk(dir: &std::path::Path) -> usize {
         .map(|entries| entries.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
         .unwrap_or(0)
 }
+
+#[tokio::test]
+async fn words_are_stemmed_in_the_bots_language_and_a_new_language_reindexes_its_knowledge() {
+    let app = spawn_app().await;
+    let (owner, bot) = own_tenant(&app, "kb-deutsch@example.com", "Katzenhaus").await;
+    let id = uploaded(&app, &owner, &bot, "tiere.txt", "Wir pflegen Katzen und Hunde.".as_bytes()).await;
+    assert_eq!(settled(&app, &owner, &id).await["status"], "completed");
+    // English stemming: "Katze" and "Katzen" are different words.
+    assert!(search(&app, &owner, &bot, "Katze").await.is_empty());
+
+    let changed = app
+        .patch_json(&format!("/api/v1/chatbots/{bot}"), &owner, json!({ "settings": { "language": "de" } }))
+        .await;
+    assert_eq!(changed.status(), 200);
+    let mut found = Vec::new();
+    for _ in 0..200 {
+        found = search(&app, &owner, &bot, "Katze").await;
+        if !found.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(found.first().map(|h| h["source_title"].clone()), Some(json!("tiere.txt")), "German stemming");
+    // New knowledge of the bot is stemmed in German from the start.
+    let more = uploaded(&app, &owner, &bot, "mehr.txt", "Der Garten hat viele Bäume.".as_bytes()).await;
+    assert_eq!(settled(&app, &owner, &more).await["status"], "completed");
+    assert_eq!(
+        search(&app, &owner, &bot, "Baum").await.first().map(|h| h["source_title"].clone()),
+        Some(json!("mehr.txt"))
+    );
+}

@@ -540,7 +540,8 @@ impl Crawler<'_> {
     ) -> Result<(), JobError> {
         let now = Utc::now();
         // Vectors first: nothing waits on the database while the embedder works.
-        let (mut models, mut indexed) = ingest::records(&self.row, &passages, Some(&p.url));
+        let language = super::bot_language(&self.k.db, self.org, self.row.bot_id).await?;
+        let (mut models, mut indexed) = ingest::records(&self.row, &passages, Some(&p.url), language);
         if let Some(embedder) = self.k.embedder() {
             for (m, i) in models.chunks_mut(ingest::EMBED_BATCH).zip(indexed.chunks_mut(ingest::EMBED_BATCH))
             {
