@@ -150,7 +150,7 @@ pub async fn upload_document(
     let mut metadata: Option<serde_json::Value> = None;
     let mut file: Option<(String, Vec<u8>)> = None;
     let unreadable = || ApiError::bad_request("The upload could not be read as multipart/form-data.");
-    while let Some(mut field) = multipart.next_field().await.map_err(|_| unreadable())? {
+    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
         match field.name() {
             Some("chatbot_id") => bot = Some(bot_field(field).await?),
             Some("metadata") => {
@@ -168,13 +168,7 @@ pub async fn upload_document(
                     return Err(ApiError::validation("chatbot_id", "Send `chatbot_id` before `file`.").into());
                 };
                 let limits = k.upload_limits(&caller.viewer, bot).await?;
-                let name = field.file_name().unwrap_or("upload").to_owned();
-                let mut bytes = Vec::new();
-                while let Some(piece) = field.chunk().await.map_err(|_| unreadable())? {
-                    bytes.extend_from_slice(&piece);
-                    limits.size_fits(bytes.len() as u64)?;
-                }
-                file = Some((name, bytes));
+                file = Some(file_field(field, &limits).await?);
             }
             _ => {}
         }
@@ -209,15 +203,9 @@ pub async fn replace_document(
         .map_err(|_| ApiError::bad_request("Send the new file as multipart/form-data with `file`."))?;
     let unreadable = || ApiError::bad_request("The upload could not be read as multipart/form-data.");
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(mut field) = multipart.next_field().await.map_err(|_| unreadable())? {
+    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
         if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("upload").to_owned();
-            let mut bytes = Vec::new();
-            while let Some(piece) = field.chunk().await.map_err(|_| unreadable())? {
-                bytes.extend_from_slice(&piece);
-                limits.size_fits(bytes.len() as u64)?;
-            }
-            file = Some((name, bytes));
+            file = Some(file_field(field, &limits).await?);
         }
     }
     let (filename, bytes) = file.ok_or_else(|| ApiError::validation("file", "Choose a file to upload."))?;
@@ -225,6 +213,25 @@ pub async fn replace_document(
         .replace_document(&caller.viewer, &client, found.id, Upload { filename, bytes, metadata: None })
         .await?;
     Ok(Json(replaced))
+}
+
+/// A form's `file` field: its name and bytes, read as they stream in and refused (413) the
+/// moment they pass the plan's size.
+async fn file_field(
+    mut field: axum::extract::multipart::Field<'_>,
+    limits: &super::FileLimits,
+) -> Result<(String, Vec<u8>)> {
+    let name = field.file_name().unwrap_or("upload").to_owned();
+    let mut bytes = Vec::new();
+    while let Some(piece) = field
+        .chunk()
+        .await
+        .map_err(|_| ApiError::bad_request("The upload could not be read as multipart/form-data."))?
+    {
+        bytes.extend_from_slice(&piece);
+        limits.size_fits(bytes.len() as u64)?;
+    }
+    Ok((name, bytes))
 }
 
 /// A form's `chatbot_id` field.

@@ -134,17 +134,16 @@ impl KnowledgeService {
         self.insert_and_queue(viewer, client, row, "knowledge.url_added").await
     }
 
+    /// One of the viewer's organization's websites.
+    async fn own_website(&self, viewer: &Viewer, id: SourceId) -> Result<source::Model> {
+        own_source_of_kind(&self.db, viewer.organization_id, id, source::SourceKind::Url, "website source")
+            .await
+    }
+
     /// Crawls a website again now (a crawl under way is left to finish: 409).
     pub async fn recrawl(&self, viewer: &Viewer, client: &ClientInfo, id: SourceId) -> Result<SourceView> {
         viewer.require(Permission::ManageKnowledge)?;
-        let current = own_source_of_kind(
-            &self.db,
-            viewer.organization_id,
-            id,
-            source::SourceKind::Url,
-            "website source",
-        )
-        .await?;
+        let current = self.own_website(viewer, id).await?;
         if super::status_of(current.status).is_working() {
             return Err(ApiError::Conflict { message: "This website is being crawled now.".into() }.into());
         }
@@ -154,14 +153,7 @@ impl KnowledgeService {
     /// The pages the website's crawls found, in the order they were found.
     pub async fn pages(&self, viewer: &Viewer, id: SourceId) -> Result<Vec<CrawledPage>> {
         viewer.require(Permission::ViewKnowledge)?;
-        let current = own_source_of_kind(
-            &self.db,
-            viewer.organization_id,
-            id,
-            source::SourceKind::Url,
-            "website source",
-        )
-        .await?;
+        let current = self.own_website(viewer, id).await?;
         let rows = page::Entity::find()
             .filter(page::Column::OrganizationId.eq(viewer.organization_id.0))
             .filter(page::Column::SourceId.eq(current.id))

@@ -130,6 +130,7 @@ impl JobHandler for Crawl {
                 return fail(k, row, "bad_pattern", format!("The pattern “{p}” is not valid.")).await;
             }
         };
+        let language = super::bot_language(&k.db, org, row.bot_id).await?;
         let mut crawler = Crawler {
             k,
             ctx,
@@ -140,6 +141,7 @@ impl JobHandler for Crawl {
             scope,
             robots: HashMap::new(),
             last_fetch: None,
+            language,
         };
         let resumed = crawler.pages_in(&[]).await? > 0;
         if !resumed {
@@ -168,6 +170,9 @@ struct Crawler<'a> {
     /// When this process last fetched a page: the politeness delay is the time between two
     /// fetches, so what the last page took to read, split and embed counts towards it.
     last_fetch: Option<std::time::Instant>,
+    /// The stemmer of the bot's language (read once per crawl; a change mid-crawl is caught
+    /// by `ingest::restem`).
+    language: usize,
 }
 
 enum Visit {
@@ -540,8 +545,7 @@ impl Crawler<'_> {
     ) -> Result<(), JobError> {
         let now = Utc::now();
         // Vectors first: nothing waits on the database while the embedder works.
-        let language = super::bot_language(&self.k.db, self.org, self.row.bot_id).await?;
-        let (mut models, mut indexed) = ingest::records(&self.row, &passages, Some(&p.url), language);
+        let (mut models, mut indexed) = ingest::records(&self.row, &passages, Some(&p.url), self.language);
         if let Some(embedder) = self.k.embedder() {
             for (m, i) in models.chunks_mut(ingest::EMBED_BATCH).zip(indexed.chunks_mut(ingest::EMBED_BATCH))
             {
