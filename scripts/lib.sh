@@ -143,22 +143,29 @@ build_all() {
   say "building the server (cargo build -p chatsupport)"
   cargo build -p chatsupport
 
-  say "building the dashboard's hydrate bundle ($DASHBOARD_TOOLCHAIN, std rebuilt to abort on panic)"
+  say "building the dashboard's hydrate bundles, one per area ($DASHBOARD_TOOLCHAIN, std rebuilt to abort on panic)"
+  # One bundle per area (app/src/areas.rs): crate → its wasm → the name the pages load it by.
+  local areas=("frontend frontend chatsupport" "frontend-bots frontend_bots chatsupport-bots"
+    "frontend-admin frontend_admin chatsupport-admin")
   # RUSTFLAGS replaces .cargo/config.toml's flags, so it repeats `erase_components`.
   RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort" \
-    cargo +"$DASHBOARD_TOOLCHAIN" build -p frontend --target wasm32-unknown-unknown --profile wasm-release \
-    -Zbuild-std=std,panic_abort
+    cargo +"$DASHBOARD_TOOLCHAIN" build -p frontend -p frontend-bots -p frontend-admin \
+    --target wasm32-unknown-unknown --profile wasm-release -Zbuild-std=std,panic_abort
   mkdir -p "$SITE_DIR/pkg"
-  local wasm="$TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"
-  if [ ! -f "$SITE_DIR/pkg/.built" ] || [ "$wasm" -nt "$SITE_DIR/pkg/.built" ]; then
-    wasm-bindgen --target web --no-typescript --out-dir "$SITE_DIR/pkg" --out-name chatsupport "$wasm"
-    say "shrinking it with wasm-opt -Oz (to a fixed point, ~1 min)"
-    # As the widget: memory starts zeroed and its first KB is unused. −9 KB brotli for --converge
-    # and these (BENCHMARKS.md "Dashboard first load").
-    wasm_opt "$SITE_DIR/pkg/chatsupport_bg.wasm" --converge --low-memory-unused --zero-filled-memory \
-      --strip-producers
-    touch "$SITE_DIR/pkg/.built"
-  fi
+  local entry crate artifact name wasm
+  for entry in "${areas[@]}"; do
+    read -r crate artifact name <<<"$entry"
+    wasm="$TARGET_DIR/wasm32-unknown-unknown/wasm-release/$artifact.wasm"
+    if [ ! -f "$SITE_DIR/pkg/.$name.built" ] || [ "$wasm" -nt "$SITE_DIR/pkg/.$name.built" ]; then
+      wasm-bindgen --target web --no-typescript --out-dir "$SITE_DIR/pkg" --out-name "$name" "$wasm"
+      say "shrinking $name ($crate) with wasm-opt -Oz (to a fixed point, ~1 min)"
+      # As the widget: memory starts zeroed and its first KB is unused. −9 KB brotli for --converge
+      # and these (BENCHMARKS.md "Dashboard first load").
+      wasm_opt "$SITE_DIR/pkg/${name}_bg.wasm" --converge --low-memory-unused --zero-filled-memory \
+        --strip-producers
+      touch "$SITE_DIR/pkg/.$name.built"
+    fi
+  done
   cp style/main.css "$SITE_DIR/pkg/chatsupport.css"
 
   # The same cargo + wasm-bindgen + wasm-opt steps as the dashboard (no Trunk to install);

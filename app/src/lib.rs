@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod areas;
 pub mod auth;
 pub mod billing;
 pub mod bot_settings;
@@ -24,21 +25,26 @@ pub mod socket;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+pub use areas::{App, Area};
 pub use error::ApiError;
 
 use form::{FormAction, ServerForm};
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Title, provide_meta_context};
-use leptos_router::{
-    components::{A, Outlet, ParentRoute, Redirect, Route, Router, Routes},
-    path,
-};
+use leptos_meta::MetaTags;
+use leptos_router::components::{A, Outlet};
 
-/// The HTML document around the app, rendered on the server only. `options.output_name` and
-/// `stylesheet` name the bundle's files in `/pkg` (fingerprinted by `chatsupport assets`).
-pub fn shell(options: LeptosOptions, stylesheet: String) -> impl IntoView {
+/// The HTML document around a page, rendered on the server only: the root of the page's area
+/// ([`areas`]) and the script of that area's bundle. `options.output_name` is replaced by the
+/// area's name from `bundles` (fingerprinted by `chatsupport assets`).
+pub fn shell(options: LeptosOptions, bundles: areas::Bundles) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
+    #[cfg(feature = "ssr")]
+    let area = use_context::<http::request::Parts>().map_or(Area::Main, |parts| Area::of(parts.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let area = Area::Main;
+    let mut options = options;
+    options.output_name = bundles.script(area).into();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -47,12 +53,12 @@ pub fn shell(options: LeptosOptions, stylesheet: String) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="data:," />
-                <link rel="stylesheet" href=format!("/pkg/{stylesheet}") />
+                <link rel="stylesheet" href=format!("/pkg/{}", bundles.stylesheet) />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
             <body>
-                <App />
+                {areas::root(area)}
             </body>
         </html>
     }
@@ -71,44 +77,11 @@ fn set_content_security_policy() {
     }
 }
 
-#[component]
-pub fn App() -> impl IntoView {
-    provide_meta_context();
-    view! {
-        <Title text="ChatSupport" />
-        <Router>
-            <Routes fallback=pages::NotFound>
-                <Route path=path!("/login") view=pages::login::LoginPage />
-                <Route path=path!("/register") view=pages::account::RegisterPage />
-                <Route path=path!("/verify-email") view=pages::account::VerifyEmailPage />
-                <Route path=path!("/forgot-password") view=pages::account::ForgotPasswordPage />
-                <Route path=path!("/reset-password") view=pages::account::ResetPasswordPage />
-                <Route path=path!("/accept-invite") view=pages::account::AcceptInvitePage />
-                <ParentRoute path=path!("") view=DashboardLayout>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/conversations" /> } />
-                    <Route path=path!("/conversations") view=pages::conversations::ConversationsPage />
-                    <Route path=path!("/team") view=pages::team::TeamPage />
-                    <Route path=path!("/audit") view=pages::audit::AuditPage />
-                    <Route path=path!("/profile") view=pages::profile::ProfilePage />
-                    <Route path=path!("/settings") view=pages::settings::SettingsPage />
-                    <Route path=path!("/billing") view=pages::billing::BillingPage />
-                    <Route path=path!("/bots") view=pages::bots::BotsPage />
-                    <Route path=path!("/bots/new") view=pages::new_bot::NewBotPage />
-                    <Route path=path!("/bots/:id/knowledge") view=pages::knowledge::KnowledgePage />
-                    <Route path=path!("/users") view=pages::users::UsersPage />
-                    <Route path=path!("/admin") view=pages::admin::AdminPage />
-                    <Route path=path!("/outbox") view=pages::outbox::OutboxPage />
-                </ParentRoute>
-            </Routes>
-        </Router>
-    }
-}
-
 /// The signed-in frame: top bar with the user and "Sign out", navigation, and the page. The
 /// server already sent anyone without a session to /login; a session that ends while the page
 /// is open shows a way back instead.
 #[component]
-fn DashboardLayout() -> impl IntoView {
+pub(crate) fn DashboardLayout() -> impl IntoView {
     let user = crate::load::resource(|| (), |_| api::current_user());
     let sign_out = FormAction::<api::SignOut>::new();
     view! {

@@ -206,3 +206,53 @@ test("the dashboard's bundle is fetched once: a second visit downloads only the 
   const again = fetched.filter((f) => f.url?.includes("/pkg/") && f.bytes > 0);
   expect(again, "nothing from /pkg crosses the network again").toEqual([]);
 });
+
+test("each area of the dashboard loads its own bundle: the inbox never fetches the bot builder", async ({ page }) => {
+  const wasm = [];
+  const documents = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith("_bg.wasm")) wasm.push(new URL(r.url()).pathname);
+    if (r.resourceType() === "document") documents.push(new URL(r.url()).pathname);
+  });
+  await signInAsDemoOwner(page, app);
+  await expect(page.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
+  expect(wasm.every((p) => /^\/pkg\/chatsupport-[0-9a-f]{16}_bg\.wasm$/.test(p)), wasm.join()).toBe(true);
+
+  // A link into the bot builder loads that page with its area's bundle…
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Bots" }).click();
+  await expect(page).toHaveURL(/\/bots$/);
+  await expect(page.getByRole("heading", { name: "Bots", exact: true })).toBeVisible();
+  await expect.poll(() => wasm.filter((p) => /^\/pkg\/chatsupport-bots-[0-9a-f]{16}_bg\.wasm$/.test(p)).length).toBe(1);
+  expect(wasm.some((p) => p.includes("chatsupport-admin")), "nor the operators' console").toBe(false);
+
+  // …within which navigation stays in the page: no new document for the guided flow.
+  await page.waitForLoadState("networkidle");
+  const loaded = documents.length;
+  await page.getByRole("link", { name: "Create a bot" }).click();
+  await expect(page.getByRole("heading", { name: "Create a bot" })).toBeVisible();
+  expect(documents.length, "client-side navigation inside the area").toBe(loaded);
+
+  // Back across areas: the inbox comes back live.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Conversations" }).click();
+  await expect(page).toHaveURL(/\/conversations$/);
+  await expect(page.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
+  await page.goBack();
+  await expect(page).toHaveURL(/\/bots\/new$/);
+  await expect(page.getByRole("heading", { name: "Create a bot" })).toBeVisible();
+});
+
+test("/admin for someone who is not an operator is the 404 page, loaded once, with no reload loop", async ({ page }) => {
+  const documents = [];
+  page.on("request", (r) => {
+    if (r.resourceType() === "document") documents.push(new URL(r.url()).pathname);
+  });
+  await signInAsDemoOwner(page, app);
+  await expect(page.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
+  const before = documents.length;
+  const response = await page.goto(`${app}/admin`);
+  expect(response.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  await page.waitForTimeout(500);
+  expect(documents.slice(before), "one document, not a reload after hydration").toEqual(["/admin"]);
+});

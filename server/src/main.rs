@@ -18,8 +18,11 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Assets { site_dir }) => {
-            if let Some(bundle) = chatsupport::http::assets::fingerprint(&site_dir)? {
-                println!("dashboard bundle: /pkg/{}.js, stylesheet /pkg/{}", bundle.name, bundle.stylesheet);
+            if let Some(bundles) = chatsupport::http::assets::fingerprint(&site_dir)? {
+                for area in app::Area::ALL {
+                    println!("dashboard bundle ({area:?}): /pkg/{}.js", bundles.script(area));
+                }
+                println!("stylesheet: /pkg/{}", bundles.stylesheet);
             }
             let sizes = chatsupport::http::assets::precompress(&site_dir)?;
             println!("| asset | raw bytes | gzip bytes | brotli bytes |\n|---|---:|---:|---:|");

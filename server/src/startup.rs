@@ -210,15 +210,17 @@ const JOB_RUNNERS: usize = 2;
 fn routes(state: &AppState, wired: Wired) -> Router {
     let h = &state.handles;
     let site_root = h.config.site_dir.to_string_lossy().to_string();
-    let bundle = crate::http::assets::Bundle::load(&h.config.site_dir);
-    let leptos_options =
-        LeptosOptions::builder().output_name(bundle.name).site_root(site_root).site_pkg_dir("pkg").build();
+    let bundles = crate::http::assets::bundles(&h.config.site_dir);
+    let leptos_options = LeptosOptions::builder()
+        .output_name(bundles.script(app::Area::Main))
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .build();
     let ports = dashboard::ports(h, &state.accounts, &state.conversations, &state.search, &state.knowledge);
     let context = move || provide_context(ports.clone());
     let shell = {
         let options = leptos_options.clone();
-        let stylesheet = bundle.stylesheet;
-        move || app::shell(options.clone(), stylesheet.clone())
+        move || app::shell(options.clone(), bundles.clone())
     };
     // Unknown pages render the app (its 404 page); unknown API paths get an ApiError.
     let not_found_page = leptos_axum::render_app_to_stream_with_context(context.clone(), shell.clone());

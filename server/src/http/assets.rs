@@ -9,6 +9,7 @@ use std::{
 };
 
 use anyhow::Context;
+use app::Area;
 use axum::{
     Router,
     http::{HeaderName, HeaderValue, header},
@@ -18,55 +19,42 @@ use tower_http::{
     set_header::SetResponseHeaderLayer,
 };
 
-/// The dashboard's bundle as the build wrote it (`pkg/chatsupport.js`, `…_bg.wasm`, `….css`).
-const BUNDLE: &str = "chatsupport";
 /// Hex digits of the content hash in a fingerprinted name (`chatsupport-0123456789abcdef.js`).
 const HASH_LEN: usize = 16;
 const MANIFEST: &str = "manifest.json";
+/// What a bundle's files are named after its base name (`chatsupport-bots` + `_bg.wasm`).
+const BUNDLE_FILES: [&str; 3] = [".js", "_bg.wasm", ".css"];
 
-/// The names the pages load the dashboard by, from `pkg/manifest.json`. Without one (a build
-/// that skipped `chatsupport assets`) they are the build's own names, revalidated on each load.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Bundle {
-    /// Leptos's output name: the pages load `/pkg/{name}.js` and `/pkg/{name}_bg.wasm`.
-    pub name: String,
-    /// The file name of the stylesheet in `/pkg`.
-    pub stylesheet: String,
-}
+pub use app::areas::Bundles;
 
-impl Default for Bundle {
-    fn default() -> Self {
-        Self { name: BUNDLE.to_owned(), stylesheet: format!("{BUNDLE}.css") }
-    }
-}
-
-impl Bundle {
-    pub fn load(site_dir: &Path) -> Self {
-        let path = site_dir.join("pkg").join(MANIFEST);
-        match std::fs::read_to_string(&path).map(|text| serde_json::from_str::<Bundle>(&text)) {
-            Ok(Ok(bundle)) => bundle,
-            Ok(Err(error)) => {
-                tracing::warn!(%error, path = %path.display(), "unreadable asset manifest: serving unhashed names");
-                Self::default()
-            }
-            Err(_) => Self::default(),
+/// The names the pages load the dashboard's bundles by, from `pkg/manifest.json`. Without one
+/// (a build that skipped `chatsupport assets`) they are the build's own names, revalidated on
+/// each load.
+pub fn bundles(site_dir: &Path) -> Bundles {
+    let path = site_dir.join("pkg").join(MANIFEST);
+    match std::fs::read_to_string(&path).map(|text| serde_json::from_str::<Bundles>(&text)) {
+        Ok(Ok(bundles)) => bundles,
+        Ok(Err(error)) => {
+            tracing::warn!(%error, path = %path.display(), "unreadable asset manifest: serving unhashed names");
+            Bundles::default()
         }
+        Err(_) => Bundles::default(),
     }
 }
 
-/// Copies the dashboard's bundle in `site_dir/pkg` to names that carry a hash of their content
-/// (the script and its wasm share one hash, the stylesheet has its own), removes the copies of
-/// earlier builds and writes `pkg/manifest.json`. Returns what it wrote. A site without a
-/// bundle (no `pkg/chatsupport.js`) is left alone.
-pub fn fingerprint(site_dir: &Path) -> anyhow::Result<Option<Bundle>> {
+/// Copies each area's bundle in `site_dir/pkg` (`app::areas`) to names that carry a hash of
+/// their content (a script and its wasm share one hash; the stylesheet, shared by all areas,
+/// has its own), removes the copies of earlier builds and writes `pkg/manifest.json`. Returns
+/// what it wrote. A site without the main bundle (no `pkg/chatsupport.js`) is left alone; an
+/// area whose bundle was not built keeps its build name.
+pub fn fingerprint(site_dir: &Path) -> anyhow::Result<Option<Bundles>> {
     use sha2::{Digest, Sha256};
     let pkg = site_dir.join("pkg");
-    let source = |suffix: &str| pkg.join(format!("{BUNDLE}{suffix}"));
-    if !source(".js").exists() {
+    let main = Area::Main.build_name();
+    if !pkg.join(format!("{main}.js")).exists() {
         return Ok(None);
     }
     let read = |path: PathBuf| std::fs::read(&path).with_context(|| format!("reading {}", path.display()));
-    let (js, wasm, css) = (read(source(".js"))?, read(source("_bg.wasm"))?, read(source(".css"))?);
     let hash = |parts: &[&[u8]]| {
         let mut digest = Sha256::new();
         for part in parts {
@@ -75,35 +63,51 @@ pub fn fingerprint(site_dir: &Path) -> anyhow::Result<Option<Bundle>> {
         }
         digest.finalize().iter().take(HASH_LEN / 2).map(|b| format!("{b:02x}")).collect::<String>()
     };
-    let bundle = Bundle {
-        name: format!("{BUNDLE}-{}", hash(&[&js, &wasm])),
-        stylesheet: format!("{BUNDLE}-{}.css", hash(&[&css])),
-    };
-    let current =
-        [format!("{}.js", bundle.name), format!("{}_bg.wasm", bundle.name), bundle.stylesheet.clone()];
+    // (bytes, fingerprinted name) of every file the pages will load.
+    let mut copies = Vec::new();
+    let mut bundles = Bundles::default();
+    for area in Area::ALL {
+        let build = area.build_name();
+        let js_path = pkg.join(format!("{build}.js"));
+        if !js_path.exists() {
+            continue;
+        }
+        let (js, wasm) = (read(js_path)?, read(pkg.join(format!("{build}_bg.wasm")))?);
+        let name = format!("{build}-{}", hash(&[&js, &wasm]));
+        copies.push((js, format!("{name}.js")));
+        copies.push((wasm, format!("{name}_bg.wasm")));
+        *bundles.script_mut(area) = name;
+    }
+    let css = read(pkg.join(format!("{main}.css")))?;
+    bundles.stylesheet = format!("{main}-{}.css", hash(&[&css]));
+    copies.push((css, bundles.stylesheet.clone()));
+
     for entry in std::fs::read_dir(&pkg).with_context(|| format!("reading {}", pkg.display()))? {
         let path = entry?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         let base = name.trim_end_matches(".br").trim_end_matches(".gz");
-        if is_fingerprinted(base) && !current.iter().any(|c| c == base) {
+        if is_fingerprinted(base) && !copies.iter().any(|(_, current)| current == base) {
             std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
         }
     }
-    for (bytes, name) in [(&js, &current[0]), (&wasm, &current[1]), (&css, &current[2])] {
+    for (bytes, name) in &copies {
         let path = pkg.join(name);
         if !path.exists() {
             std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
         }
     }
-    std::fs::write(pkg.join(MANIFEST), serde_json::to_vec_pretty(&bundle)?)?;
-    Ok(Some(bundle))
+    std::fs::write(pkg.join(MANIFEST), serde_json::to_vec_pretty(&bundles)?)?;
+    Ok(Some(bundles))
 }
 
-/// `chatsupport-<16 hex>.js`, `…_bg.wasm` or `….css`: a name that changes with the content.
+/// `chatsupport-<16 hex>.js`, `chatsupport-bots-<16 hex>_bg.wasm`, `….css`: a name of one of
+/// our bundles that changes with the content.
 fn is_fingerprinted(name: &str) -> bool {
-    let Some(rest) = name.strip_prefix(BUNDLE).and_then(|r| r.strip_prefix('-')) else { return false };
-    let Some(hash) = rest.get(..HASH_LEN) else { return false };
-    hash.bytes().all(|b| b.is_ascii_hexdigit()) && matches!(&rest[HASH_LEN..], ".js" | "_bg.wasm" | ".css")
+    let Some(stem) = BUNDLE_FILES.iter().find_map(|suffix| name.strip_suffix(suffix)) else { return false };
+    let Some((build, hash)) = stem.rsplit_once('-') else { return false };
+    hash.len() == HASH_LEN
+        && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        && Area::ALL.iter().any(|area| area.build_name() == build)
 }
 
 /// Cache rules for `/pkg`: fingerprinted names for a year, anything else revalidated.
@@ -242,32 +246,60 @@ mod tests {
     fn fingerprinting_names_the_bundle_by_its_content_and_drops_old_builds() {
         let site = bundle_site("one()", "body{}");
         let first = fingerprint(site.path()).expect("fingerprints").expect("a bundle");
-        assert!(is_fingerprinted(&format!("{}.js", first.name)), "{first:?}");
+        assert!(is_fingerprinted(&format!("{}.js", first.script(Area::Main))), "{first:?}");
         assert!(is_fingerprinted(&first.stylesheet), "{first:?}");
         let pkg = site.path().join("pkg");
-        assert_eq!(std::fs::read(pkg.join(format!("{}.js", first.name))).expect("copied"), b"one()");
-        assert!(pkg.join(format!("{}_bg.wasm", first.name)).exists());
-        assert_eq!(Bundle::load(site.path()), first, "the manifest names what was written");
+        assert_eq!(
+            std::fs::read(pkg.join(format!("{}.js", first.script(Area::Main)))).expect("copied"),
+            b"one()"
+        );
+        assert!(pkg.join(format!("{}_bg.wasm", first.script(Area::Main))).exists());
+        assert_eq!(bundles(site.path()), first, "the manifest names what was written");
 
         // A new script gets a new name; the stylesheet, unchanged, keeps its own.
         std::fs::write(pkg.join("chatsupport.js"), "two()").expect("write");
-        std::fs::write(pkg.join(format!("{}.js.br", first.name)), b"old").expect("write");
+        std::fs::write(pkg.join(format!("{}.js.br", first.script(Area::Main))), b"old").expect("write");
         let second = fingerprint(site.path()).expect("fingerprints").expect("a bundle");
-        assert_ne!(second.name, first.name);
+        assert_ne!(second.script(Area::Main), first.script(Area::Main));
         assert_eq!(second.stylesheet, first.stylesheet);
-        assert!(!pkg.join(format!("{}.js", first.name)).exists(), "the old build's copy is gone");
-        assert!(!pkg.join(format!("{}.js.br", first.name)).exists(), "and its compressed siblings");
+        assert!(
+            !pkg.join(format!("{}.js", first.script(Area::Main))).exists(),
+            "the old build's copy is gone"
+        );
+        assert!(
+            !pkg.join(format!("{}.js.br", first.script(Area::Main))).exists(),
+            "and its compressed siblings"
+        );
         assert!(pkg.join("chatsupport.js").exists(), "the build's own files stay");
+    }
+
+    #[test]
+    fn each_built_area_gets_its_own_name_and_one_not_built_keeps_the_build_name() {
+        let site = bundle_site("main()", "body{}");
+        let pkg = site.path().join("pkg");
+        std::fs::write(pkg.join("chatsupport-bots.js"), "bots()").expect("write");
+        std::fs::write(pkg.join("chatsupport-bots_bg.wasm"), b"\0asm bots").expect("write");
+        let bundles = fingerprint(site.path()).expect("fingerprints").expect("bundles");
+        let bots = bundles.script(Area::Bots);
+        assert!(
+            bots.starts_with("chatsupport-bots-") && is_fingerprinted(&format!("{bots}.js")),
+            "{bundles:?}"
+        );
+        assert_eq!(std::fs::read(pkg.join(format!("{bots}_bg.wasm"))).expect("copied"), b"\0asm bots");
+        assert_ne!(bundles.script(Area::Main), bots);
+        assert_eq!(bundles.script(Area::Admin), "chatsupport-admin", "not built: the build name");
     }
 
     #[test]
     fn without_a_manifest_the_pages_load_the_build_names() {
         let site = tempfile::tempdir().expect("temp dir");
-        assert_eq!(Bundle::load(site.path()), Bundle::default());
+        assert_eq!(bundles(site.path()), Bundles::default());
         assert_eq!(fingerprint(site.path()).expect("no bundle is fine"), None);
         assert!(!is_fingerprinted("chatsupport.js"));
         assert!(!is_fingerprinted("chatsupport-0123456789abcdeg.js"));
         assert!(is_fingerprinted("chatsupport-0123456789abcdef_bg.wasm"));
+        assert!(is_fingerprinted("chatsupport-admin-0123456789abcdef.js"));
+        assert!(!is_fingerprinted("someone-else-0123456789abcdef.js"), "only our bundles' names");
     }
 
     #[test]

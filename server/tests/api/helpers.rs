@@ -126,9 +126,15 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     .expect("widget page");
     // A stand-in dashboard bundle, fingerprinted as `chatsupport assets` does after a build.
     std::fs::create_dir_all(site.join("pkg")).expect("pkg dir");
-    std::fs::write(site.join("pkg/chatsupport.js"), "export default function init() {}\n".repeat(20))
+    for area in app::Area::ALL {
+        let build = area.build_name();
+        std::fs::write(
+            site.join(format!("pkg/{build}.js")),
+            format!("export default function {}() {{}}\n", build.replace('-', "_")).repeat(20),
+        )
         .expect("bundle js");
-    std::fs::write(site.join("pkg/chatsupport_bg.wasm"), b"\0asm\x01\0\0\0").expect("bundle wasm");
+        std::fs::write(site.join(format!("pkg/{build}_bg.wasm")), b"\0asm\x01\0\0\0").expect("bundle wasm");
+    }
     std::fs::write(site.join("pkg/chatsupport.css"), "body { margin: 0 }\n".repeat(20)).expect("bundle css");
     chatsupport::http::assets::fingerprint(&site).expect("fingerprint");
     chatsupport::http::assets::precompress(&site).expect("precompress");

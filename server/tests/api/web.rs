@@ -1,4 +1,4 @@
-use crate::helpers::{DEMO_BOT, spawn_app};
+use crate::helpers::{DEMO_BOT, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
@@ -40,20 +40,45 @@ async fn the_widget_page_may_be_framed_and_its_scripts_carry_the_nonce() {
 }
 
 #[tokio::test]
-async fn pages_load_the_fingerprinted_bundle_which_is_cached_for_a_year() {
-    let app = spawn_app().await;
-    let page = app.get("/login").await.text().await.expect("page");
-    let bundle = chatsupport::http::assets::Bundle::load(&app.state.handles.config.site_dir);
-    assert_ne!(bundle.name, "chatsupport", "the test site was fingerprinted");
-    for path in [
-        format!("/pkg/{}.js", bundle.name),
-        format!("/pkg/{}_bg.wasm", bundle.name),
-        format!("/pkg/{}", bundle.stylesheet),
-    ] {
-        assert!(page.contains(&path), "the page loads {path}");
-        let served = app.get(&path).await;
-        assert_eq!(served.status(), 200, "{path}");
-        assert_eq!(served.headers()["cache-control"], "public, max-age=31536000, immutable", "{path}");
+async fn pages_load_the_fingerprinted_bundle_of_their_area_which_is_cached_for_a_year() {
+    use app::Area;
+    const OPERATOR: &str = "ops@chatsupport.example";
+    let app = spawn_app_with(|config| config.platform_admins = vec![OPERATOR.to_owned()]).await;
+    let bundles = chatsupport::http::assets::bundles(&app.state.handles.config.site_dir);
+    let owner = app.demo_owner().await;
+    let page_of = |path: &'static str, cookie: &String| {
+        let request = app.http.get(app.url(path)).header("cookie", cookie);
+        async move { request.send().await.expect("GET").text().await.expect("page") }
+    };
+    let operator = app.register_verified(OPERATOR, "ChatSupport Operations").await;
+    let cases = [
+        ("/login", Area::Main, &owner),
+        ("/conversations", Area::Main, &owner),
+        ("/bots/new", Area::Bots, &owner),
+        ("/admin", Area::Admin, &operator),
+        // The console does not exist for anyone else: the main area's 404, not its bundle.
+        ("/admin", Area::Main, &owner),
+    ];
+    for (path, area, cookie) in cases {
+        let page = page_of(path, cookie).await;
+        let script = bundles.script(area);
+        assert_ne!(script, area.build_name(), "the test site was fingerprinted");
+        for other in Area::ALL.into_iter().filter(|other| *other != area) {
+            assert!(
+                !page.contains(&format!("/pkg/{}.js", bundles.script(other))),
+                "{path} loads only its area's bundle"
+            );
+        }
+        for asset in [
+            format!("/pkg/{script}.js"),
+            format!("/pkg/{script}_bg.wasm"),
+            format!("/pkg/{}", bundles.stylesheet),
+        ] {
+            assert!(page.contains(&asset), "{path} loads {asset}");
+            let served = app.get(&asset).await;
+            assert_eq!(served.status(), 200, "{asset}");
+            assert_eq!(served.headers()["cache-control"], "public, max-age=31536000, immutable", "{asset}");
+        }
     }
     // The build's own names (a build that skipped `chatsupport assets`) are revalidated.
     let unhashed = app.get("/pkg/chatsupport.js").await;
