@@ -8,6 +8,8 @@
 //! (the model from `CHATSUPPORT_EMBEDDING_MODEL_DIR`, default `~/.cache/chatsupport/models/…`).
 //! With `pdf` in place of `embed` the documents are PDFs (text pages, Helvetica, uncompressed
 //! content streams) of that many MB in all, and the peak memory of the process is reported.
+//! With `pieces` passages are cut by the model's word pieces, as with `embed`, but not
+//! embedded (what chunking by a real tokenizer costs, on its own).
 
 use std::time::Instant;
 
@@ -117,8 +119,9 @@ async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let megabytes: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(50);
     let documents: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(100);
-    let embedder = match args.get(3).map(String::as_str) {
-        Some("embed") => {
+    let mode = args.get(3).map(String::as_str);
+    let embedder = match mode {
+        Some("embed" | "pieces") => {
             let dir = std::env::var_os("CHATSUPPORT_EMBEDDING_MODEL_DIR")
                 .map(std::path::PathBuf::from)
                 .unwrap_or_else(|| {
@@ -128,6 +131,14 @@ async fn main() -> anyhow::Result<()> {
             Some(chatsupport::embeddings::Embedder::local(&dir)?)
         }
         _ => None,
+    };
+    let sizer = embedder
+        .as_ref()
+        .and_then(|e| e.word_pieces())
+        .map_or(chunking::Sizer::Characters, chunking::Sizer::WordPieces);
+    let embedder = match mode {
+        Some("pieces") => None,
+        _ => embedder,
     };
     let as_pdf = args.get(3).is_some_and(|a| a == "pdf");
     let per_document = megabytes * 1024 * 1024 / documents;
@@ -162,7 +173,7 @@ async fn main() -> anyhow::Result<()> {
         drop(text);
         extract_s += t.elapsed().as_secs_f64();
         let t = Instant::now();
-        let passages = chunking::passages(&extracted);
+        let passages = chunking::passages(&extracted, &sizer);
         chunk_s += t.elapsed().as_secs_f64();
         passages_total += passages.len();
         let source = SourceId(uuid::Uuid::now_v7());
@@ -199,7 +210,7 @@ async fn main() -> anyhow::Result<()> {
     index.flush().await;
     let seconds = started.elapsed().as_secs_f64() - making_s;
     let mb = total_bytes as f64 / (1024.0 * 1024.0);
-    println!("documents: {documents}, text: {mb:.1} MB, passages: {passages_total}");
+    println!("documents: {documents}, text: {mb:.1} MB, passages: {passages_total} (measured in {sizer:?})");
     println!(
         "extract {extract_s:.2} s, chunk {chunk_s:.2} s, embed {embed_s:.2} s, total to searchable {seconds:.2} s"
     );

@@ -67,6 +67,8 @@ struct Layer {
 
 pub struct MiniLm {
     tokenizer: Tokenizer,
+    /// The same tokenizer without the cut, to measure passages by (`knowledge::chunking`).
+    sizer: std::sync::Arc<Tokenizer>,
     word: Array2<f32>,
     position: Array2<f32>,
     token_type: Array2<f32>,
@@ -81,6 +83,8 @@ impl MiniLm {
             .map_err(|e| anyhow!("reading {}: {e}", dir.join("tokenizer.json").display()))?;
         // The file turns padding to 128 on: pooled over pads, every vector would be wrong.
         tokenizer.with_padding(None);
+        let mut sizer = tokenizer.clone();
+        sizer.with_truncation(None).map_err(|e| anyhow!("turning the tokenizer's cut off: {e}"))?;
         tokenizer
             .with_truncation(Some(TruncationParams { max_length: MAX_TOKENS, ..Default::default() }))
             .map_err(|e| anyhow!("setting the tokenizer's truncation: {e}"))?;
@@ -127,6 +131,7 @@ impl MiniLm {
             .collect::<anyhow::Result<Vec<_>>>()?;
         let model = Self {
             tokenizer,
+            sizer: std::sync::Arc::new(sizer),
             word: matrix("embeddings.word_embeddings.weight")?,
             position: matrix("embeddings.position_embeddings.weight")?,
             token_type: matrix("embeddings.token_type_embeddings.weight")?,
@@ -141,7 +146,12 @@ impl MiniLm {
 
     /// How many word pieces `text` is (before the cut at [`MAX_TOKENS`]).
     pub fn count_tokens(&self, text: &str) -> usize {
-        self.tokenizer.encode_fast(text, false).map(|e| e.len()).unwrap_or(0)
+        self.sizer.encode_fast(text, false).map(|e| e.len()).unwrap_or(0)
+    }
+
+    /// The tokenizer without the cut at [`MAX_TOKENS`], to measure text by.
+    pub fn sizer(&self) -> std::sync::Arc<Tokenizer> {
+        self.sizer.clone()
     }
 
     /// The unit vector of `text`.

@@ -107,6 +107,16 @@ impl Embedder {
         &self.label
     }
 
+    /// The local model's tokenizer (without its cut), to measure passages in the word pieces
+    /// the model reads; none for an endpoint (its models read thousands of tokens, and its
+    /// tokenizer is not ours to load).
+    pub fn word_pieces(&self) -> Option<Arc<tokenizers::Tokenizer>> {
+        match self.engine.as_ref() {
+            Engine::Local(model) => Some(model.sizer()),
+            Engine::Remote(_) => None,
+        }
+    }
+
     /// One unit vector per text, in order.
     pub async fn embed(&self, texts: Vec<String>) -> anyhow::Result<Vec<Vec<f32>>> {
         if texts.is_empty() {

@@ -1,20 +1,35 @@
 //! Cuts extracted sections into passages: each section (text under one heading path, on one
 //! page) is split at its own structure — paragraphs, then lines, then sentences — by
-//! `text-splitter` into passages of [`PASSAGE_CHARS`] with a little overlap, so a passage never
-//! mixes two sections and always knows the headings it sits under. Sizes are in characters
-//! for now (≈ 4 per token: 300 tokens at most, within the local embedding model's 256
-//! word pieces for most English text); the answer engine's evaluation set will set them.
+//! `text-splitter` with a little overlap, so a passage never mixes two sections and always
+//! knows the headings it sits under.
+//!
+//! Passages are measured in what reads them ([`Sizer`]). With the local embedding model they
+//! are measured in its own word pieces (its `tokenizer.json`), [`PASSAGE_WORD_PIECES`] each
+//! and never more than what fits, with the heading path that leads the embedded text, into
+//! the [`MAX_TOKENS`] the model reads: no passage loses its end to the model's cut. Without it
+//! (keyword search alone, or an endpoint that reads thousands of tokens) they are measured in
+//! characters, [`PASSAGE_CHARS`]. The answer engine's evaluation set will tune both.
 
-use std::ops::Range;
+use std::{ops::Range, sync::Arc};
 
-use text_splitter::{ChunkConfig, TextSplitter};
+use text_splitter::{Characters, ChunkConfig, ChunkSizer, TextSplitter};
+use tokenizers::Tokenizer;
 
 use super::extract::Extracted;
+use crate::embeddings::minilm::MAX_TOKENS;
 
-/// Characters per passage: at least, at most.
+/// Characters per passage, at least and at most, when passages are measured in characters.
 pub const PASSAGE_CHARS: Range<usize> = 300..1_200;
 /// Characters a passage repeats from the end of the one before (context across a cut).
 pub const OVERLAP_CHARS: usize = 120;
+/// Word pieces per passage, at least and at most, when measured by the embedding model's
+/// tokenizer: ≈ 150 English words at most, a paragraph or two.
+pub const PASSAGE_WORD_PIECES: Range<usize> = 64..200;
+/// Word pieces a passage repeats from the one before.
+pub const OVERLAP_WORD_PIECES: usize = 24;
+/// Word pieces kept free in the embedded text for `[CLS]`, `[SEP]`, the source's title and the
+/// line break before the passage (the heading path is counted section by section).
+const RESERVED_WORD_PIECES: usize = 32;
 
 /// One passage, as stored in `knowledge_chunks` and indexed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,14 +43,82 @@ pub struct Passage {
 /// How heading paths read.
 pub const PATH_SEPARATOR: &str = " › ";
 
-pub fn passages(extracted: &Extracted) -> Vec<Passage> {
-    let splitter = match ChunkConfig::new(PASSAGE_CHARS).with_overlap(OVERLAP_CHARS) {
-        Ok(config) => TextSplitter::new(config),
-        Err(_) => TextSplitter::new(ChunkConfig::new(PASSAGE_CHARS)),
-    };
+/// The unit passages are measured in.
+#[derive(Clone, Default)]
+pub enum Sizer {
+    #[default]
+    Characters,
+    /// The local embedding model's word pieces (its tokenizer, without truncation).
+    WordPieces(Arc<Tokenizer>),
+}
+
+impl std::fmt::Debug for Sizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Sizer::Characters => "characters",
+            Sizer::WordPieces(_) => "word pieces",
+        })
+    }
+}
+
+pub fn passages(extracted: &Extracted, sizer: &Sizer) -> Vec<Passage> {
+    match sizer {
+        Sizer::Characters => split(extracted, |_| PASSAGE_CHARS, OVERLAP_CHARS, Characters),
+        Sizer::WordPieces(tokenizer) => {
+            let tokenizer = WordPieces(tokenizer.as_ref());
+            let fits = |heading_path: &str| {
+                let room = MAX_TOKENS.saturating_sub(RESERVED_WORD_PIECES + tokenizer.size(heading_path));
+                let end = PASSAGE_WORD_PIECES.end.min(room).max(OVERLAP_WORD_PIECES * 2);
+                PASSAGE_WORD_PIECES.start.min(end)..end
+            };
+            split(extracted, fits, OVERLAP_WORD_PIECES, tokenizer)
+        }
+    }
+}
+
+/// [`passages`] on a blocking thread (tokenizing a long document takes a while). Should the
+/// tokenizer fail, the passages are measured in characters instead.
+pub async fn passages_off_thread(extracted: Extracted, sizer: Sizer) -> Vec<Passage> {
+    let fallback = matches!(sizer, Sizer::WordPieces(_)).then(|| extracted.clone());
+    match tokio::task::spawn_blocking(move || passages(&extracted, &sizer)).await {
+        Ok(passages) => passages,
+        Err(e) => {
+            tracing::warn!(error = %e, "cutting passages by word pieces failed: by characters instead");
+            fallback.map(|x| passages(&x, &Sizer::Characters)).unwrap_or_default()
+        }
+    }
+}
+
+/// A tokenizer as `text-splitter` measures with (its own `tokenizers` feature would build the
+/// Oniguruma C library, and panics on text it cannot tokenize; this counts characters then).
+#[derive(Clone, Copy)]
+struct WordPieces<'a>(&'a Tokenizer);
+
+impl ChunkSizer for WordPieces<'_> {
+    fn size(&self, chunk: &str) -> usize {
+        match self.0.encode_fast(chunk, false) {
+            Ok(encoding) => encoding.len(),
+            Err(_) => chunk.chars().count(),
+        }
+    }
+}
+
+/// Splits each section into passages whose size (by `sizer`) is in `range(heading path)`.
+fn split<S: ChunkSizer + Copy>(
+    extracted: &Extracted,
+    range: impl Fn(&str) -> Range<usize>,
+    overlap: usize,
+    sizer: S,
+) -> Vec<Passage> {
     let mut out = Vec::new();
     for section in &extracted.sections {
         let heading_path = section.headings.join(PATH_SEPARATOR);
+        let capacity = range(&heading_path);
+        let config = || ChunkConfig::new(capacity.clone()).with_sizer(sizer);
+        let splitter = match config().with_overlap(overlap.min(capacity.end / 2)) {
+            Ok(config) => TextSplitter::new(config),
+            Err(_) => TextSplitter::new(config()),
+        };
         for piece in splitter.chunks(&section.text) {
             let content = piece.trim();
             if content.is_empty() {
@@ -72,7 +155,7 @@ mod tests {
                 },
             ],
         };
-        let got = passages(&extracted);
+        let got = passages(&extracted, &Sizer::Characters);
         assert!(got.len() >= 3, "{}", got.len());
         for p in &got[..got.len() - 1] {
             assert_eq!(p.heading_path, "Guide › Installing");

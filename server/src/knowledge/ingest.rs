@@ -71,7 +71,8 @@ impl JobHandler for Ingest {
             return Ok(());
         }
         let row = step(k, row, source::SourceStatus::Chunking, 0, None).await?;
-        let passages = passages_of(&row, &extracted);
+        let mime = extracted.mime;
+        let passages = passages_of(&row, extracted, k.passage_sizer()).await;
         if passages.is_empty() {
             return fail(k, row, &Problem::Empty).await;
         }
@@ -113,7 +114,7 @@ impl JobHandler for Ingest {
         done.status = Set(source::SourceStatus::Completed);
         done.progress = Set(100);
         done.chunk_count = Set(i32::try_from(passages.len()).unwrap_or(i32::MAX));
-        done.mime_type = Set(Some(extracted.mime.to_owned()));
+        done.mime_type = Set(Some(mime.to_owned()));
         done.content_hash = Set(Some(hash));
         done.error = Set(None);
         done.error_code = Set(None);
@@ -209,7 +210,7 @@ async fn read(k: &KnowledgeService, row: &source::Model) -> Result<Extracted, Pr
 }
 
 /// An FAQ is one passage (its question is the heading); everything else is cut by structure.
-fn passages_of(row: &source::Model, extracted: &Extracted) -> Vec<Passage> {
+async fn passages_of(row: &source::Model, extracted: Extracted, sizer: chunking::Sizer) -> Vec<Passage> {
     if row.kind == source::SourceKind::Faq {
         let answer = extracted.sections.first().map(|s| s.text.trim().to_owned()).unwrap_or_default();
         if answer.is_empty() {
@@ -221,7 +222,7 @@ fn passages_of(row: &source::Model, extracted: &Extracted) -> Vec<Passage> {
             page: None,
         }];
     }
-    chunking::passages(extracted)
+    chunking::passages_off_thread(extracted, sizer).await
 }
 
 pub(super) fn text_hash(passages: &[Passage]) -> String {

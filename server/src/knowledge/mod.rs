@@ -247,6 +247,14 @@ impl KnowledgeService {
         self.embedder.as_ref()
     }
 
+    /// What passages are measured in ([`chunking::Sizer`]).
+    pub fn passage_sizer(&self) -> chunking::Sizer {
+        self.embedder
+            .as_ref()
+            .and_then(Embedder::word_pieces)
+            .map_or(chunking::Sizer::Characters, chunking::Sizer::WordPieces)
+    }
+
     /// The Knowledge page's data for one bot.
     pub async fn page(&self, viewer: &Viewer, bot: BotId) -> Result<KnowledgePage> {
         viewer.require(Permission::ViewKnowledge)?;

@@ -281,3 +281,70 @@ async fn stored_vectors(app: &crate::helpers::TestApp) -> Vec<(uuid::Uuid, Optio
         .await
         .expect("chunks")
 }
+
+/// Dense text (part numbers, versions, prices) is many word pieces per character: cut by
+/// characters, its passages run past the 256 word pieces the model reads and lose their ends.
+fn dense_guide() -> String {
+    let mut text = String::from("# Guide\n\n## Installing the XR-series controllers\n\n");
+    for n in 0..40 {
+        text.push_str(&format!(
+            "Controller XR-{a}-B{n} (firmware 3.{n}.{b}, SKU 48{a}-{b}-QX, checksum {h:016x}) costs \
+             €{c}.{n:02} and pairs with hub HB-{b}{n} over port 84{n:02}/udp; reset code {a}{b}{c}. ",
+            a = 1000 + n * 37,
+            b = 17 + n * 3,
+            c = 90 + n * 11,
+            h = (n as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+        ));
+        if n % 4 == 3 {
+            text.push_str("\n\n");
+        }
+    }
+    text.push_str("The last line of the guide: keep the receipt.\n");
+    text
+}
+
+#[tokio::test]
+async fn with_the_local_model_every_passage_fits_what_it_reads_and_keeps_its_headings() {
+    use chatsupport::{
+        embeddings::minilm::{MAX_TOKENS, MiniLm},
+        entities::knowledge_chunk as chunk,
+        knowledge::{chunking, extract, index::embedding_text},
+    };
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+    let dir = model_dir();
+    let model = MiniLm::load(&dir).expect("the model loads");
+    let guide = dense_guide();
+    // What the cut guards against: by characters, passages of this text overflow the model.
+    let extracted = extract::extract(guide.as_bytes(), "guide.md").expect("markdown");
+    let by_chars = chunking::passages(&extracted, &chunking::Sizer::Characters);
+    let longest = by_chars.iter().map(|p| model.count_tokens(&p.content)).max().unwrap_or(0);
+    assert!(longest > MAX_TOKENS, "by characters the longest passage is only {longest} word pieces");
+
+    let app = spawn_app_with(|c| c.embedding_model_dir = Some(dir)).await;
+    let (owner, bot) = own_tenant(&app, "pieces@example.com", "Pieces").await;
+    let id = uploaded(&app, &owner, &bot, "guide.md", guide.as_bytes()).await;
+    let source = settled(&app, &owner, &id).await;
+    assert_eq!(source["status"], "completed", "{source}");
+    let rows = chunk::Entity::find()
+        .filter(chunk::Column::SourceId.eq(id.parse::<uuid::Uuid>().expect("uuid")))
+        .order_by_asc(chunk::Column::Ordinal)
+        .all(&app.state.handles.db)
+        .await
+        .expect("chunks");
+    assert!(
+        rows.len() > by_chars.len(),
+        "{} passages by word pieces, {} by characters",
+        rows.len(),
+        by_chars.len()
+    );
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row.heading_path, "Guide › Installing the XR-series controllers");
+        // [CLS] and [SEP] come on top of the text's own pieces.
+        let pieces =
+            model.count_tokens(&embedding_text("guide.md", &row.heading_path, None, &row.content)) + 2;
+        assert!(pieces <= MAX_TOKENS, "passage {i} is {pieces} word pieces: {}", row.content);
+        assert!(row.embedding.is_some(), "passage {i} has its vector");
+    }
+    assert!(rows.last().is_some_and(|r| r.content.ends_with("keep the receipt.")), "nothing is cut off");
+}

@@ -472,7 +472,7 @@ impl Crawler<'_> {
             self.settle(p, PageState::Skipped, Some(why), Some(status)).await?;
             return Ok(Visit::Done);
         }
-        let passages = passages_of(&read.extracted);
+        let passages = passages_of(read.extracted, self.k.passage_sizer()).await;
         let hash = ingest::text_hash(&passages);
         if !passages.is_empty() {
             let twin = self
@@ -656,9 +656,10 @@ impl Crawler<'_> {
 
 /// A page's passages: its title leads every heading path, so an answer cites
 /// "Pricing › Refunds".
-fn passages_of(extracted: &super::extract::Extracted) -> Vec<chunking::Passage> {
-    let mut passages = chunking::passages(extracted);
-    if let Some(title) = extracted.title.as_deref() {
+async fn passages_of(extracted: super::extract::Extracted, sizer: chunking::Sizer) -> Vec<chunking::Passage> {
+    let title = extracted.title.clone();
+    let mut passages = chunking::passages_off_thread(extracted, sizer).await;
+    if let Some(title) = title.as_deref() {
         for p in &mut passages {
             if p.heading_path.is_empty() {
                 p.heading_path = title.to_owned();
