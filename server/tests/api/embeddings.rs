@@ -22,7 +22,7 @@ use crate::{
     knowledge::{own_tenant, search, settled, uploaded},
 };
 
-fn model_dir() -> PathBuf {
+pub(crate) fn model_dir() -> PathBuf {
     let dir = std::env::var_os("CHATSUPPORT_EMBEDDING_MODEL_DIR").map(PathBuf::from).unwrap_or_else(|| {
         PathBuf::from(std::env::var("HOME").unwrap_or_default())
             .join(".cache/chatsupport/models/all-MiniLM-L6-v2")
@@ -320,6 +320,19 @@ async fn with_the_local_model_every_passage_fits_what_it_reads_and_keeps_its_hea
     let by_chars = chunking::passages(&extracted, &chunking::Sizer::Characters);
     let longest = by_chars.iter().map(|p| model.count_tokens(&p.content)).max().unwrap_or(0);
     assert!(longest > MAX_TOKENS, "by characters the longest passage is only {longest} word pieces");
+    // The splitter counts word by word (remembering each word): the same count as reading
+    // the whole text, on this guide's part numbers and hashes and on accents, CJK and emoji.
+    let sizer = model.sizer();
+    for text in by_chars.iter().map(|p| p.content.as_str()).chain([
+        "Crème brûlée, naïve café — ÄÖÜ straße!",
+        "安装控制器 before use… (v2.1-rc3) 🚀 e-mail: help@example.com\tTabs\u{a0}and nbsp",
+    ]) {
+        assert_eq!(
+            chunking::word_pieces_by_word(&sizer, text),
+            chunking::word_pieces(&sizer, text),
+            "{text}"
+        );
+    }
 
     let app = spawn_app_with(|c| c.embedding_model_dir = Some(dir)).await;
     let (owner, bot) = own_tenant(&app, "pieces@example.com", "Pieces").await;
