@@ -144,6 +144,68 @@ pub struct MessageView {
     /// The id the sending client chose, echoed so it can match its optimistic copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_msg_id: Option<String>,
+    /// For a bot's answer: what it was based on and how sure it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<Box<AnswerInfo>>,
+}
+
+/// What the answer engine knew when the bot answered: shown to the visitor as source links,
+/// to agents and owners as the answer's evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AnswerInfo {
+    /// How sure the bot was that this answers the question, in [0, 1].
+    pub confidence: f32,
+    pub outcome: AnswerOutcome,
+    /// The passages it answered from, best first.
+    #[serde(default)]
+    pub sources: Vec<AnswerSource>,
+    /// Why the conversation was handed to a person, when it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handover_reason: Option<String>,
+    /// Which answerer wrote it: "built-in" or the LLM's model.
+    #[serde(default)]
+    pub model: String,
+    #[serde(default)]
+    pub retrieval_ms: u32,
+    #[serde(default)]
+    pub generation_ms: u32,
+}
+
+/// `confidence` is never NaN (the engine clamps it into [0, 1]), so equality is total.
+impl Eq for AnswerInfo {}
+
+/// How the bot decided to answer (PRD §5.5.3's confidence bands, plus the cases that need no
+/// knowledge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerOutcome {
+    /// Sure enough to answer.
+    Answered,
+    /// Answered, saying it may not be exactly what was asked.
+    Caveat,
+    /// Answered with what it found, and offered a person.
+    SuggestPerson,
+    /// Did not know: said so and offered a person.
+    Declined,
+    /// Handed the conversation to a person (`handover_reason` says why).
+    HandedOver,
+    /// A greeting or thanks, answered without knowledge.
+    SmallTalk,
+}
+
+/// One passage an answer came from, as it is cited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AnswerSource {
+    pub source_id: crate::ids::SourceId,
+    /// "Warranty and repairs › How to claim", with ", page 3" for a PDF page.
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub snippet: String,
 }
 
 /// The inbox's order: escalated conversations first (someone waits for a person), then by

@@ -270,6 +270,8 @@ pub trait JsonFields: Sized {
     fn number(&self, key: &str) -> Option<f64>;
     fn flag(&self, key: &str) -> Option<bool>;
     fn object(&self, key: &str) -> Option<Self>;
+    /// The objects of an array.
+    fn items(&self, key: &str) -> Option<Vec<Self>>;
 }
 
 impl JsonFields for serde_json::Value {
@@ -284,6 +286,9 @@ impl JsonFields for serde_json::Value {
     }
     fn object(&self, key: &str) -> Option<Self> {
         self.get(key).filter(|v| v.is_object()).cloned()
+    }
+    fn items(&self, key: &str) -> Option<Vec<Self>> {
+        Some(self.get(key)?.as_array()?.iter().filter(|v| v.is_object()).cloned().collect())
     }
 }
 
@@ -300,6 +305,10 @@ impl JsonFields for wasm_bindgen::JsValue {
     }
     fn object(&self, key: &str) -> Option<Self> {
         js_sys::Reflect::get(self, &key.into()).ok().filter(|v| v.is_object())
+    }
+    fn items(&self, key: &str) -> Option<Vec<Self>> {
+        let list = js_sys::Reflect::get(self, &key.into()).ok().filter(js_sys::Array::is_array)?;
+        Some(js_sys::Array::from(&list).iter().filter(|v| v.is_object()).collect())
     }
 }
 
@@ -387,6 +396,43 @@ fn message<J: JsonFields>(o: &J) -> Option<MessageView> {
         content: o.text("content")?,
         created_at: o.text("created_at")?,
         client_msg_id: o.text("client_msg_id"),
+        answer: o.object("answer").and_then(|a| answer(&a)).map(Box::new),
+    })
+}
+
+/// What the widget shows of an answer's evidence: its sources (confidence and outcome ride
+/// along; the rest is for the dashboard).
+fn answer<J: JsonFields>(o: &J) -> Option<crate::dto::AnswerInfo> {
+    use crate::dto::AnswerOutcome::*;
+    let outcome = match o.text("outcome")?.as_str() {
+        "answered" => Answered,
+        "caveat" => Caveat,
+        "suggest_person" => SuggestPerson,
+        "declined" => Declined,
+        "handed_over" => HandedOver,
+        _ => SmallTalk,
+    };
+    let sources = o
+        .items("sources")
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| {
+            Some(crate::dto::AnswerSource {
+                source_id: s.text("source_id")?.parse().ok()?,
+                title: s.text("title")?,
+                url: s.text("url"),
+                snippet: String::new(),
+            })
+        })
+        .collect();
+    Some(crate::dto::AnswerInfo {
+        confidence: o.number("confidence")? as f32,
+        outcome,
+        sources,
+        handover_reason: None,
+        model: String::new(),
+        retrieval_ms: 0,
+        generation_ms: 0,
     })
 }
 
@@ -555,8 +601,31 @@ mod tests {
             content: "Hello".into(),
             client_msg_id: Some("c1".into()),
             created_at: "2026-11-23T00:00:00Z".into(),
+            answer: None,
         };
         let read = |msg: ServerMsg| WidgetFrame::parse(&msg.to_json()).expect("decodes");
+        // A bot's answer brings its sources (what the widget links to) and confidence.
+        let answered = MessageView {
+            answer: Some(Box::new(crate::dto::AnswerInfo {
+                confidence: 0.75,
+                outcome: crate::dto::AnswerOutcome::Caveat,
+                sources: vec![crate::dto::AnswerSource {
+                    source_id: crate::ids::SourceId(uuid::Uuid::from_u128(9)),
+                    title: "Guide › Installing, page 3".into(),
+                    url: Some("https://docs.example.com/install".into()),
+                    snippet: String::new(),
+                }],
+                handover_reason: None,
+                model: String::new(),
+                retrieval_ms: 0,
+                generation_ms: 0,
+            })),
+            ..message.clone()
+        };
+        assert_eq!(
+            read(ServerMsg::MessageReceive { message: answered.clone() }),
+            WidgetFrame::MessageReceive { message: answered }
+        );
         assert_eq!(
             read(ServerMsg::SessionReady { visitor_id: "v".into(), bot: profile.clone() }),
             WidgetFrame::SessionReady { visitor_id: "v".into(), bot: profile.clone() }

@@ -20,6 +20,7 @@ mod m20261201_000014_conversation_activity;
 mod m20261202_000015_bot_lifecycle;
 mod m20261202_000016_knowledge;
 mod m20261202_000017_knowledge_pages;
+mod m20261203_000018_message_answers;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_bot_lifecycle::Migration),
             Box::new(m20261202_000016_knowledge::Migration),
             Box::new(m20261202_000017_knowledge_pages::Migration),
+            Box::new(m20261203_000018_message_answers::Migration),
         ]
     }
 }

@@ -298,6 +298,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
                 content: Set(m.content.clone()),
                 client_msg_id: Set(None),
                 created_at: Set(m.timestamp),
+                answer: Set(None),
             })
             .exec(&txn)
             .await?;

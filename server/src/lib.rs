@@ -10,6 +10,7 @@
 //!   the foundation, and import no feature.
 
 pub mod accounts;
+pub mod answers;
 pub mod api_keys;
 pub mod audit;
 pub mod billing;

@@ -1,6 +1,7 @@
-//! The bot's answer to each visitor message. Until an AI answerer is configured this is the
-//! fallback path: the bot's configured fallback text, after a short typing indicator. The AI
-//! reply will slot in here; the fallback stays for when it has nothing to say.
+//! The bot's answer to each visitor message: the answer engine's reply ([`crate::answers`]),
+//! after the bot's typing indicator and response delay, streamed to the widget, stored with its
+//! evidence, and — when the engine says so — the conversation handed to a person. The bot's
+//! fallback text stays the last resort when nothing can be read.
 
 use std::{sync::Arc, time::Duration};
 
@@ -12,6 +13,7 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::mpsc;
 
 use crate::{
+    answers::Answerer,
     bots,
     conversations::ConversationService,
     events::DomainEvent,
@@ -22,6 +24,7 @@ use crate::{
 pub struct Replier {
     pub db: DatabaseConnection,
     pub conversations: ConversationService,
+    pub answers: Answerer,
     pub hub: Hub,
     /// Overrides every bot's own response delay (tests, load runs); `None` uses the bot's.
     pub delay: Option<Duration>,
@@ -48,6 +51,7 @@ pub async fn listen(replier: Replier, mut events: mpsc::Receiver<Arc<DomainEvent
             *bot_id,
             visitor_id.clone(),
             message.conversation_id,
+            message.seq,
         ));
     }
 }
@@ -84,6 +88,7 @@ pub async fn answer_unanswered(replier: Replier) -> crate::error::Result<usize> 
                 BotId(row.bot_id),
                 Arc::from(row.visitor_id.as_str()),
                 ConversationId(row.id),
+                row.last_seq,
             ));
         }
     }
@@ -93,14 +98,16 @@ pub async fn answer_unanswered(replier: Replier) -> crate::error::Result<usize> 
     Ok(answered)
 }
 
-/// The bot's answer to the visitor's latest message in `conversation`: typing, the streamed
-/// chunks, the stored answer, and the offer of a person after the bot's maximum length.
+/// The bot's answer to the visitor's message `seq` in `conversation`: typing, the streamed
+/// chunks, the stored answer, a hand-over when the engine decides one, and the offer of a
+/// person after the bot's maximum length.
 async fn answer(
     replier: Replier,
     org: OrganizationId,
     bot_id: BotId,
     visitor: Arc<str>,
     conversation: ConversationId,
+    seq: i64,
 ) {
     let bot = match bots::find(&replier.db, org, bot_id).await {
         Ok(bot) => bot,
@@ -123,7 +130,8 @@ async fn answer(
     // The answer goes out as `message:streaming` chunks while it is produced, then is
     // stored whole (`message:receive`). The fallback text is ready at once, so its
     // chunks share the bot's response delay: half before the first, the rest between.
-    let answer = bot.fallback_message.as_str();
+    let reply = replier.answers.reply_to(&bot, conversation, seq).await;
+    let answer = reply.as_ref().map_or(bot.fallback_message.as_str(), |r| r.text.as_str());
     let chunks = chunks_of(answer);
     let stream_id = uuid::Uuid::new_v4().simple().to_string();
     tokio::time::sleep(delay / 2).await;
@@ -137,7 +145,10 @@ async fn answer(
         replier.hub.publish(topic.clone(), &frame);
         tokio::time::sleep(gap).await;
     }
-    let answered = replier.conversations.post_bot_message(&bot, conversation, answer).await;
+    let answered = replier
+        .conversations
+        .post_bot_message(&bot, conversation, answer, reply.as_ref().map(|r| &r.info))
+        .await;
     if behavior.show_typing_indicator {
         replier.hub.publish(topic, &typing(false, conversation));
     }
@@ -147,13 +158,21 @@ async fn answer(
         Ok(None) => return,
         Err(err) => return tracing::error!(error = %err, %conversation, "the bot could not answer"),
     }
+    if let Some(reason) = reply.as_ref().and_then(|r| r.hand_over()) {
+        if let Err(err) = replier.conversations.escalate_by_bot(&bot, conversation, reason).await {
+            tracing::error!(error = %err, %conversation, "the bot could not hand the conversation over");
+        }
+        return;
+    }
     // After the bot's answer to the visitor's Nth message (N = max conversation length),
     // the bot offers a person once.
     if behavior.max_conversation_length > 0 {
         let said = replier.conversations.visitor_message_count(org, conversation).await;
         if matches!(said, Ok(n) if n == u64::from(behavior.max_conversation_length))
-            && let Err(err) =
-                replier.conversations.post_bot_message(&bot, conversation, &behavior.handoff_message).await
+            && let Err(err) = replier
+                .conversations
+                .post_bot_message(&bot, conversation, &behavior.handoff_message, None)
+                .await
         {
             tracing::error!(error = %err, %conversation, "the bot could not offer a person");
         }
@@ -185,11 +204,16 @@ fn chunks_of(answer: &str) -> Vec<&str> {
 
 /// Bot replies to visitor messages as they are committed, and once at start to the messages
 /// the last stop left unanswered.
-pub fn install(w: &mut crate::wiring::Wiring, conversations: &ConversationService) {
+pub fn install(
+    w: &mut crate::wiring::Wiring,
+    conversations: &ConversationService,
+    knowledge: &crate::knowledge::KnowledgeService,
+) {
     let h = w.handles();
     let replier = Replier {
         db: h.db.clone(),
         conversations: conversations.clone(),
+        answers: Answerer::new(knowledge.clone(), conversations.clone()),
         hub: h.hub.clone(),
         delay: h.config.bot_reply_delay_ms.map(Duration::from_millis),
     };

@@ -172,7 +172,7 @@ fn install_features(tasks: &mut Tasks, state: &AppState, mailer: &Mailer) -> Wir
     bots::install(&mut w);
     crate::knowledge::install(&mut w, knowledge);
     conversations::install(&mut w, conversations);
-    replies::install(&mut w, conversations);
+    replies::install(&mut w, conversations, knowledge);
     search::install(&mut w, search);
     widget::install(&mut w, conversations, connections);
     audit::install(&mut w);

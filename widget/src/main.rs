@@ -74,9 +74,13 @@ fn Widget() -> impl IntoView {
     let log = NodeRef::<leptos::html::Div>::new();
     let pinned = RwSignal::new(true);
     let unseen = RwSignal::new(false);
+    // Where the log was last scrolled to by us: a scroll event that arrives after the content
+    // grew again (a long answer) is not the visitor scrolling up.
+    let scrolled_to = StoredValue::new(0);
     let to_bottom = move || {
         if let Some(el) = log.get_untracked() {
             el.set_scroll_top(el.scroll_height());
+            scrolled_to.set_value(el.scroll_top());
         }
         unseen.set(false);
     };
@@ -96,7 +100,7 @@ fn Widget() -> impl IntoView {
     let on_scroll = move |_| {
         if let Some(el) = log.get_untracked() {
             let at_bottom = el.scroll_height() - el.scroll_top() - el.client_height() < 40;
-            pinned.set(at_bottom);
+            pinned.set(at_bottom || el.scroll_top() + 2 >= scrolled_to.get_value());
             if at_bottom {
                 unseen.set(false);
             }
@@ -157,6 +161,16 @@ fn Widget() -> impl IntoView {
                             <li class=format!("msg from-{}", m.sender.kind.as_str())>
                                 {(m.sender.kind != SenderKind::Visitor).then(|| view! { <span class="who">{m.sender.name.clone()}</span> })}
                                 <p>{m.content.clone()}</p>
+                                // An answer's sources, linked where they have an address
+                                // (`target=_blank` opens them without `window.opener`).
+                                {m.answer.as_ref().filter(|a| !a.sources.is_empty()).map(|a| view! {
+                                    <ul class="sources" aria-label=move || t.get().sources>
+                                        {a.sources.iter().map(|s| match &s.url {
+                                            Some(url) => view! { <li><a href=url.clone() target="_blank">{s.title.clone()}</a></li> }.into_any(),
+                                            None => view! { <li>{s.title.clone()}</li> }.into_any(),
+                                        }).collect_view()}
+                                    </ul>
+                                })}
                                 <time datetime=m.created_at.clone()>{clock_time(&m.created_at)}</time>
                             </li>
                         </For>

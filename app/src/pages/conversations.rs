@@ -246,6 +246,7 @@ fn MessageLog(loaded: Vec<MessageView>, live: LiveFeed, conversation: Conversati
                     <li class=class>
                         <span class="who">{m.sender.name}</span>
                         <p class="text">{m.content}</p>
+                        {m.answer.map(|a| view! { <p class="evidence">{evidence(&a)}</p> })}
                         <time datetime=m.created_at.clone()>{short_time(&m.created_at)}</time>
                     </li>
                 }
@@ -392,6 +393,28 @@ fn History(events: Vec<ConversationEventView>) -> impl IntoView {
     }
 }
 
+/// What a bot answer was based on, for the agent: how it decided, how sure it was, from what.
+fn evidence(a: &crate::dto::AnswerInfo) -> String {
+    use crate::dto::AnswerOutcome::*;
+    let decided = match a.outcome {
+        Answered => "Answered",
+        Caveat => "Answered with a caveat",
+        SuggestPerson => "Answered, suggested a person",
+        Declined => "Did not know",
+        HandedOver => "Handed over",
+        SmallTalk => "Small talk",
+    };
+    let mut line = format!("{decided} · confidence {:.0} %", a.confidence * 100.0);
+    if let Some(reason) = &a.handover_reason {
+        line.push_str(&format!(" · {reason}"));
+    }
+    if !a.sources.is_empty() {
+        let titles: Vec<&str> = a.sources.iter().map(|s| s.title.as_str()).collect();
+        line.push_str(&format!(" · from {}", titles.join(", ")));
+    }
+    line
+}
+
 /// One history line in words.
 fn describe(e: &ConversationEventView) -> String {
     let who = e.actor_name.clone().unwrap_or_else(|| match e.actor_kind.as_str() {
@@ -405,7 +428,10 @@ fn describe(e: &ConversationEventView) -> String {
         "created" => format!("{who} started the conversation"),
         "escalated" if e.actor_kind == "visitor" => format!("{who} asked for a person"),
         "contact_left" => format!("{who} left their email for a reply: {}", field("email")),
-        "escalated" => format!("{who} escalated it"),
+        "escalated" => match field("note") {
+            note if note.is_empty() => format!("{who} escalated it"),
+            note => format!("{who} handed it to a person: {note}"),
+        },
         "agent_joined" => format!("{who} took over"),
         "returned_to_ai" => format!("{who} gave it back to the bot"),
         "agent_left" => "No agent reply for 10 minutes: back in the queue".into(),

@@ -31,6 +31,8 @@ pub struct Bot {
     pub name: String,
     pub greeting: String,
     pub fallback_message: String,
+    /// The voice its answers take.
+    pub personality: app::dto::Personality,
     pub settings: BotSettings,
 }
 
@@ -52,6 +54,7 @@ impl From<bot::Model> for Bot {
             name: model.name,
             greeting: model.greeting,
             fallback_message: model.fallback_message,
+            personality: app::dto::Personality::parse(&model.personality).unwrap_or_default(),
             settings: parse_settings(model.id, &model.settings),
         }
     }

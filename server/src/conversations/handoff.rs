@@ -139,7 +139,7 @@ impl ConversationService {
         let (after, stored) = match &message {
             Some(text) => {
                 let (after, stored) =
-                    append_message(&txn, &current, SenderKind::Agent, &agent.name, text.as_str(), None)
+                    append_message(&txn, &current, SenderKind::Agent, &agent.name, text.as_str(), None, None)
                         .await?;
                 (after, Some(stored))
             }

@@ -199,17 +199,59 @@ impl ConversationService {
             .into());
         }
         txn.commit().await?;
-        let view = conversation_view(after.clone(), &bot.name)?;
+        self.announce_move(bot, after, from).await
+    }
+
+    /// Announces a committed status move (`from` → where `after` stands) to the listeners;
+    /// returns the conversation as it is now.
+    async fn announce_move(
+        &self,
+        bot: &Bot,
+        after: conversation::Model,
+        from: ConversationStatus,
+    ) -> Result<ConversationView> {
+        let visitor_id: Arc<str> = after.visitor_id.as_str().into();
+        let view = conversation_view(after, &bot.name)?;
         self.events
             .publish(DomainEvent::StatusChanged {
                 organization_id: bot.organization_id,
                 bot_id: bot.id,
-                visitor_id: after.visitor_id.as_str().into(),
+                visitor_id,
                 conversation: view.clone(),
                 from,
             })
             .await;
         Ok(view)
+    }
+
+    /// The bot hands a conversation it holds to a person, recording `reason` in its history
+    /// (shown to agents). Only an active conversation moves; otherwise (a person holds it
+    /// already, it closed) nothing changes and `None` is returned.
+    #[tracing::instrument(skip(self, bot), fields(bot = %bot.id))]
+    pub async fn escalate_by_bot(
+        &self,
+        bot: &Bot,
+        conversation_id: ConversationId,
+        reason: &str,
+    ) -> Result<Option<ConversationView>> {
+        use ConversationStatus::*;
+        let txn = crate::db::begin_write(&self.db).await?;
+        let found = load_conversation(&txn, bot.organization_id, conversation_id).await?;
+        if found.bot_id != bot.id.0 {
+            return Err(ApiError::not_found("conversation").into());
+        }
+        let from = status_of(&found)?;
+        if !matches!(from, Active | Waiting) {
+            txn.commit().await?;
+            return Ok(None);
+        }
+        let back = set_status(&txn, found, &[Waiting], Active, &Actor::Bot).await?;
+        let after = set_status_noted(&txn, back, &[Active], Escalated, &Actor::Bot, Some(reason)).await?;
+        txn.commit().await?;
+        if after.status != Escalated.as_str() {
+            return Ok(None);
+        }
+        Ok(Some(self.announce_move(bot, after, from).await?))
     }
 
     /// Stores a message from the bot in one of its conversations. `None` when the bot no
@@ -221,13 +263,15 @@ impl ConversationService {
         bot: &Bot,
         conversation_id: ConversationId,
         content: &str,
+        answer: Option<&app::dto::AnswerInfo>,
     ) -> Result<Option<MessageView>> {
         let (organization, bot_id, name, content) =
             (bot.organization_id, bot.id, Arc::<str>::from(bot.name.as_str()), Arc::<str>::from(content));
+        let answer = answer.and_then(|a| serde_json::to_string(a).ok());
         let written = self
             .writer
             .write(move |txn| {
-                let (name, content) = (name.clone(), content.clone());
+                let (name, content, answer) = (name.clone(), content.clone(), answer.clone());
                 Box::pin(async move {
                     use ConversationStatus::*;
                     let found = load_conversation(txn, organization, conversation_id).await?;
@@ -238,7 +282,8 @@ impl ConversationService {
                         return Ok(None);
                     }
                     let (after, stored) =
-                        append_message(txn, &found, SenderKind::Bot, &name, &content, None).await?;
+                        append_message(txn, &found, SenderKind::Bot, &name, &content, None, answer.clone())
+                            .await?;
                     // "After AI response" (PRD §5.3.1): an active conversation starts waiting on
                     // the visitor.
                     let after = set_status(txn, after, &[Active], Waiting, &Actor::Bot).await?;
@@ -335,6 +380,27 @@ impl ConversationService {
             .order_by_asc(message::Column::Seq)
             .all(&self.db)
             .await?;
+        rows.into_iter().map(message_view).collect()
+    }
+
+    /// The last `n` messages of a conversation of this organization up to message `up_to`
+    /// (its `seq`), oldest first: what the answer engine reads of the conversation so far.
+    pub async fn recent_messages(
+        &self,
+        organization: OrganizationId,
+        conversation_id: ConversationId,
+        up_to: i64,
+        n: u64,
+    ) -> Result<Vec<MessageView>> {
+        let mut rows = message::Entity::find()
+            .filter(message::Column::OrganizationId.eq(organization.0))
+            .filter(message::Column::ConversationId.eq(conversation_id.0))
+            .filter(message::Column::Seq.lte(up_to))
+            .order_by_desc(message::Column::Seq)
+            .limit(n)
+            .all(&self.db)
+            .await?;
+        rows.reverse();
         rows.into_iter().map(message_view).collect()
     }
 
@@ -452,7 +518,7 @@ impl VisitorWrite {
                 // Outside business hours nobody greets: the message waits for the team.
                 if intake.online {
                     let (_, greeting) =
-                        append_message(txn, &created, SenderKind::Bot, &bot.name, &bot.greeting, None)
+                        append_message(txn, &created, SenderKind::Bot, &bot.name, &bot.greeting, None, None)
                             .await?;
                     stored.push(greeting);
                 }
@@ -466,6 +532,7 @@ impl VisitorWrite {
             &names::visitor_label(conversation.visitor_name.as_deref(), &conversation.visitor_id),
             input.content.as_str(),
             Some(&input.client_msg_id),
+            None,
         )
         .await?;
         stored.push(message);
@@ -612,6 +679,7 @@ async fn append_message(
     sender_name: &str,
     content: &str,
     client_msg_id: Option<&str>,
+    answer: Option<String>,
 ) -> Result<(conversation::Model, message::Model)> {
     let now = Utc::now();
     let mut update = conversation::Entity::update_many()
@@ -643,6 +711,7 @@ async fn append_message(
         content: Set(content.to_owned()),
         client_msg_id: Set(client_msg_id.map(str::to_owned)),
         created_at: Set(now),
+        answer: Set(answer),
     };
     Ok((after, message::Entity::insert(model).exec_with_returning(txn).await?))
 }
@@ -668,6 +737,18 @@ async fn set_status(
     status: ConversationStatus,
     actor: &Actor,
 ) -> Result<conversation::Model> {
+    set_status_noted(txn, found, from, status, actor, None).await
+}
+
+/// [`set_status`], with a note in the history event (why the bot handed over).
+async fn set_status_noted(
+    txn: &DatabaseTransaction,
+    found: conversation::Model,
+    from: &[ConversationStatus],
+    status: ConversationStatus,
+    actor: &Actor,
+    note: Option<&str>,
+) -> Result<conversation::Model> {
     let current = status_of(&found)?;
     if !from.contains(&current) || !current.can_become(status) {
         return Ok(found);
@@ -675,7 +756,7 @@ async fn set_status(
     let mut active: conversation::ActiveModel = found.into();
     active.status = Set(status.as_str().to_owned());
     let moved = sea_orm::ActiveModelTrait::update(active, txn).await?;
-    history::record_move(txn, &moved, (current, status), actor, None).await?;
+    history::record_move(txn, &moved, (current, status), actor, note).await?;
     Ok(moved)
 }
 
@@ -718,6 +799,7 @@ pub fn message_view(model: message::Model) -> Result<MessageView> {
         content: model.content,
         created_at: rfc3339(model.created_at),
         client_msg_id: model.client_msg_id,
+        answer: model.answer.as_deref().and_then(|a| serde_json::from_str(a).ok()).map(Box::new),
     })
 }
 

@@ -14,6 +14,9 @@ pub struct Model {
     pub content: String,
     pub client_msg_id: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The answer engine's record of a bot answer (`app::dto::AnswerInfo` as JSON).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub answer: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

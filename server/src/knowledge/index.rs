@@ -351,10 +351,7 @@ impl KnowledgeIndex {
     }
 
     /// The bot's passages for `query`, best first, each with a snippet (highlighted where
-    /// its words match). BM25 reads the query leniently (any word may match, more matches rank
-    /// higher); with the query's vector, passages close in meaning join in and the two are
-    /// fused — BM25 scaled to the best keyword match, weighted 0.3, plus the cosine, weighted
-    /// 0.7 (`../shared/AI-MODELS.md`: this kept most of the vectors' gain on paraphrases).
+    /// its words match). See [`Self::retrieve`] for how they are found and ranked.
     pub fn search(
         &self,
         organization: OrganizationId,
@@ -364,9 +361,104 @@ impl KnowledgeIndex {
         query_vector: Option<&[f32]>,
         limit: usize,
     ) -> Result<Vec<KnowledgeHit>> {
+        let Some(found) = self.find(organization, bot, language, query, query_vector, limit)? else {
+            return Ok(Vec::new());
+        };
+        let mut snippets = SnippetGenerator::create(&found.searcher, &*found.query, found.content_field)?;
+        snippets.set_max_num_chars(240);
+        let mut hits = Vec::with_capacity(found.ranked.len());
+        for ranked in &found.ranked {
+            let Some(p) = self.passage(&found.searcher, ranked)? else { continue };
+            let snippet = snippets.snippet(&p.content);
+            let (snippet, highlights) = if snippet.fragment().is_empty() {
+                (p.content.chars().take(240).collect(), Vec::new())
+            } else {
+                crate::search::widen(
+                    &p.content,
+                    snippet.fragment(),
+                    snippet.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+                )
+            };
+            hits.push(KnowledgeHit {
+                source_id: p.source_id,
+                source_title: p.title,
+                kind: p.kind,
+                heading_path: p.heading_path,
+                page: p.page,
+                url: p.url,
+                snippet,
+                highlights,
+                score: p.score,
+            });
+        }
+        Ok(hits)
+    }
+
+    /// The bot's passages for `query`, best first, whole, with how each was found (what the
+    /// answer engine reads). BM25 reads the query leniently (any word may match, more matches
+    /// rank higher); with the query's vector, passages close in meaning join in and the two
+    /// are fused — BM25 scaled to the best keyword match, weighted 0.3, plus the cosine,
+    /// weighted 0.7 (`../shared/AI-MODELS.md`: this kept most of the vectors' gain on
+    /// paraphrases).
+    pub fn retrieve(
+        &self,
+        organization: OrganizationId,
+        bot: BotId,
+        language: usize,
+        query: &str,
+        query_vector: Option<&[f32]>,
+        limit: usize,
+    ) -> Result<Vec<Passage>> {
+        let Some(found) = self.find(organization, bot, language, query, query_vector, limit)? else {
+            return Ok(Vec::new());
+        };
+        let mut passages = Vec::with_capacity(found.ranked.len());
+        for ranked in &found.ranked {
+            passages.extend(self.passage(&found.searcher, ranked)?);
+        }
+        Ok(passages)
+    }
+
+    fn passage(&self, searcher: &tantivy::Searcher, ranked: &Ranked) -> Result<Option<Passage>> {
+        let f = self.fields;
+        let doc: TantivyDocument = searcher.doc(ranked.address)?;
+        let text =
+            |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let (Ok(chunk_id), Ok(source_id), Ok(kind)) = (
+            text(f.chunk_id).parse::<uuid::Uuid>(),
+            text(f.source_id).parse::<SourceId>(),
+            text(f.kind).parse::<SourceKind>(),
+        ) else {
+            return Ok(None);
+        };
+        Ok(Some(Passage {
+            chunk_id,
+            source_id,
+            kind,
+            title: text(f.title),
+            heading_path: text(f.heading),
+            page: doc.get_first(f.page).and_then(|v| v.as_u64()).and_then(|p| u32::try_from(p).ok()),
+            url: Some(text(f.url)).filter(|u| !u.is_empty()),
+            content: text(f.content),
+            score: ranked.score,
+            keyword: ranked.keyword,
+            bm25: ranked.bm25,
+            cosine: ranked.cosine,
+        }))
+    }
+
+    fn find(
+        &self,
+        organization: OrganizationId,
+        bot: BotId,
+        language: usize,
+        query: &str,
+        query_vector: Option<&[f32]>,
+        limit: usize,
+    ) -> Result<Option<Found>> {
         let query = query.trim();
         if query.is_empty() {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         let f = self.fields;
         let searcher = self.reader.searcher();
@@ -395,21 +487,31 @@ impl KnowledgeIndex {
             let doc: TantivyDocument = searcher.doc(address).ok()?;
             doc.get_first(f.chunk_id).and_then(|v| v.as_str()).and_then(|s| s.parse().ok())
         };
-        // (address, fused score)
-        let mut ranked: Vec<(tantivy::DocAddress, f32)> = match query_vector {
-            None => keyword.into_iter().map(|(score, address)| (address, score)).collect(),
+        let best = keyword.first().map_or(1.0, |(s, _)| s.max(f32::EPSILON));
+        let mut ranked: Vec<Ranked> = match query_vector {
+            None => keyword
+                .into_iter()
+                .map(|(bm25, address)| Ranked {
+                    address,
+                    score: bm25,
+                    keyword: bm25 / best,
+                    bm25,
+                    cosine: None,
+                })
+                .collect(),
             Some(qv) => {
-                let best = keyword.first().map_or(1.0, |(s, _)| s.max(f32::EPSILON));
                 let keyed: Vec<(tantivy::DocAddress, f32, Option<uuid::Uuid>)> =
-                    keyword.iter().map(|(s, a)| (*a, s / best, chunk_of(*a))).collect();
+                    keyword.iter().map(|(s, a)| (*a, *s, chunk_of(*a))).collect();
                 let ids: Vec<uuid::Uuid> = keyed.iter().filter_map(|(_, _, c)| *c).collect();
                 let cosines = self.vectors.similarity(organization, bot, qv, &ids);
-                let mut fused: Vec<(tantivy::DocAddress, f32)> = keyed
+                let mut fused: Vec<Ranked> = keyed
                     .iter()
-                    .map(|(a, b, c)| {
-                        let cos = c.and_then(|c| cosines.get(&c).copied());
+                    .map(|(address, bm25, c)| {
+                        let cosine = c.and_then(|c| cosines.get(&c).copied());
+                        let keyword = bm25 / best;
                         // Without a vector (not embedded yet) a passage keeps only its BM25 share.
-                        (*a, KEYWORD_WEIGHT * b + (1.0 - KEYWORD_WEIGHT) * cos.unwrap_or(0.0))
+                        let score = KEYWORD_WEIGHT * keyword + (1.0 - KEYWORD_WEIGHT) * cosine.unwrap_or(0.0);
+                        Ranked { address: *address, score, keyword, bm25: *bm25, cosine }
                     })
                     .collect();
                 let by_meaning: HashMap<uuid::Uuid, f32> = self
@@ -432,52 +534,75 @@ impl KnowledgeIndex {
                     )?;
                     for (_, address) in found {
                         if let Some(cos) = chunk_of(address).and_then(|c| by_meaning.get(&c)) {
-                            fused.push((address, (1.0 - KEYWORD_WEIGHT) * cos));
+                            fused.push(Ranked {
+                                address,
+                                score: (1.0 - KEYWORD_WEIGHT) * cos,
+                                keyword: 0.0,
+                                bm25: 0.0,
+                                cosine: Some(*cos),
+                            });
                         }
                     }
                 }
-                fused.sort_by(|a, b| b.1.total_cmp(&a.1));
+                fused.sort_by(|a, b| b.score.total_cmp(&a.score));
                 fused
             }
         };
         ranked.truncate(limit);
-        let mut snippets = SnippetGenerator::create(&searcher, &*user_query, lang.content)?;
-        snippets.set_max_num_chars(240);
-        let mut hits = Vec::with_capacity(ranked.len());
-        for (address, score) in ranked {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let text =
-                |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-            let (Ok(source_id), Ok(kind)) =
-                (text(f.source_id).parse::<SourceId>(), text(f.kind).parse::<SourceKind>())
-            else {
-                continue;
-            };
-            let content = text(f.content);
-            let snippet = snippets.snippet(&content);
-            let (snippet, highlights) = if snippet.fragment().is_empty() {
-                (content.chars().take(240).collect(), Vec::new())
-            } else {
-                crate::search::widen(
-                    &content,
-                    snippet.fragment(),
-                    snippet.highlighted().iter().map(|r| (r.start, r.end)).collect(),
-                )
-            };
-            hits.push(KnowledgeHit {
-                source_id,
-                source_title: text(f.title),
-                kind,
-                heading_path: text(f.heading),
-                page: doc.get_first(f.page).and_then(|v| v.as_u64()).and_then(|p| u32::try_from(p).ok()),
-                url: Some(text(f.url)).filter(|u| !u.is_empty()),
-                snippet,
-                highlights,
-                score,
-            });
-        }
-        Ok(hits)
+        Ok(Some(Found { searcher, query: user_query, content_field: lang.content, ranked }))
     }
+
+    /// The stems of `text`'s words in `language`, as the index reads them.
+    pub fn stems(&self, language: usize, text: &str) -> Vec<String> {
+        let code = LANGUAGES[language.min(LANGUAGES.len() - 1)].0;
+        let Some(mut analyzer) = self.index.tokenizers().get(&format!("stem_{code}")) else {
+            return Vec::new();
+        };
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    }
+}
+
+/// A passage of a bot's knowledge found for a query.
+#[derive(Debug, Clone)]
+pub struct Passage {
+    pub chunk_id: uuid::Uuid,
+    pub source_id: SourceId,
+    pub kind: SourceKind,
+    /// The source's title (an FAQ's question).
+    pub title: String,
+    pub heading_path: String,
+    pub page: Option<u32>,
+    pub url: Option<String>,
+    /// The passage's text (an FAQ's answer).
+    pub content: String,
+    /// The fused score it was ranked by.
+    pub score: f32,
+    /// Its BM25 score over the best one's (0 when found by meaning alone).
+    pub keyword: f32,
+    /// Its BM25 score.
+    pub bm25: f32,
+    /// Its cosine to the query, with a query vector and its own.
+    pub cosine: Option<f32>,
+}
+
+struct Ranked {
+    address: tantivy::DocAddress,
+    score: f32,
+    keyword: f32,
+    bm25: f32,
+    cosine: Option<f32>,
+}
+
+struct Found {
+    searcher: tantivy::Searcher,
+    query: Box<dyn tantivy::query::Query>,
+    content_field: Field,
+    ranked: Vec<Ranked>,
 }
 
 /// BM25's share of a fused score (the cosine has the rest).

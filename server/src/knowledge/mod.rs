@@ -708,6 +708,21 @@ impl KnowledgeService {
         self.index.search(viewer.organization_id, bot, language, query, vector.as_deref(), limit.clamp(1, 50))
     }
 
+    /// The passages of `bot` (of `organization`) for a visitor's `query`, best first, whole,
+    /// with how each was found — what the answer engine reads. `language` is the bot's
+    /// ([`index::language_index`]); the query's vector, if given, was made by [`Self::embedder`].
+    pub fn passages_for(
+        &self,
+        organization: OrganizationId,
+        bot: BotId,
+        language: usize,
+        query: &str,
+        query_vector: Option<&[f32]>,
+        limit: usize,
+    ) -> Result<Vec<index::Passage>> {
+        self.index.retrieve(organization, bot, language, query, query_vector, limit.clamp(1, 50))
+    }
+
     /// Saves a new source (`id` unset) or an edited one, queues its processing in the same
     /// transaction, records it in the audit log and announces it.
     async fn insert_and_queue(

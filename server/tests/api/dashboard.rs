@@ -51,11 +51,12 @@ async fn an_unknown_page_is_a_404_page() {
 #[tokio::test]
 async fn search_finds_messages_of_the_viewers_organization_only() {
     let app = spawn_app().await;
+    // A word the demo bot's knowledge does not hold, so its answers do not match too.
     let (globex, _, other_key) = app.second_tenant().await;
     let (mut acme_visitor, _) = app.visitor(DEMO_BOT).await;
     let (mut globex_visitor, _) = app.visitor(&other_key).await;
-    acme_visitor.send(&send("a-1", None, "My parcel never arrived")).await;
-    globex_visitor.send(&send("g-1", None, "A parcel for Globex")).await;
+    acme_visitor.send(&send("a-1", None, "My umbrella never arrived")).await;
+    globex_visitor.send(&send("g-1", None, "An umbrella for Globex")).await;
     acme_visitor.recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.seq == 2)).await;
     globex_visitor
         .recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.seq == 2))
@@ -64,18 +65,18 @@ async fn search_finds_messages_of_the_viewers_organization_only() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     app.state.search.flush().await;
 
-    let acme_hits = app.state.search.search(app.demo_org().await, "parcel").expect("search");
+    let acme_hits = app.state.search.search(app.demo_org().await, "umbrella").expect("search");
     assert_eq!(acme_hits.len(), 1);
-    assert_eq!(acme_hits[0].snippet, "My parcel never arrived");
+    assert_eq!(acme_hits[0].snippet, "My umbrella never arrived");
     let (start, end) = acme_hits[0].highlights[0];
-    assert_eq!(&acme_hits[0].snippet[start..end], "parcel");
-    let globex_hits = app.state.search.search(globex, "parcel").expect("search");
+    assert_eq!(&acme_hits[0].snippet[start..end], "umbrella");
+    let globex_hits = app.state.search.search(globex, "umbrella").expect("search");
     assert_eq!(globex_hits.len(), 1);
     assert_ne!(globex_hits[0].message_id, acme_hits[0].message_id);
 
     // Through the typed server function too (what the dashboard calls).
     let cookie = app.demo_owner().await;
-    let response = app.server_fn("search_messages", &cookie, &[("query", "parcel")]).await;
+    let response = app.server_fn("search_messages", &cookie, &[("query", "umbrella")]).await;
     assert_eq!(response.status(), 200);
     let hits: Vec<app::dto::SearchHit> = response.json().await.expect("hits");
     assert_eq!(hits.len(), 1);

@@ -3,6 +3,7 @@
 
 mod access;
 mod accounts;
+mod answers;
 mod api_keys;
 mod billing;
 mod bot_settings;

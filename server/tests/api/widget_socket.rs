@@ -33,7 +33,9 @@ async fn a_visitor_message_is_stored_answered_and_fanned_out_to_the_dashboard() 
     assert_eq!((mine.seq, mine.content.as_str(), mine.client_msg_id.as_deref()), (2, "Hello", Some("c-1")));
     let answer = received(visitor.recv_until(is_message).await);
     assert_eq!((answer.seq, answer.sender.kind), (3, SenderKind::Bot));
-    assert_eq!(answer.content, chatsupport::demo::DEMO_FALLBACK);
+    // A greeting is small talk: the bot greets back in its voice, without reading knowledge.
+    assert_eq!(answer.content, "Hello! How can I help you today?");
+    assert_eq!(answer.answer.as_deref().map(|a| a.outcome), Some(app::dto::AnswerOutcome::SmallTalk));
 
     // The dashboard saw the visitor's message and the conversation's new summary.
     let seen = received(
@@ -311,6 +313,10 @@ async fn an_answer_cut_off_by_a_stop_is_given_at_the_next_start() {
     let replier = chatsupport::replies::Replier {
         db: app.state.handles.db.clone(),
         conversations: app.state.conversations.clone(),
+        answers: chatsupport::answers::Answerer::new(
+            app.state.knowledge.clone(),
+            app.state.conversations.clone(),
+        ),
         hub: app.state.handles.hub.clone(),
         delay: Some(Duration::ZERO),
     };

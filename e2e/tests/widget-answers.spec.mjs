@@ -1,0 +1,61 @@
+// The answer engine as a visitor meets it in the widget, on the demo bot's knowledge (FAQs and
+// two articles, with the local embedding model): a question worded differently from the
+// knowledge gets the right answer with its source; one the knowledge does not cover is
+// declined honestly with the way to a person; "this is useless, I want a person" hands over,
+// and the agent sees why in the inbox.
+import { expect, test } from "@playwright/test";
+import { signInAsDemoOwner } from "./people.mjs";
+
+const app = () => process.env.CHATSUPPORT_URL;
+
+async function openWidget(page) {
+  await page.goto(process.env.THIRD_PARTY_URL);
+  await page.getByRole("button", { name: "Open chat" }).click();
+  return page.frameLocator('iframe[title="Chat"]');
+}
+
+async function say(chat, text) {
+  await chat.getByRole("textbox", { name: "Message" }).fill(text);
+  await chat.getByRole("textbox", { name: "Message" }).press("Enter");
+}
+
+test("a paraphrased question is answered from the knowledge with its source", async ({ page }) => {
+  const chat = await openWidget(page);
+  const log = chat.getByRole("log");
+  await say(chat, "I forgot my login credentials, what now?");
+  const answer = log.locator("li.from-bot").filter({ hasText: "Forgot password" });
+  await expect(answer).toBeVisible();
+  await expect(answer.getByRole("list", { name: "Sources" })).toContainText("How do I reset my password?");
+
+  // Something the knowledge does not cover: said honestly, with the way to a person.
+  await say(chat, "Who won the football world cup in 1954?");
+  await expect(log.locator("li.from-bot").last()).toContainText("I don't have an answer for that yet");
+  await expect(log.locator("li.from-bot").last().getByRole("list", { name: "Sources" })).toHaveCount(0);
+  await expect(chat.getByRole("button", { name: "Talk to a person" })).toBeVisible();
+});
+
+test("a frustrated visitor is handed to a person and the agent sees why", async ({ browser }) => {
+  const visitor = await browser.newPage();
+  const chat = await openWidget(visitor);
+  const log = chat.getByRole("log");
+  await say(chat, "Where do I enter my VAT ID for a business account?");
+  await expect(log.locator("li.from-bot").filter({ hasText: "VAT ID" })).toBeVisible();
+  await say(chat, "this is useless, I want a person");
+  await expect(log).toContainText("I'm passing your conversation to a member of our team.");
+  await expect(log).toContainText("A person from the team will reply here as soon as they can.");
+
+  const owner = await browser.newPage();
+  await signInAsDemoOwner(owner, app());
+  await owner.goto(`${app()}/conversations`);
+  await owner
+    .getByRole("list", { name: "Conversations" })
+    .getByRole("link", { name: /this is useless, I want a person/ })
+    .click();
+  const pane = owner.getByRole("region", { name: "Conversation", exact: true });
+  await expect(pane.getByText("Escalated", { exact: true })).toBeVisible();
+  // Each bot answer shows the agent what it was based on.
+  await expect(pane.getByRole("log")).toContainText("Handed over · confidence 100 % · the visitor asked for a person");
+  await expect(pane.getByRole("log")).toContainText("from Business accounts");
+  await pane.getByText(/^History/).click();
+  await expect(pane.locator(".history")).toContainText("handed it to a person: the visitor asked for a person");
+});

@@ -1,0 +1,351 @@
+//! The answer engine: what the bot says to a visitor's message, from what, and how sure it is
+//! (ARCHITECTURE.md "The answer engine"). In order: reasons to hand over at once
+//! ([`signals::handover`]), small talk ([`signals::small_talk`], no retrieval spent), then
+//! hybrid retrieval over the bot's knowledge (the visitor's previous message folded into a
+//! short follow-up), the built-in extractive answer ([`builtin`]) and its confidence, whose
+//! band decides: answer, answer with a caveat, answer and suggest a person, or say it does
+//! not know. Two "don't know"s in a row hand over.
+
+pub mod builtin;
+pub mod signals;
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Instant,
+};
+
+use app::dto::{
+    AnswerInfo, AnswerOutcome, AnswerSource, ConversationId, MessageView, Personality, SenderKind,
+};
+
+use crate::{
+    bots::Bot,
+    conversations::ConversationService,
+    knowledge::{KnowledgeService, index::Passage},
+};
+
+/// What the built-in answerer is called in an answer's record.
+pub const BUILT_IN: &str = "built-in";
+
+/// Confidence bands (PRD §5.5.3): above `ANSWER` the bot answers; above `CAVEAT` it answers
+/// saying it may not be exact; above `SUGGEST` it answers and suggests a person; below, it
+/// says it does not know.
+pub const ANSWER: f32 = 0.85;
+pub const CAVEAT: f32 = 0.70;
+pub const SUGGEST: f32 = 0.50;
+
+/// "Don't know"s in a row after which the conversation goes to a person.
+const DECLINES_BEFORE_HANDOVER: usize = 2;
+/// Passages read for one answer.
+const PASSAGES: usize = 6;
+/// Of them, the first re-ranked by the share of the question's words they hold…
+const RERANKED: usize = 5;
+/// …beside their retrieval score, weighted this much.
+const RANK_WEIGHT: f32 = 0.3;
+/// Query vectors kept (a repeated question costs no embedding).
+const QUERY_CACHE: usize = 2_048;
+
+/// The bot's reply to one visitor message.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub text: String,
+    pub info: AnswerInfo,
+}
+
+impl Reply {
+    /// Why the conversation goes to a person, if it does.
+    pub fn hand_over(&self) -> Option<&str> {
+        self.info.handover_reason.as_deref()
+    }
+}
+
+#[derive(Clone)]
+pub struct Answerer {
+    knowledge: KnowledgeService,
+    conversations: ConversationService,
+    query_vectors: Arc<Mutex<HashMap<String, Arc<Vec<f32>>>>>,
+}
+
+impl Answerer {
+    pub fn new(knowledge: KnowledgeService, conversations: ConversationService) -> Self {
+        Self { knowledge, conversations, query_vectors: Arc::default() }
+    }
+
+    /// The bot's reply to the visitor's message `seq` in `conversation` (read with the
+    /// messages before it; later ones — the visitor writing again, the answer to an earlier
+    /// message stored meanwhile — are not its business). `None` when that message cannot be
+    /// read or is not the visitor's: the caller answers with the fallback.
+    pub async fn reply_to(&self, bot: &Bot, conversation: ConversationId, seq: i64) -> Option<Reply> {
+        let recent =
+            match self.conversations.recent_messages(bot.organization_id, conversation, seq, 12).await {
+                Ok(recent) => recent,
+                Err(err) => {
+                    tracing::warn!(error = %err, %conversation, "reading the conversation to answer it");
+                    return None;
+                }
+            };
+        let (question, earlier) = recent.split_last()?;
+        if question.sender.kind != SenderKind::Visitor || question.seq != seq {
+            return None;
+        }
+        Some(self.reply(bot, &question.content, earlier).await)
+    }
+
+    /// The bot's reply to `question`, after `earlier` messages of the conversation.
+    pub async fn reply(&self, bot: &Bot, question: &str, earlier: &[MessageView]) -> Reply {
+        let started = Instant::now();
+        let said = |text: String, outcome, confidence, reason: Option<&str>| Reply {
+            text,
+            info: AnswerInfo {
+                confidence,
+                outcome,
+                sources: Vec::new(),
+                handover_reason: reason.map(str::to_owned),
+                model: BUILT_IN.into(),
+                retrieval_ms: 0,
+                generation_ms: elapsed_ms(started),
+            },
+        };
+        if let Some(why) = signals::handover(question) {
+            return said(
+                voice(bot.personality).handing_over.into(),
+                AnswerOutcome::HandedOver,
+                1.0,
+                Some(why.reason()),
+            );
+        }
+        if let Some(talk) = signals::small_talk(question) {
+            let v = voice(bot.personality);
+            let text = match talk {
+                signals::SmallTalk::Greeting => v.greeting,
+                signals::SmallTalk::Thanks => v.thanks,
+                signals::SmallTalk::Goodbye => v.goodbye,
+            };
+            return said(text.into(), AnswerOutcome::SmallTalk, 1.0, None);
+        }
+        let query = folded(question, earlier);
+        let language = crate::knowledge::index::language_index(bot.settings.language.as_deref());
+        let vector = self.query_vector(&query).await;
+        let passages = match self.knowledge.passages_for(
+            bot.organization_id,
+            bot.id,
+            language,
+            &query,
+            vector.as_deref().map(Vec::as_slice),
+            PASSAGES,
+        ) {
+            Ok(found) => distinct(found),
+            Err(err) => {
+                tracing::warn!(error = %err, bot = %bot.id, "retrieval failed: answering with the fallback");
+                Vec::new()
+            }
+        };
+        let retrieval_ms = elapsed_ms(started);
+        let generating = Instant::now();
+        let index = self.knowledge.index();
+        let stems = |text: &str| index.stems(language, text);
+        let asked = stems(&builtin::content_words(&query));
+        // The first passages re-ranked by how much of the question they hold, beside their
+        // retrieval rank (BM25 rewards a word repeated in a boosted field; an answer needs
+        // the words asked).
+        let top = passages.first().map_or(1.0, |p| p.score.max(f32::EPSILON));
+        let best = passages.iter().take(RERANKED).map(|p| (p, builtin::draft(&asked, p, &stems))).max_by(
+            |(a, da), (b, db)| {
+                let rank = |p: &Passage, d: &builtin::Draft| {
+                    RANK_WEIGHT * p.score / top + (1.0 - RANK_WEIGHT) * d.coverage
+                };
+                rank(a, da).total_cmp(&rank(b, db))
+            },
+        );
+        let confidence = best.as_ref().map_or(0.0, |(p, d)| confidence(d.coverage, p.cosine, asked.len()));
+        let declined_before = declines_in_a_row(earlier);
+        let v = voice(bot.personality);
+        let (text, outcome, sources) = match best {
+            Some((p, d)) if confidence >= SUGGEST => {
+                let (text, outcome) = if confidence >= ANSWER {
+                    (d.text, AnswerOutcome::Answered)
+                } else if confidence >= CAVEAT {
+                    (format!("{}\n\n{}", v.caveat, d.text), AnswerOutcome::Caveat)
+                } else {
+                    (format!("{}\n\n{}", d.text, v.suggest_person), AnswerOutcome::SuggestPerson)
+                };
+                (text, outcome, vec![source(p)])
+            }
+            _ => (bot.fallback_message.clone(), AnswerOutcome::Declined, Vec::new()),
+        };
+        let handover_reason = (outcome == AnswerOutcome::Declined
+            && declined_before + 1 >= DECLINES_BEFORE_HANDOVER)
+            .then(|| format!("the bot could not answer {DECLINES_BEFORE_HANDOVER} questions in a row"));
+        let (text, outcome) = match &handover_reason {
+            Some(_) => (v.handing_over.to_owned(), AnswerOutcome::HandedOver),
+            None => (text, outcome),
+        };
+        Reply {
+            text,
+            info: AnswerInfo {
+                confidence,
+                outcome,
+                sources,
+                handover_reason,
+                model: BUILT_IN.into(),
+                retrieval_ms,
+                generation_ms: elapsed_ms(generating),
+            },
+        }
+    }
+
+    /// The query's vector from the configured embedder (cached), or `None` (no embedder, or
+    /// it failed: retrieval goes on by keywords).
+    async fn query_vector(&self, query: &str) -> Option<Arc<Vec<f32>>> {
+        let embedder = self.knowledge.embedder()?;
+        if let Some(hit) = self.query_vectors.lock().ok()?.get(query) {
+            return Some(hit.clone());
+        }
+        match embedder.embed_one(query).await {
+            Ok(v) => {
+                let v = Arc::new(v);
+                if let Ok(mut cache) = self.query_vectors.lock() {
+                    if cache.len() >= QUERY_CACHE {
+                        cache.clear();
+                    }
+                    cache.insert(query.to_owned(), v.clone());
+                }
+                Some(v)
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "embedding a visitor's question failed: answering by keywords");
+                None
+            }
+        }
+    }
+}
+
+fn elapsed_ms(since: Instant) -> u32 {
+    u32::try_from(since.elapsed().as_millis()).unwrap_or(u32::MAX)
+}
+
+/// A short follow-up ("and on Windows?") is read together with the visitor's message before
+/// it, so retrieval knows what it follows up on.
+fn folded(question: &str, earlier: &[MessageView]) -> String {
+    let short = builtin::content_words(question).split_whitespace().count() <= 2;
+    let previous = earlier.iter().rev().find(|m| m.sender.kind == SenderKind::Visitor);
+    match previous {
+        Some(p) if short => format!("{} {}", p.content, question),
+        _ => question.to_owned(),
+    }
+}
+
+/// Passages that say the same thing (the same text in two sources, an overlap) are kept once.
+fn distinct(passages: Vec<Passage>) -> Vec<Passage> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = Vec::with_capacity(passages.len());
+    for p in passages {
+        let key: String = p.content.split_whitespace().take(24).collect::<Vec<_>>().join(" ").to_lowercase();
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        out.push(p);
+    }
+    out
+}
+
+/// How many of the bot's last answers in a row said it did not know.
+fn declines_in_a_row(earlier: &[MessageView]) -> usize {
+    earlier
+        .iter()
+        .rev()
+        .filter(|m| m.sender.kind == SenderKind::Bot)
+        .take_while(|m| m.answer.as_ref().is_some_and(|a| a.outcome == AnswerOutcome::Declined))
+        .count()
+}
+
+/// How sure the answer is, in [0, 1] (a starting point; the evaluation set calibrates it):
+/// with vectors, mostly how close the passage is in meaning (MiniLM puts unrelated text at
+/// about 0.1–0.25 and a paraphrase of the same question at 0.6 and more), plus how much of the
+/// question's words it holds; by keywords alone, the share of the question's words it holds,
+/// a one-word question counting less.
+pub fn confidence(coverage: f32, cosine: Option<f32>, question_words: usize) -> f32 {
+    let lexical = coverage * if question_words <= 1 { 0.85 } else { 1.0 };
+    let value = match cosine {
+        Some(c) => 0.6 * ((c - 0.25) / 0.45).clamp(0.0, 1.0) + 0.4 * lexical,
+        None => lexical,
+    };
+    value.clamp(0.0, 1.0)
+}
+
+/// How a passage is cited: "Title › Heading, page 3" and its URL.
+fn source(p: &Passage) -> AnswerSource {
+    let mut title = if p.heading_path.is_empty() || p.heading_path == p.title {
+        p.title.clone()
+    } else if p.heading_path.starts_with(&p.title) {
+        p.heading_path.clone()
+    } else {
+        format!("{}{}{}", p.title, crate::knowledge::chunking::PATH_SEPARATOR, p.heading_path)
+    };
+    if let Some(page) = p.page {
+        title.push_str(&format!(", page {page}"));
+    }
+    AnswerSource {
+        source_id: p.source_id,
+        title,
+        url: p.url.clone(),
+        snippet: p.content.chars().take(240).collect(),
+    }
+}
+
+/// What the bot says around its answers, in its voice.
+struct Voice {
+    greeting: &'static str,
+    thanks: &'static str,
+    goodbye: &'static str,
+    caveat: &'static str,
+    suggest_person: &'static str,
+    handing_over: &'static str,
+}
+
+fn voice(personality: Personality) -> Voice {
+    match personality {
+        Personality::Professional => Voice {
+            greeting: "Hello! How can I help you today?",
+            thanks: "You're welcome. Is there anything else I can help with?",
+            goodbye: "Goodbye, and thank you for getting in touch.",
+            caveat: "This may not answer your question exactly, but here is what I found:",
+            suggest_person: "If this does not answer your question, a member of our team can help: press “Talk to a person”.",
+            handing_over: "I'm passing your conversation to a member of our team. They will reply here as soon as they can.",
+        },
+        Personality::Friendly => Voice {
+            greeting: "Hi there! What can I help you with?",
+            thanks: "You're very welcome! Anything else I can do for you?",
+            goodbye: "Bye for now, and have a lovely day!",
+            caveat: "I think this is what you're looking for:",
+            suggest_person: "If that's not quite it, someone from our team is happy to help: just press “Talk to a person”.",
+            handing_over: "Let me get someone from our team for you. They'll reply right here as soon as they can.",
+        },
+        Personality::Casual => Voice {
+            greeting: "Hey! What's up?",
+            thanks: "Anytime! Anything else?",
+            goodbye: "See you!",
+            caveat: "Not 100% sure, but this might help:",
+            suggest_person: "Not it? Hit “Talk to a person” and someone from the team will jump in.",
+            handing_over: "Getting a human for you. They'll reply right here.",
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confidence_rises_with_meaning_and_words_and_stays_in_bounds() {
+        assert_eq!(confidence(0.0, None, 3), 0.0);
+        assert_eq!(confidence(1.0, None, 3), 1.0);
+        assert!(confidence(1.0, None, 1) < SUGGEST + 0.4);
+        assert!(confidence(1.0, Some(0.9), 3) > ANSWER);
+        assert!(confidence(0.0, Some(0.1), 3) < SUGGEST);
+        assert!(confidence(0.5, Some(0.5), 2) < confidence(0.5, Some(0.7), 2));
+        assert!((0.0..=1.0).contains(&confidence(2.0, Some(3.0), 2)));
+    }
+}
