@@ -204,16 +204,12 @@ fn chunks_of(answer: &str) -> Vec<&str> {
 
 /// Bot replies to visitor messages as they are committed, and once at start to the messages
 /// the last stop left unanswered.
-pub fn install(
-    w: &mut crate::wiring::Wiring,
-    conversations: &ConversationService,
-    knowledge: &crate::knowledge::KnowledgeService,
-) {
+pub fn install(w: &mut crate::wiring::Wiring, conversations: &ConversationService, answers: &Answerer) {
     let h = w.handles();
     let replier = Replier {
         db: h.db.clone(),
         conversations: conversations.clone(),
-        answers: Answerer::new(knowledge.clone(), conversations.clone()),
+        answers: answers.clone(),
         hub: h.hub.clone(),
         delay: h.config.bot_reply_delay_ms.map(Duration::from_millis),
     };

@@ -172,7 +172,9 @@ fn install_features(tasks: &mut Tasks, state: &AppState, mailer: &Mailer) -> Wir
     bots::install(&mut w);
     crate::knowledge::install(&mut w, knowledge);
     conversations::install(&mut w, conversations);
-    replies::install(&mut w, conversations, knowledge);
+    let answerer = crate::answers::Answerer::new(knowledge.clone(), conversations.clone());
+    crate::answers::install(&mut w, &answerer);
+    replies::install(&mut w, conversations, &answerer);
     search::install(&mut w, search);
     widget::install(&mut w, conversations, connections);
     audit::install(&mut w);

@@ -7,6 +7,7 @@
 //! not know. Two "don't know"s in a row hand over.
 
 pub mod builtin;
+pub mod routes;
 pub mod signals;
 
 use std::{
@@ -195,6 +196,27 @@ impl Answerer {
         }
     }
 
+    /// "Test your bot": the passages `query` finds for `bot` (the first `top_k`) and the
+    /// reply a visitor asking it first would get.
+    pub async fn test(
+        &self,
+        bot: &Bot,
+        query: &str,
+        top_k: usize,
+    ) -> crate::error::Result<(Vec<Passage>, Reply)> {
+        let language = crate::knowledge::index::language_index(bot.settings.language.as_deref());
+        let vector = self.query_vector(query).await;
+        let passages = self.knowledge.passages_for(
+            bot.organization_id,
+            bot.id,
+            language,
+            query,
+            vector.as_deref().map(Vec::as_slice),
+            top_k,
+        )?;
+        Ok((distinct(passages), self.reply(bot, query, &[]).await))
+    }
+
     /// The query's vector from the configured embedder (cached), or `None` (no embedder, or
     /// it failed: retrieval goes on by keywords).
     async fn query_vector(&self, query: &str) -> Option<Arc<Vec<f32>>> {
@@ -332,6 +354,16 @@ fn voice(personality: Personality) -> Voice {
             handing_over: "Getting a human for you. They'll reply right here.",
         },
     }
+}
+
+/// The answer engine's routes ("test your bot").
+pub fn install(w: &mut crate::wiring::Wiring, answers: &Answerer) {
+    let h = w.handles();
+    w.routes(routes::router(routes::AnswerRoutes {
+        answers: answers.clone(),
+        db: h.db.clone(),
+        auth: h.auth.clone(),
+    }));
 }
 
 #[cfg(test)]

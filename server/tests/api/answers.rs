@@ -177,3 +177,58 @@ async fn with_the_local_model_a_question_sharing_no_word_with_the_knowledge_is_a
     let info = other.answer.as_deref().expect("evidence");
     assert_eq!(info.outcome, AnswerOutcome::Declined, "{} ({})", other.content, info.confidence);
 }
+
+#[tokio::test]
+async fn testing_the_bot_lists_ranked_passages_and_the_answer_a_visitor_would_get_for_its_own_bots_only() {
+    let app = spawn_app().await;
+    app.knowledge_jobs_done().await;
+    let owner = app.demo_owner().await;
+    let (_, bots) = app.get_json("/api/v1/chatbots", &owner).await;
+    let bot = bots["chatbots"][0]["id"].as_str().expect("the demo bot").to_owned();
+    let test = |body: serde_json::Value, who: String| {
+        let app = &app;
+        async move { app.send_json("POST", "/api/v1/knowledge-base/test", &who, body).await }
+    };
+
+    let answer = test(
+        serde_json::json!({ "chatbot_id": bot, "query": "How many days does delivery take within Germany?", "top_k": 3 }),
+        owner.clone(),
+    )
+    .await;
+    assert_eq!(answer.status(), 200);
+    let answer: serde_json::Value = answer.json().await.expect("json");
+    let results = answer["results"].as_array().expect("results");
+    assert!(!results.is_empty() && results.len() <= 3, "{answer}");
+    assert_eq!(results[0]["rank"], 1);
+    assert_eq!(results[0]["source_type"], "faq");
+    assert_eq!(results[0]["metadata"]["title"], "How long does shipping take?");
+    let scores: Vec<f64> = results.iter().map(|r| r["score"].as_f64().expect("score")).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first: {scores:?}");
+    assert!(answer["suggested_answer"].as_str().expect("answer").contains("2-4 working days in Germany"));
+    assert!(answer["confidence_score"].as_f64().expect("confidence") >= 0.5);
+    assert_ne!(answer["outcome"], "declined");
+    assert_eq!(answer["sources"][0]["title"], "How long does shipping take?");
+
+    // Bad input is named, field by field.
+    for (body, field) in [
+        (serde_json::json!({ "chatbot_id": bot, "query": "  " }), "query"),
+        (serde_json::json!({ "chatbot_id": bot, "query": "x".repeat(4_001) }), "query"),
+        (serde_json::json!({ "chatbot_id": bot, "query": "shipping", "top_k": 0 }), "top_k"),
+    ] {
+        let refused = test(body, owner.clone()).await;
+        let (status, error, _) = crate::helpers::api_error(refused).await;
+        assert_eq!(status, 422);
+        assert!(
+            matches!(&error, app::ApiError::Validation { fields } if fields.iter().any(|f| f.field == field)),
+            "{error:?}"
+        );
+    }
+
+    // Another organization's owner cannot test (or read anything of) Acme's bot.
+    let globex = app.register_verified("owner@globex-test.example", "Globex").await;
+    let refused =
+        test(serde_json::json!({ "chatbot_id": bot, "query": "How long does shipping take?" }), globex).await;
+    assert_eq!(refused.status(), 404);
+    let body = refused.text().await.expect("body");
+    assert!(!body.contains("working days"), "{body}");
+}

@@ -126,6 +126,12 @@ pub const REST: &[(&str, &str, Option<Permission>, &str)] = &[
     ("GET", "/api/v1/knowledge-base/sources/{id}", Some(Permission::ViewKnowledge), ""),
     ("DELETE", "/api/v1/knowledge-base/sources/{id}", Some(Permission::ManageKnowledge), ""),
     ("GET", "/api/v1/knowledge-base/search", Some(Permission::ViewKnowledge), ""),
+    (
+        "POST",
+        "/api/v1/knowledge-base/test",
+        Some(Permission::ViewKnowledge),
+        r#"{"chatbot_id":"00000000-0000-0000-0000-000000000000","query":"How long does shipping take?"}"#,
+    ),
 ];
 
 /// WebSocket subscriptions and the permission each needs (the widget's socket is the
