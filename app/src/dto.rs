@@ -195,6 +195,20 @@ pub enum AnswerOutcome {
     SmallTalk,
 }
 
+impl AnswerOutcome {
+    /// How the bot decided, in words (the inbox, the test panel).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Answered => "Answered",
+            Self::Caveat => "Answered with a caveat",
+            Self::SuggestPerson => "Answered, suggested a person",
+            Self::Declined => "Did not know",
+            Self::HandedOver => "Handed over",
+            Self::SmallTalk => "Small talk",
+        }
+    }
+}
+
 /// One passage an answer came from, as it is cited.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

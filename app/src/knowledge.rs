@@ -266,6 +266,28 @@ pub struct KnowledgeHit {
     pub score: f32,
 }
 
+/// "Test your bot": what a visitor asking the question would be answered, and the passages
+/// behind it, best first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BotTest {
+    pub answer: String,
+    pub info: crate::dto::AnswerInfo,
+    pub passages: Vec<TestedPassage>,
+}
+
+/// One passage a test found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestedPassage {
+    /// "Warranty and repairs › How to claim".
+    pub place: String,
+    pub kind: SourceKind,
+    /// The fused retrieval score.
+    pub score: f32,
+    /// Its cosine to the question, with vectors.
+    pub cosine: Option<f32>,
+    pub snippet: String,
+}
+
 /// The Knowledge page's data for one bot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KnowledgePage {

@@ -59,3 +59,24 @@ test("a frustrated visitor is handed to a person and the agent sees why", async 
   await pane.getByText(/^History/).click();
   await expect(pane.locator(".history")).toContainText("handed it to a person: the visitor asked for a person");
 });
+
+test("the owner tests the bot on its Knowledge page: the answer, its confidence and the passages read", async ({ page }) => {
+  await signInAsDemoOwner(page, app());
+  await page.goto(`${app()}/bots`);
+  await page.getByRole("link", { name: "Knowledge of Acme Helper" }).click();
+  const panel = page.getByRole("region", { name: "Test your bot" });
+  await panel.getByRole("textbox", { name: "Ask as a visitor would" }).fill("How many days does delivery take within Germany?");
+  await panel.getByRole("button", { name: "Test" }).click();
+  const result = panel.getByRole("region", { name: "Test answer" });
+  await expect(result).toContainText("2-4 working days in Germany");
+  await expect(result.getByRole("meter", { name: "Confidence" })).toBeVisible();
+  await expect(result.getByRole("list", { name: "Passages read" }).getByRole("listitem").first()).toContainText(
+    "How long does shipping take?",
+  );
+
+  // Something it does not know: said so, nothing cited.
+  await panel.getByRole("textbox", { name: "Ask as a visitor would" }).fill("Who won the football world cup in 1954?");
+  await panel.getByRole("button", { name: "Test" }).click();
+  await expect(result).toContainText("Did not know");
+  await expect(result).not.toContainText("Sources:");
+});

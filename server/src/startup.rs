@@ -113,6 +113,7 @@ impl Application {
             handles,
             accounts,
             search,
+            answers: crate::answers::Answerer::new(knowledge.clone(), conversations.clone()),
             conversations,
             knowledge,
             connections: widget::Connections::default(),
@@ -164,7 +165,7 @@ impl Application {
 /// and periodic loops (`wiring`); what runs in the background is what these add, plus the
 /// realtime relay, the SQLite checkpoints and the job runners below.
 fn install_features(tasks: &mut Tasks, state: &AppState, mailer: &Mailer) -> Wired {
-    let AppState { handles, accounts, search, conversations, knowledge, connections } = state;
+    let AppState { handles, accounts, search, conversations, knowledge, answers, connections } = state;
     let mut w = Wiring::new(handles, tasks);
     accounts::install(&mut w, accounts);
     organizations::install(&mut w);
@@ -172,9 +173,8 @@ fn install_features(tasks: &mut Tasks, state: &AppState, mailer: &Mailer) -> Wir
     bots::install(&mut w);
     crate::knowledge::install(&mut w, knowledge);
     conversations::install(&mut w, conversations);
-    let answerer = crate::answers::Answerer::new(knowledge.clone(), conversations.clone());
-    crate::answers::install(&mut w, &answerer);
-    replies::install(&mut w, conversations, &answerer);
+    crate::answers::install(&mut w, answers);
+    replies::install(&mut w, conversations, answers);
     search::install(&mut w, search);
     widget::install(&mut w, conversations, connections);
     audit::install(&mut w);
@@ -218,7 +218,14 @@ fn routes(state: &AppState, wired: Wired) -> Router {
         .site_root(site_root)
         .site_pkg_dir("pkg")
         .build();
-    let ports = dashboard::ports(h, &state.accounts, &state.conversations, &state.search, &state.knowledge);
+    let ports = dashboard::ports(
+        h,
+        &state.accounts,
+        &state.conversations,
+        &state.search,
+        &state.knowledge,
+        &state.answers,
+    );
     let context = move || provide_context(ports.clone());
     let shell = {
         let options = leptos_options.clone();

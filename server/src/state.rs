@@ -3,8 +3,8 @@
 //! gets its part through its `install` (`wiring`), so imports keep pointing one way.
 
 use crate::{
-    accounts::AccountService, conversations::ConversationService, knowledge::KnowledgeService,
-    search::MessageSearch, widget::Connections, wiring::Handles,
+    accounts::AccountService, answers::Answerer, conversations::ConversationService,
+    knowledge::KnowledgeService, search::MessageSearch, widget::Connections, wiring::Handles,
 };
 
 /// Cheap to clone: every field is a handle.
@@ -16,6 +16,8 @@ pub struct AppState {
     pub conversations: ConversationService,
     /// What each bot knows (the knowledge page, its REST routes, the answer engine).
     pub knowledge: KnowledgeService,
+    /// The bot's answers (the replies listener, "test your bot" in REST and the dashboard).
+    pub answers: Answerer,
     /// Widget connections open per workspace (the plan's cap).
     pub connections: Connections,
 }

@@ -3,6 +3,7 @@
 //! files can move without changing a URL.
 
 mod accounts;
+mod answers;
 mod bots;
 mod conversations;
 mod knowledge;
@@ -12,6 +13,7 @@ mod profile;
 mod settings;
 
 pub use accounts::*;
+pub use answers::*;
 pub use bots::*;
 pub use conversations::*;
 pub use knowledge::*;

@@ -395,16 +395,7 @@ fn History(events: Vec<ConversationEventView>) -> impl IntoView {
 
 /// What a bot answer was based on, for the agent: how it decided, how sure it was, from what.
 fn evidence(a: &crate::dto::AnswerInfo) -> String {
-    use crate::dto::AnswerOutcome::*;
-    let decided = match a.outcome {
-        Answered => "Answered",
-        Caveat => "Answered with a caveat",
-        SuggestPerson => "Answered, suggested a person",
-        Declined => "Did not know",
-        HandedOver => "Handed over",
-        SmallTalk => "Small talk",
-    };
-    let mut line = format!("{decided} · confidence {:.0} %", a.confidence * 100.0);
+    let mut line = format!("{} · confidence {:.0} %", a.outcome.label(), a.confidence * 100.0);
     if let Some(reason) = &a.handover_reason {
         line.push_str(&format!(" · {reason}"));
     }

@@ -122,6 +122,7 @@ fn Knowledge(
         {data.keyword_only.map(|note| view! { <p class="notice" role="note">{note}</p> })}
         <ImportReport />
         <SearchKnowledge bot />
+        <TestBot bot />
         {can_manage.then(|| view! {
             <div class="knowledge-add">
                 <UploadFiles bot max_bytes=data.max_file_bytes live />
@@ -298,6 +299,70 @@ fn SearchKnowledge(bot: BotId) -> impl IntoView {
                 Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
             })}
         </Transition>
+    }
+}
+
+/// "Test your bot": a question asked as a visitor would, answered as they would be, with the
+/// confidence, how the bot decided and the passages it read (PRD §5.4.4). Nothing is stored.
+#[component]
+fn TestBot(bot: BotId) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let asked = RwSignal::new(String::new());
+    let tested = crate::load::resource(
+        move || asked.get(),
+        move |q| async move {
+            if q.trim().is_empty() { Ok(None) } else { crate::api::test_bot(bot, q).await.map(Some) }
+        },
+    );
+    view! {
+        <section class="test-bot" aria-labelledby="test-bot-heading">
+            <h2 id="test-bot-heading">"Test your bot"</h2>
+            <form on:submit=move |ev| { ev.prevent_default(); asked.set(query.get_untracked()); }>
+                <label for="test-bot-q">"Ask as a visitor would"</label>
+                <input id="test-bot-q" type="text" maxlength="4000" placeholder="How long does delivery take?" prop:value=query
+                    on:input=move |ev| query.set(event_target_value(&ev)) />
+                <button type="submit">"Test"</button>
+            </form>
+            <Transition fallback=|| view! { <p class="muted" role="status">"Testing…"</p> }>
+                {move || tested.get().map(|result| match result {
+                    Ok(None) => ().into_any(),
+                    Ok(Some(test)) => view! { <TestResult test /> }.into_any(),
+                    Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn TestResult(test: crate::knowledge::BotTest) -> impl IntoView {
+    let percent = (test.info.confidence * 100.0).round();
+    let decided = test.info.outcome.label();
+    let sources: Vec<String> = test.info.sources.iter().map(|s| s.title.clone()).collect();
+    view! {
+        <div class="test-result" role="region" aria-label="Test answer">
+            <p class="preview-bubble">{test.answer}</p>
+            <p>
+                <meter min="0" max="100" low="50" high="85" optimum="100" value=percent aria-label="Confidence"></meter>
+                {format!(" {percent} % · {decided}")}
+                {test.info.handover_reason.map(|r| format!(" · {r}"))}
+            </p>
+            {(!sources.is_empty()).then(|| view! { <p class="muted small">{format!("Sources: {}", sources.join(", "))}</p> })}
+            <ol class="knowledge-hits" aria-label="Passages read">
+                {test.passages.into_iter().map(|p| view! {
+                    <li>
+                        <p class="muted small">{format!(
+                            "{} · {} · score {:.2}{}",
+                            p.kind.label(),
+                            p.place,
+                            p.score,
+                            p.cosine.map(|c| format!(" · meaning {c:.2}")).unwrap_or_default(),
+                        )}</p>
+                        <p>{p.snippet}</p>
+                    </li>
+                }).collect_view()}
+            </ol>
+        </div>
     }
 }
 

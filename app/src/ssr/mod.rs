@@ -12,6 +12,7 @@ use crate::{
 };
 
 mod accounts;
+mod answers;
 mod bots;
 mod conversations;
 mod knowledge;
@@ -21,6 +22,7 @@ mod profile;
 mod settings;
 
 pub use accounts::*;
+pub use answers::*;
 pub use bots::*;
 pub use conversations::*;
 pub use knowledge::*;
@@ -64,6 +66,7 @@ pub struct Ports {
     pub settings: Arc<dyn OrganizationSettingsPort>,
     pub bots: Arc<dyn BotsPort>,
     pub knowledge: Arc<dyn KnowledgePort>,
+    pub answers: Arc<dyn AnswersPort>,
     pub me: Arc<dyn SelfServicePort>,
     pub platform: Arc<dyn PlatformPort>,
 }

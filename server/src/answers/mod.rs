@@ -299,6 +299,16 @@ pub fn confidence(coverage: f32, cosine: Option<f32>, question_words: usize) -> 
 
 /// How a passage is cited: "Title › Heading, page 3" and its URL.
 fn source(p: &Passage) -> AnswerSource {
+    AnswerSource {
+        source_id: p.source_id,
+        title: cited_title(p),
+        url: p.url.clone(),
+        snippet: p.content.chars().take(240).collect(),
+    }
+}
+
+/// A passage's place as an answer cites it: "Title › Heading, page 3".
+pub fn cited_title(p: &Passage) -> String {
     let mut title = if p.heading_path.is_empty() || p.heading_path == p.title {
         p.title.clone()
     } else if p.heading_path.starts_with(&p.title) {
@@ -309,12 +319,7 @@ fn source(p: &Passage) -> AnswerSource {
     if let Some(page) = p.page {
         title.push_str(&format!(", page {page}"));
     }
-    AnswerSource {
-        source_id: p.source_id,
-        title,
-        url: p.url.clone(),
-        snippet: p.content.chars().take(240).collect(),
-    }
+    title
 }
 
 /// What the bot says around its answers, in its voice.

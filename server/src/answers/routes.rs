@@ -91,6 +91,21 @@ pub struct TestMetadata {
     pub cosine: Option<f32>,
 }
 
+/// A test question, trimmed: not empty, no longer than a visitor's message.
+pub fn check_test_query(query: &str) -> std::result::Result<&str, ApiError> {
+    let query = query.trim();
+    if query.is_empty() {
+        return Err(ApiError::validation("query", "Type a question to test the bot with."));
+    }
+    if query.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::validation(
+            "query",
+            format!("A question can be at most {MAX_QUERY_CHARS} characters long."),
+        ));
+    }
+    Ok(query)
+}
+
 /// Tests the bot's knowledge: the passages a query finds, ranked with their scores, and the
 /// answer, confidence and outcome a visitor would get. Nothing is stored.
 #[utoipa::path(post, path = "/api/v1/knowledge-base/test", tag = "knowledge", security(("bearer" = [])),
@@ -104,17 +119,7 @@ pub async fn test_knowledge(
     ApiJson(request): ApiJson<TestRequest>,
 ) -> Result<Json<TestResponse>> {
     caller.viewer.require(Permission::ViewKnowledge)?;
-    let query = request.query.trim();
-    if query.is_empty() {
-        return Err(ApiError::validation("query", "Type a question to test the bot with.").into());
-    }
-    if query.chars().count() > MAX_QUERY_CHARS {
-        return Err(ApiError::validation(
-            "query",
-            format!("A question can be at most {MAX_QUERY_CHARS} characters long."),
-        )
-        .into());
-    }
+    let query = check_test_query(&request.query)?;
     let top_k = request.top_k.unwrap_or(5);
     if !(1..=20).contains(&top_k) {
         return Err(ApiError::validation("top_k", "List between 1 and 20 passages.").into());

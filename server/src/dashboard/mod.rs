@@ -4,6 +4,7 @@
 //! call. No business logic here, and no feature imports this module.
 
 pub mod accounts;
+pub mod answers;
 pub mod bots;
 pub mod conversations;
 pub mod knowledge;
@@ -56,6 +57,7 @@ pub fn ports(
     conversations: &ConversationService,
     search: &MessageSearch,
     knowledge: &crate::knowledge::KnowledgeService,
+    answers: &crate::answers::Answerer,
 ) -> Ports {
     let db = h.db.clone();
     Ports {
@@ -75,6 +77,7 @@ pub fn ports(
             events: h.events.clone(),
         }),
         knowledge: Arc::new(knowledge::DashboardKnowledge { knowledge: knowledge.clone() }),
+        answers: Arc::new(answers::DashboardAnswers { answers: answers.clone(), db: db.clone() }),
         settings: Arc::new(settings::DashboardSettings {
             db,
             accounts: accounts.clone(),

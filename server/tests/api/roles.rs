@@ -282,6 +282,7 @@ pub const SERVER_FNS: &[ServerFnRule] = &[
     ("recrawl_source", Some(Permission::ManageKnowledge), &[("id", NIL)]),
     ("delete_source", Some(Permission::ManageKnowledge), &[("id", NIL)]),
     ("search_knowledge", Some(Permission::ViewKnowledge), &[("chatbot_id", NIL), ("q", "x")]),
+    ("test_bot", Some(Permission::ViewKnowledge), &[("chatbot_id", NIL), ("query", "x")]),
 ];
 
 /// Every (method, path) of the OpenAPI document the server serves: the routers write it, so a

@@ -170,9 +170,10 @@ fn id_kind_of_server_fn(name: &str, argument: &str) -> Option<&'static str> {
             "id",
         ) => Some("conversation"),
         ("change_plan", "workspace") => Some("workspace"),
-        ("knowledge" | "add_faq" | "add_snippet" | "add_website" | "search_knowledge", "chatbot_id") => {
-            Some("bot")
-        }
+        (
+            "knowledge" | "add_faq" | "add_snippet" | "add_website" | "search_knowledge" | "test_bot",
+            "chatbot_id",
+        ) => Some("bot"),
         ("recrawl_source", "id") => Some("website"),
         ("delete_source", "id") => Some("document"),
         (

@@ -1,0 +1,43 @@
+//! The answer engine's port: "test your bot" calls `answers::Answerer` as the REST route does.
+
+use app::{
+    ApiError,
+    dto::BotId,
+    knowledge::{BotTest, TestedPassage},
+    ssr::{AnswersPort, Caller},
+};
+use sea_orm::DatabaseConnection;
+
+use crate::answers::{Answerer, routes::check_test_query};
+
+pub struct DashboardAnswers {
+    pub answers: Answerer,
+    pub db: DatabaseConnection,
+}
+
+/// Passages the dashboard's test lists.
+const LISTED: usize = 5;
+
+#[async_trait::async_trait]
+impl AnswersPort for DashboardAnswers {
+    async fn test_bot(&self, caller: &Caller, bot: BotId, query: String) -> Result<BotTest, ApiError> {
+        caller.viewer.require(app::auth::Permission::ViewKnowledge)?;
+        let query = check_test_query(&query)?;
+        let bot = crate::bots::find(&self.db, caller.viewer.organization_id, bot).await?;
+        let (passages, reply) = self.answers.test(&bot, query, LISTED).await?;
+        Ok(BotTest {
+            answer: reply.text,
+            info: reply.info,
+            passages: passages
+                .iter()
+                .map(|p| TestedPassage {
+                    place: crate::answers::cited_title(p),
+                    kind: p.kind,
+                    score: p.score,
+                    cosine: p.cosine,
+                    snippet: p.content.chars().take(300).collect(),
+                })
+                .collect(),
+        })
+    }
+}
