@@ -273,13 +273,17 @@ fn distinct(passages: Vec<Passage>) -> Vec<Passage> {
     out
 }
 
-/// How many of the bot's last answers in a row said it did not know.
+/// How many of the bot's last answers in a row said it did not know. A person writing in
+/// between (an agent who took over and gave the conversation back) starts the count again.
 fn declines_in_a_row(earlier: &[MessageView]) -> usize {
     earlier
         .iter()
         .rev()
-        .filter(|m| m.sender.kind == SenderKind::Bot)
-        .take_while(|m| m.answer.as_ref().is_some_and(|a| a.outcome == AnswerOutcome::Declined))
+        .filter(|m| m.sender.kind != SenderKind::Visitor)
+        .take_while(|m| {
+            m.sender.kind == SenderKind::Bot
+                && m.answer.as_ref().is_some_and(|a| a.outcome == AnswerOutcome::Declined)
+        })
         .count()
 }
 
@@ -374,6 +378,43 @@ pub fn install(w: &mut crate::wiring::Wiring, answers: &Answerer) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn said(kind: SenderKind, outcome: Option<AnswerOutcome>) -> MessageView {
+        MessageView {
+            id: app::dto::MessageId(uuid::Uuid::now_v7()),
+            conversation_id: ConversationId(uuid::Uuid::nil()),
+            seq: 0,
+            sender: app::dto::Sender { kind, name: "x".into() },
+            content: String::new(),
+            created_at: String::new(),
+            client_msg_id: None,
+            answer: outcome.map(|outcome| {
+                Box::new(AnswerInfo {
+                    confidence: 0.0,
+                    outcome,
+                    sources: Vec::new(),
+                    handover_reason: None,
+                    model: BUILT_IN.into(),
+                    retrieval_ms: 0,
+                    generation_ms: 0,
+                })
+            }),
+        }
+    }
+
+    #[test]
+    fn declines_are_counted_back_to_the_last_answer_or_person() {
+        use AnswerOutcome::*;
+        use SenderKind::{Agent, Bot, Visitor};
+        let declined = || said(Bot, Some(Declined));
+        let asked = || said(Visitor, None);
+        assert_eq!(declines_in_a_row(&[]), 0);
+        assert_eq!(declines_in_a_row(&[said(Bot, None), asked(), declined(), asked()]), 1);
+        assert_eq!(declines_in_a_row(&[asked(), declined(), asked(), declined(), asked()]), 2);
+        assert_eq!(declines_in_a_row(&[declined(), asked(), said(Bot, Some(Answered)), asked()]), 0);
+        // An agent answered after the bot's "don't know" and gave the conversation back.
+        assert_eq!(declines_in_a_row(&[asked(), declined(), asked(), said(Agent, None), asked()]), 0);
+    }
 
     #[test]
     fn confidence_rises_with_meaning_and_words_and_stays_in_bounds() {
