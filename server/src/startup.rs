@@ -109,11 +109,13 @@ impl Application {
             &handles.events,
             &handles.wakeup,
         )?;
+        let answers =
+            crate::answers::Answerer::new(handles.db.clone(), knowledge.clone(), conversations.clone());
         let state = AppState {
             handles,
             accounts,
             search,
-            answers: crate::answers::Answerer::new(knowledge.clone(), conversations.clone()),
+            answers,
             conversations,
             knowledge,
             connections: widget::Connections::default(),

@@ -63,14 +63,19 @@ impl Reply {
 
 #[derive(Clone)]
 pub struct Answerer {
+    db: sea_orm::DatabaseConnection,
     knowledge: KnowledgeService,
     conversations: ConversationService,
     query_vectors: Arc<Mutex<HashMap<String, Arc<Vec<f32>>>>>,
 }
 
 impl Answerer {
-    pub fn new(knowledge: KnowledgeService, conversations: ConversationService) -> Self {
-        Self { knowledge, conversations, query_vectors: Arc::default() }
+    pub fn new(
+        db: sea_orm::DatabaseConnection,
+        knowledge: KnowledgeService,
+        conversations: ConversationService,
+    ) -> Self {
+        Self { db, knowledge, conversations, query_vectors: Arc::default() }
     }
 
     /// The bot's reply to the visitor's message `seq` in `conversation` (read with the
@@ -196,14 +201,25 @@ impl Answerer {
         }
     }
 
-    /// "Test your bot": the passages `query` finds for `bot` (the first `top_k`) and the
+    /// "Test your bot": the passages `query` finds for the bot (the first `top_k`) and the
     /// reply a visitor asking it first would get.
+    ///
+    /// For `viewer` (who may read knowledge), on one of their organization's bots; the
+    /// question is checked ([`routes::check_test_query`]) and `top_k` is 1–20. What the REST
+    /// route and the dashboard's port both call.
     pub async fn test(
         &self,
-        bot: &Bot,
+        viewer: &app::ssr::Viewer,
+        bot: app::dto::BotId,
         query: &str,
         top_k: usize,
     ) -> crate::error::Result<(Vec<Passage>, Reply)> {
+        viewer.require(app::auth::Permission::ViewKnowledge)?;
+        let query = routes::check_test_query(query)?;
+        if !(1..=20).contains(&top_k) {
+            return Err(app::ApiError::validation("top_k", "List between 1 and 20 passages.").into());
+        }
+        let bot = &crate::bots::find(&self.db, viewer.organization_id, bot).await?;
         let language = crate::knowledge::index::language_index(bot.settings.language.as_deref());
         let vector = self.query_vector(query).await;
         let passages = self.knowledge.passages_for(
@@ -368,11 +384,7 @@ fn voice(personality: Personality) -> Voice {
 /// The answer engine's routes ("test your bot").
 pub fn install(w: &mut crate::wiring::Wiring, answers: &Answerer) {
     let h = w.handles();
-    w.routes(routes::router(routes::AnswerRoutes {
-        answers: answers.clone(),
-        db: h.db.clone(),
-        auth: h.auth.clone(),
-    }));
+    w.routes(routes::router(routes::AnswerRoutes { answers: answers.clone(), auth: h.auth.clone() }));
 }
 
 #[cfg(test)]

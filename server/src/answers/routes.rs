@@ -4,7 +4,6 @@
 
 use app::{
     ApiError,
-    auth::Permission,
     dto::{AnswerOutcome, AnswerSource, BotId},
     ids::SourceId,
     knowledge::SourceKind,
@@ -13,7 +12,6 @@ use axum::{
     Json,
     extract::{FromRef, State},
 };
-use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -27,7 +25,6 @@ use crate::{
 #[derive(Clone, FromRef)]
 pub struct AnswerRoutes {
     pub answers: Answerer,
-    pub db: DatabaseConnection,
     pub auth: Authenticator,
 }
 
@@ -114,18 +111,11 @@ pub fn check_test_query(query: &str) -> std::result::Result<&str, ApiError> {
               (status = 422, body = app::error::ErrorBody)))]
 pub async fn test_knowledge(
     State(answers): State<Answerer>,
-    State(db): State<DatabaseConnection>,
     caller: ApiCaller,
     ApiJson(request): ApiJson<TestRequest>,
 ) -> Result<Json<TestResponse>> {
-    caller.viewer.require(Permission::ViewKnowledge)?;
-    let query = check_test_query(&request.query)?;
-    let top_k = request.top_k.unwrap_or(5);
-    if !(1..=20).contains(&top_k) {
-        return Err(ApiError::validation("top_k", "List between 1 and 20 passages.").into());
-    }
-    let bot = crate::bots::find(&db, caller.viewer.organization_id, request.chatbot_id).await?;
-    let (passages, reply) = answers.test(&bot, query, top_k).await?;
+    let (passages, reply) =
+        answers.test(&caller.viewer, request.chatbot_id, &request.query, request.top_k.unwrap_or(5)).await?;
     Ok(Json(TestResponse {
         results: passages
             .into_iter()

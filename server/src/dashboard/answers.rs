@@ -1,18 +1,15 @@
 //! The answer engine's port: "test your bot" calls `answers::Answerer` as the REST route does.
 
+use crate::answers::Answerer;
 use app::{
     ApiError,
     dto::BotId,
     knowledge::{BotTest, TestedPassage},
     ssr::{AnswersPort, Caller},
 };
-use sea_orm::DatabaseConnection;
-
-use crate::answers::{Answerer, routes::check_test_query};
 
 pub struct DashboardAnswers {
     pub answers: Answerer,
-    pub db: DatabaseConnection,
 }
 
 /// Passages the dashboard's test lists.
@@ -21,10 +18,7 @@ const LISTED: usize = 5;
 #[async_trait::async_trait]
 impl AnswersPort for DashboardAnswers {
     async fn test_bot(&self, caller: &Caller, bot: BotId, query: String) -> Result<BotTest, ApiError> {
-        caller.viewer.require(app::auth::Permission::ViewKnowledge)?;
-        let query = check_test_query(&query)?;
-        let bot = crate::bots::find(&self.db, caller.viewer.organization_id, bot).await?;
-        let (passages, reply) = self.answers.test(&bot, query, LISTED).await?;
+        let (passages, reply) = self.answers.test(&caller.viewer, bot, &query, LISTED).await?;
         Ok(BotTest {
             answer: reply.text,
             info: reply.info,

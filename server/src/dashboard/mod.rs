@@ -77,7 +77,7 @@ pub fn ports(
             events: h.events.clone(),
         }),
         knowledge: Arc::new(knowledge::DashboardKnowledge { knowledge: knowledge.clone() }),
-        answers: Arc::new(answers::DashboardAnswers { answers: answers.clone(), db: db.clone() }),
+        answers: Arc::new(answers::DashboardAnswers { answers: answers.clone() }),
         settings: Arc::new(settings::DashboardSettings {
             db,
             accounts: accounts.clone(),
