@@ -15,6 +15,7 @@ by_name!(LauncherPosition, "launcher position" { BottomRight = "bottom-right", B
 by_name!(Size, "size" { Small = "small", Medium = "medium", Large = "large" });
 by_name!(ColorScheme, "colour scheme" { Light = "light", Dark = "dark", Auto = "auto" });
 by_name!(BubbleStyle, "bubble style" { Rounded = "rounded", Square = "square" });
+by_name!(AiProvider, "answer writer" { Platform = "platform", BuiltIn = "built-in", Custom = "custom" });
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -24,6 +25,8 @@ pub struct BotSettings {
     pub business_hours: BusinessHours,
     pub data_collection: DataCollection,
     pub behavior: BehaviorSettings,
+    /// Who writes the bot's answers: the built-in answerer or a language model.
+    pub ai: AiSettings,
     /// The widget's language (`en`, `de`, …); `None` follows the visitor's browser.
     pub language: Option<String>,
     /// Sites that may show the widget (CSP `frame-ancestors` sources such as
@@ -218,6 +221,73 @@ impl Default for BehaviorSettings {
     }
 }
 
+/// Who writes a bot's answers (PRD §5.5.1). Retrieval, confidence and hand-overs are the same
+/// for every writer; a model only words the answer from the passages found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case", try_from = "String")]
+pub enum AiProvider {
+    /// The language model the server is configured with (`OPENAI_BASE_URL` /
+    /// `OPENAI_API_KEY`), else the built-in answerer.
+    #[default]
+    Platform,
+    /// Always the built-in extractive answerer: no model, no cost.
+    BuiltIn,
+    /// The organization's own OpenAI-compatible endpoint and key (OpenAI, vLLM, llama.cpp,
+    /// Ollama…).
+    Custom,
+}
+
+impl AiProvider {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Platform => "ChatSupport's model (built-in when none is set up)",
+            Self::BuiltIn => "Built-in answers only (no model)",
+            Self::Custom => "Our own OpenAI-compatible endpoint",
+        }
+    }
+}
+
+/// How a bot's answers are written (PRD §5.2.1 `ai_settings`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct AiSettings {
+    pub provider: AiProvider,
+    /// The model asked for (`gpt-4o-mini`, `llama3.1:8b`…); `None` is the server's default.
+    pub model: Option<String>,
+    /// For `custom`: the endpoint's base URL, such as `https://api.openai.com/v1` or
+    /// `http://localhost:11434/v1`.
+    pub base_url: Option<String>,
+    /// For `custom`: the integration credential (provider `openai`) holding the API key;
+    /// `None` sends no key (a local server).
+    pub credential_id: Option<uuid::Uuid>,
+    /// 0–2: how freely the model words its answer.
+    pub temperature: f32,
+    /// The longest answer, 50–4000 tokens.
+    pub max_tokens: u32,
+    /// What the owner tells the model besides the knowledge ("never promise delivery
+    /// dates"), up to 2000 characters.
+    pub instructions: String,
+}
+
+/// `temperature` is validated finite (and JSON has no NaN), so equality is total.
+impl Eq for AiSettings {}
+
+impl Default for AiSettings {
+    fn default() -> Self {
+        Self {
+            provider: AiProvider::Platform,
+            model: None,
+            base_url: None,
+            credential_id: None,
+            temperature: 0.3,
+            max_tokens: 500,
+            instructions: String::new(),
+        }
+    }
+}
+
 /// Languages the widget speaks.
 pub const LANGUAGES: [(&str, &str); 6] = [
     ("en", "English"),
@@ -329,6 +399,35 @@ impl BotSettings {
                 "Offer a person after at most 1000 messages (0 = never).",
             );
         }
+        let ai = &self.ai;
+        if !(0.0..=2.0).contains(&ai.temperature) {
+            fail("ai.temperature", "The temperature is 0–2.");
+        }
+        if ai.instructions.chars().count() > 2_000 {
+            fail("ai.instructions", "Keep the instructions to 2000 characters or fewer.");
+        }
+        if !(50..=4_000).contains(&ai.max_tokens) {
+            fail("ai.max_tokens", "The longest answer is 50–4000 tokens.");
+        }
+        if let Some(model) = &ai.model
+            && (model.trim().is_empty()
+                || model.len() > 100
+                || !model.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:/@".contains(c)))
+        {
+            fail(
+                "ai.model",
+                "Name the model as its server does, such as gpt-4o-mini (up to 100 characters).",
+            );
+        }
+        match (&ai.provider, &ai.base_url) {
+            (AiProvider::Custom, None) => {
+                fail("ai.base_url", "Give the endpoint's address, such as https://api.openai.com/v1.")
+            }
+            (_, Some(url)) if !is_endpoint_url(url) => {
+                fail("ai.base_url", "Use an http(s) address such as https://api.openai.com/v1.")
+            }
+            _ => {}
+        }
         if self.allowed_domains.len() > 20 {
             fail("allowed_domains", "List at most 20 sites.");
         }
@@ -349,6 +448,14 @@ impl BotSettings {
         }
         if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation { fields: errors }) }
     }
+}
+
+/// An http(s) base URL with a host and no spaces or quotes, up to 300 characters.
+fn is_endpoint_url(url: &str) -> bool {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    url.len() <= 300
+        && rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
+        && !url.contains(['"', '\'', '<', '>', ' ', '\\'])
 }
 
 /// A timezone name the server knows. The browser build cannot check it (no tz database), so it
@@ -391,6 +498,15 @@ mod tests {
         s.business_hours.timezone = "Mars/Olympus".into();
         s.widget.avatar_url = Some("javascript:alert(1)".into());
         s.language = Some("xx".into());
+        s.ai = AiSettings {
+            provider: AiProvider::Custom,
+            model: Some("gpt 4; rm".into()),
+            base_url: None,
+            credential_id: None,
+            temperature: 2.5,
+            max_tokens: 10,
+            instructions: String::new(),
+        };
         let Err(ApiError::Validation { fields }) = s.validate() else { panic!("invalid settings pass") };
         let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
         for expected in [
@@ -401,8 +517,24 @@ mod tests {
             "behavior.response_delay_ms",
             "behavior.inactivity_timeout_ms",
             "language",
+            "ai.temperature",
+            "ai.max_tokens",
+            "ai.model",
+            "ai.base_url",
         ] {
             assert!(names.contains(&expected), "{expected} missing from {names:?}");
+        }
+    }
+
+    #[test]
+    fn a_model_endpoint_is_an_http_address_with_a_host() {
+        for good in ["https://api.openai.com/v1", "http://localhost:11434/v1", "http://127.0.0.1:8000/v1"] {
+            assert!(is_endpoint_url(good), "{good}");
+        }
+        for bad in
+            ["", "api.openai.com/v1", "https://", "http:///v1", "ftp://x", "https://a b", "https://x\"y"]
+        {
+            assert!(!is_endpoint_url(bad), "{bad}");
         }
     }
 

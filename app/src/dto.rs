@@ -170,6 +170,14 @@ pub struct AnswerInfo {
     pub retrieval_ms: u32,
     #[serde(default)]
     pub generation_ms: u32,
+    /// The model's tokens read and written (0 for the built-in answerer).
+    #[serde(default)]
+    pub tokens_in: u32,
+    #[serde(default)]
+    pub tokens_out: u32,
+    /// Why the configured model did not write it, when the built-in answer stood in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_reason: Option<String>,
 }
 
 /// `confidence` is never NaN (the engine clamps it into [0, 1]), so equality is total.

@@ -433,6 +433,9 @@ fn answer<J: JsonFields>(o: &J) -> Option<crate::dto::AnswerInfo> {
         model: String::new(),
         retrieval_ms: 0,
         generation_ms: 0,
+        tokens_in: 0,
+        tokens_out: 0,
+        fallback_reason: None,
     })
 }
 
@@ -619,6 +622,9 @@ mod tests {
                 model: String::new(),
                 retrieval_ms: 0,
                 generation_ms: 0,
+                tokens_in: 0,
+                tokens_out: 0,
+                fallback_reason: None,
             })),
             ..message.clone()
         };

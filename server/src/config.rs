@@ -145,6 +145,29 @@ pub struct Config {
     /// The endpoint's API key (`OPENAI_API_KEY` when unset).
     #[arg(long, env = "CHATSUPPORT_EMBEDDINGS_API_KEY", hide_env_values = true)]
     pub embeddings_api_key: Option<String>,
+
+    /// The OpenAI-compatible chat-completions endpoint that words bots' answers (OpenAI,
+    /// vLLM, llama.cpp, Ollama: its `/v1`). Unset with `OPENAI_API_KEY` set: OpenAI's. Neither:
+    /// bots answer with the built-in answerer (a bot may still bring its own endpoint).
+    #[arg(long, env = "OPENAI_BASE_URL")]
+    pub llm_url: Option<String>,
+
+    /// The chat endpoint's API key.
+    #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true)]
+    pub llm_api_key: Option<String>,
+
+    /// The model bots' answers are asked of unless a bot names its own.
+    #[arg(long, env = "CHATSUPPORT_LLM_MODEL", default_value = "gpt-4o-mini")]
+    pub llm_model: String,
+
+    /// How long the model may take to its first word, in milliseconds, before the bot answers
+    /// with the built-in answer instead (each retry included).
+    #[arg(long, env = "CHATSUPPORT_LLM_FIRST_TOKEN_MS", default_value_t = 8_000)]
+    pub llm_first_token_ms: u64,
+
+    /// How long one answer from the model may take in all, in milliseconds.
+    #[arg(long, env = "CHATSUPPORT_LLM_TOTAL_MS", default_value_t = 30_000)]
+    pub llm_total_ms: u64,
 }
 
 /// An address (`10.0.0.7`, `::1`) or a CIDR range (`10.0.0.0/8`).
@@ -187,6 +210,11 @@ impl Config {
             embeddings_url: None,
             embeddings_model: "text-embedding-3-small".into(),
             embeddings_api_key: None,
+            llm_url: None,
+            llm_api_key: None,
+            llm_model: "gpt-4o-mini".into(),
+            llm_first_token_ms: 8_000,
+            llm_total_ms: 30_000,
         }
     }
 

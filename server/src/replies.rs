@@ -128,22 +128,41 @@ async fn answer(
         replier.hub.publish(topic.clone(), &typing(true, conversation));
     }
     // The answer goes out as `message:streaming` chunks while it is produced, then is
-    // stored whole (`message:receive`). The fallback text is ready at once, so its
-    // chunks share the bot's response delay: half before the first, the rest between.
-    let reply = replier.answers.reply_to(&bot, conversation, seq).await;
-    let answer = reply.as_ref().map_or(bot.fallback_message.as_str(), |r| r.text.as_str());
-    let chunks = chunks_of(answer);
+    // stored whole (`message:receive`). A model's words are relayed as they arrive; an
+    // answer ready at once (built-in, the fallback) is cut into chunks that share the bot's
+    // response delay: half before the first, the rest between.
     let stream_id = uuid::Uuid::new_v4().simple().to_string();
-    tokio::time::sleep(delay / 2).await;
-    let gap = (delay / 2) / u32::try_from(chunks.len().max(1)).unwrap_or(u32::MAX);
-    for chunk in chunks {
-        let frame = ServerMsg::MessageStreaming {
-            conversation_id: conversation,
-            stream_id: stream_id.clone(),
-            chunk: chunk.to_owned(),
-        };
-        replier.hub.publish(topic.clone(), &frame);
-        tokio::time::sleep(gap).await;
+    let (tokens, mut words) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let relay = {
+        let (hub, topic, stream_id) = (replier.hub.clone(), topic.clone(), stream_id.clone());
+        tokio::spawn(async move {
+            while let Some(chunk) = words.recv().await {
+                let frame = ServerMsg::MessageStreaming {
+                    conversation_id: conversation,
+                    stream_id: stream_id.clone(),
+                    chunk,
+                };
+                hub.publish(topic.clone(), &frame);
+            }
+        })
+    };
+    let reply = replier.answers.reply_to(&bot, conversation, seq, &tokens).await;
+    drop(tokens);
+    let _ = relay.await;
+    let answer = reply.as_ref().map_or(bot.fallback_message.as_str(), |r| r.text.as_str());
+    if !reply.as_ref().is_some_and(|r| r.streamed) {
+        let chunks = chunks_of(answer);
+        tokio::time::sleep(delay / 2).await;
+        let gap = (delay / 2) / u32::try_from(chunks.len().max(1)).unwrap_or(u32::MAX);
+        for chunk in chunks {
+            let frame = ServerMsg::MessageStreaming {
+                conversation_id: conversation,
+                stream_id: stream_id.clone(),
+                chunk: chunk.to_owned(),
+            };
+            replier.hub.publish(topic.clone(), &frame);
+            tokio::time::sleep(gap).await;
+        }
     }
     let answered = replier
         .conversations

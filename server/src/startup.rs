@@ -109,8 +109,12 @@ impl Application {
             &handles.events,
             &handles.wakeup,
         )?;
-        let answers =
-            crate::answers::Answerer::new(handles.db.clone(), knowledge.clone(), conversations.clone());
+        let answers = crate::answers::Answerer::new(
+            handles.db.clone(),
+            knowledge.clone(),
+            conversations.clone(),
+            crate::answers::Models::from_config(&handles.config, handles.secrets.clone()),
+        );
         let state = AppState {
             handles,
             accounts,

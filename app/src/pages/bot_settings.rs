@@ -110,6 +110,85 @@ fn choice<T: Serialize + DeserializeOwned + PartialEq + Copy + Send + Sync + 'st
     .into_any()
 }
 
+/// Who writes the answers: the built-in answerer, the server's model or the organization's
+/// own endpoint, with its model, key (an integration credential) and limits.
+fn answers_fieldset(s: Settings) -> AnyView {
+    use crate::bot_settings::AiProvider;
+    const PROVIDERS: &[(AiProvider, &str)] = &[
+        (AiProvider::Platform, AiProvider::Platform.label()),
+        (AiProvider::BuiltIn, AiProvider::BuiltIn.label()),
+        (AiProvider::Custom, AiProvider::Custom.label()),
+    ];
+    let keys = Resource::new(|| (), |_| crate::api::credentials());
+    let custom = move || s.with(|s| s.ai.provider == AiProvider::Custom);
+    let optional = |text: String| {
+        let text = text.trim().to_owned();
+        (!text.is_empty()).then_some(text)
+    };
+    view! {
+        <fieldset>
+            <legend>"Answers"</legend>
+            <p class="muted">"Every writer answers only from the bot's knowledge, with the same confidence and hand-over rules; a model words the answer, the built-in answerer quotes it."</p>
+            {choice(s, "Who writes the answers", PROVIDERS, |s| s.ai.provider, |s, v| s.ai.provider = v)}
+            <Show when=move || s.with(|s| s.ai.provider != AiProvider::BuiltIn)>
+                <label>
+                    "Model (empty: the default)"
+                    <input type="text" placeholder="gpt-4o-mini" maxlength="100"
+                        prop:value=move || s.with(|s| s.ai.model.clone().unwrap_or_default())
+                        on:input=move |ev| s.update(|s| s.ai.model = optional(event_target_value(&ev))) />
+                </label>
+                <Show when=custom>
+                    <label>
+                        "Endpoint (OpenAI-compatible base URL)"
+                        <input type="url" placeholder="https://api.openai.com/v1" maxlength="300"
+                            prop:value=move || s.with(|s| s.ai.base_url.clone().unwrap_or_default())
+                            on:input=move |ev| s.update(|s| s.ai.base_url = optional(event_target_value(&ev))) />
+                    </label>
+                    <label>
+                        "API key (add it under Settings › Integrations as “openai”)"
+                        <select on:change=move |ev| {
+                            let id = event_target_value(&ev).parse::<uuid::Uuid>().ok();
+                            s.update(|s| s.ai.credential_id = id);
+                        }>
+                            <option value="" selected=move || s.with(|s| s.ai.credential_id.is_none())>"No key (a local server)"</option>
+                            <Suspense fallback=|| ()>
+                                {move || keys.get().map(|found| found.unwrap_or_default().into_iter()
+                                    .filter(|k| k.provider == "openai")
+                                    .map(|k| {
+                                        let id = k.id;
+                                        view! {
+                                            <option value=id.to_string() selected=move || s.with(|s| s.ai.credential_id == Some(id))>
+                                                {format!("{} ({})", k.label, k.hint)}
+                                            </option>
+                                        }
+                                    }).collect_view())}
+                            </Suspense>
+                        </select>
+                    </label>
+                </Show>
+                <label>
+                    "Temperature (0 = always the same words, 2 = most varied)"
+                    <input type="number" min="0" max="2" step="0.1"
+                        prop:value=move || s.with(|s| format!("{:.1}", s.ai.temperature))
+                        on:input=move |ev| {
+                            if let Ok(t) = event_target_value(&ev).parse::<f32>() && t.is_finite() {
+                                s.update(|s| s.ai.temperature = t);
+                            }
+                        } />
+                </label>
+                {number_input(s, "Longest answer (tokens)", (50, 4_000), |s| s.ai.max_tokens, |s, v| s.ai.max_tokens = v)}
+                <label>
+                    "Instructions for the model (optional)"
+                    <textarea rows="3" maxlength="2000" placeholder="Never promise delivery dates. Call our customers “members”."
+                        prop:value=move || s.with(|s| s.ai.instructions.clone())
+                        on:input=move |ev| s.update(|s| s.ai.instructions = event_target_value(&ev))></textarea>
+                </label>
+            </Show>
+        </fieldset>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn BotSettingsForm(bot: ChatbotView) -> AnyView {
     use crate::bot_settings::{BubbleStyle, ColorScheme, LauncherPosition, Size};
@@ -256,6 +335,7 @@ pub fn BotSettingsForm(bot: ChatbotView) -> AnyView {
                     {number_input(s, "Close an idle conversation after (minutes)", (1, 30),
                         |s| s.behavior.inactivity_timeout_ms / 60_000, |s, v| s.behavior.inactivity_timeout_ms = v.saturating_mul(60_000))}
                 </fieldset>
+                {answers_fieldset(s)}
                 <fieldset>
                     <legend>"Where the widget may appear"</legend>
                     <label for=format!("{prefix}-domains")>"Allowed sites, one per line (empty: any site)"</label>

@@ -403,6 +403,12 @@ fn evidence(a: &crate::dto::AnswerInfo) -> String {
         let titles: Vec<&str> = a.sources.iter().map(|s| s.title.as_str()).collect();
         line.push_str(&format!(" · from {}", titles.join(", ")));
     }
+    if a.model != "built-in" && !a.model.is_empty() {
+        line.push_str(&format!(" · written by {} ({} → {} tokens)", a.model, a.tokens_in, a.tokens_out));
+    }
+    if let Some(why) = &a.fallback_reason {
+        line.push_str(&format!(" · built-in answer: the model failed ({why})"));
+    }
     line
 }
 

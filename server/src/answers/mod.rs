@@ -7,6 +7,8 @@
 //! not know. Two "don't know"s in a row hand over.
 
 pub mod builtin;
+pub mod llm;
+pub mod prompt;
 pub mod routes;
 pub mod signals;
 
@@ -20,10 +22,14 @@ use app::dto::{
     AnswerInfo, AnswerOutcome, AnswerSource, ConversationId, MessageView, Personality, SenderKind,
 };
 
+use app::bot_settings::AiProvider;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
 use crate::{
     bots::Bot,
     conversations::ConversationService,
     knowledge::{KnowledgeService, index::Passage},
+    secrets::SecretBox,
 };
 
 /// What the built-in answerer is called in an answer's record.
@@ -52,6 +58,80 @@ const QUERY_CACHE: usize = 2_048;
 pub struct Reply {
     pub text: String,
     pub info: AnswerInfo,
+    /// Its words already went to the visitor as a model wrote them (the stored message
+    /// replaces them; when the model broke off, with the built-in answer).
+    pub streamed: bool,
+}
+
+/// Where a bot's tokens go as a model writes them.
+pub type Tokens = UnboundedSender<String>;
+
+/// The language models answers may be worded by: the server's own (configured globally) and
+/// each bot's own endpoint, its key sealed as an integration credential.
+#[derive(Clone)]
+pub struct Models {
+    /// The server's model: `OPENAI_BASE_URL` / `OPENAI_API_KEY` / `CHATSUPPORT_LLM_MODEL`.
+    pub platform: Option<llm::Endpoint>,
+    pub llm: llm::Llm,
+    pub secrets: SecretBox,
+}
+
+impl Models {
+    pub fn from_config(config: &crate::config::Config, secrets: SecretBox) -> Self {
+        let limits = llm::Limits {
+            first_token: std::time::Duration::from_millis(config.llm_first_token_ms),
+            total: std::time::Duration::from_millis(config.llm_total_ms),
+        };
+        let base_url = match (&config.llm_url, &config.llm_api_key) {
+            (Some(url), _) => Some(url.clone()),
+            (None, Some(_)) => Some("https://api.openai.com/v1".to_owned()),
+            (None, None) => None,
+        };
+        let platform = base_url.map(|base_url| llm::Endpoint {
+            base_url,
+            api_key: config.llm_api_key.clone(),
+            model: config.llm_model.clone(),
+            temperature: 0.3,
+            max_tokens: 500,
+        });
+        Self { platform, llm: llm::Llm::new(limits), secrets }
+    }
+
+    /// The endpoint that words `bot`'s answers: `Ok(None)` for the built-in answerer,
+    /// `Err` with the reason when the bot's own endpoint cannot be used (its key is gone).
+    async fn endpoint_for(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        bot: &Bot,
+    ) -> Result<Option<llm::Endpoint>, String> {
+        let ai = &bot.settings.ai;
+        let (base_url, api_key, default_model) = match ai.provider {
+            AiProvider::BuiltIn => return Ok(None),
+            AiProvider::Platform => match &self.platform {
+                Some(p) => (p.base_url.clone(), p.api_key.clone(), p.model.clone()),
+                None => return Ok(None),
+            },
+            AiProvider::Custom => {
+                let Some(url) = ai.base_url.clone() else { return Ok(None) };
+                let key = match ai.credential_id {
+                    Some(id) => Some(
+                        crate::integrations::reveal(db, &self.secrets, bot.organization_id.0, id)
+                            .await
+                            .map_err(|e| format!("the bot's API key cannot be read: {e}"))?,
+                    ),
+                    None => None,
+                };
+                (url, key, "gpt-4o-mini".to_owned())
+            }
+        };
+        Ok(Some(llm::Endpoint {
+            base_url,
+            api_key,
+            model: ai.model.clone().unwrap_or(default_model),
+            temperature: ai.temperature,
+            max_tokens: ai.max_tokens,
+        }))
+    }
 }
 
 impl Reply {
@@ -66,6 +146,7 @@ pub struct Answerer {
     db: sea_orm::DatabaseConnection,
     knowledge: KnowledgeService,
     conversations: ConversationService,
+    models: Models,
     query_vectors: Arc<Mutex<HashMap<String, Arc<Vec<f32>>>>>,
 }
 
@@ -74,15 +155,24 @@ impl Answerer {
         db: sea_orm::DatabaseConnection,
         knowledge: KnowledgeService,
         conversations: ConversationService,
+        models: Models,
     ) -> Self {
-        Self { db, knowledge, conversations, query_vectors: Arc::default() }
+        Self { db, knowledge, conversations, models, query_vectors: Arc::default() }
     }
 
     /// The bot's reply to the visitor's message `seq` in `conversation` (read with the
     /// messages before it; later ones — the visitor writing again, the answer to an earlier
     /// message stored meanwhile — are not its business). `None` when that message cannot be
     /// read or is not the visitor's: the caller answers with the fallback.
-    pub async fn reply_to(&self, bot: &Bot, conversation: ConversationId, seq: i64) -> Option<Reply> {
+    ///
+    /// A model's words go to `tokens` as it writes them.
+    pub async fn reply_to(
+        &self,
+        bot: &Bot,
+        conversation: ConversationId,
+        seq: i64,
+        tokens: &Tokens,
+    ) -> Option<Reply> {
         let recent =
             match self.conversations.recent_messages(bot.organization_id, conversation, seq, 12).await {
                 Ok(recent) => recent,
@@ -95,13 +185,32 @@ impl Answerer {
         if question.sender.kind != SenderKind::Visitor || question.seq != seq {
             return None;
         }
-        Some(self.reply(bot, &question.content, earlier).await)
+        let (name, email) =
+            self.conversations.visitor_contact(bot.organization_id, conversation).await.unwrap_or_default();
+        let customer = prompt::Customer { name, email };
+        Some(self.answer(bot, &question.content, earlier, &customer, tokens).await)
     }
 
-    /// The bot's reply to `question`, after `earlier` messages of the conversation.
+    /// The bot's reply to `question`, after `earlier` messages of the conversation, from an
+    /// unknown visitor, not streamed.
     pub async fn reply(&self, bot: &Bot, question: &str, earlier: &[MessageView]) -> Reply {
+        let (nowhere, _) = unbounded_channel();
+        self.answer(bot, question, earlier, &prompt::Customer::default(), &nowhere).await
+    }
+
+    /// The bot's reply to `question` from `customer`, after `earlier` messages of the
+    /// conversation; a model's words go to `tokens` as it writes them.
+    pub async fn answer(
+        &self,
+        bot: &Bot,
+        question: &str,
+        earlier: &[MessageView],
+        customer: &prompt::Customer,
+        tokens: &Tokens,
+    ) -> Reply {
         let started = Instant::now();
         let said = |text: String, outcome, confidence, reason: Option<&str>| Reply {
+            streamed: false,
             text,
             info: AnswerInfo {
                 confidence,
@@ -111,6 +220,9 @@ impl Answerer {
                 model: BUILT_IN.into(),
                 retrieval_ms: 0,
                 generation_ms: elapsed_ms(started),
+                tokens_in: 0,
+                tokens_out: 0,
+                fallback_reason: None,
             },
         };
         if let Some(why) = signals::handover(question) {
@@ -167,16 +279,43 @@ impl Answerer {
         let confidence = best.as_ref().map_or(0.0, |(p, d)| confidence(d.coverage, p.cosine, asked.len()));
         let declined_before = declines_in_a_row(earlier);
         let v = voice(bot.personality);
+        let mut written = Written::built_in();
         let (text, outcome, sources) = match best {
             Some((p, d)) if confidence >= SUGGEST => {
-                let (text, outcome) = if confidence >= ANSWER {
-                    (d.text, AnswerOutcome::Answered)
+                let outcome = if confidence >= ANSWER {
+                    AnswerOutcome::Answered
                 } else if confidence >= CAVEAT {
-                    (format!("{}\n\n{}", v.caveat, d.text), AnswerOutcome::Caveat)
+                    AnswerOutcome::Caveat
                 } else {
-                    (format!("{}\n\n{}", d.text, v.suggest_person), AnswerOutcome::SuggestPerson)
+                    AnswerOutcome::SuggestPerson
                 };
-                (text, outcome, vec![source(p)])
+                let lead = match outcome {
+                    AnswerOutcome::Caveat => format!("{}\n\n", v.caveat),
+                    _ => String::new(),
+                };
+                let tail = match outcome {
+                    AnswerOutcome::SuggestPerson => format!("\n\n{}", v.suggest_person),
+                    _ => String::new(),
+                };
+                // The best passage first, then the rest retrieval ranked highest.
+                let read: Vec<&Passage> = std::iter::once(p)
+                    .chain(passages.iter().take(RERANKED).filter(|q| q.chunk_id != p.chunk_id))
+                    .collect();
+                written = self.written(bot, question, earlier, customer, &read, &lead, tokens).await;
+                match &written.text {
+                    Some(_) if written.declined => {
+                        (bot.fallback_message.clone(), AnswerOutcome::Declined, Vec::new())
+                    }
+                    Some(words) => {
+                        if !tail.is_empty() {
+                            let _ = tokens.send(tail.clone());
+                        }
+                        let mut cited = vec![source(p)];
+                        cited.extend(read[1..].iter().filter(|q| mentioned(q, words)).map(|q| source(q)));
+                        (format!("{lead}{words}{tail}"), outcome, cited)
+                    }
+                    None => (format!("{lead}{}{tail}", d.text), outcome, vec![source(p)]),
+                }
             }
             _ => (bot.fallback_message.clone(), AnswerOutcome::Declined, Vec::new()),
         };
@@ -189,16 +328,73 @@ impl Answerer {
         };
         Reply {
             text,
+            streamed: written.streamed,
             info: AnswerInfo {
                 confidence,
                 outcome,
                 sources,
                 handover_reason,
-                model: BUILT_IN.into(),
+                model: written.model,
                 retrieval_ms,
                 generation_ms: elapsed_ms(generating),
+                tokens_in: written.tokens_in,
+                tokens_out: written.tokens_out,
+                fallback_reason: written.fallback_reason,
             },
         }
+    }
+
+    /// The answer as the bot's model words it from `read`, when the bot has one and it
+    /// answers; its words go to `tokens` led by `lead`.
+    #[allow(clippy::too_many_arguments)]
+    async fn written(
+        &self,
+        bot: &Bot,
+        question: &str,
+        earlier: &[MessageView],
+        customer: &prompt::Customer,
+        read: &[&Passage],
+        lead: &str,
+        tokens: &Tokens,
+    ) -> Written {
+        let endpoint = match self.models.endpoint_for(&self.db, bot).await {
+            Ok(Some(endpoint)) => endpoint,
+            Ok(None) => return Written::built_in(),
+            Err(reason) => return Written { fallback_reason: Some(reason), ..Written::built_in() },
+        };
+        let company = self.company(bot).await;
+        let prompt = prompt::build(bot, &company, read, earlier, customer, question);
+        match self.models.llm.generate(&endpoint, &prompt, lead, tokens).await {
+            Ok(g) => Written {
+                declined: g.declined,
+                text: Some(g.text),
+                model: endpoint.model,
+                streamed: !g.declined,
+                tokens_in: g.tokens_in.unwrap_or(0),
+                tokens_out: g.tokens_out.unwrap_or(0),
+                fallback_reason: None,
+            },
+            Err(failure) => {
+                tracing::warn!(reason = %failure.reason, model = %endpoint.model, bot = %bot.id,
+                    "the model did not answer: the built-in answer stands in");
+                Written {
+                    streamed: failure.streamed,
+                    fallback_reason: Some(format!("{}: {}", endpoint.model, failure.reason)),
+                    ..Written::built_in()
+                }
+            }
+        }
+    }
+
+    /// The organization's name, as the prompt introduces the company.
+    async fn company(&self, bot: &Bot) -> String {
+        use sea_orm::EntityTrait;
+        crate::entities::organization::Entity::find_by_id(bot.organization_id.0)
+            .one(&self.db)
+            .await
+            .ok()
+            .flatten()
+            .map_or_else(|| bot.name.clone(), |o| o.name)
     }
 
     /// "Test your bot": the passages `query` finds for the bot (the first `top_k`) and the
@@ -257,6 +453,38 @@ impl Answerer {
             }
         }
     }
+}
+
+/// Who wrote an answer and what it cost.
+struct Written {
+    /// The model's words; `None`: the built-in answer's.
+    text: Option<String>,
+    /// The model said the passages do not hold the answer.
+    declined: bool,
+    model: String,
+    streamed: bool,
+    tokens_in: u32,
+    tokens_out: u32,
+    fallback_reason: Option<String>,
+}
+
+impl Written {
+    fn built_in() -> Self {
+        Self {
+            text: None,
+            declined: false,
+            model: BUILT_IN.into(),
+            streamed: false,
+            tokens_in: 0,
+            tokens_out: 0,
+            fallback_reason: None,
+        }
+    }
+}
+
+/// The model's answer names the passage (its address or its title).
+fn mentioned(p: &Passage, words: &str) -> bool {
+    p.url.as_deref().is_some_and(|url| words.contains(url)) || (p.title.len() > 8 && words.contains(&p.title))
 }
 
 fn elapsed_ms(since: Instant) -> u32 {
@@ -409,6 +637,9 @@ mod tests {
                     model: BUILT_IN.into(),
                     retrieval_ms: 0,
                     generation_ms: 0,
+                    tokens_in: 0,
+                    tokens_out: 0,
+                    fallback_reason: None,
                 })
             }),
         }

@@ -285,6 +285,11 @@ pub async fn create(
     };
     ensure_unique_name(&txn, viewer.organization_id, &name, None).await?;
     ensure_room(&txn, viewer.organization_id, workspace_id).await?;
+    if let Some(problem) =
+        super::foreign_key(&txn, viewer.organization_id, new.settings.ai.credential_id).await?
+    {
+        return Err(ApiError::Validation { fields: vec![problem] }.into());
+    }
     let created = bot::ActiveModel {
         id: Set(uuid::Uuid::new_v4()),
         organization_id: Set(viewer.organization_id.0),

@@ -36,6 +36,26 @@ pub struct Bot {
     pub settings: BotSettings,
 }
 
+/// The model's key must be one of the organization's own credentials, never another's: the
+/// field error when `credential` is not.
+pub(crate) async fn foreign_key<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    organization: OrganizationId,
+    credential: Option<uuid::Uuid>,
+) -> Result<Option<app::error::FieldError>> {
+    use crate::entities::integration_credential as row;
+    let Some(credential) = credential else { return Ok(None) };
+    let own = row::Entity::find_by_id(credential)
+        .filter(row::Column::OrganizationId.eq(organization.0))
+        .one(db)
+        .await?
+        .is_some();
+    Ok((!own).then(|| app::error::FieldError {
+        field: "ai.credential_id".into(),
+        message: "Choose one of your organization's API keys (Settings › Integrations).".into(),
+    }))
+}
+
 /// A stored settings document; one that no longer parses (hand-edited) reads as the defaults
 /// rather than taking the widget down.
 fn parse_settings(bot: uuid::Uuid, json: &str) -> BotSettings {
@@ -263,6 +283,9 @@ pub async fn update(
     };
     if let Err(ApiError::Validation { fields: more }) = settings.validate() {
         fields.extend(more);
+    }
+    if settings.ai.credential_id != before_settings.ai.credential_id {
+        fields.extend(foreign_key(&txn, viewer.organization_id, settings.ai.credential_id).await?);
     }
     if !fields.is_empty() {
         return Err(ApiError::Validation { fields }.into());

@@ -128,6 +128,10 @@ pub struct CreateChatbot {
     pub data_collection: Option<serde_json::Value>,
     #[schema(value_type = Option<Object>)]
     pub behavior_settings: Option<serde_json::Value>,
+    /// Who writes the answers: `provider` (`platform`, `built-in`, `custom`), `model`,
+    /// `base_url`, `credential_id`, `temperature`, `max_tokens`, `instructions`.
+    #[schema(value_type = Option<Object>)]
+    pub ai_settings: Option<serde_json::Value>,
     pub language: Option<String>,
     pub allowed_domains: Option<Vec<String>>,
 }
@@ -143,6 +147,7 @@ impl CreateChatbot {
             ("widget", self.widget_settings),
             ("data_collection", self.data_collection),
             ("behavior", self.behavior_settings),
+            ("ai", self.ai_settings),
             ("language", self.language.map(serde_json::Value::String)),
             ("allowed_domains", self.allowed_domains.map(|d| serde_json::json!(d))),
         ] {
@@ -153,6 +158,8 @@ impl CreateChatbot {
                     "widget_settings"
                 } else if key == "behavior" {
                     "behavior_settings"
+                } else if key == "ai" {
+                    "ai_settings"
                 } else {
                     key
                 };

@@ -299,6 +299,17 @@ impl ConversationService {
         Ok(Some(message))
     }
 
+    /// The visitor's name and email as the conversation knows them (the pre-chat form, the
+    /// contact they left), for the bot's prompt.
+    pub async fn visitor_contact(
+        &self,
+        organization: OrganizationId,
+        conversation_id: ConversationId,
+    ) -> Result<(Option<String>, Option<String>)> {
+        let found = load_conversation(&self.db, organization, conversation_id).await?;
+        Ok((found.visitor_name, found.visitor_email))
+    }
+
     /// How many messages the visitor has written in a conversation of this organization.
     pub async fn visitor_message_count(
         &self,

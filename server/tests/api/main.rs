@@ -21,6 +21,7 @@ mod knowledge;
 mod layers;
 mod lifecycle;
 mod limits;
+mod llm;
 mod logos;
 mod mail_delivery;
 mod oidc;

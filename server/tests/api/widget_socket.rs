@@ -313,11 +313,7 @@ async fn an_answer_cut_off_by_a_stop_is_given_at_the_next_start() {
     let replier = chatsupport::replies::Replier {
         db: app.state.handles.db.clone(),
         conversations: app.state.conversations.clone(),
-        answers: chatsupport::answers::Answerer::new(
-            app.state.handles.db.clone(),
-            app.state.knowledge.clone(),
-            app.state.conversations.clone(),
-        ),
+        answers: app.state.answers.clone(),
         hub: app.state.handles.hub.clone(),
         delay: Some(Duration::ZERO),
     };
