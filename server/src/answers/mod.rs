@@ -61,6 +61,22 @@ pub struct Reply {
     /// Its words already went to the visitor as a model wrote them (the stored message
     /// replaces them; when the model broke off, with the built-in answer).
     pub streamed: bool,
+    /// What the confidence was computed from, when retrieval ran (the evaluation harness
+    /// calibrates on it).
+    pub evidence: Option<Evidence>,
+}
+
+/// The signals behind an answer's confidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    /// The best passage's first 240 characters.
+    pub snippet: String,
+    /// Share of the question's content words the best passage holds.
+    pub coverage: f32,
+    /// The best passage's cosine to the question, with vectors.
+    pub cosine: Option<f32>,
+    /// The question's content words.
+    pub words: usize,
 }
 
 /// Where a bot's tokens go as a model writes them.
@@ -211,6 +227,7 @@ impl Answerer {
         let started = Instant::now();
         let said = |text: String, outcome, confidence, reason: Option<&str>| Reply {
             streamed: false,
+            evidence: None,
             text,
             info: AnswerInfo {
                 confidence,
@@ -276,7 +293,13 @@ impl Answerer {
                 rank(a, da).total_cmp(&rank(b, db))
             },
         );
-        let confidence = best.as_ref().map_or(0.0, |(p, d)| confidence(d.coverage, p.cosine, asked.len()));
+        let best_evidence = best.as_ref().map(|(p, d)| Evidence {
+            snippet: p.content.chars().take(240).collect(),
+            coverage: d.coverage,
+            cosine: p.cosine,
+            words: asked.len(),
+        });
+        let confidence = best_evidence.as_ref().map_or(0.0, |e| confidence(e.coverage, e.cosine, e.words));
         let declined_before = declines_in_a_row(earlier);
         let v = voice(bot.personality);
         let mut written = Written::built_in();
@@ -329,6 +352,7 @@ impl Answerer {
         Reply {
             text,
             streamed: written.streamed,
+            evidence: best_evidence,
             info: AnswerInfo {
                 confidence,
                 outcome,

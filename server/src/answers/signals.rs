@@ -153,6 +153,17 @@ const REACH: &[&str] = &[
     "reach", "contact", "call", "see", "prefer", "möchte", "will", "sprechen", "reden", "quiero", "hablar",
     "necesito", "veux", "parler", "voudrais", "quero", "falar", "wil", "spreken", "praten",
 ];
+/// Asking for a person without the usual words: "an actual human", "call me back".
+const PERSON_PHRASES: &[&[&str]] = &[
+    &["actual", "human"],
+    &["actual", "person"],
+    &["human", "being"],
+    &["call", "me", "back"],
+    &["support", "engineer"],
+    &["rückruf"],
+    &["llamadme"],
+    &["rappelez", "moi"],
+];
 const WITH_NOBODY_ELSE: &[&str] =
     &["human", "agent", "operator", "representative", "mensch", "humano", "humain"];
 
@@ -193,6 +204,11 @@ const FRUSTRATION: &[&str] = &[
     "nul",
     "inutile",
     "nutteloos",
+    "vergüenza",
+    "verguenza",
+    "honte",
+    "frechheit",
+    "schande",
 ];
 const FRUSTRATED_PHRASES: &[&[&str]] = &[
     &["fed", "up"],
@@ -204,6 +220,10 @@ const FRUSTRATED_PHRASES: &[&[&str]] = &[
     &["not", "listening"],
     &["sick", "of"],
     &["had", "enough"],
+    &["nobody", "helps"],
+    &["no", "one", "helps"],
+    &["nadie", "me", "ayuda"],
+    &["personne", "ne", "m'aide"],
 ];
 const BILLING_PHRASES: &[&[&str]] = &[
     &["charged", "twice"],
@@ -218,16 +238,42 @@ const BILLING_PHRASES: &[&[&str]] = &[
     &["geld", "zurück"],
     &["reembolso"],
     &["remboursement"],
+    &["billed", "after"],
+    &["charged", "after"],
+    &["billed", "twice"],
+    &["facturé", "deux", "fois"],
+    &["doppelt", "abgebucht"],
+    &["cobrado", "dos", "veces"],
 ];
-const REFUND: &[&str] = &["refund", "refunded", "erstattung", "rückerstattung"];
-const DEMAND: &[&str] =
-    &["want", "need", "demand", "give", "get", "request", "requesting", "expect", "where", "still"];
+const REFUND: &[&str] =
+    &["refund", "refunded", "erstattung", "rückerstattung", "remboursé", "rembourser", "reembolsar"];
+const DEMAND: &[&str] = &[
+    "want",
+    "need",
+    "demand",
+    "give",
+    "get",
+    "request",
+    "requesting",
+    "expect",
+    "where",
+    "still",
+    "immediately",
+    "asap",
+    "now",
+    "veux",
+    "quiero",
+    "möchte",
+    "will",
+];
 const DELETION: &[&str] =
     &["delete", "deleting", "remove", "close", "erase", "cancel", "löschen", "borrar", "supprimer"];
 const ACCOUNT: &[&str] = &["account", "data", "profile", "konto", "daten", "cuenta", "compte", "conta"];
 const LEGAL: &[&str] = &[
     "lawyer",
+    "lawyers",
     "attorney",
+    "attorneys",
     "sue",
     "suing",
     "lawsuit",
@@ -260,6 +306,7 @@ pub fn handover(text: &str) -> Option<Handover> {
         || (words.len() <= 3 && words.iter().any(|w| is(WITH_NOBODY_ELSE, w)))
         || has_phrase(&words, &["real", "person"])
         || has_phrase(&words, &["live", "agent"])
+        || PERSON_PHRASES.iter().any(|p| has_phrase(&words, p))
         || has_phrase(&words, &["customer", "service"]) && words.iter().any(|v| is(REACH, v));
     if asks_for_person {
         return Some(Handover::AskedForPerson);
@@ -334,6 +381,13 @@ mod tests {
             ("I want a refund now", Some(Handover::Billing)),
             ("Please delete my account", Some(Handover::AccountDeletion)),
             ("My lawyer will contact you", Some(Handover::Legal)),
+            ("Is there an actual human I can chat with about my issue?", Some(Handover::AskedForPerson)),
+            ("can someone call me back?", Some(Handover::AskedForPerson)),
+            ("You billed my card after I cancelled. Refund it immediately.", Some(Handover::Billing)),
+            ("On m'a facturé deux fois ce mois-ci, je veux être remboursé.", Some(Handover::Billing)),
+            ("Esto es una vergüenza, nadie me ayuda.", Some(Handover::Frustrated)),
+            ("If this isn't fixed by Friday our lawyers will be in touch.", Some(Handover::Legal)),
+            ("How do I call my function back from a signal handler?", None),
             ("How long does shipping take?", None),
             ("How do refunds work?", None),
             ("Can I return an item?", None),

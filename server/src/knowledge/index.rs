@@ -397,9 +397,9 @@ impl KnowledgeIndex {
     /// The bot's passages for `query`, best first, whole, with how each was found (what the
     /// answer engine reads). BM25 reads the query leniently (any word may match, more matches
     /// rank higher); with the query's vector, passages close in meaning join in and the two
-    /// are fused — BM25 scaled to the best keyword match, weighted 0.3, plus the cosine,
-    /// weighted 0.7 (`../shared/AI-MODELS.md`: this kept most of the vectors' gain on
-    /// paraphrases).
+    /// are fused — BM25 scaled to the best keyword match, weighted [`KEYWORD_WEIGHT`] (0.15),
+    /// plus the cosine, weighted 0.85 (tuned on the evaluation set; `../shared/AI-MODELS.md`
+    /// started from 0.3).
     pub fn retrieve(
         &self,
         organization: OrganizationId,
@@ -605,8 +605,10 @@ struct Found {
     ranked: Vec<Ranked>,
 }
 
-/// BM25's share of a fused score (the cosine has the rest).
-const KEYWORD_WEIGHT: f32 = 0.3;
+/// BM25's share of a fused score (the cosine has the rest). 0.15 was best of 0, 0.07, 0.15,
+/// 0.3 and 0.5 on the Valgrind evaluation set (`examples/answer_eval.rs`: hybrid hit@3 70.9,
+/// 77.3, 78.2, 67.3, 58.2 %); BENCHMARKS.md "Answer engine evaluation".
+const KEYWORD_WEIGHT: f32 = 0.15;
 /// A passage found by meaning alone must be at least this close (MiniLM puts unrelated
 /// English text at about 0–0.2).
 const MEANING_FLOOR: f32 = 0.3;
