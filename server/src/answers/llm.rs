@@ -196,7 +196,7 @@ impl Llm {
             }
         }
         let said = text.trim();
-        if said == NO_ANSWER || said.starts_with(NO_ANSWER) {
+        if said.starts_with(NO_ANSWER) {
             return Ok(Generated { text: String::new(), declined: true, tokens_in, tokens_out });
         }
         if !finished {

@@ -201,27 +201,24 @@ impl Answerer {
         if question.sender.kind != SenderKind::Visitor || question.seq != seq {
             return None;
         }
-        let (name, email) =
-            self.conversations.visitor_contact(bot.organization_id, conversation).await.unwrap_or_default();
-        let customer = prompt::Customer { name, email };
-        Some(self.answer(bot, &question.content, earlier, &customer, tokens).await)
+        Some(self.answer(bot, &question.content, earlier, Some(conversation), tokens).await)
     }
 
     /// The bot's reply to `question`, after `earlier` messages of the conversation, from an
     /// unknown visitor, not streamed.
     pub async fn reply(&self, bot: &Bot, question: &str, earlier: &[MessageView]) -> Reply {
         let (nowhere, _) = unbounded_channel();
-        self.answer(bot, question, earlier, &prompt::Customer::default(), &nowhere).await
+        self.answer(bot, question, earlier, None, &nowhere).await
     }
 
-    /// The bot's reply to `question` from `customer`, after `earlier` messages of the
-    /// conversation; a model's words go to `tokens` as it writes them.
+    /// The bot's reply to `question` in `conversation` (`None`: asked outside one, "test your
+    /// bot"), after `earlier` messages of it; a model's words go to `tokens` as it writes them.
     pub async fn answer(
         &self,
         bot: &Bot,
         question: &str,
         earlier: &[MessageView],
-        customer: &prompt::Customer,
+        conversation: Option<ConversationId>,
         tokens: &Tokens,
     ) -> Reply {
         let started = Instant::now();
@@ -324,7 +321,7 @@ impl Answerer {
                 let read: Vec<&Passage> = std::iter::once(p)
                     .chain(passages.iter().take(RERANKED).filter(|q| q.chunk_id != p.chunk_id))
                     .collect();
-                written = self.written(bot, question, earlier, customer, &read, &lead, tokens).await;
+                written = self.written(bot, question, earlier, conversation, &read, &lead, tokens).await;
                 match &written.text {
                     Some(_) if written.declined => {
                         (bot.fallback_message.clone(), AnswerOutcome::Declined, Vec::new())
@@ -376,7 +373,7 @@ impl Answerer {
         bot: &Bot,
         question: &str,
         earlier: &[MessageView],
-        customer: &prompt::Customer,
+        conversation: Option<ConversationId>,
         read: &[&Passage],
         lead: &str,
         tokens: &Tokens,
@@ -386,8 +383,14 @@ impl Answerer {
             Ok(None) => return Written::built_in(),
             Err(reason) => return Written { fallback_reason: Some(reason), ..Written::built_in() },
         };
+        // Read only when a model is asked: the built-in answer needs neither.
         let company = self.company(bot).await;
-        let prompt = prompt::build(bot, &company, read, earlier, customer, question);
+        let (name, email) = match conversation {
+            Some(c) => self.conversations.visitor_contact(bot.organization_id, c).await.unwrap_or_default(),
+            None => (None, None),
+        };
+        let customer = prompt::Customer { name, email };
+        let prompt = prompt::build(bot, &company, read, earlier, &customer, question);
         match self.models.llm.generate(&endpoint, &prompt, lead, tokens).await {
             Ok(g) => Written {
                 declined: g.declined,
