@@ -3,6 +3,7 @@
 
 use std::str::FromStr;
 
+use crate::names::by_name;
 use serde::{Deserialize, Serialize};
 
 pub use crate::ids::{BotId, ConversationId, MessageId, OrganizationId, WorkspaceId};
@@ -147,7 +148,25 @@ pub struct MessageView {
     /// For a bot's answer: what it was based on and how sure it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<Box<AnswerInfo>>,
+    /// For a bot's answer: the visitor's thumbs, up (`true`) or down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub helpful: Option<bool>,
+    /// For a bot's answer: a teammate's review (never sent to the visitor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<AnswerVerdict>,
 }
+
+/// A teammate's review of one bot answer (PRD story 4.3: "mark responses as correct or
+/// incorrect"); incorrect answers show in the knowledge-gaps report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case", try_from = "String")]
+pub enum AnswerVerdict {
+    Correct,
+    Incorrect,
+}
+
+by_name!(AnswerVerdict, "verdict" { Correct = "correct", Incorrect = "incorrect" });
 
 /// What the answer engine knew when the bot answered: shown to the visitor as source links,
 /// to agents and owners as the answer's evidence.

@@ -288,6 +288,67 @@ pub struct TestedPassage {
     pub snippet: String,
 }
 
+/// The knowledge-gaps report (PRD §5.4.4 `GET /api/v1/knowledge-base/gaps`): what visitors
+/// asked that the bot answered unsure, could not answer, or answered wrongly (a thumbs down,
+/// a teammate's "incorrect"), grouped by topic, most asked first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct KnowledgeGaps {
+    pub period: GapPeriod,
+    /// Questions the bot answered from its knowledge in the period (not greetings or thanks).
+    pub total_queries: u32,
+    /// Answered with confidence under 0.70.
+    pub low_confidence_queries: u32,
+    /// The bot did not know.
+    pub no_result_queries: u32,
+    /// Visitors' thumbs down.
+    pub thumbs_down: u32,
+    /// Answers a teammate marked incorrect.
+    pub marked_incorrect: u32,
+    pub gaps: Vec<KnowledgeGap>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct GapPeriod {
+    /// RFC 3339, UTC.
+    pub start: String,
+    pub end: String,
+}
+
+/// One topic visitors asked about that the knowledge does not answer well.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct KnowledgeGap {
+    /// The words the questions share ("mobile app").
+    pub query_pattern: String,
+    /// How many questions.
+    pub count: u32,
+    pub avg_confidence: f32,
+    /// Up to five of the questions, most recent first.
+    pub sample_queries: Vec<String>,
+    pub thumbs_down: u32,
+    pub marked_incorrect: u32,
+    /// When it was last asked (RFC 3339).
+    pub last_asked_at: String,
+    pub suggested_action: String,
+    /// Asked again now, the bot answers it with confidence ≥ 0.70 (an FAQ or a source was
+    /// added since): the gap is closed.
+    pub answered_now: bool,
+    /// The confidence the bot has for the first sample question now.
+    pub confidence_now: f32,
+    /// The passages the bot finds for it now, best first: what an FAQ draft starts from.
+    pub best_passages: Vec<GapPassage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct GapPassage {
+    /// "Guide › Installing".
+    pub place: String,
+    pub content: String,
+}
+
 /// The Knowledge page's data for one bot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KnowledgePage {

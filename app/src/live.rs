@@ -52,6 +52,9 @@ pub struct LiveFeed {
     pub messages: RwSignal<Vec<MessageView>>,
     /// Knowledge sources added or changed since the page loaded (latest version of each).
     pub sources: RwSignal<Vec<SourceCard>>,
+    /// Messages changed since the page loaded (a bot answer's thumbs or review), latest
+    /// version of each.
+    pub changed: RwSignal<Vec<MessageView>>,
 }
 
 impl LiveFeed {
@@ -61,6 +64,7 @@ impl LiveFeed {
             conversations: RwSignal::new(Vec::new()),
             messages: RwSignal::new(Vec::new()),
             sources: RwSignal::new(Vec::new()),
+            changed: RwSignal::new(Vec::new()),
         }
     }
 
@@ -72,6 +76,9 @@ impl LiveFeed {
                         all.push(message);
                     }
                 })
+            }
+            LiveFrame { kind, message: Some(message), .. } if kind == "message:updated" => {
+                self.changed(message)
             }
             LiveFrame { kind, conversation: Some(conversation), .. } if kind == "conversation:updated" => {
                 self.conversations.update(|all| {
@@ -86,6 +93,19 @@ impl LiveFeed {
             }
             _ => {}
         }
+    }
+
+    /// Keeps a message's latest version (see [`Self::latest`]).
+    pub fn changed(&self, message: MessageView) {
+        self.changed.update(|all| {
+            all.retain(|m| m.id != message.id);
+            all.push(message);
+        })
+    }
+
+    /// The message as it is now: its latest change, if it changed since the page loaded.
+    pub fn latest(&self, message: MessageView) -> MessageView {
+        self.changed.with(|all| all.iter().find(|m| m.id == message.id).cloned()).unwrap_or(message)
     }
 
     /// Puts a source's latest version in place of the one before.

@@ -71,5 +71,6 @@ mod tests {
             crate::dto::SenderKind::Agent,
         ]);
         round_trips(&crate::auth::Role::ALL);
+        round_trips(crate::dto::AnswerVerdict::ALL);
     }
 }

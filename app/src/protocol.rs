@@ -51,6 +51,10 @@ pub enum ClientMsg {
     /// the conversation stands: escalated, with an agent, resolved and not rated yet).
     #[serde(rename = "conversation:resume")]
     Resume { conversation_id: ConversationId, after_seq: i64 },
+    /// The visitor's thumbs on one of the bot's answers: up (`helpful: true`) or down.
+    /// Again changes it.
+    #[serde(rename = "message:feedback")]
+    Feedback { conversation_id: ConversationId, message_id: crate::dto::MessageId, helpful: bool },
     /// Where the team can answer when nobody is online (after `team:offline`).
     #[serde(rename = "visitor:contact")]
     Contact { conversation_id: ConversationId, email: String },
@@ -102,6 +106,9 @@ pub enum ServerMsg {
     SessionReady { visitor_id: String, bot: BotProfile },
     #[serde(rename = "message:receive")]
     MessageReceive { message: MessageView },
+    /// A stored message changed: the visitor's thumbs or a teammate's review of a bot answer.
+    #[serde(rename = "message:updated")]
+    MessageUpdated { message: MessageView },
     /// Part of a bot answer as it is produced (PRD §5.3.2). Chunks of one answer share
     /// `stream_id` and arrive in order; the whole answer follows as `message:receive`, which
     /// replaces them.
@@ -397,6 +404,8 @@ fn message<J: JsonFields>(o: &J) -> Option<MessageView> {
         created_at: o.text("created_at")?,
         client_msg_id: o.text("client_msg_id"),
         answer: o.object("answer").and_then(|a| answer(&a)).map(Box::new),
+        helpful: o.flag("helpful"),
+        verdict: None,
     })
 }
 
@@ -555,6 +564,10 @@ impl ClientMsg {
             Self::Resume { conversation_id, after_seq } => format!(
                 r#"{{"type":"conversation:resume","conversation_id":"{conversation_id}","after_seq":{after_seq}}}"#
             ),
+            Self::Feedback { conversation_id, message_id, helpful } => format!(
+                r#"{{"type":"message:feedback","conversation_id":"{conversation_id}","message_id":"{message_id}","helpful":{}}}"#,
+                if *helpful { "true" } else { "false" }
+            ),
             Self::Ping => String::from(r#"{"type":"ping"}"#),
         }
     }
@@ -605,6 +618,8 @@ mod tests {
             client_msg_id: Some("c1".into()),
             created_at: "2026-11-23T00:00:00Z".into(),
             answer: None,
+            helpful: None,
+            verdict: None,
         };
         let read = |msg: ServerMsg| WidgetFrame::parse(&msg.to_json()).expect("decodes");
         // A bot's answer brings its sources (what the widget links to) and confidence.
@@ -769,6 +784,16 @@ mod tests {
             ClientMsg::Rate { conversation_id: id, score: 4, comment: Some("Good \"help\"".into()) },
             ClientMsg::Rate { conversation_id: id, score: 1, comment: None },
             ClientMsg::Resume { conversation_id: id, after_seq: 42 },
+            ClientMsg::Feedback {
+                conversation_id: id,
+                message_id: crate::dto::MessageId(uuid::Uuid::from_u128(7)),
+                helpful: false,
+            },
+            ClientMsg::Feedback {
+                conversation_id: id,
+                message_id: crate::dto::MessageId(uuid::Uuid::from_u128(8)),
+                helpful: true,
+            },
             ClientMsg::Ping,
         ];
         for frame in frames {

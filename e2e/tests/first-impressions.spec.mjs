@@ -1,6 +1,7 @@
 // What a new visitor, agent and owner meet in their first minutes ("First impressions").
 import { expect, test } from "@playwright/test";
 import { signInAsDemoOwner } from "./people.mjs";
+import { say } from "./chat.mjs";
 
 const app = process.env.CHATSUPPORT_URL;
 
@@ -32,11 +33,6 @@ async function openChat(page, url) {
   const chat = page.frameLocator('iframe[title="Chat"]');
   await expect(chat.getByRole("log")).toBeVisible();
   return chat;
-}
-
-async function say(chat, text) {
-  await chat.getByRole("textbox", { name: "Message" }).fill(text);
-  await chat.getByRole("textbox", { name: "Message" }).press("Enter");
 }
 
 /** How far the widget's message list is from its bottom (0: the newest message is in view). */

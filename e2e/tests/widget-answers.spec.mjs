@@ -5,19 +5,9 @@
 // and the agent sees why in the inbox.
 import { expect, test } from "@playwright/test";
 import { signInAsDemoOwner } from "./people.mjs";
+import { openWidget, say } from "./chat.mjs";
 
 const app = () => process.env.CHATSUPPORT_URL;
-
-async function openWidget(page) {
-  await page.goto(process.env.THIRD_PARTY_URL);
-  await page.getByRole("button", { name: "Open chat" }).click();
-  return page.frameLocator('iframe[title="Chat"]');
-}
-
-async function say(chat, text) {
-  await chat.getByRole("textbox", { name: "Message" }).fill(text);
-  await chat.getByRole("textbox", { name: "Message" }).press("Enter");
-}
 
 test("a paraphrased question is answered from the knowledge with its source", async ({ page }) => {
   const chat = await openWidget(page);

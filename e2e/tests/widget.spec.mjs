@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { signInAsDemoOwner } from "./people.mjs";
+import { openWidget } from "./chat.mjs";
 
 const FALLBACK = "I don't have an answer for that yet";
 const app = () => process.env.CHATSUPPORT_URL;
@@ -33,12 +34,6 @@ const DEFAULTS = {
     business_hours: { enabled: false },
   },
 };
-
-async function openWidget(page, url = process.env.THIRD_PARTY_URL) {
-  await page.goto(url);
-  await page.getByRole("button", { name: "Open chat" }).click();
-  return page.frameLocator('iframe[title="Chat"]');
-}
 
 test("the owner turns on the pre-chat form, an open widget asks for it, history survives a reload", async ({ browser }) => {
   const owner = await signedInOwner(browser);

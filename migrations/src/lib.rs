@@ -21,6 +21,7 @@ mod m20261202_000015_bot_lifecycle;
 mod m20261202_000016_knowledge;
 mod m20261202_000017_knowledge_pages;
 mod m20261203_000018_message_answers;
+mod m20261203_000019_answer_feedback;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_knowledge::Migration),
             Box::new(m20261202_000017_knowledge_pages::Migration),
             Box::new(m20261203_000018_message_answers::Migration),
+            Box::new(m20261203_000019_answer_feedback::Migration),
         ]
     }
 }

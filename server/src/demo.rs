@@ -299,6 +299,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
                 client_msg_id: Set(None),
                 created_at: Set(m.timestamp),
                 answer: Set(None),
+                ..Default::default()
             })
             .exec(&txn)
             .await?;

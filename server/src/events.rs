@@ -34,6 +34,8 @@ pub enum DomainEvent {
         visitor_id: Arc<str>,
         conversation: ConversationView,
     },
+    /// The visitor's thumbs or a teammate's review changed on one of the bot's answers.
+    AnswerRated { organization_id: OrganizationId, bot_id: BotId, visitor_id: Arc<str>, message: MessageView },
     /// The visitor left an email for the team (nobody was online to answer).
     ContactLeft { organization_id: OrganizationId, conversation: ConversationView },
     /// A bot's settings changed; its open widgets redraw with `profile`.

@@ -183,6 +183,13 @@ impl Chat {
         }
     }
 
+    /// The visitor's thumbs on one of the bot's answers (again changes it).
+    pub fn feedback(self, message_id: app::dto::MessageId, helpful: bool) {
+        if let Some(conversation_id) = self.conversation.get_untracked() {
+            self.transmit(&ClientMsg::Feedback { conversation_id, message_id, helpful });
+        }
+    }
+
     fn connect(self) {
         let mut path = format!("/api/v1/widget/ws?bot={}", encode(&self.bot.get_value()));
         if let Some(visitor) = self.visitor.get_value() {

@@ -9,7 +9,10 @@ mod chat;
 mod i18n;
 mod storage;
 
-use app::{dto::SenderKind, protocol::VisitorDetails};
+use app::{
+    dto::{AnswerOutcome, SenderKind},
+    protocol::VisitorDetails,
+};
 use leptos::prelude::*;
 
 use app::protocol::TeamStage as Stage;
@@ -170,6 +173,16 @@ fn Widget() -> impl IntoView {
                                             None => view! { <li>{s.title.clone()}</li> }.into_any(),
                                         }).collect_view()}
                                     </ul>
+                                })}
+                                {m.answer.as_ref().filter(|a| !matches!(a.outcome, AnswerOutcome::SmallTalk | AnswerOutcome::HandedOver)).map(|_| {
+                                    let vote = RwSignal::new(m.helpful);
+                                    let id = m.id;
+                                    let thumb = move |up: bool, face: &'static str| view! {
+                                        <button type="button" aria-pressed=move || (vote.get() == Some(up)).to_string()
+                                            aria-label=move || if up { t.get().helpful } else { t.get().unhelpful }
+                                            on:click=move |_| { vote.set(Some(up)); chat.feedback(id, up); }>{face}</button>
+                                    };
+                                    view! { <span class="thumbs">{thumb(true, "👍")}{thumb(false, "👎")}</span> }
                                 })}
                                 <time datetime=m.created_at.clone()>{clock_time(&m.created_at)}</time>
                             </li>

@@ -65,6 +65,17 @@ async fn act(
     ports.dashboard.act_on_conversation(&caller, id, action).await
 }
 
+/// Marks one of the bot's answers correct or incorrect (`None` takes the review back).
+#[server(prefix = "/api/fn", endpoint = "review_answer")]
+pub async fn review_answer(
+    id: ConversationId,
+    message_id: crate::dto::MessageId,
+    verdict: Option<crate::dto::AnswerVerdict>,
+) -> Result<MessageView, ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.review_answer(&viewer, id, message_id, verdict).await
+}
+
 #[server(prefix = "/api/fn", endpoint = "search_messages")]
 pub async fn search_messages(query: String) -> Result<Vec<SearchHit>, ApiError> {
     let (ports, viewer) = crate::ssr::context().await?;

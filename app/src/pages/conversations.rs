@@ -10,8 +10,8 @@ use super::short_time;
 use crate::form::{FormAction, SearchForm, ServerForm};
 use crate::{
     api::{
-        ReplyToConversation, ResolveConversation, ReturnConversationToBot, TakeOverConversation,
-        conversation_detail, list_conversations, search_messages,
+        ReplyToConversation, ResolveConversation, ReturnConversationToBot, ReviewAnswer,
+        TakeOverConversation, conversation_detail, list_conversations, search_messages,
     },
     dto::{
         ConversationDetail, ConversationEventView, ConversationId, ConversationStatus, ConversationView,
@@ -213,12 +213,17 @@ fn ConversationList(
 }
 
 #[component]
-fn MessageLog(loaded: Vec<MessageView>, live: LiveFeed, conversation: ConversationId) -> impl IntoView {
+fn MessageLog(
+    loaded: Vec<MessageView>,
+    live: LiveFeed,
+    conversation: ConversationId,
+    bot: crate::dto::BotId,
+) -> impl IntoView {
     let last_loaded = loaded.iter().map(|m| m.seq).max().unwrap_or(0);
     let all = move || {
         let mut all = loaded.clone();
         all.extend(live.messages_of(conversation, last_loaded));
-        all
+        all.into_iter().map(|m| live.latest(m)).collect::<Vec<_>>()
     };
     // Newest message in view as it arrives, unless the agent scrolled up to read.
     let pane = NodeRef::<leptos::html::Div>::new();
@@ -240,17 +245,25 @@ fn MessageLog(loaded: Vec<MessageView>, live: LiveFeed, conversation: Conversati
     view! {
         <div class="messages-pane" role="log" aria-label="Messages" aria-live="polite" tabindex="0" node_ref=pane on:scroll=on_scroll>
         <ol class="messages">
-            {move || all().into_iter().map(|m| {
-                let class = format!("message from-{}", m.sender.kind.as_str());
-                view! {
-                    <li class=class>
-                        <span class="who">{m.sender.name}</span>
-                        <p class="text">{m.content}</p>
-                        {m.answer.map(|a| view! { <p class="evidence">{evidence(&a)}</p> })}
-                        <time datetime=m.created_at.clone()>{short_time(&m.created_at)}</time>
-                    </li>
-                }
-            }).collect_view()}
+            {move || {
+                let mut asked: Option<String> = None;
+                all().into_iter().map(|m| {
+                    let class = format!("message from-{}", m.sender.kind.as_str());
+                    if m.sender.kind == SenderKind::Visitor {
+                        asked = Some(m.content.clone());
+                    }
+                    let review = m.answer.is_some().then(|| view! { <AnswerReview message=m.clone() question=asked.clone() bot live /> });
+                    view! {
+                        <li class=class>
+                            <span class="who">{m.sender.name}</span>
+                            <p class="text">{m.content}</p>
+                            {m.answer.map(|a| view! { <p class="evidence">{evidence(&a)}</p> })}
+                            {review}
+                            <time datetime=m.created_at.clone()>{short_time(&m.created_at)}</time>
+                        </li>
+                    }
+                }).collect_view()
+            }}
         </ol>
         </div>
     }
@@ -299,6 +312,7 @@ impl Actions {
 fn ConversationPane(detail: ConversationDetail, live: LiveFeed, actions: Actions) -> impl IntoView {
     let ConversationDetail { conversation: loaded, messages, events } = detail;
     let id = loaded.id;
+    let loaded_bot = loaded.bot_id;
     // The live feed carries every later change of this conversation.
     let current = Memo::new(move |_| {
         live.conversations
@@ -358,7 +372,7 @@ fn ConversationPane(detail: ConversationDetail, live: LiveFeed, actions: Actions
         </div>
         {move || actions.error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
         <History events />
-        <MessageLog loaded=messages live conversation=id />
+        <MessageLog loaded=messages live conversation=id bot=loaded_bot />
         {move || open().then(|| view! {
             <ServerForm action=actions.reply node_ref=reply_form>
                 <div class="reply">
@@ -390,6 +404,72 @@ fn History(events: Vec<ConversationEventView>) -> impl IntoView {
                 }).collect_view()}
             </ol>
         </details>
+    }
+}
+
+/// What people said of one bot answer: the visitor's thumbs, the teammate's "correct" /
+/// "incorrect" (PRD story 4.3), and — for an answer found wanting — a better answer saved as
+/// an FAQ, which the bot answers from from then on.
+#[component]
+fn AnswerReview(
+    message: MessageView,
+    question: Option<String>,
+    bot: crate::dto::BotId,
+    live: LiveFeed,
+) -> impl IntoView {
+    use crate::dto::AnswerVerdict::{Correct, Incorrect};
+    let correct = FormAction::<ReviewAnswer>::new();
+    let incorrect = FormAction::<ReviewAnswer>::new();
+    let better = FormAction::<crate::api::AddFaq>::new();
+    for action in [correct, incorrect] {
+        Effect::new(move |_| {
+            if let Some(Ok(m)) = action.value().get() {
+                live.changed(m);
+            }
+        });
+    }
+    let (id, conversation) = (message.id, message.conversation_id);
+    let verdict = message.verdict;
+    let helpful = message.helpful;
+    let thumbs = helpful.map(|up| {
+        if up { "👍 The visitor found this helpful" } else { "👎 The visitor found this unhelpful" }
+    });
+    let mark = move |action: FormAction<ReviewAnswer>,
+                     value: crate::dto::AnswerVerdict,
+                     label: &'static str| {
+        view! {
+            <ServerForm action>
+                <input type="hidden" name="id" value=conversation.to_string() />
+                <input type="hidden" name="message_id" value=id.to_string() />
+                <input type="hidden" name="verdict" value=value.as_str() />
+                <button type="submit" class="secondary small" aria-pressed=(verdict == Some(value)).to_string()
+                    disabled=move || action.pending().get()>{label}</button>
+            </ServerForm>
+        }
+    };
+    let wanting = verdict == Some(Incorrect) || helpful == Some(false);
+    view! {
+        <div class="answer-review" role="group" aria-label="Review this answer">
+            {thumbs.map(|t| view! { <span class="thumbs">{t}</span> })}
+            {mark(correct, Correct, "Correct")}
+            {mark(incorrect, Incorrect, "Incorrect")}
+            {move || correct.value().get().or_else(|| incorrect.value().get()).and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
+        </div>
+        {wanting.then(|| view! {
+            <details class="better-answer">
+                <summary>"Save a better answer as an FAQ"</summary>
+                <ServerForm action=better>
+                    <input type="hidden" name="chatbot_id" value=bot.to_string() />
+                    <label>"Question" <input name="question" required maxlength="500" value=question.clone().unwrap_or_default() /></label>
+                    <label>"Better answer" <textarea name="answer" required rows="3" maxlength="10000"></textarea></label>
+                    <button type="submit" disabled=move || better.pending().get()>"Save as FAQ"</button>
+                </ServerForm>
+                {move || better.value().get().map(|r| match r {
+                    Ok(_) => view! { <p role="status" class="toast">"Saved as an FAQ: the bot answers this question from it from now on."</p> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                })}
+            </details>
+        })}
     }
 }
 

@@ -123,6 +123,7 @@ fn Knowledge(
         <ImportReport />
         <SearchKnowledge bot />
         <TestBot bot />
+        <Gaps bot can_manage live />
         {can_manage.then(|| view! {
             <div class="knowledge-add">
                 <UploadFiles bot max_bytes=data.max_file_bytes live />
@@ -381,6 +382,109 @@ fn Hit(hit: KnowledgeHit) -> impl IntoView {
             <p><super::conversations::Highlighted text=hit.snippet ranges=hit.highlights /></p>
         </li>
     }
+}
+
+/// The knowledge-gaps report (PRD §5.4.4): what visitors asked that the bot answered unsure,
+/// did not know, or got a thumbs down or an "incorrect" for, by topic, with a one-click FAQ
+/// draft from the passages the bot finds for it now.
+#[component]
+fn Gaps(bot: BotId, can_manage: bool, live: LiveFeed) -> impl IntoView {
+    let days = RwSignal::new(30u16);
+    let refreshed = RwSignal::new(0u32);
+    let report = crate::load::resource(
+        move || (days.get(), refreshed.get()),
+        move |(d, _)| async move { crate::api::knowledge_gaps(bot, d).await },
+    );
+    view! {
+        <section class="gaps" aria-labelledby="gaps-heading">
+            <h2 id="gaps-heading">"Knowledge gaps"</h2>
+            <div class="row">
+                <label>"Period "
+                    <select on:change=move |ev| days.set(event_target_value(&ev).parse().unwrap_or(30))>
+                        <option value="7">"Last 7 days"</option>
+                        <option value="30" selected>"Last 30 days"</option>
+                        <option value="90">"Last 90 days"</option>
+                    </select>
+                </label>
+                <button type="button" class="secondary" on:click=move |_| refreshed.update(|n| *n += 1)>"Refresh"</button>
+            </div>
+            <Transition fallback=|| view! { <p class="muted" role="status">"Reading the conversations…"</p> }>
+                {move || report.get().map(|r| match r {
+                    Ok(r) => {
+                        let summary = format!(
+                            "{} questions · {} unsure · {} not known · {} thumbs down · {} marked incorrect",
+                            r.total_queries, r.low_confidence_queries, r.no_result_queries, r.thumbs_down, r.marked_incorrect,
+                        );
+                        let empty = if r.total_queries == 0 {
+                            "No questions in this period yet. Gaps appear here as visitors ask what the bot cannot answer well."
+                        } else {
+                            "No gaps: every question was answered with confidence, and nobody disliked an answer."
+                        };
+                        view! {
+                            <p class="muted">{summary}</p>
+                            {if r.gaps.is_empty() {
+                                view! { <p class="empty">{empty}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ol class="gap-list" aria-label="Gaps, most asked first">
+                                        {r.gaps.into_iter().map(|g| view! { <Gap g bot can_manage live /> }).collect_view()}
+                                    </ol>
+                                }.into_any()
+                            }}
+                        }.into_any()
+                    }
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Gap(g: crate::knowledge::KnowledgeGap, bot: BotId, can_manage: bool, live: LiveFeed) -> impl IntoView {
+    let drafting = RwSignal::new(false);
+    let add = FormAction::<AddFaq>::new();
+    let form = NodeRef::new();
+    after_adding(add, form, live);
+    let question = g.sample_queries.first().cloned().unwrap_or_default();
+    let draft: String = g.best_passages.iter().map(|p| p.content.trim()).collect::<Vec<_>>().join("\n\n");
+    let mut counts =
+        format!("{} · average confidence {:.0} %", plural(g.count, "question"), g.avg_confidence * 100.0);
+    if g.thumbs_down > 0 {
+        counts.push_str(&format!(" · {} thumbs down", g.thumbs_down));
+    }
+    if g.marked_incorrect > 0 {
+        counts.push_str(&format!(" · {} marked incorrect", g.marked_incorrect));
+    }
+    let answered = g.answered_now;
+    view! {
+        <li class:closed=answered>
+            <p>
+                <strong>{g.query_pattern}</strong>
+                {answered.then(|| view! { <span class="badge">"Answered now"</span> })}
+            </p>
+            <p class="muted small">{counts}</p>
+            <ul class="samples">{g.sample_queries.into_iter().map(|q| view! { <li>{q}</li> }).collect_view()}</ul>
+            <p class="small">{g.suggested_action}</p>
+            {(can_manage && !answered).then(|| view! {
+                <button type="button" class="secondary" aria-expanded=move || drafting.get().to_string()
+                    on:click=move |_| drafting.update(|d| *d = !*d)>"Draft an FAQ"</button>
+                <div hidden=move || !drafting.get()>
+                    <ServerForm action=add node_ref=form>
+                        <input type="hidden" name="chatbot_id" value=bot.to_string() />
+                        <label>"Question" <input name="question" required maxlength="500" value=question.clone() /></label>
+                        <label>"Answer" <textarea name="answer" required rows="5" maxlength="10000">{draft.clone()}</textarea></label>
+                        <button type="submit" disabled=move || add.pending().get()>"Add FAQ"</button>
+                    </ServerForm>
+                    {move || outcome(add)}
+                </div>
+            })}
+        </li>
+    }
+}
+
+fn plural(n: u32, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }
 
 /// Once an FAQ or a text is added: it joins the list at once and the form empties.

@@ -23,6 +23,14 @@ pub trait DashboardPort: Send + Sync + 'static {
         viewer: &Viewer,
         conversation: ConversationId,
     ) -> Result<crate::dto::ConversationDetail, ApiError>;
+    /// A teammate's review of one of the bot's answers.
+    async fn review_answer(
+        &self,
+        viewer: &Viewer,
+        conversation: ConversationId,
+        message: crate::dto::MessageId,
+        verdict: Option<crate::dto::AnswerVerdict>,
+    ) -> Result<MessageView, ApiError>;
     /// An agent's action on a conversation (take over, reply, give back, resolve).
     async fn act_on_conversation(
         &self,

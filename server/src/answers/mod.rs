@@ -7,6 +7,7 @@
 //! not know. Two "don't know"s in a row hand over.
 
 pub mod builtin;
+pub mod gaps;
 pub mod llm;
 pub mod prompt;
 pub mod routes;
@@ -655,6 +656,8 @@ mod tests {
             content: String::new(),
             created_at: String::new(),
             client_msg_id: None,
+            helpful: None,
+            verdict: None,
             answer: outcome.map(|outcome| {
                 Box::new(AnswerInfo {
                     confidence: 0.0,

@@ -131,6 +131,8 @@ mod tests {
             created_at: String::new(),
             client_msg_id: None,
             answer: None,
+            helpful: None,
+            verdict: None,
         };
         let earlier = [said(SenderKind::Visitor, "Hi"), said(SenderKind::Bot, "Hello!")];
         let customer = Customer { name: Some("Grace".into()), email: None };

@@ -10,7 +10,7 @@ use app::{
 };
 use axum::{
     Json,
-    extract::{FromRef, State},
+    extract::{FromRef, Query, State},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -29,7 +29,7 @@ pub struct AnswerRoutes {
 }
 
 pub fn router(state: AnswerRoutes) -> OpenApiRouter {
-    OpenApiRouter::default().routes(routes!(test_knowledge)).with_state(state)
+    OpenApiRouter::default().routes(routes!(test_knowledge)).routes(routes!(knowledge_gaps)).with_state(state)
 }
 
 /// The longest test query (a visitor's message may be as long).
@@ -144,4 +144,31 @@ pub async fn test_knowledge(
         retrieval_ms: reply.info.retrieval_ms,
         generation_ms: reply.info.generation_ms,
     }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct GapsQuery {
+    pub chatbot_id: BotId,
+    /// Days back from now: `7d`, `30d` (default), up to `365d`.
+    #[serde(default)]
+    pub period: Option<String>,
+}
+
+/// The knowledge-gaps report: questions the bot answered unsure (confidence < 0.70), could not
+/// answer, or answered wrongly (thumbs down, marked incorrect), grouped by topic, most asked
+/// first, each with the passages the bot finds for it now and whether it now answers it.
+#[utoipa::path(get, path = "/api/v1/knowledge-base/gaps", tag = "knowledge", security(("bearer" = [])),
+    params(GapsQuery),
+    responses((status = 200, body = app::knowledge::KnowledgeGaps), (status = 404, body = app::error::ErrorBody),
+              (status = 422, body = app::error::ErrorBody)))]
+pub async fn knowledge_gaps(
+    State(answers): State<Answerer>,
+    caller: ApiCaller,
+    query: std::result::Result<Query<GapsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<app::knowledge::KnowledgeGaps>> {
+    caller.viewer.require(app::auth::Permission::ViewKnowledge)?;
+    let Query(query) = query.map_err(|err| ApiError::bad_request(format!("{}.", err.body_text())))?;
+    let days = super::gaps::parse_period(query.period.as_deref())?;
+    Ok(Json(answers.gaps(&caller.viewer, query.chatbot_id, days).await?))
 }

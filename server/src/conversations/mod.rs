@@ -3,6 +3,7 @@
 //! organization. Publishes `MessageCreated` after each commit.
 
 pub mod content;
+pub mod feedback;
 pub mod handoff;
 pub mod history;
 pub mod lifecycle;
@@ -428,7 +429,9 @@ impl ConversationService {
         if found.visitor_id != visitor_id || found.bot_id != bot.id.0 {
             return Err(ApiError::not_found("conversation").into());
         }
-        let messages = self.messages(bot.organization_id, conversation_id, after_seq).await?;
+        let mut messages = self.messages(bot.organization_id, conversation_id, after_seq).await?;
+        // A teammate's review of an answer stays in the team.
+        messages.iter_mut().for_each(|m| m.verdict = None);
         Ok((conversation_view(found, &bot.name)?, messages))
     }
 
@@ -723,6 +726,7 @@ async fn append_message(
         client_msg_id: Set(client_msg_id.map(str::to_owned)),
         created_at: Set(now),
         answer: Set(answer),
+        ..Default::default()
     };
     Ok((after, message::Entity::insert(model).exec_with_returning(txn).await?))
 }
@@ -811,6 +815,8 @@ pub fn message_view(model: message::Model) -> Result<MessageView> {
         created_at: rfc3339(model.created_at),
         client_msg_id: model.client_msg_id,
         answer: model.answer.as_deref().and_then(|a| serde_json::from_str(a).ok()).map(Box::new),
+        helpful: model.helpful,
+        verdict: model.verdict.as_deref().and_then(|v| v.parse().ok()),
     })
 }
 

@@ -4,7 +4,10 @@
 
 use app::{
     auth::Permission,
-    dto::{ConversationAction, ConversationDetail, ConversationId, ConversationView},
+    dto::{
+        AnswerVerdict, ConversationAction, ConversationDetail, ConversationId, ConversationView, MessageId,
+        MessageView,
+    },
 };
 use axum::{
     Json,
@@ -38,6 +41,7 @@ pub fn router(state: ConversationRoutes) -> OpenApiRouter {
         .routes(routes!(reply_route))
         .routes(routes!(return_route))
         .routes(routes!(resolve_route))
+        .routes(routes!(review_route))
         .with_state(state)
 }
 
@@ -149,6 +153,35 @@ pub async fn resolve_route(
 ) -> Result<Json<ConversationView>> {
     let note = optional_json::<ResolveRequest>(&body)?.resolution_note;
     act(&state, &caller, &request, id, ConversationAction::Resolve { note }).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    /// `correct`, `incorrect`, or `null` to take a review back.
+    pub verdict: Option<AnswerVerdict>,
+}
+
+/// Marks one of the bot's answers correct or incorrect (PRD story 4.3). Incorrect answers show
+/// in the knowledge-gaps report; open inboxes get `message:updated`.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/messages/{message_id}/review", tag = "conversations",
+    security(("bearer" = [])), params(("id" = uuid::Uuid, Path), ("message_id" = uuid::Uuid, Path)),
+    request_body = ReviewRequest,
+    responses((status = 200, body = MessageView), (status = 404, body = app::error::ErrorBody),
+              (status = 422, body = app::error::ErrorBody)))]
+pub async fn review_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    Path((id, message_id)): Path<(uuid::Uuid, uuid::Uuid)>,
+    ApiJson(body): ApiJson<ReviewRequest>,
+) -> Result<Json<MessageView>> {
+    let reviewed = state.conversations.review_answer(
+        &caller.viewer,
+        ConversationId(id),
+        MessageId(message_id),
+        body.verdict,
+    );
+    Ok(Json(reviewed.await?))
 }
 
 /// A JSON body that may be left out entirely.

@@ -34,4 +34,14 @@ impl AnswersPort for DashboardAnswers {
                 .collect(),
         })
     }
+
+    async fn knowledge_gaps(
+        &self,
+        caller: &Caller,
+        bot: BotId,
+        days: u16,
+    ) -> Result<app::knowledge::KnowledgeGaps, ApiError> {
+        let days = crate::answers::gaps::parse_period(Some(&format!("{days}d")))?;
+        Ok(self.answers.gaps(&caller.viewer, bot, days).await?)
+    }
 }

@@ -54,6 +54,16 @@ impl DashboardPort for Dashboard {
         Ok(hits)
     }
 
+    async fn review_answer(
+        &self,
+        viewer: &Viewer,
+        conversation: ConversationId,
+        message: app::dto::MessageId,
+        verdict: Option<app::dto::AnswerVerdict>,
+    ) -> Result<MessageView, ApiError> {
+        Ok(self.conversations.review_answer(viewer, conversation, message, verdict).await?)
+    }
+
     async fn conversation_detail(
         &self,
         viewer: &Viewer,

@@ -17,6 +17,11 @@ pub struct Model {
     /// The answer engine's record of a bot answer (`app::dto::AnswerInfo` as JSON).
     #[sea_orm(column_type = "Text", nullable)]
     pub answer: Option<String>,
+    /// The visitor's thumbs on a bot answer: up (true) or down (false).
+    pub helpful: Option<bool>,
+    /// A teammate's review of a bot answer: "correct" or "incorrect".
+    pub verdict: Option<String>,
+    pub reviewed_by: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -176,6 +176,19 @@ pub async fn listen(hub: Hub, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
                     &ServerMsg::ConversationUpdated { conversation: conversation.clone() },
                 );
             }
+            DomainEvent::AnswerRated { organization_id, bot_id, visitor_id, message } => {
+                // A teammate's review stays in the team.
+                let mut seen = message.clone();
+                seen.verdict = None;
+                hub.publish(
+                    Topic::Visitor(*bot_id, visitor_id.clone()),
+                    &ServerMsg::MessageUpdated { message: seen },
+                );
+                hub.publish(
+                    Topic::Organization(*organization_id),
+                    &ServerMsg::MessageUpdated { message: message.clone() },
+                );
+            }
             DomainEvent::ContactLeft { organization_id, conversation } => hub.publish(
                 Topic::Organization(*organization_id),
                 &ServerMsg::ConversationUpdated { conversation: conversation.clone() },

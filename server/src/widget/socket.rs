@@ -181,6 +181,17 @@ async fn handle_frame(state: &super::WidgetState, bot: &Bot, visitor: &str, text
                 Err(err) => vec![ServerMsg::error(err.into_api(), None)],
             }
         }
+        ClientMsg::Feedback { conversation_id, message_id, helpful } => {
+            match state
+                .conversations
+                .feedback_by_visitor(bot, visitor, conversation_id, message_id, helpful)
+                .await
+            {
+                // The hub brings `message:updated` to this visitor's widgets and the inbox.
+                Ok(_) => Vec::new(),
+                Err(err) => vec![ServerMsg::error(err.into_api(), None)],
+            }
+        }
         ClientMsg::Contact { conversation_id, email } => {
             match state.conversations.leave_contact(bot, visitor, conversation_id, &email).await {
                 Ok(email) => vec![ServerMsg::ContactSaved { conversation_id, email }],

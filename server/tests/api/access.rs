@@ -135,6 +135,9 @@ async fn every_server_function_refuses_anonymous_callers_unless_it_is_public() {
                         ("title", "x".into()),
                         ("text", "x".into()),
                         ("url", "x".into()),
+                        ("message_id", uuid::Uuid::nil().to_string()),
+                        ("verdict", "correct".into()),
+                        ("days", "30".into()),
                     ][..],
                 )
                 .send()

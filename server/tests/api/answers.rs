@@ -10,7 +10,7 @@ use app::{
 use crate::helpers::{DEMO_BOT, Socket, TestApp, send, spawn_app};
 
 /// Sends `text` as the visitor and returns the bot's stored answer to it.
-async fn ask(
+pub async fn ask(
     visitor: &mut Socket,
     id: &str,
     conversation: Option<ConversationId>,

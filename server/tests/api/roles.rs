@@ -58,6 +58,12 @@ pub const REST: &[(&str, &str, Option<Permission>, &str)] = &[
     ),
     ("POST", "/api/v1/conversations/{id}/return-to-ai", Some(Permission::RespondToConversations), ""),
     ("POST", "/api/v1/conversations/{id}/resolve", Some(Permission::RespondToConversations), "{}"),
+    (
+        "POST",
+        "/api/v1/conversations/{id}/messages/{message_id}/review",
+        Some(Permission::RespondToConversations),
+        r#"{"verdict":"correct"}"#,
+    ),
     ("PATCH", "/api/v1/workspaces/{id}", Some(Permission::ManageBilling), r#"{"plan":"growth"}"#),
     ("GET", "/api/v1/profile", None, ""),
     ("PATCH", "/api/v1/profile", None, r#"{"job_title":"Tester"}"#),
@@ -126,6 +132,7 @@ pub const REST: &[(&str, &str, Option<Permission>, &str)] = &[
     ("GET", "/api/v1/knowledge-base/sources/{id}", Some(Permission::ViewKnowledge), ""),
     ("DELETE", "/api/v1/knowledge-base/sources/{id}", Some(Permission::ManageKnowledge), ""),
     ("GET", "/api/v1/knowledge-base/search", Some(Permission::ViewKnowledge), ""),
+    ("GET", "/api/v1/knowledge-base/gaps", Some(Permission::ViewKnowledge), ""),
     (
         "POST",
         "/api/v1/knowledge-base/test",
@@ -263,6 +270,11 @@ pub const SERVER_FNS: &[ServerFnRule] = &[
     ("reply_to_conversation", Some(Permission::RespondToConversations), &[("id", NIL), ("content", "Hi")]),
     ("return_conversation_to_bot", Some(Permission::RespondToConversations), &[("id", NIL)]),
     ("resolve_conversation", Some(Permission::RespondToConversations), &[("id", NIL), ("note", "")]),
+    (
+        "review_answer",
+        Some(Permission::RespondToConversations),
+        &[("id", NIL), ("message_id", NIL), ("verdict", "correct")],
+    ),
     ("knowledge", Some(Permission::ViewKnowledge), &[("chatbot_id", NIL)]),
     (
         "add_faq",
@@ -283,6 +295,7 @@ pub const SERVER_FNS: &[ServerFnRule] = &[
     ("delete_source", Some(Permission::ManageKnowledge), &[("id", NIL)]),
     ("search_knowledge", Some(Permission::ViewKnowledge), &[("chatbot_id", NIL), ("q", "x")]),
     ("test_bot", Some(Permission::ViewKnowledge), &[("chatbot_id", NIL), ("query", "x")]),
+    ("knowledge_gaps", Some(Permission::ViewKnowledge), &[("chatbot_id", NIL), ("days", "30")]),
 ];
 
 /// Every (method, path) of the OpenAPI document the server serves: the routers write it, so a

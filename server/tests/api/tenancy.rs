@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use app::protocol::ServerMsg;
-use chatsupport::entities::conversation;
+use chatsupport::entities::{conversation, message};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::{
@@ -125,6 +125,13 @@ async fn other_tenant(app: &TestApp) -> Other {
         .expect("q")
         .expect("a conversation");
     ids.insert("conversation", talk.id.to_string());
+    let said = message::Entity::find()
+        .filter(message::Column::ConversationId.eq(talk.id))
+        .one(&app.state.handles.db)
+        .await
+        .expect("q")
+        .expect("a message");
+    ids.insert("message", said.id.to_string());
     Other { owner, ids }
 }
 
@@ -149,7 +156,8 @@ fn id_kind_of_route(path: &str) -> Option<&'static str> {
         | "/api/v1/conversations/{id}/takeover"
         | "/api/v1/conversations/{id}/messages"
         | "/api/v1/conversations/{id}/return-to-ai"
-        | "/api/v1/conversations/{id}/resolve" => Some("conversation"),
+        | "/api/v1/conversations/{id}/resolve"
+        | "/api/v1/conversations/{id}/messages/{message_id}/review" => Some("conversation"),
         _ => None,
     }
 }
@@ -166,12 +174,15 @@ fn id_kind_of_server_fn(name: &str, argument: &str) -> Option<&'static str> {
             | "take_over_conversation"
             | "reply_to_conversation"
             | "return_conversation_to_bot"
-            | "resolve_conversation",
+            | "resolve_conversation"
+            | "review_answer",
             "id",
         ) => Some("conversation"),
+        ("review_answer", "message_id") => Some("message"),
         ("change_plan", "workspace") => Some("workspace"),
         (
-            "knowledge" | "add_faq" | "add_snippet" | "add_website" | "search_knowledge" | "test_bot",
+            "knowledge" | "add_faq" | "add_snippet" | "add_website" | "search_knowledge" | "test_bot"
+            | "knowledge_gaps",
             "chatbot_id",
         ) => Some("bot"),
         ("recrawl_source", "id") => Some("website"),
@@ -211,7 +222,7 @@ async fn no_rest_route_reads_or_changes_another_organizations_data() {
         let url = if path.contains('{') {
             let kind = id_kind_of_route(&path)
                 .unwrap_or_else(|| panic!("{method} {path}: say in tenancy.rs which of B's ids it gets"));
-            path.replace("{id}", &other.ids[kind])
+            path.replace("{id}", &other.ids[kind]).replace("{message_id}", &uuid::Uuid::nil().to_string())
         } else {
             concrete(&path)
         };
