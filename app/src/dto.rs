@@ -154,6 +154,133 @@ pub struct MessageView {
     /// For a bot's answer: a teammate's review (never sent to the visitor).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict: Option<AnswerVerdict>,
+    /// For a visitor's message: what they want and how they sound (never sent to the visitor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insight: Option<MessageInsight>,
+}
+
+impl MessageView {
+    /// The message as a visitor may see it: without what the team noted (a review of an
+    /// answer, the intent and sentiment read from the visitor's words).
+    pub fn for_visitor(self) -> Self {
+        Self { verdict: None, insight: None, ..self }
+    }
+}
+
+/// What a visitor's message says of its writer (PRD §5.5.4, §5.5.5), stored with it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MessageInsight {
+    pub intent: Intent,
+    /// How sure the classifier is of the intent, in [0, 1].
+    pub intent_confidence: f32,
+    pub sentiment: Sentiment,
+    /// From −1 (furious) to 1 (delighted).
+    pub sentiment_score: f32,
+}
+
+/// The scores are never NaN (the classifiers clamp them), so equality is total.
+impl Eq for MessageInsight {}
+
+/// What the visitor wants (PRD §5.5.4's list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case", try_from = "String")]
+pub enum Intent {
+    PasswordReset,
+    AccountCreation,
+    LoginIssue,
+    AccountDeletion,
+    BillingQuestion,
+    SubscriptionUpgrade,
+    SubscriptionCancel,
+    RefundRequest,
+    PaymentIssue,
+    TechnicalIssue,
+    FeatureQuestion,
+    IntegrationHelp,
+    BugReport,
+    PricingInquiry,
+    FeatureRequest,
+    ProductComparison,
+    GeneralQuestion,
+    Greeting,
+    Gratitude,
+    Complaint,
+    SpeakToHuman,
+    Unknown,
+}
+
+by_name!(Intent, "intent" {
+    PasswordReset = "password_reset",
+    AccountCreation = "account_creation",
+    LoginIssue = "login_issue",
+    AccountDeletion = "account_deletion",
+    BillingQuestion = "billing_question",
+    SubscriptionUpgrade = "subscription_upgrade",
+    SubscriptionCancel = "subscription_cancel",
+    RefundRequest = "refund_request",
+    PaymentIssue = "payment_issue",
+    TechnicalIssue = "technical_issue",
+    FeatureQuestion = "feature_question",
+    IntegrationHelp = "integration_help",
+    BugReport = "bug_report",
+    PricingInquiry = "pricing_inquiry",
+    FeatureRequest = "feature_request",
+    ProductComparison = "product_comparison",
+    GeneralQuestion = "general_question",
+    Greeting = "greeting",
+    Gratitude = "gratitude",
+    Complaint = "complaint",
+    SpeakToHuman = "speak_to_human",
+    Unknown = "unknown",
+});
+
+impl Intent {
+    /// The intent in words ("Billing question").
+    pub fn label(self) -> String {
+        let name = self.as_str().replace('_', " ");
+        let mut chars = name.chars();
+        chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    }
+}
+
+/// How the visitor sounds (PRD §5.5.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case", try_from = "String")]
+pub enum Sentiment {
+    /// Angry, frustrated.
+    VeryNegative,
+    /// Disappointed, unhappy.
+    Negative,
+    /// Factual.
+    Neutral,
+    /// Satisfied, appreciative.
+    Positive,
+    /// Delighted.
+    VeryPositive,
+}
+
+by_name!(Sentiment, "sentiment" {
+    VeryNegative = "very_negative",
+    Negative = "negative",
+    Neutral = "neutral",
+    Positive = "positive",
+    VeryPositive = "very_positive",
+});
+
+impl Sentiment {
+    /// The band in words, as the inbox shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::VeryNegative => "frustrated",
+            Self::Negative => "unhappy",
+            Self::Neutral => "neutral",
+            Self::Positive => "happy",
+            Self::VeryPositive => "delighted",
+        }
+    }
 }
 
 /// A teammate's review of one bot answer (PRD story 4.3: "mark responses as correct or

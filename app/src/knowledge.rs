@@ -272,6 +272,10 @@ pub struct KnowledgeHit {
 pub struct BotTest {
     pub answer: String,
     pub info: crate::dto::AnswerInfo,
+    /// What the question says of the one asking (intent, sentiment).
+    pub insight: crate::dto::MessageInsight,
+    /// The prompt a language model would be sent; none when the bot would not ask one.
+    pub prompt: Option<String>,
     pub passages: Vec<TestedPassage>,
 }
 

@@ -72,5 +72,7 @@ mod tests {
         ]);
         round_trips(&crate::auth::Role::ALL);
         round_trips(crate::dto::AnswerVerdict::ALL);
+        round_trips(crate::dto::Intent::ALL);
+        round_trips(crate::dto::Sentiment::ALL);
     }
 }

@@ -406,6 +406,7 @@ fn message<J: JsonFields>(o: &J) -> Option<MessageView> {
         answer: o.object("answer").and_then(|a| answer(&a)).map(Box::new),
         helpful: o.flag("helpful"),
         verdict: None,
+        insight: None,
     })
 }
 
@@ -620,6 +621,7 @@ mod tests {
             answer: None,
             helpful: None,
             verdict: None,
+            insight: None,
         };
         let read = |msg: ServerMsg| WidgetFrame::parse(&msg.to_json()).expect("decodes");
         // A bot's answer brings its sources (what the widget links to) and confidence.

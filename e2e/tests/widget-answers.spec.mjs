@@ -46,6 +46,8 @@ test("a frustrated visitor is handed to a person and the agent sees why", async 
   // Each bot answer shows the agent what it was based on.
   await expect(pane.getByRole("log")).toContainText("Handed over · confidence 100 % · the visitor asked for a person");
   await expect(pane.getByRole("log")).toContainText("from Business accounts");
+  // Each visitor message shows what it says of them: the intent and how they sound.
+  await expect(pane.getByRole("log").locator("li.from-visitor").last()).toContainText("Speak to human (95 %)");
   await pane.getByText(/^History/).click();
   await expect(pane.locator(".history")).toContainText("handed it to a person: the visitor asked for a person");
 });
@@ -63,6 +65,10 @@ test("the owner tests the bot on its Knowledge page: the answer, its confidence 
   await expect(result.getByRole("list", { name: "Passages read" }).getByRole("listitem").first()).toContainText(
     "How long does shipping take?",
   );
+  // What the question says of the one asking, and the prompt a model would be sent.
+  await expect(result).toContainText(/Intent: .+ \(\d+ %\) · sounds neutral/);
+  await result.getByText("The prompt a language model would be sent").click();
+  await expect(result.locator("pre")).toContainText("CUSTOMER'S QUESTION:\nHow many days does delivery take within Germany?");
 
   // Something it does not know: said so, nothing cited.
   await panel.getByRole("textbox", { name: "Ask as a visitor would" }).fill("Who won the football world cup in 1954?");

@@ -36,6 +36,8 @@ pub enum DomainEvent {
     },
     /// The visitor's thumbs or a teammate's review changed on one of the bot's answers.
     AnswerRated { organization_id: OrganizationId, bot_id: BotId, visitor_id: Arc<str>, message: MessageView },
+    /// A visitor's message was read again (its intent, by its vector): for the team only.
+    MessageUnderstood { organization_id: OrganizationId, message: MessageView },
     /// The visitor left an email for the team (nobody was online to answer).
     ContactLeft { organization_id: OrganizationId, conversation: ConversationView },
     /// A bot's settings changed; its open widgets redraw with `profile`.

@@ -37,6 +37,7 @@ pub mod replies;
 pub mod search;
 pub mod secrets;
 pub mod shared;
+pub mod signals;
 pub mod startup;
 pub mod state;
 pub mod storage;

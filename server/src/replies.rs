@@ -166,7 +166,13 @@ async fn answer(
     }
     let answered = replier
         .conversations
-        .post_bot_message(&bot, conversation, answer, reply.as_ref().map(|r| &r.info))
+        .post_bot_message(
+            &bot,
+            conversation,
+            answer,
+            reply.as_ref().map(|r| &r.info),
+            reply.as_ref().and_then(|r| r.question.as_ref()),
+        )
         .await;
     if behavior.show_typing_indicator {
         replier.hub.publish(topic, &typing(false, conversation));
@@ -190,7 +196,7 @@ async fn answer(
         if matches!(said, Ok(n) if n == u64::from(behavior.max_conversation_length))
             && let Err(err) = replier
                 .conversations
-                .post_bot_message(&bot, conversation, &behavior.handoff_message, None)
+                .post_bot_message(&bot, conversation, &behavior.handoff_message, None, None)
                 .await
         {
             tracing::error!(error = %err, %conversation, "the bot could not offer a person");

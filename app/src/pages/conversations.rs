@@ -257,6 +257,9 @@ fn MessageLog(
                         <li class=class>
                             <span class="who">{m.sender.name}</span>
                             <p class="text">{m.content}</p>
+                            {m.insight.map(|i| view! {
+                                <p class=format!("insight mood-{}", i.sentiment.as_str())>{insight_line(&i)}</p>
+                            })}
                             {m.answer.map(|a| view! { <p class="evidence">{evidence(&a)}</p> })}
                             {review}
                             <time datetime=m.created_at.clone()>{short_time(&m.created_at)}</time>
@@ -471,6 +474,11 @@ fn AnswerReview(
             </details>
         })}
     }
+}
+
+/// What a visitor's message says of them, for the agent: "Billing question (82 %) · unhappy".
+fn insight_line(i: &crate::dto::MessageInsight) -> String {
+    format!("{} ({:.0} %) · {}", i.intent.label(), i.intent_confidence * 100.0, i.sentiment.label())
 }
 
 /// What a bot answer was based on, for the agent: how it decided, how sure it was, from what.

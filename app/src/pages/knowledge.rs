@@ -349,6 +349,12 @@ fn TestResult(test: crate::knowledge::BotTest) -> impl IntoView {
                 {test.info.handover_reason.map(|r| format!(" · {r}"))}
             </p>
             {(!sources.is_empty()).then(|| view! { <p class="muted small">{format!("Sources: {}", sources.join(", "))}</p> })}
+            <p class="muted small">{format!(
+                "Intent: {} ({:.0} %) · sounds {}",
+                test.insight.intent.label(),
+                test.insight.intent_confidence * 100.0,
+                test.insight.sentiment.label(),
+            )}</p>
             <ol class="knowledge-hits" aria-label="Passages read">
                 {test.passages.into_iter().map(|p| view! {
                     <li>
@@ -363,6 +369,12 @@ fn TestResult(test: crate::knowledge::BotTest) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ol>
+            {test.prompt.map(|prompt| view! {
+                <details class="prompt">
+                    <summary>"The prompt a language model would be sent"</summary>
+                    <pre>{prompt}</pre>
+                </details>
+            })}
         </div>
     }
 }

@@ -154,7 +154,7 @@ const STOPWORDS: &[&str] = &[
 
 /// The words of `text` that carry meaning (stopwords dropped), as one string to stem.
 pub fn content_words(text: &str) -> String {
-    super::signals::words(text)
+    crate::signals::words(text)
         .into_iter()
         .filter(|w| !STOPWORDS.contains(&w.as_str()) && w.chars().any(char::is_alphanumeric))
         .collect::<Vec<_>>()
@@ -275,7 +275,7 @@ mod tests {
     }
 
     fn stems(text: &str) -> Vec<String> {
-        super::super::signals::words(text).into_iter().map(|w| w.trim_end_matches('s').to_owned()).collect()
+        crate::signals::words(text).into_iter().map(|w| w.trim_end_matches('s').to_owned()).collect()
     }
 
     #[test]

@@ -59,6 +59,21 @@ pub struct Prompt {
     pub user: String,
 }
 
+impl Prompt {
+    /// The prompt as the owner reads it ("Test your bot"): each message under its role.
+    pub fn as_text(&self) -> String {
+        let mut text = format!("SYSTEM:\n{}\n", self.system);
+        for (visitor, said) in &self.history {
+            text.push_str(if *visitor { "\nCUSTOMER:\n" } else { "\nASSISTANT:\n" });
+            text.push_str(said);
+            text.push('\n');
+        }
+        text.push_str("\nUSER:\n");
+        text.push_str(&self.user);
+        text
+    }
+}
+
 /// The model's answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Generated {

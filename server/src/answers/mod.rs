@@ -1,6 +1,6 @@
 //! The answer engine: what the bot says to a visitor's message, from what, and how sure it is
 //! (ARCHITECTURE.md "The answer engine"). In order: reasons to hand over at once
-//! ([`signals::handover`]), small talk ([`signals::small_talk`], no retrieval spent), then
+//! ([`crate::signals::handover`]), small talk ([`crate::signals::small_talk`], no retrieval spent), then
 //! hybrid retrieval over the bot's knowledge (the visitor's previous message folded into a
 //! short follow-up), the built-in extractive answer ([`builtin`]) and its confidence, whose
 //! band decides: answer, answer with a caveat, answer and suggest a person, or say it does
@@ -11,7 +11,6 @@ pub mod gaps;
 pub mod llm;
 pub mod prompt;
 pub mod routes;
-pub mod signals;
 
 use std::{
     collections::HashMap,
@@ -20,7 +19,8 @@ use std::{
 };
 
 use app::dto::{
-    AnswerInfo, AnswerOutcome, AnswerSource, ConversationId, MessageView, Personality, SenderKind,
+    AnswerInfo, AnswerOutcome, AnswerSource, ConversationId, MessageInsight, MessageView, Personality,
+    SenderKind,
 };
 
 use app::bot_settings::AiProvider;
@@ -31,6 +31,7 @@ use crate::{
     conversations::ConversationService,
     knowledge::{KnowledgeService, index::Passage},
     secrets::SecretBox,
+    signals,
 };
 
 /// What the built-in answerer is called in an answer's record.
@@ -65,6 +66,25 @@ pub struct Reply {
     /// What the confidence was computed from, when retrieval ran (the evaluation harness
     /// calibrates on it).
     pub evidence: Option<Evidence>,
+    /// What the question says of the visitor: its intent (with the question's vector when
+    /// retrieval made one) and sentiment.
+    pub insight: MessageInsight,
+    /// The visitor's message with the intent read better than when it was stored (by its
+    /// vector), to store in its place; `None` when nothing changed.
+    pub question: Option<MessageView>,
+    /// The passages a model reads for this answer, best first (empty when the bot declined
+    /// or needed no knowledge).
+    pub read: Vec<Passage>,
+}
+
+/// "Test your bot": what retrieval found, the reply, and the prompt a model would be sent.
+#[derive(Debug, Clone)]
+pub struct Tested {
+    pub passages: Vec<Passage>,
+    pub reply: Reply,
+    /// The prompt a model would get (whether or not the bot has one); none when the bot would
+    /// not ask a model (it declines, hands over or chats).
+    pub prompt: Option<String>,
 }
 
 /// The signals behind an answer's confidence.
@@ -165,6 +185,8 @@ pub struct Answerer {
     conversations: ConversationService,
     models: Models,
     query_vectors: Arc<Mutex<HashMap<String, Arc<Vec<f32>>>>>,
+    /// The intent examples' vectors (`signals::intent::EXAMPLES`), embedded on first need.
+    intent_examples: Arc<tokio::sync::OnceCell<Vec<Vec<f32>>>>,
 }
 
 impl Answerer {
@@ -174,7 +196,14 @@ impl Answerer {
         conversations: ConversationService,
         models: Models,
     ) -> Self {
-        Self { db, knowledge, conversations, models, query_vectors: Arc::default() }
+        Self {
+            db,
+            knowledge,
+            conversations,
+            models,
+            query_vectors: Arc::default(),
+            intent_examples: Arc::default(),
+        }
     }
 
     /// The bot's reply to the visitor's message `seq` in `conversation` (read with the
@@ -202,7 +231,11 @@ impl Answerer {
         if question.sender.kind != SenderKind::Visitor || question.seq != seq {
             return None;
         }
-        Some(self.answer(bot, &question.content, earlier, Some(conversation), tokens).await)
+        let mut reply = self.answer(bot, &question.content, earlier, Some(conversation), tokens).await;
+        if question.insight.map(|i| i.intent) != Some(reply.insight.intent) {
+            reply.question = Some(MessageView { insight: Some(reply.insight), ..question.clone() });
+        }
+        Some(reply)
     }
 
     /// The bot's reply to `question`, after `earlier` messages of the conversation, from an
@@ -223,9 +256,13 @@ impl Answerer {
         tokens: &Tokens,
     ) -> Reply {
         let started = Instant::now();
+        let mut insight = signals::read(question);
         let said = |text: String, outcome, confidence, reason: Option<&str>| Reply {
             streamed: false,
             evidence: None,
+            insight,
+            question: None,
+            read: Vec::new(),
             text,
             info: AnswerInfo {
                 confidence,
@@ -240,7 +277,7 @@ impl Answerer {
                 fallback_reason: None,
             },
         };
-        if let Some(why) = signals::handover(question) {
+        if let Some(why) = signals::handover_scored(question, insight.sentiment_score) {
             return said(
                 voice(bot.personality).handing_over.into(),
                 AnswerOutcome::HandedOver,
@@ -260,6 +297,13 @@ impl Answerer {
         let query = folded(question, earlier);
         let language = crate::knowledge::index::language_index(bot.settings.language.as_deref());
         let vector = self.query_vector(&query).await;
+        if let Some(v) = vector.as_deref()
+            && signals::decided(question, insight.sentiment_score).is_none()
+            && let Some(refined) = self.intent_by_vector(question, v)
+        {
+            insight.intent = refined.intent;
+            insight.intent_confidence = refined.confidence;
+        }
         let passages = match self.knowledge.passages_for(
             bot.organization_id,
             bot.id,
@@ -301,6 +345,7 @@ impl Answerer {
         let declined_before = declines_in_a_row(earlier);
         let v = voice(bot.personality);
         let mut written = Written::built_in();
+        let mut read_for_model: Vec<Passage> = Vec::new();
         let (text, outcome, sources) = match best {
             Some((p, d)) if confidence >= SUGGEST => {
                 let outcome = if confidence >= ANSWER {
@@ -323,6 +368,7 @@ impl Answerer {
                     .chain(passages.iter().take(RERANKED).filter(|q| q.chunk_id != p.chunk_id))
                     .collect();
                 written = self.written(bot, question, earlier, conversation, &read, &lead, tokens).await;
+                read_for_model = read.iter().map(|p| (*p).clone()).collect();
                 match &written.text {
                     Some(_) if written.declined => {
                         (bot.fallback_message.clone(), AnswerOutcome::Declined, Vec::new())
@@ -351,6 +397,9 @@ impl Answerer {
             text,
             streamed: written.streamed,
             evidence: best_evidence,
+            insight,
+            question: None,
+            read: read_for_model,
             info: AnswerInfo {
                 confidence,
                 outcome,
@@ -437,7 +486,7 @@ impl Answerer {
         bot: app::dto::BotId,
         query: &str,
         top_k: usize,
-    ) -> crate::error::Result<(Vec<Passage>, Reply)> {
+    ) -> crate::error::Result<Tested> {
         viewer.require(app::auth::Permission::ViewKnowledge)?;
         let query = routes::check_test_query(query)?;
         if !(1..=20).contains(&top_k) {
@@ -454,7 +503,46 @@ impl Answerer {
             vector.as_deref().map(Vec::as_slice),
             top_k,
         )?;
-        Ok((distinct(passages), self.reply(bot, query, &[]).await))
+        let reply = self.reply(bot, query, &[]).await;
+        let prompt = if reply.read.is_empty() {
+            None
+        } else {
+            let read: Vec<&Passage> = reply.read.iter().collect();
+            let company = self.company(bot).await;
+            Some(prompt::build(bot, &company, &read, &[], &prompt::Customer::default(), query).as_text())
+        };
+        Ok(Tested { passages: distinct(passages), reply, prompt })
+    }
+
+    /// The question's intent read from its vector beside the labelled examples'; `None`
+    /// until the examples are embedded ([`Self::warm_intents`], at startup): an answer never
+    /// waits for them.
+    fn intent_by_vector(&self, question: &str, vector: &[f32]) -> Option<signals::intent::Classified> {
+        let examples = self.intent_examples.get()?;
+        Some(signals::intent::by_vector(question, vector, examples))
+    }
+
+    /// Embeds the intent examples once (a second call waits for the first, or tries again
+    /// after a failure); nothing without an embedder. Run in the background at startup.
+    pub async fn warm_intents(&self) {
+        let Some(embedder) = self.knowledge.embedder() else { return };
+        let embedded = self
+            .intent_examples
+            .get_or_try_init(|| async {
+                // In small batches, as knowledge is embedded: a visitor's question waits for
+                // one batch at most, never for all of them.
+                let mut vectors = Vec::with_capacity(signals::intent::EXAMPLES.len());
+                for batch in signals::intent::EXAMPLES.chunks(8) {
+                    vectors.extend(
+                        embedder.embed(batch.iter().map(|(_, text)| (*text).to_owned()).collect()).await?,
+                    );
+                }
+                anyhow::Ok(vectors)
+            })
+            .await;
+        if let Err(err) = embedded {
+            tracing::warn!(error = %err, "embedding the intent examples failed: intents by words alone");
+        }
     }
 
     /// The query's vector from the configured embedder (cached), or `None` (no embedder, or
@@ -637,10 +725,13 @@ fn voice(personality: Personality) -> Voice {
     }
 }
 
-/// The answer engine's routes ("test your bot").
+/// The answer engine's routes ("test your bot", the gaps report) and, with an embedder, the
+/// intent examples embedded in the background.
 pub fn install(w: &mut crate::wiring::Wiring, answers: &Answerer) {
     let h = w.handles();
     w.routes(routes::router(routes::AnswerRoutes { answers: answers.clone(), auth: h.auth.clone() }));
+    let warm = answers.clone();
+    w.background("intent examples", async move { warm.warm_intents().await });
 }
 
 #[cfg(test)]
@@ -658,6 +749,7 @@ mod tests {
             client_msg_id: None,
             helpful: None,
             verdict: None,
+            insight: None,
             answer: outcome.map(|outcome| {
                 Box::new(AnswerInfo {
                     confidence: 0.0,

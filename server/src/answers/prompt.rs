@@ -133,6 +133,7 @@ mod tests {
             answer: None,
             helpful: None,
             verdict: None,
+            insight: None,
         };
         let earlier = [said(SenderKind::Visitor, "Hi"), said(SenderKind::Bot, "Hello!")];
         let customer = Customer { name: Some("Grace".into()), email: None };

@@ -60,6 +60,13 @@ pub struct TestResponse {
     pub handover_reason: Option<String>,
     pub retrieval_ms: u32,
     pub generation_ms: u32,
+    /// What the question says of the one asking: intent (PRD §5.5.4) and sentiment (§5.5.5).
+    pub insight: app::dto::MessageInsight,
+    /// The prompt a language model would be sent for this question (PRD §5.5.2), whether or
+    /// not the bot has one; absent when the bot would not ask a model (it would decline,
+    /// hand over or chat).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -114,7 +121,7 @@ pub async fn test_knowledge(
     caller: ApiCaller,
     ApiJson(request): ApiJson<TestRequest>,
 ) -> Result<Json<TestResponse>> {
-    let (passages, reply) =
+    let crate::answers::Tested { passages, reply, prompt } =
         answers.test(&caller.viewer, request.chatbot_id, &request.query, request.top_k.unwrap_or(5)).await?;
     Ok(Json(TestResponse {
         results: passages
@@ -143,6 +150,8 @@ pub async fn test_knowledge(
         handover_reason: reply.info.handover_reason,
         retrieval_ms: reply.info.retrieval_ms,
         generation_ms: reply.info.generation_ms,
+        insight: reply.insight,
+        prompt,
     }))
 }
 

@@ -19,8 +19,8 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
-    ConversationService, MessageContent, append_message, conversation_view, history, history::Actor,
-    load_conversation, message_view, set_status, status_of,
+    ConversationService, MessageContent, NewMessage, append_message, conversation_view, history,
+    history::Actor, load_conversation, message_view, set_status, status_of,
 };
 use crate::{
     audit,
@@ -138,9 +138,12 @@ impl ConversationService {
         }
         let (after, stored) = match &message {
             Some(text) => {
-                let (after, stored) =
-                    append_message(&txn, &current, SenderKind::Agent, &agent.name, text.as_str(), None, None)
-                        .await?;
+                let (after, stored) = append_message(
+                    &txn,
+                    &current,
+                    NewMessage::said(SenderKind::Agent, &agent.name, text.as_str()),
+                )
+                .await?;
                 (after, Some(stored))
             }
             None => (current, None),

@@ -111,8 +111,16 @@ impl ConversationService {
             None => Some(Intake::check(bot, &input.details, chrono::Utc::now())?),
         };
         let input_id = input.client_msg_id.clone();
-        let job =
-            VisitorWrite { bot: Arc::new(bot.clone()), visitor_id: visitor_id.into(), input, intake, charge };
+        // What the message says of the visitor, by words alone: microseconds, and stored with it.
+        let insight = crate::signals::read(input.content.as_str());
+        let job = VisitorWrite {
+            bot: Arc::new(bot.clone()),
+            visitor_id: visitor_id.into(),
+            input,
+            intake,
+            charge,
+            insight,
+        };
         let (conversation, stored) = match self.writer.write(move |txn| Box::pin(job.clone().run(txn))).await
         {
             Ok(written) => written,
@@ -265,10 +273,13 @@ impl ConversationService {
         conversation_id: ConversationId,
         content: &str,
         answer: Option<&app::dto::AnswerInfo>,
+        question: Option<&MessageView>,
     ) -> Result<Option<MessageView>> {
         let (organization, bot_id, name, content) =
             (bot.organization_id, bot.id, Arc::<str>::from(bot.name.as_str()), Arc::<str>::from(content));
         let answer = answer.and_then(|a| serde_json::to_string(a).ok());
+        // The question's insight read again by the answer engine goes in the same write.
+        let reread = question.and_then(|q| Some((q.id, q.insight?)));
         let written = self
             .writer
             .write(move |txn| {
@@ -282,9 +293,27 @@ impl ConversationService {
                     if !matches!(status_of(&found)?, Active | Waiting) {
                         return Ok(None);
                     }
-                    let (after, stored) =
-                        append_message(txn, &found, SenderKind::Bot, &name, &content, None, answer.clone())
+                    let (after, stored) = append_message(
+                        txn,
+                        &found,
+                        NewMessage {
+                            answer: answer.clone(),
+                            ..NewMessage::said(SenderKind::Bot, &name, &content)
+                        },
+                    )
+                    .await?;
+                    if let Some((id, insight)) = reread {
+                        message::Entity::update_many()
+                            .col_expr(message::Column::Intent, Expr::value(insight.intent.as_str()))
+                            .col_expr(
+                                message::Column::IntentConfidence,
+                                Expr::value(insight.intent_confidence),
+                            )
+                            .filter(message::Column::Id.eq(id.0))
+                            .filter(message::Column::OrganizationId.eq(organization.0))
+                            .exec(txn)
                             .await?;
+                    }
                     // "After AI response" (PRD §5.3.1): an active conversation starts waiting on
                     // the visitor.
                     let after = set_status(txn, after, &[Active], Waiting, &Actor::Bot).await?;
@@ -297,6 +326,14 @@ impl ConversationService {
         let conversation = conversation_view(after, &bot.name)?;
         let message = message_view(stored)?;
         self.publish_created(bot, &visitor_id, &conversation, &message).await;
+        if let Some(question) = question.filter(|_| reread.is_some()) {
+            self.events
+                .publish(DomainEvent::MessageUnderstood {
+                    organization_id: organization,
+                    message: question.clone(),
+                })
+                .await;
+        }
         Ok(Some(message))
     }
 
@@ -429,10 +466,12 @@ impl ConversationService {
         if found.visitor_id != visitor_id || found.bot_id != bot.id.0 {
             return Err(ApiError::not_found("conversation").into());
         }
-        let mut messages = self.messages(bot.organization_id, conversation_id, after_seq).await?;
-        // A teammate's review of an answer stays in the team.
-        messages.iter_mut().for_each(|m| m.verdict = None);
-        Ok((conversation_view(found, &bot.name)?, messages))
+        let messages = self.messages(bot.organization_id, conversation_id, after_seq).await?;
+        // What the team noted of a message stays in the team.
+        Ok((
+            conversation_view(found, &bot.name)?,
+            messages.into_iter().map(MessageView::for_visitor).collect(),
+        ))
     }
 
     /// How many messages there are, in every organization (is the search index behind?).
@@ -510,12 +549,13 @@ struct VisitorWrite {
     /// Who opens the conversation, when the message opens one.
     intake: Option<Intake>,
     charge: crate::billing::Charge,
+    insight: app::dto::MessageInsight,
 }
 
 impl VisitorWrite {
     /// The conversation after the message, and the messages stored (greeting first).
     async fn run(self, txn: &DatabaseTransaction) -> Result<(conversation::Model, Vec<message::Model>)> {
-        let Self { bot, visitor_id, input, intake, charge } = self;
+        let Self { bot, visitor_id, input, intake, charge, insight } = self;
         let mut stored = Vec::new();
         let conversation = match (input.conversation_id, intake) {
             (Some(id), _) => {
@@ -531,22 +571,26 @@ impl VisitorWrite {
                 let created = create_conversation(txn, &bot, &visitor_id, &intake).await?;
                 // Outside business hours nobody greets: the message waits for the team.
                 if intake.online {
-                    let (_, greeting) =
-                        append_message(txn, &created, SenderKind::Bot, &bot.name, &bot.greeting, None, None)
-                            .await?;
+                    let (_, greeting) = append_message(
+                        txn,
+                        &created,
+                        NewMessage::said(SenderKind::Bot, &bot.name, &bot.greeting),
+                    )
+                    .await?;
                     stored.push(greeting);
                 }
                 created
             }
         };
+        let sender = names::visitor_label(conversation.visitor_name.as_deref(), &conversation.visitor_id);
         let (conversation, message) = append_message(
             txn,
             &conversation,
-            SenderKind::Visitor,
-            &names::visitor_label(conversation.visitor_name.as_deref(), &conversation.visitor_id),
-            input.content.as_str(),
-            Some(&input.client_msg_id),
-            None,
+            NewMessage {
+                client_msg_id: Some(&input.client_msg_id),
+                insight: Some(insight),
+                ..NewMessage::said(SenderKind::Visitor, &sender, input.content.as_str())
+            },
         )
         .await?;
         stored.push(message);
@@ -683,18 +727,33 @@ async fn create_conversation(
     Ok(created)
 }
 
+/// A message to append: who says what, with what it carries.
+struct NewMessage<'a> {
+    kind: SenderKind,
+    sender_name: &'a str,
+    content: &'a str,
+    client_msg_id: Option<&'a str>,
+    /// A bot answer's record (`AnswerInfo` as JSON).
+    answer: Option<String>,
+    /// A visitor message's intent and sentiment.
+    insight: Option<app::dto::MessageInsight>,
+}
+
+impl<'a> NewMessage<'a> {
+    fn said(kind: SenderKind, sender_name: &'a str, content: &'a str) -> Self {
+        Self { kind, sender_name, content, client_msg_id: None, answer: None, insight: None }
+    }
+}
+
 /// Appends one message: takes the conversation's next sequence number atomically (an
 /// `UPDATE … RETURNING`, so concurrent appends on PostgreSQL cannot share a number). Returns
 /// the conversation as that update left it, and the message.
 async fn append_message(
     txn: &DatabaseTransaction,
     conversation: &conversation::Model,
-    kind: SenderKind,
-    sender_name: &str,
-    content: &str,
-    client_msg_id: Option<&str>,
-    answer: Option<String>,
+    new: NewMessage<'_>,
 ) -> Result<(conversation::Model, message::Model)> {
+    let NewMessage { kind, sender_name, content, client_msg_id, answer, insight } = new;
     let now = Utc::now();
     let mut update = conversation::Entity::update_many()
         .col_expr(conversation::Column::LastSeq, Expr::col(conversation::Column::LastSeq).add(1))
@@ -726,6 +785,10 @@ async fn append_message(
         client_msg_id: Set(client_msg_id.map(str::to_owned)),
         created_at: Set(now),
         answer: Set(answer),
+        intent: Set(insight.map(|i| i.intent.as_str().to_owned())),
+        intent_confidence: Set(insight.map(|i| i.intent_confidence)),
+        sentiment: Set(insight.map(|i| i.sentiment.as_str().to_owned())),
+        sentiment_score: Set(insight.map(|i| i.sentiment_score)),
         ..Default::default()
     };
     Ok((after, message::Entity::insert(model).exec_with_returning(txn).await?))
@@ -817,6 +880,22 @@ pub fn message_view(model: message::Model) -> Result<MessageView> {
         answer: model.answer.as_deref().and_then(|a| serde_json::from_str(a).ok()).map(Box::new),
         helpful: model.helpful,
         verdict: model.verdict.as_deref().and_then(|v| v.parse().ok()),
+        insight: insight_of(&model.intent, model.intent_confidence, &model.sentiment, model.sentiment_score),
+    })
+}
+
+/// A visitor message's stored intent and sentiment; none when any part is missing or unreadable.
+fn insight_of(
+    intent: &Option<String>,
+    intent_confidence: Option<f32>,
+    sentiment: &Option<String>,
+    sentiment_score: Option<f32>,
+) -> Option<app::dto::MessageInsight> {
+    Some(app::dto::MessageInsight {
+        intent: intent.as_deref()?.parse().ok()?,
+        intent_confidence: intent_confidence?,
+        sentiment: sentiment.as_deref()?.parse().ok()?,
+        sentiment_score: sentiment_score?,
     })
 }
 

@@ -18,10 +18,13 @@ const LISTED: usize = 5;
 #[async_trait::async_trait]
 impl AnswersPort for DashboardAnswers {
     async fn test_bot(&self, caller: &Caller, bot: BotId, query: String) -> Result<BotTest, ApiError> {
-        let (passages, reply) = self.answers.test(&caller.viewer, bot, &query, LISTED).await?;
+        let crate::answers::Tested { passages, reply, prompt } =
+            self.answers.test(&caller.viewer, bot, &query, LISTED).await?;
         Ok(BotTest {
             answer: reply.text,
             info: reply.info,
+            insight: reply.insight,
+            prompt,
             passages: passages
                 .iter()
                 .map(|p| TestedPassage {

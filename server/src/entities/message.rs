@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "messages")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -22,6 +22,14 @@ pub struct Model {
     /// A teammate's review of a bot answer: "correct" or "incorrect".
     pub verdict: Option<String>,
     pub reviewed_by: Option<Uuid>,
+    /// For a visitor's message: PRD §5.5.4's intent, and how sure its classifier was.
+    pub intent: Option<String>,
+    #[sea_orm(column_type = "Float", nullable)]
+    pub intent_confidence: Option<f32>,
+    /// PRD §5.5.5's band, and the score (−1 … 1).
+    pub sentiment: Option<String>,
+    #[sea_orm(column_type = "Float", nullable)]
+    pub sentiment_score: Option<f32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

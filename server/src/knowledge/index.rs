@@ -468,7 +468,7 @@ impl KnowledgeIndex {
         parser.set_field_boost(lang.question, 2.5);
         parser.set_field_boost(lang.heading, 1.5);
         parser.set_field_boost(lang.title, 1.2);
-        let (user_query, _ignored) = parser.parse_query_lenient(query);
+        let (user_query, _ignored) = parser.parse_query_lenient(&plain_words(query));
         let term = |field: Field, value: String| -> Box<dyn tantivy::query::Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, &value), IndexRecordOption::Basic))
         };
@@ -612,3 +612,28 @@ const KEYWORD_WEIGHT: f32 = 0.15;
 /// A passage found by meaning alone must be at least this close (MiniLM puts unrelated
 /// English text at about 0–0.2).
 const MEANING_FLOOR: f32 = 0.3;
+
+/// A visitor's question as plain words for the query parser: what it would read as syntax
+/// ("-v" excludes, "field:value", "+", quotes, AND / OR) or cut into a phrase
+/// ("--leak-check=full") becomes separate, lower-cased words. A question is not a query
+/// language, and tantivy 0.27's phrase scorer can seek backwards inside a boolean query
+/// (quickwit-oss/tantivy#2811: a debug assertion, so a panic in debug builds).
+pub fn plain_words(query: &str) -> String {
+    query.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect::<String>().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_words;
+
+    #[test]
+    fn a_question_reaches_the_parser_as_words_without_query_syntax() {
+        let words = |q: &str| plain_words(q).split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(
+            words("How do I use --leak-check=full?"),
+            ["how", "do", "i", "use", "leak", "check", "full"]
+        );
+        assert_eq!(words("-v OR +x title:\"AND\""), ["v", "or", "x", "title", "and"]);
+        assert_eq!(words("Wie lösche ich mein Konto?"), ["wie", "lösche", "ich", "mein", "konto"]);
+    }
+}

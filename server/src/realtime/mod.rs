@@ -138,8 +138,10 @@ pub async fn listen(hub: Hub, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
     while let Some(event) = events.recv().await {
         match event.as_ref() {
             DomainEvent::MessageCreated { organization_id, bot_id, visitor_id, conversation, message } => {
+                // What the team noted of the message (its intent, sentiment) stays in the team.
+                let seen = ServerMsg::MessageReceive { message: message.clone().for_visitor() };
+                hub.publish(Topic::Visitor(*bot_id, visitor_id.clone()), &seen);
                 let frame = ServerMsg::MessageReceive { message: message.clone() };
-                hub.publish(Topic::Visitor(*bot_id, visitor_id.clone()), &frame);
                 hub.publish(Topic::Organization(*organization_id), &frame);
                 hub.publish(
                     Topic::Organization(*organization_id),
@@ -176,14 +178,14 @@ pub async fn listen(hub: Hub, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
                     &ServerMsg::ConversationUpdated { conversation: conversation.clone() },
                 );
             }
+            DomainEvent::MessageUnderstood { organization_id, message } => hub.publish(
+                Topic::Organization(*organization_id),
+                &ServerMsg::MessageUpdated { message: message.clone() },
+            ),
             DomainEvent::AnswerRated { organization_id, bot_id, visitor_id, message } => {
                 // A teammate's review stays in the team.
-                let mut seen = message.clone();
-                seen.verdict = None;
-                hub.publish(
-                    Topic::Visitor(*bot_id, visitor_id.clone()),
-                    &ServerMsg::MessageUpdated { message: seen },
-                );
+                let seen = ServerMsg::MessageUpdated { message: message.clone().for_visitor() };
+                hub.publish(Topic::Visitor(*bot_id, visitor_id.clone()), &seen);
                 hub.publish(
                     Topic::Organization(*organization_id),
                     &ServerMsg::MessageUpdated { message: message.clone() },

@@ -242,6 +242,7 @@ pub async fn listen(search: MessageSearch, mut events: mpsc::Receiver<Arc<Domain
             DomainEvent::StatusChanged { .. }
             | DomainEvent::Rated { .. }
             | DomainEvent::AnswerRated { .. }
+            | DomainEvent::MessageUnderstood { .. }
             | DomainEvent::ContactLeft { .. }
             | DomainEvent::BotUpdated { .. }
             | DomainEvent::KnowledgeChanged { .. }

@@ -159,9 +159,11 @@ async fn handle_frame(state: &super::WidgetState, bot: &Bot, visitor: &str, text
             };
             match state.conversations.post_visitor_message(bot, visitor, input).await {
                 // A resend of a stored message: answer with the stored copy (the hub will not).
-                Ok(posted) if posted.duplicate => {
-                    posted.messages.into_iter().map(|message| ServerMsg::MessageReceive { message }).collect()
-                }
+                Ok(posted) if posted.duplicate => posted
+                    .messages
+                    .into_iter()
+                    .map(|m| ServerMsg::MessageReceive { message: m.for_visitor() })
+                    .collect(),
                 Ok(_) => Vec::new(),
                 Err(err) => vec![ServerMsg::error(err.into_api(), Some(client_msg_id))],
             }

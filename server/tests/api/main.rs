@@ -17,6 +17,7 @@ mod handoff;
 mod health;
 mod helpers;
 mod inbox;
+mod insights;
 mod jobs;
 mod knowledge;
 mod layers;

@@ -1,9 +1,61 @@
-//! What a visitor's message says before any knowledge is read: small talk the bot answers in
-//! its own voice (no retrieval spent on "hi" or "thanks"), and the reasons to hand over to a
-//! person at once (PRD §4.2 "Smart Escalation Detection"): an explicit request for a human,
-//! frustration, a billing dispute or refund request, account deletion, anything legal.
-//! Rules on words, in the languages the widget speaks; the evaluation set measures their
-//! recall.
+//! What a visitor's message says before any knowledge is read, by rules and lexicons that
+//! need no model: small talk the bot answers in its own voice (no retrieval spent on "hi" or
+//! "thanks"); the reasons to hand over to a person at once (PRD §4.2 "Smart Escalation
+//! Detection"): an explicit request for a human, frustration, a billing dispute or refund
+//! request, account deletion, anything legal; the visitor's intent ([`intent`], PRD §5.5.4)
+//! and how they sound ([`sentiment`], §5.5.5). Rules on words, in the languages the widget
+//! speaks; the evaluation sets measure them. Imports nothing of the features: the
+//! conversations read a message here as it is stored, the answer engine before it answers.
+
+pub mod intent;
+pub mod sentiment;
+
+use app::dto::MessageInsight;
+
+/// What a message says of its writer, from words alone (no vector): its intent and
+/// sentiment, as stored with every visitor message. The answer engine refines the intent with
+/// the message's vector when it has one ([`intent::by_vector`]).
+pub fn read(text: &str) -> MessageInsight {
+    let (sentiment, sentiment_score) = sentiment::sentiment(text);
+    let cues = intent::by_cues(text);
+    let intent = decided_by(text, sentiment_score, cues).unwrap_or(cues);
+    MessageInsight { intent: intent.intent, intent_confidence: intent.confidence, sentiment, sentiment_score }
+}
+
+/// The intent the rules decide, if they do: small talk, a hand-over reason, or anger with
+/// nothing more precise named (a complaint). Cue words and vectors decide the rest.
+pub fn decided(text: &str, sentiment_score: f32) -> Option<intent::Classified> {
+    decided_by(text, sentiment_score, intent::by_cues(text))
+}
+
+/// [`decided`] with the cue words' reading already made.
+fn decided_by(text: &str, sentiment_score: f32, cues: intent::Classified) -> Option<intent::Classified> {
+    let handover = handover_scored(text, sentiment_score);
+    if let Some(rules) = intent::from_rules(small_talk(text), handover, text) {
+        return Some(rules);
+    }
+    if let Some(courtesy) = intent::courtesy(text, sentiment_score) {
+        return Some(courtesy);
+    }
+    let unhappy =
+        matches!(handover, Some(Handover::Frustrated | Handover::Legal)) || sentiment_score <= UNHAPPY;
+    let vague = matches!(cues.intent, app::dto::Intent::GeneralQuestion | app::dto::Intent::Unknown);
+    (unhappy && vague).then_some(intent::Classified { intent: app::dto::Intent::Complaint, confidence: 0.75 })
+}
+
+/// Unhappy enough that a message naming nothing more precise is a complaint.
+const UNHAPPY: f32 = -0.5;
+
+/// Words that aim a message at us (the bot, the team, the company). A very negative score
+/// alone is not anger: technical questions are full of words VADER scores low ("fails",
+/// "negative", "errors", "leaks"); aimed at us, or shouted with a '!', it is.
+const AT_US: &[&str] = &[
+    "you", "your", "you're", "youre", "yours", "bot", "service", "support", "company", "nobody", "anyone",
+    "ihr", "euer", "eure", "ihnen", "usted", "ustedes", "vous", "votre", "vos", "você", "vocês", "jullie",
+];
+
+/// A sentiment score at or below this is frustration: the conversation goes to a person.
+pub const VERY_NEGATIVE: f32 = -0.75;
 
 /// A message that needs no knowledge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +125,16 @@ const GREETINGS: &[&str] = &[
     "tag",
     "morgen",
     "abend",
+    "tardes",
+    "noches",
+    "bonsoir",
+    "boa",
+    "tarde",
+    "noite",
+    "tudo",
+    "bem",
+    "goedenavond",
+    "goedendag",
     "buenos",
     "días",
     "dias",
@@ -85,7 +147,7 @@ const GREETINGS: &[&str] = &[
     "team",
     "folks",
 ];
-const THANKS: &[&str] = &[
+pub(crate) const THANKS: &[&str] = &[
     "thanks", "thank", "thx", "ty", "cheers", "danke", "gracias", "merci", "obrigado", "obrigada", "bedankt",
     "dank",
 ];
@@ -290,12 +352,17 @@ const LEGAL: &[&str] = &[
 ];
 const LEGAL_PHRASES: &[&[&str]] = &[&["legal", "action"], &["legal", "department"], &["small", "claims"]];
 
-fn has_phrase(words: &[String], phrase: &[&str]) -> bool {
+pub(crate) fn has_phrase(words: &[String], phrase: &[&str]) -> bool {
     words.windows(phrase.len()).any(|w| w.iter().zip(phrase).all(|(a, b)| a == b))
 }
 
 /// Why this message should go to a person now, if it should.
 pub fn handover(text: &str) -> Option<Handover> {
+    handover_scored(text, sentiment::sentiment(text).1)
+}
+
+/// [`handover`] for a text whose sentiment score is known.
+pub fn handover_scored(text: &str, score: f32) -> Option<Handover> {
     let words = words(text);
     let is = |list: &[&str], w: &String| list.contains(&w.as_str());
     // "I want a person", "can I talk to a human", "agent please", "human".
@@ -325,6 +392,7 @@ pub fn handover(text: &str) -> Option<Handover> {
     if wants_refund || BILLING_PHRASES.iter().any(|p| has_phrase(&words, p)) {
         return Some(Handover::Billing);
     }
+    // "THANK YOU!!!" is not anger: loud only counts when it is not glad.
     let shouting = {
         let loud: Vec<&str> = text
             .split_whitespace()
@@ -334,8 +402,8 @@ pub fn handover(text: &str) -> Option<Handover> {
     };
     if words.iter().any(|w| is(FRUSTRATION, w))
         || FRUSTRATED_PHRASES.iter().any(|p| has_phrase(&words, p))
-        || text.contains("!!!")
-        || shouting
+        || ((text.contains("!!!") || shouting) && score < 0.3)
+        || (score <= VERY_NEGATIVE && (text.contains('!') || words.iter().any(|w| is(AT_US, w))))
     {
         return Some(Handover::Frustrated);
     }
