@@ -175,7 +175,7 @@ async fn answer(
         )
         .await;
     if behavior.show_typing_indicator {
-        replier.hub.publish(topic, &typing(false, conversation));
+        replier.hub.publish(topic.clone(), &typing(false, conversation));
     }
     match answered {
         Ok(Some(_)) => {}
@@ -184,8 +184,21 @@ async fn answer(
         Err(err) => return tracing::error!(error = %err, %conversation, "the bot could not answer"),
     }
     if let Some(reason) = reply.as_ref().and_then(|r| r.hand_over()) {
-        if let Err(err) = replier.conversations.escalate_by_bot(&bot, conversation, reason).await {
-            tracing::error!(error = %err, %conversation, "the bot could not hand the conversation over");
+        match replier.conversations.escalate_by_bot(&bot, conversation, reason).await {
+            // As when the visitor asks for a person: with nobody to answer now, the widget
+            // asks where the team can reply (the offline form), unless we know already.
+            Ok(Some(escalated)) => {
+                let dashboards = replier.hub.listeners(&Topic::Organization(org));
+                let away =
+                    bots::hours::team_away(&bot.settings.business_hours, dashboards, chrono::Utc::now());
+                if away && escalated.visitor_email.is_none() {
+                    replier.hub.publish(topic, &ServerMsg::TeamOffline { conversation_id: conversation });
+                }
+            }
+            Ok(None) => {}
+            Err(err) => {
+                tracing::error!(error = %err, %conversation, "the bot could not hand the conversation over")
+            }
         }
         return;
     }

@@ -44,8 +44,9 @@ pub const ANSWER: f32 = 0.85;
 pub const CAVEAT: f32 = 0.70;
 pub const SUGGEST: f32 = 0.50;
 
-/// "Don't know"s in a row after which the conversation goes to a person.
-const DECLINES_BEFORE_HANDOVER: usize = 2;
+/// Answers in a row that did not help (the bot did not know, the visitor gave a thumbs down,
+/// or asked the same again) after which the conversation goes to a person.
+const UNHELPFUL_BEFORE_HANDOVER: usize = 2;
 /// Passages read for one answer.
 const PASSAGES: usize = 6;
 /// Of them, the first re-ranked by the share of the question's words they hold…
@@ -187,6 +188,8 @@ pub struct Answerer {
     query_vectors: Arc<Mutex<HashMap<String, Arc<Vec<f32>>>>>,
     /// The intent examples' vectors (`signals::intent::EXAMPLES`), embedded on first need.
     intent_examples: Arc<tokio::sync::OnceCell<Vec<Vec<f32>>>>,
+    /// The examples are being embedded (started by the first question that needed them).
+    warming: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Answerer {
@@ -203,6 +206,7 @@ impl Answerer {
             models,
             query_vectors: Arc::default(),
             intent_examples: Arc::default(),
+            warming: Arc::default(),
         }
     }
 
@@ -342,7 +346,7 @@ impl Answerer {
             words: asked.len(),
         });
         let confidence = best_evidence.as_ref().map_or(0.0, |e| confidence(e.coverage, e.cosine, e.words));
-        let declined_before = declines_in_a_row(earlier);
+        let before = unhelpful_before(earlier, question);
         let v = voice(bot.personality);
         let mut written = Written::built_in();
         let mut read_for_model: Vec<Passage> = Vec::new();
@@ -386,9 +390,18 @@ impl Answerer {
             }
             _ => (bot.fallback_message.clone(), AnswerOutcome::Declined, Vec::new()),
         };
-        let handover_reason = (outcome == AnswerOutcome::Declined
-            && declined_before + 1 >= DECLINES_BEFORE_HANDOVER)
-            .then(|| format!("the bot could not answer {DECLINES_BEFORE_HANDOVER} questions in a row"));
+        // Asked again, the bot would say what did not help the first time.
+        let says_again = before.repeated
+            && sources.first().map(|s| s.source_id) == before.last_source
+            && before.last_source.is_some();
+        let unhelpful_now = outcome == AnswerOutcome::Declined || says_again;
+        let handover_reason = (unhelpful_now && before.count + 1 >= UNHELPFUL_BEFORE_HANDOVER).then(|| {
+            if before.all_declined && outcome == AnswerOutcome::Declined {
+                format!("the bot could not answer {UNHELPFUL_BEFORE_HANDOVER} questions in a row")
+            } else {
+                format!("{UNHELPFUL_BEFORE_HANDOVER} answers in a row did not help the visitor")
+            }
+        });
         let (text, outcome) = match &handover_reason {
             Some(_) => (v.handing_over.to_owned(), AnswerOutcome::HandedOver),
             None => (text, outcome),
@@ -515,15 +528,27 @@ impl Answerer {
     }
 
     /// The question's intent read from its vector beside the labelled examples'; `None`
-    /// until the examples are embedded ([`Self::warm_intents`], at startup): an answer never
-    /// waits for them.
+    /// until the examples are embedded: the first question that needs them starts that in the
+    /// background ([`Self::warm_intents`]) and keeps the words' intent — an answer never waits
+    /// for them, and at startup the knowledge's own embedding goes first.
     fn intent_by_vector(&self, question: &str, vector: &[f32]) -> Option<signals::intent::Classified> {
-        let examples = self.intent_examples.get()?;
-        Some(signals::intent::by_vector(question, vector, examples))
+        match self.intent_examples.get() {
+            Some(examples) => Some(signals::intent::by_vector(question, vector, examples)),
+            None => {
+                if !self.warming.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    let answers = self.clone();
+                    tokio::spawn(async move {
+                        answers.warm_intents().await;
+                        answers.warming.store(false, std::sync::atomic::Ordering::Relaxed);
+                    });
+                }
+                None
+            }
+        }
     }
 
     /// Embeds the intent examples once (a second call waits for the first, or tries again
-    /// after a failure); nothing without an embedder. Run in the background at startup.
+    /// after a failure); nothing without an embedder.
     pub async fn warm_intents(&self) {
         let Some(embedder) = self.knowledge.embedder() else { return };
         let embedded = self
@@ -633,18 +658,61 @@ fn distinct(passages: Vec<Passage>) -> Vec<Passage> {
     out
 }
 
-/// How many of the bot's last answers in a row said it did not know. A person writing in
-/// between (an agent who took over and gave the conversation back) starts the count again.
-fn declines_in_a_row(earlier: &[MessageView]) -> usize {
-    earlier
+/// The bot's last answers that did not help, in a row (PRD §4.2 "Smart Escalation Detection").
+struct Unhelpful {
+    count: usize,
+    /// Each of them said it did not know.
+    all_declined: bool,
+    /// The visitor asks again what they asked before the last answer.
+    repeated: bool,
+    /// The source the last answer came from.
+    last_source: Option<app::ids::SourceId>,
+}
+
+/// Counts back over the bot's answers: one that said it did not know, got a thumbs down, or —
+/// the newest — is followed by the visitor asking the same again (`question`) did not help. A
+/// person writing in between (an agent who took over and gave the conversation back), or a
+/// message of the bot's that is not an answer (its greeting), starts the count again.
+fn unhelpful_before(earlier: &[MessageView], question: &str) -> Unhelpful {
+    let repeated = earlier
         .iter()
         .rev()
-        .filter(|m| m.sender.kind != SenderKind::Visitor)
-        .take_while(|m| {
-            m.sender.kind == SenderKind::Bot
-                && m.answer.as_ref().is_some_and(|a| a.outcome == AnswerOutcome::Declined)
-        })
-        .count()
+        .find(|m| m.sender.kind == SenderKind::Visitor)
+        .is_some_and(|m| same_question(&m.content, question));
+    let mut found = Unhelpful { count: 0, all_declined: true, repeated, last_source: None };
+    for (i, m) in earlier.iter().rev().filter(|m| m.sender.kind != SenderKind::Visitor).enumerate() {
+        let Some(a) = m.answer.as_deref().filter(|_| m.sender.kind == SenderKind::Bot) else { break };
+        if i == 0 {
+            found.last_source = a.sources.first().map(|s| s.source_id);
+        }
+        let declined = a.outcome == AnswerOutcome::Declined;
+        let answered = matches!(
+            a.outcome,
+            AnswerOutcome::Answered | AnswerOutcome::Caveat | AnswerOutcome::SuggestPerson
+        );
+        if !(declined || m.helpful == Some(false) || (i == 0 && repeated && answered)) {
+            break;
+        }
+        found.all_declined &= declined;
+        found.count += 1;
+    }
+    found
+}
+
+/// Two messages ask the same: most of their content words are the same (Jaccard ≥ 0.8).
+fn same_question(a: &str, b: &str) -> bool {
+    let words = |t: &str| {
+        builtin::content_words(t)
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect::<std::collections::HashSet<_>>()
+    };
+    let (a, b) = (words(a), words(b));
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let shared = a.intersection(&b).count();
+    shared as f32 / (a.len() + b.len() - shared) as f32 >= 0.8
 }
 
 /// How sure the answer is, in [0, 1] (a starting point; the evaluation set calibrates it):
@@ -725,13 +793,10 @@ fn voice(personality: Personality) -> Voice {
     }
 }
 
-/// The answer engine's routes ("test your bot", the gaps report) and, with an embedder, the
-/// intent examples embedded in the background.
+/// The answer engine's routes ("test your bot", the gaps report).
 pub fn install(w: &mut crate::wiring::Wiring, answers: &Answerer) {
     let h = w.handles();
     w.routes(routes::router(routes::AnswerRoutes { answers: answers.clone(), auth: h.auth.clone() }));
-    let warm = answers.clone();
-    w.background("intent examples", async move { warm.warm_intents().await });
 }
 
 #[cfg(test)]
@@ -768,17 +833,31 @@ mod tests {
     }
 
     #[test]
-    fn declines_are_counted_back_to_the_last_answer_or_person() {
+    fn unhelpful_answers_are_counted_back_to_the_last_helpful_one_or_person() {
         use AnswerOutcome::*;
         use SenderKind::{Agent, Bot, Visitor};
         let declined = || said(Bot, Some(Declined));
         let asked = || said(Visitor, None);
-        assert_eq!(declines_in_a_row(&[]), 0);
-        assert_eq!(declines_in_a_row(&[said(Bot, None), asked(), declined(), asked()]), 1);
-        assert_eq!(declines_in_a_row(&[asked(), declined(), asked(), declined(), asked()]), 2);
-        assert_eq!(declines_in_a_row(&[declined(), asked(), said(Bot, Some(Answered)), asked()]), 0);
+        let count = |earlier: &[MessageView]| unhelpful_before(earlier, "something new").count;
+        assert_eq!(count(&[]), 0);
+        assert_eq!(count(&[said(Bot, None), asked(), declined(), asked()]), 1);
+        assert_eq!(count(&[asked(), declined(), asked(), declined(), asked()]), 2);
+        assert_eq!(count(&[declined(), asked(), said(Bot, Some(Answered)), asked()]), 0);
         // An agent answered after the bot's "don't know" and gave the conversation back.
-        assert_eq!(declines_in_a_row(&[asked(), declined(), asked(), said(Agent, None), asked()]), 0);
+        assert_eq!(count(&[asked(), declined(), asked(), said(Agent, None), asked()]), 0);
+        // A thumbs down makes an answer unhelpful too.
+        let mut disliked = said(Bot, Some(Answered));
+        disliked.helpful = Some(false);
+        let found = unhelpful_before(&[asked(), declined(), asked(), disliked, asked()], "something new");
+        assert_eq!((found.count, found.all_declined), (2, false));
+        // Asking the same again says the answer did not help.
+        let mut question = said(Visitor, None);
+        question.content = "How long does shipping to Norway take?".into();
+        let again =
+            unhelpful_before(&[question, said(Bot, Some(Answered))], "how long does shipping to norway take");
+        assert!(again.repeated);
+        assert_eq!(again.count, 1);
+        assert!(!same_question("How long does shipping take?", "How much does shipping cost?"));
     }
 
     #[test]

@@ -19,6 +19,13 @@ pub fn is_open(hours: &BusinessHours, now: DateTime<Utc>) -> bool {
     })
 }
 
+/// Nobody from the team can answer now: outside the bot's business hours, or no dashboard of
+/// the organization is open (`dashboards`, the hub's listener count). A visitor handed over
+/// then is asked where the team can answer (`team:offline`), unless we know already.
+pub fn team_away(hours: &BusinessHours, dashboards: usize, now: DateTime<Utc>) -> bool {
+    dashboards == 0 || !is_open(hours, now)
+}
+
 /// Whether each bot with business hours was open at the last look.
 pub type Seen = std::collections::HashMap<app::dto::BotId, bool>;
 

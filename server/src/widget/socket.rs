@@ -173,9 +173,14 @@ async fn handle_frame(state: &super::WidgetState, bot: &Bot, visitor: &str, text
                 // Answered directly too, so a widget that asks again (after a reload) learns it.
                 Ok(escalated) => {
                     let mut answer = vec![ServerMsg::ConversationEscalated { conversation_id }];
-                    // Nobody has a dashboard open: ask where the team can answer, unless we know.
-                    let team = state.hub.listeners(&Topic::Organization(bot.organization_id));
-                    if team == 0 && escalated.visitor_email.is_none() {
+                    // Nobody can answer now: ask where the team can answer, unless we know.
+                    let dashboards = state.hub.listeners(&Topic::Organization(bot.organization_id));
+                    let away = crate::bots::hours::team_away(
+                        &bot.settings.business_hours,
+                        dashboards,
+                        chrono::Utc::now(),
+                    );
+                    if away && escalated.visitor_email.is_none() {
                         answer.push(ServerMsg::TeamOffline { conversation_id });
                     }
                     answer

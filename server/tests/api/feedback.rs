@@ -33,10 +33,16 @@ async fn thumbs_and_reviews_land_on_the_answer_and_the_gaps_report_groups_what_w
     let mut inbox = app.dashboard().await;
     let (mut visitor, _) = app.visitor(DEMO_BOT).await;
 
+    // Not known at all (one decline; a second unhelpful answer would hand over).
+    let unknown = ask(&mut visitor, "f-2", None, "Do you have a mobile app for iPhone?").await;
+    assert_eq!(unknown.answer.as_deref().map(|a| a.outcome), Some(AnswerOutcome::Declined));
+    let conversation = unknown.conversation_id;
+
     // Answered from the knowledge, but the visitor is not happy with it.
-    let shipping = ask(&mut visitor, "f-1", None, "How many days does delivery take within Germany?").await;
+    let shipping =
+        ask(&mut visitor, "f-1", Some(conversation), "How many days does delivery take within Germany?")
+            .await;
     assert_ne!(shipping.answer.as_deref().map(|a| a.outcome), Some(AnswerOutcome::Declined));
-    let conversation = shipping.conversation_id;
     visitor
         .send(&ClientMsg::Feedback { conversation_id: conversation, message_id: shipping.id, helpful: false })
         .await;
@@ -45,10 +51,6 @@ async fn thumbs_and_reviews_land_on_the_answer_and_the_gaps_report_groups_what_w
         .await;
     let ServerMsg::MessageUpdated { message } = updated else { unreachable!() };
     assert_eq!(message.helpful, Some(false), "the inbox sees the thumbs down at once");
-
-    // Not known at all (one decline; the second would hand over).
-    let unknown = ask(&mut visitor, "f-2", Some(conversation), "Do you have a mobile app for iPhone?").await;
-    assert_eq!(unknown.answer.as_deref().map(|a| a.outcome), Some(AnswerOutcome::Declined));
 
     // A teammate marks the shipping answer incorrect; the visitor's widget never sees reviews.
     let detail = app.get_json(&format!("/api/v1/conversations/{conversation}"), &owner).await.1;
@@ -158,4 +160,27 @@ async fn another_organization_can_neither_rate_nor_read_the_gaps_of_this_one() {
     let report = gaps(&app, &owner, &bot, "30d").await;
     assert_eq!(report["thumbs_down"], 0, "nothing changed: {report}");
     assert_eq!(report["marked_incorrect"], 0, "{report}");
+}
+
+#[tokio::test]
+async fn a_thumbs_down_then_a_dont_know_hands_the_visitor_to_a_person_with_the_reason() {
+    let app = spawn_app().await;
+    app.knowledge_jobs_done().await;
+    let (mut visitor, _) = app.visitor(DEMO_BOT).await;
+    let answered = ask(&mut visitor, "u-1", None, "How many days does delivery take within Germany?").await;
+    assert_ne!(answered.answer.as_deref().map(|a| a.outcome), Some(AnswerOutcome::Declined));
+    let conversation = answered.conversation_id;
+    visitor
+        .send(&ClientMsg::Feedback { conversation_id: conversation, message_id: answered.id, helpful: false })
+        .await;
+    visitor
+        .recv_until(|m| matches!(m, ServerMsg::MessageUpdated { message } if message.helpful == Some(false)))
+        .await;
+
+    // One "don't know" alone would not hand over; after the thumbs down it does.
+    let handed = ask(&mut visitor, "u-2", Some(conversation), "Do you sell garden gnomes in bulk?").await;
+    let info = handed.answer.as_deref().expect("evidence");
+    assert_eq!(info.outcome, AnswerOutcome::HandedOver, "{}", handed.content);
+    assert_eq!(info.handover_reason.as_deref(), Some("2 answers in a row did not help the visitor"));
+    visitor.recv_until(|m| matches!(m, ServerMsg::ConversationEscalated { .. })).await;
 }

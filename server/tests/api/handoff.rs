@@ -322,3 +322,34 @@ async fn with_a_dashboard_open_asking_for_a_person_does_not_ask_for_an_email() {
     .await;
     assert!(later.is_err(), "a teammate is online: no team:offline, got {later:?}");
 }
+
+#[tokio::test]
+async fn when_the_bot_hands_over_with_nobody_online_the_visitor_is_asked_for_an_email_and_not_when_someone_is()
+ {
+    let app = spawn_app().await;
+    let (mut visitor, _) = app.visitor(DEMO_BOT).await;
+    visitor.send(&send("bot-away-1", None, "this is useless, I want a person")).await;
+    // Both arrive, in either order (the escalation goes through the event bus, the question
+    // straight to the visitor's topic; the widget shows the form either way).
+    let (mut escalated, mut asked) = (None, None);
+    while escalated.is_none() || asked.is_none() {
+        match visitor.recv().await {
+            ServerMsg::ConversationEscalated { conversation_id } => escalated = Some(conversation_id),
+            ServerMsg::TeamOffline { conversation_id } => asked = Some(conversation_id),
+            _ => {}
+        }
+    }
+    assert_eq!(asked, escalated, "the email is asked for the conversation handed over");
+
+    // A teammate has the dashboard open: they answer here, nobody asks for an email.
+    let _dashboard = app.dashboard().await;
+    let (mut other, _) = app.visitor(DEMO_BOT).await;
+    other.send(&send("bot-away-2", None, "I want to talk to a human please")).await;
+    other.recv_until(|m| matches!(m, ServerMsg::ConversationEscalated { .. })).await;
+    let later = tokio::time::timeout(
+        std::time::Duration::from_millis(400),
+        other.recv_until(|m| matches!(m, ServerMsg::TeamOffline { .. })),
+    )
+    .await;
+    assert!(later.is_err(), "a teammate is online: no team:offline, got {later:?}");
+}

@@ -126,7 +126,7 @@ async fn with_the_local_model_the_intent_is_read_again_by_the_messages_meaning()
     let dir = crate::embeddings::model_dir();
     let app = crate::helpers::spawn_app_with(|c| c.embedding_model_dir = Some(dir)).await;
     app.knowledge_jobs_done().await;
-    // Embedded in the background at startup; an answer before that keeps the words' intent.
+    // Embedded in the background on first need; an answer before that keeps the words' intent.
     app.state.answers.warm_intents().await;
     let mut inbox = app.dashboard().await;
     let (mut visitor, _) = app.visitor(DEMO_BOT).await;

@@ -239,16 +239,17 @@ async fn whatever_the_model_does_the_visitor_gets_an_answer_or_the_fallback() {
     let app = app_with_model(&stand_in.serve().await).await;
     let (mut visitor, _) = app.visitor(DEMO_BOT).await;
 
+    // Each case from a visitor of its own: the same question asked again in one conversation
+    // would say the first answer did not help (and hand over).
     // Rate limited twice: asked again with backoff, then it answers.
     stand_in.set("busy");
     let (_, busy) = ask(&mut visitor, "f-1", None, QUESTION).await;
-    let conversation = Some(busy.conversation_id);
     assert!(busy.content.starts_with(OPENING), "{}", busy.content);
     assert!(stand_in.requests().len() >= 3, "two 429s and the answer");
 
     // A server error every time: the built-in answer, and the agent sees why.
     stand_in.set("broken");
-    let (_, broken) = ask(&mut visitor, "f-2", conversation, QUESTION).await;
+    let (_, broken) = ask(&mut app.visitor(DEMO_BOT).await.0, "f-2", None, QUESTION).await;
     assert!(broken.content.contains(FAQ_SAYS) && !broken.content.contains(OPENING), "{}", broken.content);
     let info = broken.answer.as_deref().expect("evidence");
     assert_eq!(info.model, "built-in");
@@ -257,7 +258,7 @@ async fn whatever_the_model_does_the_visitor_gets_an_answer_or_the_fallback() {
     // Cut after two words: those reached the widget; the stored answer (which replaces
     // them there) is the built-in one.
     stand_in.set("cut");
-    let (streamed, cut) = ask(&mut visitor, "f-3", conversation, QUESTION).await;
+    let (streamed, cut) = ask(&mut app.visitor(DEMO_BOT).await.0, "f-3", None, QUESTION).await;
     assert!(streamed.starts_with(OPENING), "{streamed}");
     assert!(cut.content.contains(FAQ_SAYS) && !cut.content.contains(OPENING), "{}", cut.content);
     assert!(cut.answer.as_deref().and_then(|a| a.fallback_reason.as_deref()).is_some());
@@ -265,7 +266,7 @@ async fn whatever_the_model_does_the_visitor_gets_an_answer_or_the_fallback() {
     // Never a word: after the first-token deadline, the built-in answer.
     stand_in.set("silent");
     let asked = std::time::Instant::now();
-    let (_, silent) = ask(&mut visitor, "f-4", conversation, QUESTION).await;
+    let (_, silent) = ask(&mut app.visitor(DEMO_BOT).await.0, "f-4", None, QUESTION).await;
     assert!(silent.content.contains(FAQ_SAYS), "{}", silent.content);
     let reason = silent.answer.as_deref().and_then(|a| a.fallback_reason.clone()).unwrap_or_default();
     assert!(reason.contains("no word in time"), "{reason}");
@@ -273,7 +274,7 @@ async fn whatever_the_model_does_the_visitor_gets_an_answer_or_the_fallback() {
 
     // "The passages do not say": the bot declines honestly; nothing of the marker shows.
     stand_in.set("none");
-    let (streamed, none) = ask(&mut visitor, "f-5", conversation, QUESTION).await;
+    let (streamed, none) = ask(&mut app.visitor(DEMO_BOT).await.0, "f-5", None, QUESTION).await;
     assert_eq!(none.content, chatsupport::demo::DEMO_FALLBACK);
     assert!(!streamed.contains("NO_"), "{streamed}");
     assert_eq!(none.answer.as_deref().map(|a| a.outcome), Some(AnswerOutcome::Declined));
@@ -341,7 +342,7 @@ async fn a_bot_brings_its_own_endpoint_with_its_key_sealed_as_a_credential_of_it
         )
         .await;
     assert_eq!(saved.status(), 200);
-    let (_, built_in) = ask(&mut visitor, "k-2", Some(answer.conversation_id), QUESTION).await;
+    let (_, built_in) = ask(&mut app.visitor(DEMO_BOT).await.0, "k-2", None, QUESTION).await;
     assert!(built_in.content.contains(FAQ_SAYS) && !built_in.content.contains(OPENING));
     assert_eq!(stand_in.requests().len(), before);
 }
