@@ -324,6 +324,10 @@ pub struct AnswerInfo {
     /// Why the configured model did not write it, when the built-in answer stood in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_reason: Option<String>,
+    /// The answer's formatting (lists, links, bold, code), when it has any: drawn in place of
+    /// the plain text. The message's `content` keeps the words as written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub formatted: Vec<crate::format::Block>,
 }
 
 /// `confidence` is never NaN (the engine clamps it into [0, 1]), so equality is total.

@@ -12,6 +12,7 @@ pub mod csp;
 pub mod dto;
 pub mod error;
 pub mod form;
+pub mod format;
 pub mod ids;
 pub mod knowledge;
 pub mod live;

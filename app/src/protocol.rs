@@ -446,6 +446,28 @@ fn answer<J: JsonFields>(o: &J) -> Option<crate::dto::AnswerInfo> {
         tokens_in: 0,
         tokens_out: 0,
         fallback_reason: None,
+        formatted: o.items("formatted").unwrap_or_default().iter().filter_map(block).collect(),
+    })
+}
+
+/// One block of an answer's formatting (`crate::format`), as the widget reads it.
+fn block<J: JsonFields>(o: &J) -> Option<crate::format::Block> {
+    let runs = |o: &J| -> Vec<crate::format::Inline> {
+        o.items("i")
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|r| Some(crate::format::Inline { k: r.text("k")?, s: r.text("s")?, u: r.text("u") }))
+            .collect()
+    };
+    Some(crate::format::Block {
+        k: o.text("k")?,
+        i: runs(o),
+        l: o.items("l")
+            .unwrap_or_default()
+            .iter()
+            .map(|item| crate::format::Item { i: runs(item) })
+            .collect(),
+        s: o.text("s").unwrap_or_default(),
     })
 }
 
@@ -642,6 +664,30 @@ mod tests {
                 tokens_in: 0,
                 tokens_out: 0,
                 fallback_reason: None,
+                // …and its formatting, block by block.
+                formatted: vec![
+                    crate::format::Block {
+                        k: "p".into(),
+                        i: vec![
+                            crate::format::Inline::new("t", "Run "),
+                            crate::format::Inline::new("c", "setup"),
+                            crate::format::Inline {
+                                k: "a".into(),
+                                s: "docs".into(),
+                                u: Some("https://docs.example.com".into()),
+                            },
+                        ],
+                        l: Vec::new(),
+                        s: String::new(),
+                    },
+                    crate::format::Block {
+                        k: "ol".into(),
+                        i: Vec::new(),
+                        l: vec![crate::format::Item { i: vec![crate::format::Inline::new("b", "one")] }],
+                        s: String::new(),
+                    },
+                    crate::format::Block { k: "pre".into(), i: Vec::new(), l: Vec::new(), s: "x = 1".into() },
+                ],
             })),
             ..message.clone()
         };

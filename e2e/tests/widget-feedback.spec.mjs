@@ -10,7 +10,8 @@ import { openWidget, say } from "./chat.mjs";
 const app = () => process.env.CHATSUPPORT_URL;
 // Asked only here: the e2e server is shared by every spec.
 const QUESTION = "Can I pay with Apple Pay on my iPhone?";
-const BETTER = "Yes: Apple Pay works at checkout on iPhone, iPad and Mac.";
+// With the formatting an owner may use: bold and a link, drawn in the widget (never as markup).
+const BETTER = "Yes: **Apple Pay** works at checkout on iPhone, iPad and Mac. See [how it works](https://www.apple.com/apple-pay/).";
 
 test("a thumbs down becomes a knowledge gap, an FAQ drafted from it answers the question next time", async ({ browser }) => {
   const visitor = await browser.newPage();
@@ -59,6 +60,9 @@ test("a thumbs down becomes a knowledge gap, an FAQ drafted from it answers the 
   const answered = chat2.getByRole("log").locator("li.from-bot").filter({ hasText: "Apple Pay works at checkout" });
   await expect(answered).toBeVisible();
   await expect(answered.getByRole("list", { name: "Sources" })).toContainText(QUESTION);
+  await expect(answered.locator("strong")).toHaveText("Apple Pay");
+  await expect(answered.getByRole("link", { name: "how it works" })).toHaveAttribute("href", "https://www.apple.com/apple-pay/");
+  await expect(answered).not.toContainText("**");
 
   // Refreshed, the report shows the gap closed.
   await owner.reload();

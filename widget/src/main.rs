@@ -163,7 +163,10 @@ fn Widget() -> impl IntoView {
                         <For each=move || chat.messages.get() key=|m| m.id let:m>
                             <li class=format!("msg from-{}", m.sender.kind.as_str())>
                                 {(m.sender.kind != SenderKind::Visitor).then(|| view! { <span class="who">{m.sender.name.clone()}</span> })}
-                                <p>{m.content.clone()}</p>
+                                {match m.answer.as_ref().filter(|a| !a.formatted.is_empty()) {
+                                    Some(a) => view! { <div class="rich">{app::format::blocks_view(a.formatted.clone())}</div> }.into_any(),
+                                    None => view! { <p>{m.content.clone()}</p> }.into_any(),
+                                }}
                                 // An answer's sources, linked where they have an address
                                 // (`target=_blank` opens them without `window.opener`).
                                 {m.answer.as_ref().filter(|a| !a.sources.is_empty()).map(|a| view! {

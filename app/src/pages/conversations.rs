@@ -256,7 +256,10 @@ fn MessageLog(
                     view! {
                         <li class=class>
                             <span class="who">{m.sender.name}</span>
-                            <p class="text">{m.content}</p>
+                            {match m.answer.as_ref().filter(|a| !a.formatted.is_empty()) {
+                                Some(a) => view! { <div class="text rich">{crate::format::blocks_view(a.formatted.clone())}</div> }.into_any(),
+                                None => view! { <p class="text">{m.content}</p> }.into_any(),
+                            }}
                             {m.insight.map(|i| view! {
                                 <p class=format!("insight mood-{}", i.sentiment.as_str())>{insight_line(&i)}</p>
                             })}

@@ -255,6 +255,7 @@ mod tests {
                 tokens_in: 0,
                 tokens_out: 0,
                 fallback_reason: None,
+                formatted: Vec::new(),
             },
             helpful: None,
             verdict: None,

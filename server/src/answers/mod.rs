@@ -7,6 +7,7 @@
 //! not know. Two "don't know"s in a row hand over.
 
 pub mod builtin;
+pub mod format;
 pub mod gaps;
 pub mod llm;
 pub mod prompt;
@@ -279,6 +280,7 @@ impl Answerer {
                 tokens_in: 0,
                 tokens_out: 0,
                 fallback_reason: None,
+                formatted: Vec::new(),
             },
         };
         if let Some(why) = signals::handover_scored(question, insight.sentiment_score) {
@@ -406,6 +408,7 @@ impl Answerer {
             Some(_) => (v.handing_over.to_owned(), AnswerOutcome::HandedOver),
             None => (text, outcome),
         };
+        let formatted = format::blocks_if_formatted(&text);
         Reply {
             text,
             streamed: written.streamed,
@@ -424,6 +427,7 @@ impl Answerer {
                 tokens_in: written.tokens_in,
                 tokens_out: written.tokens_out,
                 fallback_reason: written.fallback_reason,
+                formatted,
             },
         }
     }
@@ -827,6 +831,7 @@ mod tests {
                     tokens_in: 0,
                     tokens_out: 0,
                     fallback_reason: None,
+                    formatted: Vec::new(),
                 })
             }),
         }

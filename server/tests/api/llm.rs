@@ -42,7 +42,8 @@ const OPENING: &str = "Good question! ";
 struct StandIn {
     /// How the next requests are answered: "ok", "busy" (429 twice, then ok), "broken" (500),
     /// "cut" (two words, then the connection drops), "silent" (never answers), "none"
-    /// (`NO_ANSWER`), "key" (ok only with the right bearer key, else 401).
+    /// (`NO_ANSWER`), "key" (ok only with the right bearer key, else 401), "markdown" (an
+    /// answer with a list, bold, a link and a script tag).
     mode: Arc<Mutex<&'static str>>,
     busy_left: Arc<AtomicU32>,
     requests: Arc<Mutex<Vec<(HeaderMap, Value)>>>,
@@ -134,8 +135,20 @@ async fn completions(State(s): State<StandIn>, headers: HeaderMap, Json(request)
         }
         _ => {}
     }
-    let words =
-        if mode == "none" { vec!["NO_".to_owned(), "ANSWER".to_owned()] } else { words_from(&request) };
+    let words = match mode {
+        "none" => vec!["NO_".to_owned(), "ANSWER".to_owned()],
+        // As models write: Markdown, split anywhere.
+        "markdown" => [
+            OPENING,
+            "**Standard** deli",
+            "very takes 2-4 working days.\n\n- Ger",
+            "many: 2-4 days\n- EU: 3-7 days\n\nSee [our ship",
+            "ping page](https://shop.example/shipping) or <script>alert(1)</script>.",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        _ => words_from(&request),
+    };
     let mut frames: Vec<Result<String, std::io::Error>> =
         vec![Ok(chunk(&model, json!({"role": "assistant", "content": ""}), None))];
     if mode == "cut" {
@@ -231,6 +244,24 @@ async fn a_model_words_the_answer_from_the_passages_and_its_words_stream_to_the_
         request["messages"].as_array().expect("messages").iter().filter_map(|m| m["role"].as_str()).collect();
     // The greeting, the first question, its answer, the follow-up with the passages.
     assert_eq!(roles, ["system", "assistant", "user", "assistant", "user"], "{request}");
+
+    // A model's Markdown reaches the widget as a structure to draw, never as markup.
+    stand_in.set("markdown");
+    let (_, formatted) = ask(&mut app.visitor(DEMO_BOT).await.0, "m-3", None, QUESTION).await;
+    let info = formatted.answer.as_deref().expect("evidence");
+    let kinds: Vec<&str> = info.formatted.iter().map(|b| b.k.as_str()).collect();
+    // (A fourth paragraph may follow: the band's "press Talk to a person".)
+    assert_eq!(kinds[..3], ["p", "ul", "p"], "{:?}", info.formatted);
+    assert_eq!((info.formatted[0].i[1].k.as_str(), info.formatted[0].i[1].s.as_str()), ("b", "Standard"));
+    assert_eq!(info.formatted[1].l.len(), 2);
+    let link = info.formatted[2].i.iter().find(|r| r.k == "a").expect("a link");
+    assert_eq!(
+        (link.s.as_str(), link.u.as_deref()),
+        ("our shipping page", Some("https://shop.example/shipping"))
+    );
+    let drawn: String = info.formatted.iter().flat_map(|b| b.i.iter().map(|r| r.s.as_str())).collect();
+    assert!(!drawn.contains("script"), "{drawn}");
+    assert!(formatted.content.contains("**Standard**"), "the message keeps the words as written");
 }
 
 #[tokio::test]
