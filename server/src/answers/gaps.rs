@@ -39,15 +39,16 @@ const SAME_MEANING: f32 = 0.75;
 /// "30d" → 30 days; 1–365 days. Empty means 30.
 pub fn parse_period(period: Option<&str>) -> std::result::Result<i64, ApiError> {
     let text = period.map(str::trim).filter(|p| !p.is_empty()).unwrap_or("30d");
-    text.strip_suffix('d')
-        .and_then(|n| n.parse::<i64>().ok())
-        .filter(|n| (1..=MAX_DAYS).contains(n))
-        .ok_or_else(|| {
-            ApiError::validation(
-                "period",
-                format!("Give the period in days, from 1d to {MAX_DAYS}d (like 30d)."),
-            )
-        })
+    text.strip_suffix('d').and_then(|n| n.parse::<i64>().ok()).map_or_else(|| Err(bad_period()), check_days)
+}
+
+/// A report's period in days: 1–365.
+pub fn check_days(days: i64) -> std::result::Result<i64, ApiError> {
+    if (1..=MAX_DAYS).contains(&days) { Ok(days) } else { Err(bad_period()) }
+}
+
+fn bad_period() -> ApiError {
+    ApiError::validation("period", format!("Give the period in days, from 1d to {MAX_DAYS}d (like 30d)."))
 }
 
 /// Why an answered question is a gap, if it is one.

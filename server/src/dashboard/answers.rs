@@ -44,7 +44,7 @@ impl AnswersPort for DashboardAnswers {
         bot: BotId,
         days: u16,
     ) -> Result<app::knowledge::KnowledgeGaps, ApiError> {
-        let days = crate::answers::gaps::parse_period(Some(&format!("{days}d")))?;
+        let days = crate::answers::gaps::check_days(i64::from(days))?;
         Ok(self.answers.gaps(&caller.viewer, bot, days).await?)
     }
 }
