@@ -189,3 +189,14 @@ pub fn SearchForm(action: &'static str, children: Children) -> impl IntoView {
         </form>
     }
 }
+
+/// Empties a form back to its initial values (after a successful add); nothing on the server.
+pub fn clear(form: leptos::prelude::NodeRef<leptos::html::Form>) {
+    #[cfg(feature = "browser")]
+    if let Some(f) = leptos::prelude::GetUntracked::get_untracked(&form) {
+        let f: leptos::web_sys::HtmlFormElement = f;
+        f.reset();
+    }
+    #[cfg(not(feature = "browser"))]
+    let _ = form;
+}

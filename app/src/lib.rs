@@ -11,6 +11,7 @@ pub mod bot_settings;
 pub mod csp;
 pub mod dto;
 pub mod error;
+pub mod evaluation;
 pub mod form;
 pub mod format;
 pub mod ids;

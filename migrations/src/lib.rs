@@ -23,6 +23,7 @@ mod m20261202_000017_knowledge_pages;
 mod m20261203_000018_message_answers;
 mod m20261203_000019_answer_feedback;
 mod m20261207_000020_message_insights;
+mod m20261207_000021_evaluation_sets;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000018_message_answers::Migration),
             Box::new(m20261203_000019_answer_feedback::Migration),
             Box::new(m20261207_000020_message_insights::Migration),
+            Box::new(m20261207_000021_evaluation_sets::Migration),
         ]
     }
 }

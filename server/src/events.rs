@@ -49,6 +49,8 @@ pub enum DomainEvent {
         /// A crawl's page just read (`crawl:progress`'s `current_url`).
         current_url: Option<String>,
     },
+    /// A knowledge source was deleted (`knowledge::`).
+    KnowledgeRemoved { organization_id: OrganizationId, bot_id: BotId, source_id: app::ids::SourceId },
     /// A background job reported progress (`jobs::JobContext::progress`).
     JobProgress {
         organization_id: Option<OrganizationId>,

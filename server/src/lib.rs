@@ -23,6 +23,7 @@ pub mod demo;
 pub mod embeddings;
 pub mod entities;
 pub mod error;
+pub mod evaluation;
 pub mod events;
 pub mod http;
 pub mod integrations;

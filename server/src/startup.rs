@@ -188,6 +188,10 @@ fn install_features(tasks: &mut Tasks, state: &AppState, mailer: &Mailer) -> Wir
     crate::knowledge::install(&mut w, knowledge);
     conversations::install(&mut w, conversations);
     crate::answers::install(&mut w, answers);
+    crate::evaluation::install(
+        &mut w,
+        &crate::evaluation::Evaluations::new(handles.db.clone(), answers.clone(), handles.wakeup.clone()),
+    );
     replies::install(&mut w, conversations, answers);
     search::install(&mut w, search);
     widget::install(&mut w, conversations, connections);

@@ -246,13 +246,13 @@ fn MessageLog(
         <div class="messages-pane" role="log" aria-label="Messages" aria-live="polite" tabindex="0" node_ref=pane on:scroll=on_scroll>
         <ol class="messages">
             {move || {
-                let mut asked: Option<String> = None;
+                let mut asked: Option<(crate::dto::MessageId, String)> = None;
                 all().into_iter().map(|m| {
                     let class = format!("message from-{}", m.sender.kind.as_str());
                     if m.sender.kind == SenderKind::Visitor {
-                        asked = Some(m.content.clone());
+                        asked = Some((m.id, m.content.clone()));
                     }
-                    let review = m.answer.is_some().then(|| view! { <AnswerReview message=m.clone() question=asked.clone() bot live /> });
+                    let review = m.answer.is_some().then(|| view! { <AnswerReview message=m.clone() asked=asked.clone() bot live /> });
                     view! {
                         <li class=class>
                             <span class="who">{m.sender.name}</span>
@@ -415,15 +415,19 @@ fn History(events: Vec<ConversationEventView>) -> impl IntoView {
 
 /// What people said of one bot answer: the visitor's thumbs, the teammate's "correct" /
 /// "incorrect" (PRD story 4.3), and — for an answer found wanting — a better answer saved as
-/// an FAQ, which the bot answers from from then on.
+/// an FAQ, which the bot answers from from then on; and the visitor's question added to the
+/// bot's evaluation set, so every later knowledge change is checked against it.
 #[component]
 fn AnswerReview(
     message: MessageView,
-    question: Option<String>,
+    /// The visitor's message the answer replied to.
+    asked: Option<(crate::dto::MessageId, String)>,
     bot: crate::dto::BotId,
     live: LiveFeed,
 ) -> impl IntoView {
     use crate::dto::AnswerVerdict::{Correct, Incorrect};
+    let (question_id, question) = asked.unzip();
+    let keep = ServerAction::<crate::api::AddMessageToEvaluation>::new();
     let correct = FormAction::<ReviewAnswer>::new();
     let incorrect = FormAction::<ReviewAnswer>::new();
     let better = FormAction::<crate::api::AddFaq>::new();
@@ -459,7 +463,17 @@ fn AnswerReview(
             {thumbs.map(|t| view! { <span class="thumbs">{t}</span> })}
             {mark(correct, Correct, "Correct")}
             {mark(incorrect, Incorrect, "Incorrect")}
+            {question_id.map(|message_id| view! {
+                <button type="button" class="secondary small" disabled=move || keep.pending().get() || keep.value().with(|r| matches!(r, Some(Ok(_))))
+                    on:click=move |_| { keep.dispatch(crate::api::AddMessageToEvaluation { chatbot_id: bot, message_id }); }>
+                    "Add to evaluation set"
+                </button>
+            })}
             {move || correct.value().get().or_else(|| incorrect.value().get()).and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
+            {move || keep.value().get().map(|r| match r {
+                Ok(_) => view! { <p role="status" class="toast">"Added the question to the evaluation set: each knowledge change is checked against it."</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
         </div>
         {wanting.then(|| view! {
             <details class="better-answer">

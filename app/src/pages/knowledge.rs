@@ -124,6 +124,7 @@ fn Knowledge(
         <SearchKnowledge bot />
         <TestBot bot />
         <Gaps bot can_manage live />
+        <super::evaluation::Evaluation bot />
         {can_manage.then(|| view! {
             <div class="knowledge-add">
                 <UploadFiles bot max_bytes=data.max_file_bytes live />
@@ -495,7 +496,7 @@ fn Gap(g: crate::knowledge::KnowledgeGap, bot: BotId, can_manage: bool, live: Li
     }
 }
 
-fn plural(n: u32, what: &str) -> String {
+pub(super) fn plural(n: u32, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }
 
@@ -507,15 +508,9 @@ where
     Effect::new(move |_| {
         if let Some(Ok(source)) = add.value().get() {
             live.source(source);
-            #[cfg(feature = "browser")]
-            if let Some(f) = form.get_untracked() {
-                let f: leptos::web_sys::HtmlFormElement = f;
-                f.reset();
-            }
+            crate::form::clear(form);
         }
     });
-    #[cfg(not(feature = "browser"))]
-    let _ = form;
 }
 
 /// The last add's outcome: a toast, or the refusal.

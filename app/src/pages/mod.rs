@@ -8,6 +8,7 @@ pub mod bot_settings;
 pub mod bot_versions;
 pub mod bots;
 pub mod conversations;
+pub mod evaluation;
 pub mod knowledge;
 pub mod login;
 pub mod new_bot;

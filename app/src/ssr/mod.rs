@@ -15,6 +15,7 @@ mod accounts;
 mod answers;
 mod bots;
 mod conversations;
+mod evaluation;
 mod knowledge;
 mod organization;
 mod platform;
@@ -25,6 +26,7 @@ pub use accounts::*;
 pub use answers::*;
 pub use bots::*;
 pub use conversations::*;
+pub use evaluation::*;
 pub use knowledge::*;
 pub use organization::*;
 pub use platform::*;
@@ -67,6 +69,7 @@ pub struct Ports {
     pub bots: Arc<dyn BotsPort>,
     pub knowledge: Arc<dyn KnowledgePort>,
     pub answers: Arc<dyn AnswersPort>,
+    pub evaluation: Arc<dyn EvaluationPort>,
     pub me: Arc<dyn SelfServicePort>,
     pub platform: Arc<dyn PlatformPort>,
 }

@@ -510,6 +510,12 @@ impl Answerer {
             return Err(app::ApiError::validation("top_k", "List between 1 and 20 passages.").into());
         }
         let bot = &crate::bots::find(&self.db, viewer.organization_id, bot).await?;
+        self.test_on(bot, query, top_k).await
+    }
+
+    /// [`Self::test`] on a bot already found and a question already checked (the evaluation
+    /// runs ask their questions this way).
+    pub async fn test_on(&self, bot: &Bot, query: &str, top_k: usize) -> crate::error::Result<Tested> {
         let language = crate::knowledge::index::language_index(bot.settings.language.as_deref());
         let vector = self.query_vector(query).await;
         let passages = self.knowledge.passages_for(

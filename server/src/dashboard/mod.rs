@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod answers;
 pub mod bots;
 pub mod conversations;
+pub mod evaluation;
 pub mod knowledge;
 pub mod organization;
 pub mod platform;
@@ -78,6 +79,9 @@ pub fn ports(
         }),
         knowledge: Arc::new(knowledge::DashboardKnowledge { knowledge: knowledge.clone() }),
         answers: Arc::new(answers::DashboardAnswers { answers: answers.clone() }),
+        evaluation: Arc::new(evaluation::DashboardEvaluation {
+            evaluations: crate::evaluation::Evaluations::new(db.clone(), answers.clone(), h.wakeup.clone()),
+        }),
         settings: Arc::new(settings::DashboardSettings {
             db,
             accounts: accounts.clone(),

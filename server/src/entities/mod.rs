@@ -8,6 +8,8 @@ pub mod bot;
 pub mod bot_version;
 pub mod conversation;
 pub mod conversation_event;
+pub mod evaluation_question;
+pub mod evaluation_run;
 pub mod integration_credential;
 pub mod job;
 pub mod knowledge_chunk;

@@ -675,6 +675,13 @@ impl KnowledgeService {
         txn.commit().await?;
         self.index.delete_source(SourceId(current.id)).await;
         self.index.flush().await;
+        self.events
+            .publish(DomainEvent::KnowledgeRemoved {
+                organization_id: viewer.organization_id,
+                bot_id: BotId(current.bot_id),
+                source_id: SourceId(current.id),
+            })
+            .await;
         if !still_used
             && let Some(key) = current.file_key.as_deref().and_then(FileKey::parse)
             && let Err(err) = self.files.delete(&key).await

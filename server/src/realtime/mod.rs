@@ -205,7 +205,7 @@ pub async fn listen(hub: Hub, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
                 );
             }
             // Progress the dashboard shows comes as the feature's own frames (above).
-            DomainEvent::JobProgress { .. } => {}
+            DomainEvent::KnowledgeRemoved { .. } | DomainEvent::JobProgress { .. } => {}
         }
     }
 }

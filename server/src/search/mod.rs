@@ -246,6 +246,7 @@ pub async fn listen(search: MessageSearch, mut events: mpsc::Receiver<Arc<Domain
             | DomainEvent::ContactLeft { .. }
             | DomainEvent::BotUpdated { .. }
             | DomainEvent::KnowledgeChanged { .. }
+            | DomainEvent::KnowledgeRemoved { .. }
             | DomainEvent::JobProgress { .. } => {}
         }
     }

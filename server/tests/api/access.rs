@@ -138,6 +138,8 @@ async fn every_server_function_refuses_anonymous_callers_unless_it_is_public() {
                         ("message_id", uuid::Uuid::nil().to_string()),
                         ("verdict", "correct".into()),
                         ("days", "30".into()),
+                        ("run_id", uuid::Uuid::nil().to_string()),
+                        ("expects", "answered".into()),
                     ][..],
                 )
                 .send()

@@ -12,6 +12,7 @@ mod crawl;
 mod dashboard;
 mod edges;
 mod embeddings;
+mod evaluation;
 mod feedback;
 mod handoff;
 mod health;

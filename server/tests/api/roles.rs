@@ -133,6 +133,22 @@ pub const REST: &[(&str, &str, Option<Permission>, &str)] = &[
     ("DELETE", "/api/v1/knowledge-base/sources/{id}", Some(Permission::ManageKnowledge), ""),
     ("GET", "/api/v1/knowledge-base/search", Some(Permission::ViewKnowledge), ""),
     ("GET", "/api/v1/knowledge-base/gaps", Some(Permission::ViewKnowledge), ""),
+    ("GET", "/api/v1/chatbots/{id}/evaluation", Some(Permission::ViewKnowledge), ""),
+    (
+        "POST",
+        "/api/v1/chatbots/{id}/evaluation/questions",
+        Some(Permission::ManageKnowledge),
+        r#"{"question":"Q {role}?"}"#,
+    ),
+    ("POST", "/api/v1/chatbots/{id}/evaluation/questions/from-faqs", Some(Permission::ManageKnowledge), ""),
+    (
+        "DELETE",
+        "/api/v1/chatbots/{id}/evaluation/questions/{question_id}",
+        Some(Permission::ManageKnowledge),
+        "",
+    ),
+    ("POST", "/api/v1/chatbots/{id}/evaluation/runs", Some(Permission::ManageKnowledge), ""),
+    ("GET", "/api/v1/chatbots/{id}/evaluation/runs/{run_id}", Some(Permission::ViewKnowledge), ""),
     (
         "POST",
         "/api/v1/knowledge-base/test",
@@ -296,6 +312,21 @@ pub const SERVER_FNS: &[ServerFnRule] = &[
     ("search_knowledge", Some(Permission::ViewKnowledge), &[("chatbot_id", NIL), ("q", "x")]),
     ("test_bot", Some(Permission::ViewKnowledge), &[("chatbot_id", NIL), ("query", "x")]),
     ("knowledge_gaps", Some(Permission::ViewKnowledge), &[("chatbot_id", NIL), ("days", "30")]),
+    ("load_evaluation", Some(Permission::ViewKnowledge), &[("chatbot_id", NIL)]),
+    (
+        "add_eval_question",
+        Some(Permission::ManageKnowledge),
+        &[("chatbot_id", NIL), ("question", "Q {role}?"), ("expects", "answered")],
+    ),
+    (
+        "add_message_to_evaluation",
+        Some(Permission::ManageKnowledge),
+        &[("chatbot_id", NIL), ("message_id", NIL)],
+    ),
+    ("add_faq_questions", Some(Permission::ManageKnowledge), &[("chatbot_id", NIL)]),
+    ("remove_eval_question", Some(Permission::ManageKnowledge), &[("chatbot_id", NIL), ("id", NIL)]),
+    ("start_eval_run", Some(Permission::ManageKnowledge), &[("chatbot_id", NIL)]),
+    ("read_eval_run", Some(Permission::ViewKnowledge), &[("chatbot_id", NIL), ("run_id", NIL)]),
 ];
 
 /// Every (method, path) of the OpenAPI document the server serves: the routers write it, so a

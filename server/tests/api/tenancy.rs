@@ -132,6 +132,26 @@ async fn other_tenant(app: &TestApp) -> Other {
         .expect("q")
         .expect("a message");
     ids.insert("message", said.id.to_string());
+    // An evaluation set with one question and a run.
+    let asked: serde_json::Value = app
+        .send_json(
+            "POST",
+            &format!("/api/v1/chatbots/{bot}/evaluation/questions"),
+            &owner,
+            serde_json::json!({ "question": "Where is my Globex order?" }),
+        )
+        .await
+        .json()
+        .await
+        .expect("evaluation question");
+    ids.insert("eval_question", asked["id"].as_str().expect("question id").to_owned());
+    let run: serde_json::Value = app
+        .send_json("POST", &format!("/api/v1/chatbots/{bot}/evaluation/runs"), &owner, serde_json::json!({}))
+        .await
+        .json()
+        .await
+        .expect("evaluation run");
+    ids.insert("eval_run", run["id"].as_str().expect("run id").to_owned());
     Other { owner, ids }
 }
 
@@ -143,7 +163,13 @@ fn id_kind_of_route(path: &str) -> Option<&'static str> {
         | "/api/v1/chatbots/{id}/restore"
         | "/api/v1/chatbots/{id}/clone"
         | "/api/v1/chatbots/{id}/versions"
-        | "/api/v1/chatbots/{id}/versions/{version}/restore" => Some("bot"),
+        | "/api/v1/chatbots/{id}/versions/{version}/restore"
+        | "/api/v1/chatbots/{id}/evaluation"
+        | "/api/v1/chatbots/{id}/evaluation/questions"
+        | "/api/v1/chatbots/{id}/evaluation/questions/from-faqs"
+        | "/api/v1/chatbots/{id}/evaluation/questions/{question_id}"
+        | "/api/v1/chatbots/{id}/evaluation/runs"
+        | "/api/v1/chatbots/{id}/evaluation/runs/{run_id}" => Some("bot"),
         "/api/v1/workspaces/{id}" => Some("workspace"),
         "/api/v1/knowledge-base/documents/{id}" | "/api/v1/knowledge-base/sources/{id}" => Some("document"),
         "/api/v1/knowledge-base/faqs/{id}" => Some("faq"),
@@ -181,10 +207,25 @@ fn id_kind_of_server_fn(name: &str, argument: &str) -> Option<&'static str> {
         ("review_answer", "message_id") => Some("message"),
         ("change_plan", "workspace") => Some("workspace"),
         (
-            "knowledge" | "add_faq" | "add_snippet" | "add_website" | "search_knowledge" | "test_bot"
-            | "knowledge_gaps",
+            "knowledge"
+            | "add_faq"
+            | "add_snippet"
+            | "add_website"
+            | "search_knowledge"
+            | "test_bot"
+            | "knowledge_gaps"
+            | "load_evaluation"
+            | "add_eval_question"
+            | "add_message_to_evaluation"
+            | "add_faq_questions"
+            | "remove_eval_question"
+            | "start_eval_run"
+            | "read_eval_run",
             "chatbot_id",
         ) => Some("bot"),
+        ("add_message_to_evaluation", "message_id") => Some("message"),
+        ("remove_eval_question", "id") => Some("eval_question"),
+        ("read_eval_run", "run_id") => Some("eval_run"),
         ("recrawl_source", "id") => Some("website"),
         ("delete_source", "id") => Some("document"),
         (
@@ -222,7 +263,10 @@ async fn no_rest_route_reads_or_changes_another_organizations_data() {
         let url = if path.contains('{') {
             let kind = id_kind_of_route(&path)
                 .unwrap_or_else(|| panic!("{method} {path}: say in tenancy.rs which of B's ids it gets"));
-            path.replace("{id}", &other.ids[kind]).replace("{message_id}", &uuid::Uuid::nil().to_string())
+            path.replace("{id}", &other.ids[kind])
+                .replace("{message_id}", &uuid::Uuid::nil().to_string())
+                .replace("{question_id}", &other.ids["eval_question"])
+                .replace("{run_id}", &other.ids["eval_run"])
         } else {
             concrete(&path)
         };
@@ -267,6 +311,13 @@ async fn no_rest_route_reads_or_changes_another_organizations_data() {
         sources["sources"].as_array().map(Vec::len),
         Some(3),
         "A deleted none of B's knowledge: {sources}"
+    );
+    let (_, set) =
+        app.get_json(&format!("/api/v1/chatbots/{}/evaluation", other.ids["bot"]), &other.owner).await;
+    assert_eq!(
+        set["questions"].as_array().map(Vec::len),
+        Some(1),
+        "A changed nothing of B's evaluation set: {set}"
     );
 }
 
@@ -327,5 +378,12 @@ async fn no_server_function_reads_or_changes_another_organizations_data() {
         sources["sources"].as_array().map(Vec::len),
         Some(3),
         "A added or deleted none of B's knowledge: {sources}"
+    );
+    let (_, set) =
+        app.get_json(&format!("/api/v1/chatbots/{}/evaluation", other.ids["bot"]), &other.owner).await;
+    assert_eq!(
+        set["questions"].as_array().map(Vec::len),
+        Some(1),
+        "A changed nothing of B's evaluation set: {set}"
     );
 }

@@ -1,0 +1,80 @@
+// A bot's evaluation set, as an owner uses it: questions added on the Knowledge page (one
+// expecting a source, one the bot must not answer), one taken from a conversation in the
+// inbox, and every FAQ at once; "Run now" shows its progress and then what passed and why;
+// a second run draws the pass rate over time. Works at 360 px too.
+import { expect, test } from "@playwright/test";
+import { signInAsDemoOwner } from "./people.mjs";
+import { openWidget, say } from "./chat.mjs";
+
+const app = () => process.env.CHATSUPPORT_URL;
+// Asked only here: the e2e server is shared by every spec.
+const PARCEL = "How many days does delivery take?";
+const GNOMES = "Do you sell garden gnomes?";
+const FROM_CHAT = "Can I pay for my order by invoice as a company?";
+
+test("an owner keeps an evaluation set, runs it and sees what passed and the pass rate over time", async ({ browser }) => {
+  // A visitor's question, taken from the conversation into the set by the owner in the inbox.
+  const visitor = await browser.newPage();
+  const chat = await openWidget(visitor);
+  await say(chat, FROM_CHAT);
+  await expect(chat.getByRole("log").locator("li.from-bot").last()).toBeVisible();
+
+  const owner = await browser.newPage();
+  await signInAsDemoOwner(owner, app());
+  await owner.getByRole("list", { name: "Conversations" }).getByRole("link", { name: new RegExp(FROM_CHAT.slice(0, 24)) }).click();
+  const pane = owner.getByRole("region", { name: "Conversation", exact: true });
+  const review = pane.getByRole("group", { name: "Review this answer" }).last();
+  await review.getByRole("button", { name: "Add to evaluation set" }).click();
+  await expect(review.getByRole("status")).toContainText("Added the question to the evaluation set");
+
+  await owner.goto(`${app()}/bots`);
+  await owner.getByRole("link", { name: "Knowledge of Acme Helper" }).click();
+  const set = owner.getByRole("region", { name: "Evaluation set" });
+  const questions = set.getByRole("list", { name: "Evaluation questions" });
+  await expect(questions.getByRole("listitem").filter({ hasText: FROM_CHAT })).toContainText("From a conversation");
+
+  // Typed: worded unlike the FAQ, expecting it to be found; and one the bot must decline.
+  await set.getByText("Add a question").click();
+  await set.getByRole("textbox", { name: "Question" }).fill(PARCEL);
+  await set.getByRole("combobox", { name: "A right answer…" }).selectOption("source");
+  await set.getByRole("combobox", { name: "Source" }).selectOption({ label: "How long does shipping take?" });
+  await set.getByRole("button", { name: "Add question" }).click();
+  await expect(set.getByRole("status").filter({ hasText: `Added “${PARCEL}”` })).toBeVisible();
+  await set.getByRole("textbox", { name: "Question" }).fill(GNOMES);
+  await set.getByRole("combobox", { name: "A right answer…" }).selectOption("declined");
+  await set.getByRole("button", { name: "Add question" }).click();
+  await expect(questions.getByRole("listitem").filter({ hasText: GNOMES })).toContainText("Says it does not know");
+  await expect(questions.getByRole("listitem").filter({ hasText: PARCEL })).toContainText("Cites “How long does shipping take?”");
+
+  // A bad question is refused and nothing is added.
+  const before = await questions.getByRole("listitem").count();
+  await set.getByRole("combobox", { name: "A right answer…" }).selectOption("source");
+  await set.getByRole("textbox", { name: "Question" }).fill("Which source?");
+  await set.getByRole("button", { name: "Add question" }).click();
+  await expect(set.getByRole("alert")).toContainText("Choose the source a right answer cites");
+  await expect(questions.getByRole("listitem")).toHaveCount(before);
+
+  // Every FAQ at once (the shipping FAQ is expected already, so it is skipped).
+  await set.getByRole("button", { name: "Add every FAQ" }).click();
+  await expect(set.getByRole("status").filter({ hasText: /Added \d+ FAQ questions?\./ })).toBeVisible();
+  await expect(questions.getByRole("listitem").filter({ hasText: "How do I reset my password?" })).toContainText("FAQ");
+
+  // Run it: what passed and why.
+  await set.getByRole("button", { name: "Run now" }).click();
+  await expect(set).toContainText(/last run: \d+ % passed \(\d+ of \d+\)/, { timeout: 60_000 });
+  const parcel = questions.getByRole("listitem").filter({ hasText: PARCEL });
+  await expect(parcel).toContainText("Passed");
+  await expect(parcel).toContainText("Found “How long does shipping take?”");
+  await expect(questions.getByRole("listitem").filter({ hasText: GNOMES })).toContainText("Passed");
+
+  // A second run: the pass rate over time is drawn, and told in words.
+  await set.getByRole("button", { name: "Run now" }).click();
+  await expect(set.getByRole("img", { name: /Pass rate over the last 2 runs/ })).toBeVisible({ timeout: 60_000 });
+
+  // At 360 px the set stays within the screen.
+  await owner.setViewportSize({ width: 360, height: 800 });
+  const overflow = await owner.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await set.getByRole("button", { name: "Run now" }).scrollIntoViewIfNeeded();
+  await expect(set.getByRole("button", { name: "Run now" })).toBeInViewport();
+});
