@@ -248,6 +248,87 @@ impl AiProvider {
     }
 }
 
+/// Where a model comes from, as plans name what they include (`allowed_ai_providers`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelFamily {
+    OpenAi,
+    Anthropic,
+    Google,
+    /// A model on the customer's own server (Ollama, vLLM, llama.cpp…).
+    SelfHosted,
+}
+
+/// The hosted APIs whose models count as their provider's; any other endpoint is self-hosted.
+const PROVIDER_HOSTS: [&str; 3] =
+    ["api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com"];
+
+impl ModelFamily {
+    /// A model's family by its name (`gpt-4o-mini`, `claude-sonnet-4.5`, `gemini-1.5-pro`;
+    /// anything else is self-hosted).
+    pub fn of(model: &str) -> Self {
+        let name = model.trim().to_ascii_lowercase();
+        let name = name.rsplit('/').next().unwrap_or_default();
+        if name.starts_with("gpt-")
+            || name.starts_with("chatgpt")
+            || ["o1", "o3", "o4"].iter().any(|p| name.starts_with(p))
+        {
+            Self::OpenAi
+        } else if name.starts_with("claude") {
+            Self::Anthropic
+        } else if name.starts_with("gemini") {
+            Self::Google
+        } else {
+            Self::SelfHosted
+        }
+    }
+
+    /// Its name in the plan catalog.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OpenAi => "openai",
+            Self::Anthropic => "anthropic",
+            Self::Google => "google",
+            Self::SelfHosted => "self_hosted",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OpenAi => "OpenAI models",
+            Self::Anthropic => "Anthropic models",
+            Self::Google => "Google models",
+            Self::SelfHosted => "self-hosted models",
+        }
+    }
+}
+
+impl AiSettings {
+    /// The family of the model these settings ask for, which the bot's plan must include;
+    /// `None` for the built-in answerer and the server's own default model (every plan has
+    /// them). An endpoint other than a provider's hosted API is self-hosted, whatever the
+    /// model is called.
+    pub fn family(&self) -> Option<ModelFamily> {
+        match self.provider {
+            AiProvider::BuiltIn => None,
+            AiProvider::Platform => self.model.as_deref().map(ModelFamily::of),
+            AiProvider::Custom => {
+                let host = self
+                    .base_url
+                    .as_deref()
+                    .and_then(|u| u.split("://").nth(1))
+                    .and_then(|rest| rest.split(['/', ':']).next())
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                if PROVIDER_HOSTS.contains(&host.as_str()) {
+                    Some(ModelFamily::of(self.model.as_deref().unwrap_or("gpt-4o-mini")))
+                } else {
+                    Some(ModelFamily::SelfHosted)
+                }
+            }
+        }
+    }
+}
+
 /// How a bot's answers are written (PRD §5.2.1 `ai_settings`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -524,6 +605,28 @@ mod tests {
         ] {
             assert!(names.contains(&expected), "{expected} missing from {names:?}");
         }
+    }
+
+    #[test]
+    fn a_models_family_comes_from_its_name_and_an_own_server_is_self_hosted() {
+        let ai = |provider, model: Option<&str>, base_url: Option<&str>| AiSettings {
+            provider,
+            model: model.map(str::to_owned),
+            base_url: base_url.map(str::to_owned),
+            ..AiSettings::default()
+        };
+        assert_eq!(ai(AiProvider::BuiltIn, None, None).family(), None);
+        assert_eq!(ai(AiProvider::Platform, None, None).family(), None, "the server's default: every plan");
+        assert_eq!(
+            ai(AiProvider::Platform, Some("claude-opus-4"), None).family(),
+            Some(ModelFamily::Anthropic)
+        );
+        let hosted = ai(AiProvider::Custom, Some("gpt-4o"), Some("https://api.openai.com/v1"));
+        assert_eq!(hosted.family(), Some(ModelFamily::OpenAi));
+        let own = ai(AiProvider::Custom, Some("gpt-4o"), Some("http://localhost:11434/v1"));
+        assert_eq!(own.family(), Some(ModelFamily::SelfHosted));
+        assert_eq!(ModelFamily::of("models/gemini-1.5-pro"), ModelFamily::Google);
+        assert_eq!(ModelFamily::of("llama3.1:8b"), ModelFamily::SelfHosted);
     }
 
     #[test]

@@ -163,7 +163,8 @@ impl MessageView {
     /// The message as a visitor may see it: without what the team noted (a review of an
     /// answer, the intent and sentiment read from the visitor's words).
     pub fn for_visitor(self) -> Self {
-        Self { verdict: None, insight: None, ..self }
+        let answer = self.answer.map(|a| Box::new(AnswerInfo { cost_micros: None, ..*a }));
+        Self { verdict: None, insight: None, answer, ..self }
     }
 }
 
@@ -321,6 +322,11 @@ pub struct AnswerInfo {
     pub tokens_in: u32,
     #[serde(default)]
     pub tokens_out: u32,
+    /// What the model's tokens cost at list price, in micro-dollars (0 for the built-in
+    /// answerer and a self-hosted model; absent when the model's price is not known). Never
+    /// sent to a visitor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_micros: Option<u64>,
     /// Why the configured model did not write it, when the built-in answer stood in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_reason: Option<String>,

@@ -445,6 +445,7 @@ fn answer<J: JsonFields>(o: &J) -> Option<crate::dto::AnswerInfo> {
         generation_ms: 0,
         tokens_in: 0,
         tokens_out: 0,
+        cost_micros: None,
         fallback_reason: None,
         formatted: o.items("formatted").unwrap_or_default().iter().filter_map(block).collect(),
     })
@@ -663,6 +664,7 @@ mod tests {
                 generation_ms: 0,
                 tokens_in: 0,
                 tokens_out: 0,
+                cost_micros: None,
                 fallback_reason: None,
                 // …and its formatting, block by block.
                 formatted: vec![

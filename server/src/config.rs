@@ -160,6 +160,13 @@ pub struct Config {
     #[arg(long, env = "CHATSUPPORT_LLM_MODEL", default_value = "gpt-4o-mini")]
     pub llm_model: String,
 
+    /// A stronger model for hard questions (long, several asks, "why" or "compare", or after an
+    /// answer that did not help), asked instead of `--llm-model` for bots of plans above
+    /// Starter that name no model of their own (PRD §5.5.1). Unset: every question gets
+    /// `--llm-model`.
+    #[arg(long, env = "CHATSUPPORT_LLM_MODEL_COMPLEX")]
+    pub llm_model_complex: Option<String>,
+
     /// How long the model may take to its first word, in milliseconds, before the bot answers
     /// with the built-in answer instead (each retry included).
     #[arg(long, env = "CHATSUPPORT_LLM_FIRST_TOKEN_MS", default_value_t = 8_000)]
@@ -213,6 +220,7 @@ impl Config {
             llm_url: None,
             llm_api_key: None,
             llm_model: "gpt-4o-mini".into(),
+            llm_model_complex: None,
             llm_first_token_ms: 8_000,
             llm_total_ms: 30_000,
         }

@@ -509,12 +509,25 @@ fn evidence(a: &crate::dto::AnswerInfo) -> String {
         line.push_str(&format!(" · from {}", titles.join(", ")));
     }
     if a.model != "built-in" && !a.model.is_empty() {
-        line.push_str(&format!(" · written by {} ({} → {} tokens)", a.model, a.tokens_in, a.tokens_out));
+        line.push_str(&format!(" · written by {} ({} → {} tokens", a.model, a.tokens_in, a.tokens_out));
+        match a.cost_micros {
+            Some(0) | None => line.push(')'),
+            Some(micros) => line.push_str(&format!(", {})", dollars(micros))),
+        }
     }
     if let Some(why) = &a.fallback_reason {
-        line.push_str(&format!(" · built-in answer: the model failed ({why})"));
+        line.push_str(&format!(" · built-in answer instead of the model ({why})"));
     }
     line
+}
+
+/// Micro-dollars as a person reads a price: "$0.0012", "$0.25" — integer arithmetic (float
+/// formatting would add to the bundle).
+fn dollars(micros: u64) -> String {
+    let (whole, rest) = (micros / 1_000_000, micros % 1_000_000);
+    let fraction = format!("{rest:06}");
+    let shown = if whole > 0 || rest >= 10_000 { &fraction[..2] } else { fraction.trim_end_matches('0') };
+    format!("${whole}.{}", if shown.is_empty() { "00" } else { shown })
 }
 
 /// One history line in words.
@@ -617,4 +630,15 @@ pub(crate) fn Highlighted(text: String, ranges: Vec<(usize, usize)>) -> impl Int
     }
     parts.push(view! { {text.get(at..).unwrap_or_default().to_owned()} }.into_any());
     view! { <span class="snippet">{parts}</span> }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn prices_read_as_dollars_with_the_digits_that_matter() {
+        assert_eq!(super::dollars(225), "$0.000225");
+        assert_eq!(super::dollars(250_000), "$0.25");
+        assert_eq!(super::dollars(1_500_000), "$1.50");
+        assert_eq!(super::dollars(1), "$0.000001");
+    }
 }

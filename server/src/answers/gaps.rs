@@ -255,6 +255,7 @@ mod tests {
                 generation_ms: 0,
                 tokens_in: 0,
                 tokens_out: 0,
+                cost_micros: None,
                 fallback_reason: None,
                 formatted: Vec::new(),
             },

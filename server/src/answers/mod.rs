@@ -10,6 +10,7 @@ pub mod builtin;
 pub mod format;
 pub mod gaps;
 pub mod llm;
+pub mod pricing;
 pub mod prompt;
 pub mod routes;
 
@@ -111,6 +112,8 @@ pub type Tokens = UnboundedSender<String>;
 pub struct Models {
     /// The server's model: `OPENAI_BASE_URL` / `OPENAI_API_KEY` / `CHATSUPPORT_LLM_MODEL`.
     pub platform: Option<llm::Endpoint>,
+    /// The server's stronger model for hard questions (`CHATSUPPORT_LLM_MODEL_COMPLEX`).
+    pub complex: Option<String>,
     pub llm: llm::Llm,
     pub secrets: SecretBox,
 }
@@ -133,15 +136,19 @@ impl Models {
             temperature: 0.3,
             max_tokens: 500,
         });
-        Self { platform, llm: llm::Llm::new(limits), secrets }
+        Self { platform, complex: config.llm_model_complex.clone(), llm: llm::Llm::new(limits), secrets }
     }
 
     /// The endpoint that words `bot`'s answers: `Ok(None)` for the built-in answerer,
-    /// `Err` with the reason when the bot's own endpoint cannot be used (its key is gone).
+    /// `Err` with the reason when the bot's own endpoint cannot be used (its key is gone, or
+    /// its plan does not include the model). A bot on the server's default model gets the
+    /// stronger one for a hard question when its plan is above Starter (PRD §5.5.1).
     async fn endpoint_for(
         &self,
         db: &sea_orm::DatabaseConnection,
         bot: &Bot,
+        question: &str,
+        earlier: &[MessageView],
     ) -> Result<Option<llm::Endpoint>, String> {
         let ai = &bot.settings.ai;
         let (base_url, api_key, default_model) = match ai.provider {
@@ -163,10 +170,27 @@ impl Models {
                 (url, key, "gpt-4o-mini".to_owned())
             }
         };
+        let plan = crate::bots::plan_of(db, bot.organization_id, bot.workspace_id).await.ok().flatten();
+        if let (Some(family), Some(plan)) = (ai.family(), &plan)
+            && let Some(why) = crate::bots::plan_refuses(plan, family)
+        {
+            return Err(why);
+        }
+        let model = match (&ai.model, &self.complex, ai.provider) {
+            (None, Some(strong), AiProvider::Platform)
+                if plan.as_ref().is_some_and(|p| !pricing::LIGHT_PLANS.contains(&p.id.as_str()))
+                    && pricing::complexity(question, unhelpful_before(earlier, question).count > 0)
+                        == pricing::Complexity::Complex =>
+            {
+                strong.clone()
+            }
+            (Some(model), _, _) => model.clone(),
+            (None, _, _) => default_model,
+        };
         Ok(Some(llm::Endpoint {
             base_url,
             api_key,
-            model: ai.model.clone().unwrap_or(default_model),
+            model,
             temperature: ai.temperature,
             max_tokens: ai.max_tokens,
         }))
@@ -279,6 +303,7 @@ impl Answerer {
                 generation_ms: elapsed_ms(started),
                 tokens_in: 0,
                 tokens_out: 0,
+                cost_micros: Some(0),
                 fallback_reason: None,
                 formatted: Vec::new(),
             },
@@ -421,6 +446,7 @@ impl Answerer {
                 outcome,
                 sources,
                 handover_reason,
+                cost_micros: pricing::cost_micros(&written.model, written.tokens_in, written.tokens_out),
                 model: written.model,
                 retrieval_ms,
                 generation_ms: elapsed_ms(generating),
@@ -445,7 +471,7 @@ impl Answerer {
         lead: &str,
         tokens: &Tokens,
     ) -> Written {
-        let endpoint = match self.models.endpoint_for(&self.db, bot).await {
+        let endpoint = match self.models.endpoint_for(&self.db, bot, question, earlier).await {
             Ok(Some(endpoint)) => endpoint,
             Ok(None) => return Written::built_in(),
             Err(reason) => return Written { fallback_reason: Some(reason), ..Written::built_in() },
@@ -836,6 +862,7 @@ mod tests {
                     generation_ms: 0,
                     tokens_in: 0,
                     tokens_out: 0,
+                    cost_micros: None,
                     fallback_reason: None,
                     formatted: Vec::new(),
                 })

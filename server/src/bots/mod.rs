@@ -36,6 +36,39 @@ pub struct Bot {
     pub settings: BotSettings,
 }
 
+/// The plan of a bot's workspace (`None` when the catalog does not hold it).
+pub async fn plan_of<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    organization: OrganizationId,
+    workspace_id: uuid::Uuid,
+) -> Result<Option<crate::entities::plan::Model>> {
+    use crate::entities::{plan, workspace};
+    let Some(space) = workspace::Entity::find_by_id(workspace_id)
+        .filter(workspace::Column::OrganizationId.eq(organization.0))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(plan::Entity::find_by_id(space.plan).one(db).await?)
+}
+
+/// Why `plan` does not let a bot use models of `family` (`None`: it does). Plans name what
+/// they include in `allowed_ai_providers` (PRD §5.5.1: "plans hold bots to their models").
+pub fn plan_refuses(
+    plan: &crate::entities::plan::Model,
+    family: app::bot_settings::ModelFamily,
+) -> Option<String> {
+    let allowed: Vec<String> = serde_json::from_str(&plan.allowed_ai_providers).unwrap_or_default();
+    (!allowed.iter().any(|p| p == family.as_str())).then(|| {
+        format!(
+            "The {} plan does not include {}: choose another model, or upgrade on the Billing page.",
+            plan.name,
+            family.label()
+        )
+    })
+}
+
 /// The model's key must be one of the organization's own credentials, never another's: the
 /// field error when `credential` is not.
 pub(crate) async fn foreign_key<C: sea_orm::ConnectionTrait>(
@@ -286,6 +319,13 @@ pub async fn update(
     }
     if settings.ai.credential_id != before_settings.ai.credential_id {
         fields.extend(foreign_key(&txn, viewer.organization_id, settings.ai.credential_id).await?);
+    }
+    if settings.ai.family() != before_settings.ai.family()
+        && let Some(family) = settings.ai.family()
+        && let Some(plan) = plan_of(&txn, viewer.organization_id, current.workspace_id).await?
+        && let Some(why) = plan_refuses(&plan, family)
+    {
+        fields.push(app::error::FieldError { field: "ai.model".into(), message: why });
     }
     if !fields.is_empty() {
         return Err(ApiError::Validation { fields }.into());

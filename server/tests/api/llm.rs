@@ -193,6 +193,15 @@ async fn ask(
     }
 }
 
+/// Moves the demo organization's workspace to `plan`.
+async fn change_plan(app: &TestApp, owner: &str, plan: &str) {
+    let (_, spaces) = app.get_json("/api/v1/workspaces", owner).await;
+    let space = spaces["workspaces"][0]["id"].as_str().expect("the workspace").to_owned();
+    let changed =
+        app.patch_json(&format!("/api/v1/workspaces/{space}"), owner, json!({ "plan": plan })).await;
+    assert_eq!(changed.status(), 200, "{}", changed.text().await.unwrap_or_default());
+}
+
 async fn app_with_model(base: &str) -> TestApp {
     let base = base.to_owned();
     let app = spawn_app_with(|c| {
@@ -345,14 +354,15 @@ async fn a_bot_brings_its_own_endpoint_with_its_key_sealed_as_a_credential_of_it
     assert_eq!(status, 422);
     assert!(format!("{error:?}").contains("ai.credential_id"), "{error:?}");
 
-    let saved = app
-        .patch_json(
-            &format!("/api/v1/chatbots/{bot}"),
-            &owner,
-            json!({"settings": {"ai": {"provider": "custom", "base_url": base, "model": "own-model",
-                "credential_id": credential["id"], "temperature": 0.2}}}),
-        )
-        .await;
+    // An own server is a self-hosted model: the demo's Growth plan does not include them.
+    let own = json!({"settings": {"ai": {"provider": "custom", "base_url": base, "model": "own-model",
+        "credential_id": credential["id"], "temperature": 0.2}}});
+    let refused = app.patch_json(&format!("/api/v1/chatbots/{bot}"), &owner, own.clone()).await;
+    let (status, error) = crate::helpers::error_of(refused).await;
+    assert_eq!(status, 422);
+    assert!(error.to_string().contains("Growth plan does not include self-hosted models"), "{error}");
+    change_plan(&app, &owner, "enterprise").await;
+    let saved = app.patch_json(&format!("/api/v1/chatbots/{bot}"), &owner, own).await;
     assert_eq!(saved.status(), 200);
 
     let (mut visitor, _) = app.visitor(DEMO_BOT).await;
@@ -362,6 +372,18 @@ async fn a_bot_brings_its_own_endpoint_with_its_key_sealed_as_a_credential_of_it
     let (headers, request) = stand_in.requests().pop().expect("a request");
     assert_eq!(headers[header::AUTHORIZATION], "Bearer sk-own-secret-1234");
     assert!((request["temperature"].as_f64().expect("temperature") - 0.2).abs() < 1e-6);
+
+    // Back on Growth, the plan holds the bot to its models: built-in answers, the reason kept.
+    change_plan(&app, &owner, "growth").await;
+    let before = stand_in.requests().len();
+    let (_, held) = ask(&mut app.visitor(DEMO_BOT).await.0, "k-3", None, QUESTION).await;
+    let info = held.answer.as_deref().expect("evidence");
+    assert_eq!(info.model, "built-in");
+    assert!(
+        info.fallback_reason.as_deref().is_some_and(|r| r.contains("does not include self-hosted")),
+        "{info:?}"
+    );
+    assert_eq!(stand_in.requests().len(), before, "the model was not asked");
 
     // Built-in only: the model is not asked.
     let before = stand_in.requests().len();
@@ -376,4 +398,58 @@ async fn a_bot_brings_its_own_endpoint_with_its_key_sealed_as_a_credential_of_it
     let (_, built_in) = ask(&mut app.visitor(DEMO_BOT).await.0, "k-2", None, QUESTION).await;
     assert!(built_in.content.contains(FAQ_SAYS) && !built_in.content.contains(OPENING));
     assert_eq!(stand_in.requests().len(), before);
+}
+
+#[tokio::test]
+async fn hard_questions_get_the_stronger_model_above_starter_and_every_answer_records_its_cost() {
+    let stand_in = StandIn::default();
+    stand_in.set("ok");
+    let base = stand_in.serve().await;
+    let app = spawn_app_with(|c| {
+        c.llm_url = Some(base);
+        c.llm_model = "gpt-4o-mini".into();
+        c.llm_model_complex = Some("gpt-4o".into());
+    })
+    .await;
+    app.knowledge_jobs_done().await;
+    let owner = app.demo_owner().await;
+    let hard = "Why does delivery take 2-4 working days in Germany?";
+
+    // Growth: a plain question gets the default model, a "why" the stronger one.
+    let (mut visitor, _) = app.visitor(DEMO_BOT).await;
+    let (_, plain) = ask(&mut visitor, "c-1", None, QUESTION).await;
+    assert_eq!(plain.answer.as_deref().map(|a| a.model.as_str()), Some("gpt-4o-mini"));
+    assert_eq!(plain.answer.as_deref().and_then(|a| a.cost_micros), None, "the visitor never sees the cost");
+    let (_, why) = ask(&mut app.visitor(DEMO_BOT).await.0, "c-2", None, hard).await;
+    assert_eq!(why.answer.as_deref().map(|a| a.model.as_str()), Some("gpt-4o"), "{}", why.content);
+
+    // The team sees what each cost, at the list price per 1,000 tokens.
+    let cost_of = |answer: &MessageView| {
+        let (app, owner, conversation, id) = (&app, owner.clone(), answer.conversation_id, answer.id);
+        async move {
+            let (_, detail) = app.get_json(&format!("/api/v1/conversations/{conversation}"), &owner).await;
+            let message = detail["messages"].as_array().and_then(|m| m.iter().find(|m| m["id"] == json!(id)));
+            message.expect("the answer")["answer"]["cost_micros"].as_u64()
+        }
+    };
+    let tokens = |m: &MessageView| m.answer.as_deref().map_or(0, |a| u64::from(a.tokens_in + a.tokens_out));
+    assert_eq!(cost_of(&plain).await, Some((tokens(&plain) * 150).div_ceil(1_000)));
+    assert_eq!(cost_of(&why).await, Some((tokens(&why) * 5_000).div_ceil(1_000)));
+
+    // Starter always gets the default model, and cannot name an Anthropic one.
+    change_plan(&app, &owner, "starter").await;
+    let (_, light) = ask(&mut app.visitor(DEMO_BOT).await.0, "c-3", None, hard).await;
+    assert_eq!(light.answer.as_deref().map(|a| a.model.as_str()), Some("gpt-4o-mini"));
+    let (_, bots) = app.get_json("/api/v1/chatbots", &owner).await;
+    let bot = bots["chatbots"][0]["id"].as_str().expect("the demo bot").to_owned();
+    let refused = app
+        .patch_json(
+            &format!("/api/v1/chatbots/{bot}"),
+            &owner,
+            json!({"settings": {"ai": {"model": "claude-opus-4"}}}),
+        )
+        .await;
+    let (status, error) = crate::helpers::error_of(refused).await;
+    assert_eq!(status, 422);
+    assert!(error.to_string().contains("Starter plan does not include Anthropic models"), "{error}");
 }
