@@ -108,6 +108,25 @@ pub struct Config {
     #[arg(long, env = "CHATSUPPORT_BOT_REPLY_DELAY_MS")]
     pub bot_reply_delay_ms: Option<u64>,
 
+    /// Answers worked out at once (embedding, retrieval, the extractive answer); the rest
+    /// wait in a queue, so the sockets always keep a core (ARCHITECTURE.md "Capacity").
+    #[arg(long, env = "CHATSUPPORT_ANSWERS_AT_ONCE", default_value_t = 1)]
+    pub answers_at_once: usize,
+
+    /// With more answers than this waiting (or the last one waiting longer than
+    /// `--answer-wait-busy-ms`), new conversations get the widget's "busy" answer and are sent
+    /// again by the widget a few seconds later.
+    #[arg(long, env = "CHATSUPPORT_ANSWER_QUEUE_BUSY", default_value_t = 64)]
+    pub answer_queue_busy: usize,
+
+    #[arg(long, env = "CHATSUPPORT_ANSWER_WAIT_BUSY_MS", default_value_t = 1_000)]
+    pub answer_wait_busy_ms: u64,
+
+    /// With this many answers waiting, the bot answers at once that it is busy and a person
+    /// will see the message (the queue never grows past it).
+    #[arg(long, env = "CHATSUPPORT_ANSWER_QUEUE_MAX", default_value_t = 1_000)]
+    pub answer_queue_max: usize,
+
     /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges,
     /// comma-separated). From anyone else the header is ignored and the peer is the client.
     #[arg(long, env = "CHATSUPPORT_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network)]
@@ -206,6 +225,10 @@ impl Config {
             smtp_url: None,
             mail_from: "ChatSupport <no-reply@chatsupport.invalid>".into(),
             bot_reply_delay_ms: Some(0),
+            answers_at_once: 1,
+            answer_queue_busy: 64,
+            answer_wait_busy_ms: 1_000,
+            answer_queue_max: 1_000,
             google_client_id: None,
             google_client_secret: None,
             google_issuer: "https://accounts.google.com".into(),

@@ -114,6 +114,12 @@ impl Application {
             knowledge.clone(),
             conversations.clone(),
             crate::answers::Models::from_config(&handles.config, handles.secrets.clone()),
+            crate::answers::gate::AnswerGate::new(crate::answers::gate::Limits {
+                at_once: handles.config.answers_at_once,
+                busy_queue: handles.config.answer_queue_busy,
+                busy_wait: std::time::Duration::from_millis(handles.config.answer_wait_busy_ms),
+                max_queue: handles.config.answer_queue_max,
+            }),
         );
         let state = AppState {
             handles,
@@ -194,7 +200,7 @@ fn install_features(tasks: &mut Tasks, state: &AppState, mailer: &Mailer) -> Wir
     );
     replies::install(&mut w, conversations, answers);
     search::install(&mut w, search);
-    widget::install(&mut w, conversations, connections);
+    widget::install(&mut w, conversations, connections, answers.gate());
     audit::install(&mut w);
     mail::install(&mut w, mailer);
     api_keys::install(&mut w);

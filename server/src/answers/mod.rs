@@ -9,6 +9,7 @@
 pub mod builtin;
 pub mod format;
 pub mod gaps;
+pub mod gate;
 pub mod llm;
 pub mod pricing;
 pub mod prompt;
@@ -215,6 +216,8 @@ pub struct Answerer {
     intent_examples: Arc<tokio::sync::OnceCell<Vec<Vec<f32>>>>,
     /// The examples are being embedded (started by the first question that needed them).
     warming: Arc<std::sync::atomic::AtomicBool>,
+    /// Answers worked out at once, and when the server is too busy for new conversations.
+    gate: gate::AnswerGate,
 }
 
 impl Answerer {
@@ -223,6 +226,7 @@ impl Answerer {
         knowledge: KnowledgeService,
         conversations: ConversationService,
         models: Models,
+        gate: gate::AnswerGate,
     ) -> Self {
         Self {
             db,
@@ -232,7 +236,13 @@ impl Answerer {
             query_vectors: Arc::default(),
             intent_examples: Arc::default(),
             warming: Arc::default(),
+            gate,
         }
+    }
+
+    /// The answers' queue: the widget asks it whether a new conversation can start now.
+    pub fn gate(&self) -> &gate::AnswerGate {
+        &self.gate
     }
 
     /// The bot's reply to the visitor's message `seq` in `conversation` (read with the
@@ -325,6 +335,16 @@ impl Answerer {
             };
             return said(text.into(), AnswerOutcome::SmallTalk, 1.0, None);
         }
+        // The CPU of this answer (embedding, retrieval, the extractive answer) waits its turn;
+        // with the queue full the bot says it is busy at once (ARCHITECTURE.md "Capacity").
+        let Some(turn) = self.gate.enter().await else {
+            let mut busy = said(voice(bot.personality).busy.into(), AnswerOutcome::Declined, 0.0, None);
+            busy.info.fallback_reason = Some(format!(
+                "the server had {} answers waiting: the busy answer, no knowledge read",
+                self.gate.waiting()
+            ));
+            return busy;
+        };
         let query = folded(question, earlier);
         let language = crate::knowledge::index::language_index(bot.settings.language.as_deref());
         let vector = self.query_vector(&query).await;
@@ -374,6 +394,8 @@ impl Answerer {
         });
         let confidence = best_evidence.as_ref().map_or(0.0, |e| confidence(e.coverage, e.cosine, e.words));
         let before = unhelpful_before(earlier, question);
+        // A model's wording only waits on the network: the next answer may start.
+        drop(turn);
         let v = voice(bot.personality);
         let mut written = Written::built_in();
         let mut read_for_model: Vec<Passage> = Vec::new();
@@ -668,15 +690,37 @@ fn elapsed_ms(since: Instant) -> u32 {
     u32::try_from(since.elapsed().as_millis()).unwrap_or(u32::MAX)
 }
 
-/// A short follow-up ("and on Windows?") is read together with the visitor's message before
-/// it, so retrieval knows what it follows up on.
+/// Words a follow-up opens with ("and on Windows?", "what about Austria?"), in the widget's
+/// languages.
+const FOLLOW_UP_CUES: &[&str] = &[
+    "and", "or", "also", "what", "how", "but", "und", "oder", "auch", "et", "ou", "y", "o", "e", "en", "of",
+    "ook",
+];
+
+/// A follow-up ("and on Windows?", "what about Austria?": one content word, or up to three
+/// after an opening "and", "what about"…) is read together with the visitor's message before
+/// it, so retrieval knows what it follows up on. A short question that stands on its own
+/// ("How do I reset my password?") is read alone.
 fn folded(question: &str, earlier: &[MessageView]) -> String {
-    let short = builtin::content_words(question).split_whitespace().count() <= 2;
+    let words = builtin::content_words(question).split_whitespace().count();
+    let opens = question
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .is_some_and(|w| FOLLOW_UP_CUES.contains(&w.to_lowercase().as_str()));
+    let follow_up = words <= 1 || (opens && words <= 3 && !standalone(question));
     let previous = earlier.iter().rev().find(|m| m.sender.kind == SenderKind::Visitor);
     match previous {
-        Some(p) if short => format!("{} {}", p.content, question),
+        Some(p) if follow_up => format!("{} {}", p.content, question),
         _ => question.to_owned(),
     }
+}
+
+/// "How do I…", "What is…": a question with its own verb after its opening word stands alone.
+fn standalone(question: &str) -> bool {
+    let lower = question.to_lowercase();
+    ["how do", "how can", "how long", "how much", "how many", "what is", "what are", "what does", "what do"]
+        .iter()
+        .any(|opening| lower.trim_start().starts_with(opening))
 }
 
 /// Passages that say the same thing (the same text in two sources, an overlap) are kept once.
@@ -798,6 +842,8 @@ struct Voice {
     caveat: &'static str,
     suggest_person: &'static str,
     handing_over: &'static str,
+    /// Too many questions at once (the answers' queue is full).
+    busy: &'static str,
 }
 
 fn voice(personality: Personality) -> Voice {
@@ -809,6 +855,7 @@ fn voice(personality: Personality) -> Voice {
             caveat: "This may not answer your question exactly, but here is what I found:",
             suggest_person: "If this does not answer your question, a member of our team can help: press “Talk to a person”.",
             handing_over: "I'm passing your conversation to a member of our team. They will reply here as soon as they can.",
+            busy: "We are answering a great many questions right now. A member of our team will see your message and reply here.",
         },
         Personality::Friendly => Voice {
             greeting: "Hi there! What can I help you with?",
@@ -817,6 +864,7 @@ fn voice(personality: Personality) -> Voice {
             caveat: "I think this is what you're looking for:",
             suggest_person: "If that's not quite it, someone from our team is happy to help: just press “Talk to a person”.",
             handing_over: "Let me get someone from our team for you. They'll reply right here as soon as they can.",
+            busy: "So many people are asking right now! Someone from our team will see your message and reply right here.",
         },
         Personality::Casual => Voice {
             greeting: "Hey! What's up?",
@@ -825,6 +873,7 @@ fn voice(personality: Personality) -> Voice {
             caveat: "Not 100% sure, but this might help:",
             suggest_person: "Not it? Hit “Talk to a person” and someone from the team will jump in.",
             handing_over: "Getting a human for you. They'll reply right here.",
+            busy: "Super busy right now! Someone from the team will see this and reply here.",
         },
     }
 }
@@ -896,6 +945,21 @@ mod tests {
         assert!(again.repeated);
         assert_eq!(again.count, 1);
         assert!(!same_question("How long does shipping take?", "How much does shipping cost?"));
+    }
+
+    #[test]
+    fn only_a_follow_up_is_read_with_the_question_before_it() {
+        let mut before = said(SenderKind::Visitor, None);
+        before.content = "How long does shipping take?".into();
+        let earlier = [before, said(SenderKind::Bot, Some(AnswerOutcome::Answered))];
+        assert_eq!(folded("And to Austria?", &earlier), "How long does shipping take? And to Austria?");
+        assert_eq!(
+            folded("What about express delivery?", &earlier),
+            "How long does shipping take? What about express delivery?"
+        );
+        assert_eq!(folded("How do I reset my password?", &earlier), "How do I reset my password?");
+        assert_eq!(folded("Can I return an item?", &earlier), "Can I return an item?");
+        assert_eq!(folded("Austria?", &[]), "Austria?");
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub struct WidgetState {
     pub hub: Hub,
     /// Widget connections open per workspace (the plan's cap).
     pub connections: Connections,
+    /// The answers' queue: a new conversation waits while it is long.
+    pub answering: crate::answers::gate::AnswerGate,
 }
 
 pub fn router(state: WidgetState) -> OpenApiRouter {
@@ -151,6 +153,7 @@ pub fn install(
     w: &mut crate::wiring::Wiring,
     conversations: &ConversationService,
     connections: &Connections,
+    answering: &crate::answers::gate::AnswerGate,
 ) {
     let h = w.handles();
     w.routes(router(WidgetState {
@@ -159,5 +162,6 @@ pub fn install(
         conversations: conversations.clone(),
         hub: h.hub.clone(),
         connections: connections.clone(),
+        answering: answering.clone(),
     }));
 }

@@ -31,6 +31,22 @@ pub fn visitor_id_or_new(kept: Option<&str>) -> Arc<str> {
     }
 }
 
+/// Seconds after which the widget sends a new conversation's first message again when the
+/// server was too busy to take it.
+const BUSY_RETRY_SECS: u64 = 5;
+
+/// The widget's "busy" answer to a new conversation's first message: a rate-limit error that
+/// names the message, so the widget keeps it and sends it again after `retry_after_secs`.
+fn busy(client_msg_id: String) -> ServerMsg {
+    ServerMsg::Error {
+        error: ApiError::RateLimited { retry_after_secs: BUSY_RETRY_SECS },
+        message:
+            "We're answering a great many questions right now. Your message will be sent in a few seconds."
+                .into(),
+        client_msg_id: Some(client_msg_id),
+    }
+}
+
 /// Tells a visitor over the workspace's connection cap why, and closes (1013: try again later).
 pub async fn refuse_busy(mut socket: WebSocket) {
     let busy = ServerMsg::error(
@@ -151,6 +167,11 @@ async fn handle_frame(state: &super::WidgetState, bot: &Bot, visitor: &str, text
                 Ok(content) => content,
                 Err(err) => return vec![ServerMsg::error(err, Some(client_msg_id))],
             };
+            // Beyond capacity a new conversation waits (its message not stored, so not lost:
+            // the widget keeps it and sends it again); conversations under way go on.
+            if conversation_id.is_none() && state.answering.busy() {
+                return vec![busy(client_msg_id)];
+            }
             let input = NewVisitorMessage {
                 client_msg_id: client_msg_id.clone(),
                 conversation_id,

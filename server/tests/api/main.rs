@@ -7,6 +7,7 @@ mod answers;
 mod api_keys;
 mod billing;
 mod bot_settings;
+mod capacity;
 mod chatbots;
 mod crawl;
 mod dashboard;
