@@ -183,6 +183,11 @@ async fn answer(
         Ok(None) => return,
         Err(err) => return tracing::error!(error = %err, %conversation, "the bot could not answer"),
     }
+    // A bot with a language model has it read the visitor's message too (intent, sentiment).
+    if !matches!(bot.settings.ai.provider, app::bot_settings::AiProvider::BuiltIn) {
+        let (answers, bot) = (replier.answers.clone(), bot.clone());
+        tokio::spawn(async move { answers.understand(&bot, conversation, seq).await });
+    }
     if let Some(reason) = reply.as_ref().and_then(|r| r.hand_over()) {
         match replier.conversations.escalate_by_bot(&bot, conversation, reason).await {
             // As when the visitor asks for a person: with nobody to answer now, the widget

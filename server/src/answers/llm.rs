@@ -111,6 +111,43 @@ impl Llm {
         Self { http, limits }
     }
 
+    /// One short answer, not streamed, at temperature 0 (a classification): the model's text,
+    /// or why there is none. Bounded by the first-token deadline; not retried (what asks
+    /// has a reading of its own to keep).
+    pub async fn complete(
+        &self,
+        endpoint: &Endpoint,
+        system: &str,
+        user: &str,
+        max_tokens: u32,
+    ) -> Result<String, String> {
+        let mut config = OpenAIConfig::new().with_api_base(endpoint.base_url.trim_end_matches('/'));
+        if let Some(key) = &endpoint.api_key {
+            config = config.with_api_key(key);
+        }
+        let client = Client::with_config(config).with_http_client(self.http.clone());
+        let request = CreateChatCompletionRequestArgs::default()
+            .model(endpoint.model.clone())
+            .messages(vec![
+                ChatCompletionRequestSystemMessage::from(system).into(),
+                ChatCompletionRequestUserMessage::from(user).into(),
+            ])
+            .temperature(0.0)
+            .max_tokens(max_tokens)
+            .build()
+            .map_err(|e| e.to_string())?;
+        match tokio::time::timeout(self.limits.first_token, client.chat().create(request)).await {
+            Err(_) => Err("no answer in time".into()),
+            Ok(Err(err)) => Err(err.to_string()),
+            Ok(Ok(response)) => response
+                .choices
+                .into_iter()
+                .next()
+                .and_then(|c| c.message.content)
+                .ok_or_else(|| "an empty answer".into()),
+        }
+    }
+
     /// Asks `endpoint` for the answer to `prompt`, sending its words to `tokens` as they come
     /// (the first one led by `lead`, a caveat the answer opens with).
     pub async fn generate(

@@ -14,6 +14,7 @@ pub mod llm;
 pub mod pricing;
 pub mod prompt;
 pub mod routes;
+pub mod understand;
 
 use std::{
     collections::HashMap,
@@ -275,6 +276,46 @@ impl Answerer {
             reply.question = Some(MessageView { insight: Some(reply.insight), ..question.clone() });
         }
         Some(reply)
+    }
+
+    /// After the answer went out: the visitor's message `seq` read again by the bot's language
+    /// model, when it has one and the rules did not decide already ([`understand`]); the
+    /// stored reading is replaced. Nothing happens when the model fails.
+    pub async fn understand(&self, bot: &Bot, conversation: ConversationId, seq: i64) {
+        if bot.settings.ai.provider == AiProvider::BuiltIn {
+            return;
+        }
+        let Ok(recent) = self.conversations.recent_messages(bot.organization_id, conversation, seq, 1).await
+        else {
+            return;
+        };
+        let Some(question) =
+            recent.into_iter().last().filter(|m| m.seq == seq && m.sender.kind == SenderKind::Visitor)
+        else {
+            return;
+        };
+        let score = question.insight.map_or(0.0, |i| i.sentiment_score);
+        if signals::decided(&question.content, score).is_some() {
+            return;
+        }
+        // The default model (an empty question is never "complex").
+        let Ok(Some(endpoint)) = self.models.endpoint_for(&self.db, bot, "", &[]).await else { return };
+        let said =
+            self.models.llm.complete(&endpoint, &understand::instructions(), &question.content, 80).await;
+        match said.map(|text| understand::parse(&text)) {
+            Ok(Some(insight)) => {
+                if let Err(err) = self.conversations.understood(bot.organization_id, question, insight).await
+                {
+                    tracing::warn!(error = %err, %conversation, "storing the model's reading of a message failed");
+                }
+            }
+            Ok(None) => {
+                tracing::debug!(%conversation, "the model's reading did not parse: the built-in one stays")
+            }
+            Err(reason) => {
+                tracing::debug!(%reason, %conversation, "the model did not read the message: the built-in reading stays")
+            }
+        }
     }
 
     /// The bot's reply to `question`, after `earlier` messages of the conversation, from an

@@ -434,6 +434,33 @@ impl ConversationService {
 
     /// The last `n` messages of a conversation of this organization up to message `up_to`
     /// (its `seq`), oldest first: what the answer engine reads of the conversation so far.
+    /// A visitor message read again (by the bot's language model): its stored intent and
+    /// sentiment replaced, and the inbox told (`message:updated`).
+    pub async fn understood(
+        &self,
+        organization: OrganizationId,
+        message: MessageView,
+        insight: app::dto::MessageInsight,
+    ) -> Result<()> {
+        use sea_orm::sea_query::Expr;
+        message::Entity::update_many()
+            .col_expr(message::Column::Intent, Expr::value(insight.intent.as_str()))
+            .col_expr(message::Column::IntentConfidence, Expr::value(insight.intent_confidence))
+            .col_expr(message::Column::Sentiment, Expr::value(insight.sentiment.as_str()))
+            .col_expr(message::Column::SentimentScore, Expr::value(insight.sentiment_score))
+            .filter(message::Column::Id.eq(message.id.0))
+            .filter(message::Column::OrganizationId.eq(organization.0))
+            .exec(&self.db)
+            .await?;
+        self.events
+            .publish(DomainEvent::MessageUnderstood {
+                organization_id: organization,
+                message: MessageView { insight: Some(insight), ..message },
+            })
+            .await;
+        Ok(())
+    }
+
     pub async fn recent_messages(
         &self,
         organization: OrganizationId,

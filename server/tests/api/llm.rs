@@ -47,6 +47,8 @@ struct StandIn {
     mode: Arc<Mutex<&'static str>>,
     busy_left: Arc<AtomicU32>,
     requests: Arc<Mutex<Vec<(HeaderMap, Value)>>>,
+    /// The messages it was asked to classify (non-streamed requests).
+    classified: Arc<Mutex<Vec<String>>>,
 }
 
 impl StandIn {
@@ -103,6 +105,20 @@ fn sse(frames: Vec<Result<String, std::io::Error>>, pause: Duration) -> Response
 }
 
 async fn completions(State(s): State<StandIn>, headers: HeaderMap, Json(request): Json<Value>) -> Response {
+    if request["stream"] != true {
+        // A classification (intent and sentiment of the visitor's message): one JSON answer.
+        let asked = request["messages"][1]["content"].as_str().unwrap_or_default().to_owned();
+        s.classified.lock().expect("classified").push(asked);
+        let reading = r#"Here: {"intent": "refund_request", "intent_confidence": 0.91, "sentiment": "negative", "sentiment_score": -0.55}"#;
+        return Json(json!({
+            "id": "chatcmpl-standin", "object": "chat.completion", "created": 1_764_000_000,
+            "model": request["model"],
+            "choices": [{"index": 0, "finish_reason": "stop",
+                "message": {"role": "assistant", "content": reading}}],
+            "usage": {"prompt_tokens": 200, "completion_tokens": 30, "total_tokens": 230},
+        }))
+        .into_response();
+    }
     s.requests.lock().expect("requests").push((headers.clone(), request.clone()));
     let mode = *s.mode.lock().expect("mode");
     let model = request["model"].as_str().unwrap_or("?").to_owned();
@@ -452,4 +468,44 @@ async fn hard_questions_get_the_stronger_model_above_starter_and_every_answer_re
     let (status, error) = crate::helpers::error_of(refused).await;
     assert_eq!(status, 422);
     assert!(error.to_string().contains("Starter plan does not include Anthropic models"), "{error}");
+}
+
+#[tokio::test]
+async fn with_a_model_the_visitors_intent_and_sentiment_are_read_by_it_after_the_answer() {
+    let stand_in = StandIn::default();
+    stand_in.set("ok");
+    let app = app_with_model(&stand_in.serve().await).await;
+    let mut inbox = app.dashboard().await;
+    let (mut visitor, _) = app.visitor(DEMO_BOT).await;
+    // (The stand-in reads every message as a refund request: what the test follows is where
+    // the model's reading goes.)
+    let question = QUESTION;
+    let (_, answer) = ask(&mut visitor, "i-1", None, question).await;
+
+    // The inbox is told the model's reading of the visitor's message once it comes.
+    let updated = inbox
+        .recv_until(|m| {
+            matches!(m, ServerMsg::MessageUpdated { message }
+                if message.sender.kind == SenderKind::Visitor
+                    && message.insight.is_some_and(|i| i.intent == app::dto::Intent::RefundRequest))
+        })
+        .await;
+    let ServerMsg::MessageUpdated { message } = updated else { unreachable!() };
+    let insight = message.insight.expect("a reading");
+    assert_eq!(insight.sentiment, app::dto::Sentiment::Negative);
+    assert!((insight.sentiment_score + 0.55).abs() < 1e-3);
+    assert_eq!(stand_in.classified.lock().expect("classified").as_slice(), [question]);
+
+    // Stored so: the conversation read again shows it.
+    let owner = app.demo_owner().await;
+    let (_, detail) =
+        app.get_json(&format!("/api/v1/conversations/{}", answer.conversation_id), &owner).await;
+    let stored =
+        detail["messages"].as_array().and_then(|m| m.iter().find(|m| m["sender"]["type"] == "visitor"));
+    assert_eq!(stored.expect("the visitor's message")["insight"]["intent"], "refund_request", "{detail}");
+
+    // What the rules decide (a greeting) the model is not asked about.
+    let _ = ask(&mut app.visitor(DEMO_BOT).await.0, "i-2", None, "Hello!").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(stand_in.classified.lock().expect("classified").len(), 1);
 }
