@@ -11,7 +11,10 @@
 //!     --owner admin@acme.com:password123 --plan enterprise
 //! ```
 //! Each chatting visitor starts at a random moment within the first pause and then sends one
-//! message per pause, so the message rate is about visitors / pause. `--owner` and `--plan`
+//! message per pause — a question the demo bot's knowledge answers — so the message rate is
+//! about visitors / pause. It reports the round trip (the server's acknowledgement), the bot's
+//! answer time, and the server's degradation beyond capacity: first messages refused as busy
+//! (sent again after `retry_after_secs`, as the widget does) and busy answers. `--owner` and `--plan`
 //! move the bot's workspace to a plan whose connection cap fits the run (the demo's growth plan
 //! holds 1,000). `--trace FILE` writes every round trip with its sending time (CSV), to see
 //! when the slow ones happen. Only loopback addresses are accepted: this is a local benchmark, not a traffic
@@ -38,6 +41,8 @@ struct Args {
     owner: (String, String),
     plan: Option<String>,
     trace: Option<String>,
+    /// Every message worded differently (`--unique yes`): no answer comes from a cache.
+    unique: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -51,6 +56,7 @@ fn parse_args() -> Result<Args, String> {
         owner: ("admin@acme.com".into(), "password123".into()),
         plan: None,
         trace: None,
+        unique: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -72,6 +78,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--plan" => args.plan = Some(value),
             "--trace" => args.trace = Some(value),
+            "--unique" => args.unique = matches!(value.as_str(), "yes" | "true" | "1"),
             other => return Err(format!("unknown flag {other}")),
         }
     }
@@ -229,10 +236,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut tasks = Vec::new();
     for (n, socket) in visitors {
         let sent = sent.clone();
-        let (messages, pause) = (args.messages, args.pause);
+        let (messages, pause, unique) = (args.messages, args.pause, args.unique);
         tasks.push(tokio::spawn(async move {
             let (mut write, mut read) = socket.split();
-            let mut round_trips = Vec::with_capacity(messages);
+            let mut seen = Seen::default();
             let mut conversation = None;
             // A spread start: visitor n begins at a pseudo-random point of the first pause.
             let offset = (n as u64).wrapping_mul(2_654_435_761) % (pause.as_millis().max(1) as u64);
@@ -243,38 +250,93 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     visitor: None,
                     client_msg_id: id.clone(),
                     conversation_id: conversation,
-                    content: format!("Load test message {m} from visitor {n}"),
+                    content: if unique {
+                        // Worded a little differently by each visitor: no question is asked
+                        // twice, so none is answered from the query-vector cache.
+                        format!("{} I'm visitor {n}, message {m}.", QUESTIONS[(n + m) % QUESTIONS.len()])
+                    } else {
+                        QUESTIONS[(n + m) % QUESTIONS.len()].to_owned()
+                    },
                 };
-                let at = Instant::now();
+                let first_try = Instant::now();
+                let mut at = first_try;
                 sent.lock().await.insert(id.clone(), at);
                 if write.send(Message::text(frame.to_json())).await.is_err() {
                     break;
                 }
-                // Wait for our own message to come back, skipping greetings, typing and answers.
+                // Our own message back (as the widget: a "busy" refusal is sent again after
+                // its retry time), then the bot's answer, skipping greetings and typing.
+                let mut own_seq = None;
+                let next_at = first_try + pause;
                 loop {
-                    let Ok(Some(Ok(Message::Text(text)))) = tokio::time::timeout(wait, read.next()).await
-                    else {
-                        return (round_trips, read.reunite(write).ok());
+                    let limit = if own_seq.is_none() {
+                        wait
+                    } else {
+                        next_at.saturating_duration_since(Instant::now())
                     };
-                    if let Ok(ServerMsg::MessageReceive { message }) = serde_json::from_str(text.as_str())
-                        && message.client_msg_id.as_deref() == Some(id.as_str())
-                    {
-                        conversation = Some(message.conversation_id);
-                        round_trips.push((at, at.elapsed()));
-                        break;
+                    let Ok(Some(Ok(Message::Text(text)))) = tokio::time::timeout(limit, read.next()).await
+                    else {
+                        if own_seq.is_none() {
+                            return (seen, read.reunite(write).ok());
+                        }
+                        break; // no answer before the next message is due
+                    };
+                    match serde_json::from_str(text.as_str()) {
+                        Ok(ServerMsg::MessageReceive { message })
+                            if message.client_msg_id.as_deref() == Some(id.as_str()) =>
+                        {
+                            conversation = Some(message.conversation_id);
+                            own_seq = Some(message.seq);
+                            seen.round_trips.push((at, at.elapsed()));
+                            if at != first_try {
+                                seen.taken_after_busy.push(first_try.elapsed());
+                            }
+                        }
+                        Ok(ServerMsg::MessageReceive { message })
+                            if message.sender.kind == app::dto::SenderKind::Bot
+                                && own_seq.is_some_and(|s| message.seq > s) =>
+                        {
+                            seen.answers.push(first_try.elapsed());
+                            if message.answer.as_deref().is_some_and(|a| {
+                                a.fallback_reason.as_deref().is_some_and(|r| r.contains("answers waiting"))
+                            }) {
+                                seen.busy_answers += 1;
+                            }
+                            break;
+                        }
+                        Ok(ServerMsg::Error {
+                            error: app::ApiError::RateLimited { retry_after_secs },
+                            client_msg_id: Some(refused),
+                            ..
+                        }) if refused == id => {
+                            seen.busy_refusals += 1;
+                            tokio::time::sleep(Duration::from_secs(retry_after_secs)).await;
+                            at = Instant::now();
+                            sent.lock().await.insert(id.clone(), at);
+                            if write.send(Message::text(frame.to_json())).await.is_err() {
+                                return (seen, read.reunite(write).ok());
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                tokio::time::sleep(pause).await;
+                tokio::time::sleep(next_at.saturating_duration_since(Instant::now())).await;
             }
             // Keep the socket open until everyone is done, so the count stays at N.
-            (round_trips, read.reunite(write).ok())
+            (seen, read.reunite(write).ok())
         }));
     }
     let mut round_trips: Vec<(Instant, Duration)> = Vec::new();
+    let (mut answers, mut taken_after_busy) = (Vec::new(), Vec::new());
+    let (mut busy_refusals, mut busy_answers) = (0, 0);
     let mut still_open = Vec::new();
     for task in tasks {
-        let (samples, socket) = task.await?;
-        round_trips.extend(samples);
+        let (seen, socket) = task.await?;
+        round_trips.extend(seen.round_trips);
+        answers.extend(seen.answers);
+        taken_after_busy.extend(seen.taken_after_busy);
+        busy_refusals += seen.busy_refusals;
+        busy_answers += seen.busy_answers;
         still_open.extend(socket);
     }
     println!("connections still open after chatting: {}", still_open.len());
@@ -291,8 +353,40 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     report("visitor round trip (send → own message back)", round_trips.into_iter().map(|(_, d)| d).collect());
     report("dashboard fan-out (send → dashboard shows it)", fanouts);
+    println!(
+        "answers: {} received before the next message was due, {busy_answers} of them the busy answer; \
+         {busy_refusals} first messages refused as busy and sent again",
+        answers.len()
+    );
+    report("bot's answer (first send → answer)", answers);
+    report("a refused first message taken (first send → own message back)", taken_after_busy);
     Ok(())
 }
+
+/// What one visitor saw.
+#[derive(Default)]
+struct Seen {
+    /// Each message's round trip (from its last send), with when it was sent.
+    round_trips: Vec<(Instant, Duration)>,
+    /// From the first send to the bot's answer.
+    answers: Vec<Duration>,
+    /// A first message refused as busy: from its first send until it was taken.
+    taken_after_busy: Vec<Duration>,
+    busy_refusals: usize,
+    busy_answers: usize,
+}
+
+/// What the load's visitors ask: the demo bot's knowledge, worded as visitors would.
+const QUESTIONS: &[&str] = &[
+    "How long does delivery take to Austria?",
+    "Can I send back something I bought last week?",
+    "I forgot my password, how do I get a new one?",
+    "Do you take PayPal?",
+    "Where is my parcel right now?",
+    "When can I reach your support team?",
+    "How long is the warranty on your products?",
+    "Do you give discounts for business orders?",
+];
 
 /// One line per round trip, in sending order: when it was sent (Unix seconds, to line up with
 /// the server's logs) and the round trip in ms — to see *when* slow round trips happen.

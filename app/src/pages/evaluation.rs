@@ -14,6 +14,9 @@ use crate::{
     live::LiveFeed,
 };
 
+/// Questions listed before "Show more".
+const PAGE: usize = 50;
+
 /// While a run works, the set is read again this often (milliseconds).
 #[cfg(feature = "browser")]
 const POLL_MS: u64 = 1_500;
@@ -49,6 +52,17 @@ pub fn Evaluation(bot: BotId) -> impl IntoView {
     });
     // The add form lives outside the list, which is drawn again at every read: what someone
     // is typing stays while a run moves.
+    // Kept across reads (the list is drawn again at each): the actions and their toasts, the
+    // filter and how many show.
+    let run = ServerAction::<StartEvalRun>::new();
+    let faqs = ServerAction::<AddFaqQuestions>::new();
+    Effect::new(move |_| {
+        if run.value().with(|r| matches!(r, Some(Ok(_)))) || faqs.value().with(|r| matches!(r, Some(Ok(_)))) {
+            changes.update(|n| *n += 1);
+        }
+    });
+    let only_failed = RwSignal::new(false);
+    let shown = RwSignal::new(PAGE);
     let loaded = move || set.get().and_then(Result::ok);
     let can_manage = Memo::new(move |_| loaded().is_some_and(|s| s.can_manage));
     let sources = Memo::new(move |_| loaded().map(|s| s.sources).unwrap_or_default());
@@ -58,7 +72,7 @@ pub fn Evaluation(bot: BotId) -> impl IntoView {
             <p class="muted small">"Questions your customers ask, with what a right answer does. The set runs again after every change to the knowledge, so a change that makes the bot worse shows here before visitors meet it."</p>
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading the evaluation set…"</p> }>
                 {move || set.get().map(|loaded| match loaded {
-                    Ok(data) => view! { <Loaded data bot changes /> }.into_any(),
+                    Ok(data) => view! { <Loaded data bot changes run faqs only_failed shown /> }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
                 })}
             </Transition>
@@ -68,14 +82,15 @@ pub fn Evaluation(bot: BotId) -> impl IntoView {
 }
 
 #[component]
-fn Loaded(data: EvaluationSet, bot: BotId, changes: RwSignal<u32>) -> impl IntoView {
-    let run = ServerAction::<StartEvalRun>::new();
-    let faqs = ServerAction::<AddFaqQuestions>::new();
-    Effect::new(move |_| {
-        if run.value().with(|r| matches!(r, Some(Ok(_)))) || faqs.value().with(|r| matches!(r, Some(Ok(_)))) {
-            changes.update(|n| *n += 1);
-        }
-    });
+fn Loaded(
+    data: EvaluationSet,
+    bot: BotId,
+    changes: RwSignal<u32>,
+    run: ServerAction<StartEvalRun>,
+    faqs: ServerAction<AddFaqQuestions>,
+    only_failed: RwSignal<bool>,
+    shown: RwSignal<usize>,
+) -> impl IntoView {
     let latest = data.runs.first().cloned();
     let finished = data.runs.iter().find(|r| r.status == RunStatus::Completed).cloned();
     let summary = match &finished {
@@ -117,10 +132,36 @@ fn Loaded(data: EvaluationSet, bot: BotId, changes: RwSignal<u32>) -> impl IntoV
                 <p class="empty">"No questions yet. Add the questions customers ask most — with the source a right answer cites, the answer it gives, or that the bot must say it does not know — or add every FAQ at once."</p>
             }.into_any()
         } else {
+            let failing = data.questions.iter().filter(|q| q.last.as_ref().is_some_and(|r| !r.passed)).count();
+            let questions = data.questions;
             view! {
-                <ul class="eval-questions" aria-label="Evaluation questions">
-                    {data.questions.into_iter().map(|q| view! { <Question q bot can_manage changes /> }).collect_view()}
-                </ul>
+                {(failing > 0).then(|| view! {
+                    <label class="small">
+                        <input type="checkbox" prop:checked=move || only_failed.get()
+                            on:change=move |ev| only_failed.set(event_target_checked(&ev)) />
+                        {format!(" Only the {} that failed", plural(failing as u32, "question"))}
+                    </label>
+                })}
+                {move || {
+                    let filter = only_failed.get() && failing > 0;
+                    let listed: Vec<EvalQuestion> = questions
+                        .iter()
+                        .filter(|q| !filter || q.last.as_ref().is_some_and(|r| !r.passed))
+                        .cloned()
+                        .collect();
+                    let total = listed.len();
+                    let limit = shown.get();
+                    view! {
+                        <ul class="eval-questions" aria-label="Evaluation questions">
+                            {listed.into_iter().take(limit).map(|q| view! { <Question q bot can_manage changes /> }).collect_view()}
+                        </ul>
+                        {(total > limit).then(|| view! {
+                            <button type="button" class="secondary" on:click=move |_| shown.update(|n| *n += PAGE)>
+                                {format!("Show more ({} of {total} shown)", limit)}
+                            </button>
+                        })}
+                    }
+                }}
             }.into_any()
         }}
     }
@@ -260,7 +301,7 @@ fn AddQuestion(
             <summary>"Add a question"</summary>
             <ServerForm action=add node_ref=form>
                 <input type="hidden" name="chatbot_id" value=bot.to_string() />
-                <label>"Question" <input name="question" required maxlength="4000" placeholder="Can I return a sale item?" /></label>
+                <label>"Test question" <input name="question" required maxlength="4000" placeholder="Can I return a sale item?" /></label>
                 <label>"A right answer…"
                     <select name="expects" on:change=move |ev| expects.set(event_target_value(&ev).parse().unwrap_or(Expectation::Answered))>
                         {Expectation::ALL.iter().map(|e| view! {

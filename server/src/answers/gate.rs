@@ -98,6 +98,13 @@ impl AnswerGate {
                 && Duration::from_millis(inner.last_wait_ms.load(Ordering::Relaxed)) > inner.limits.busy_wait)
     }
 
+    /// How long a refused new conversation should wait before it is sent again: the last
+    /// answer's wait for its turn, 5 s at least and a minute at most — the longer the queue,
+    /// the fewer retries while it drains.
+    pub fn retry_after_secs(&self) -> u64 {
+        (self.inner.last_wait_ms.load(Ordering::Relaxed) / 1_000).clamp(5, 60)
+    }
+
     /// Answers waiting for a permit now.
     pub fn waiting(&self) -> usize {
         self.inner.waiting.load(Ordering::Acquire)

@@ -298,7 +298,12 @@ impl Evaluations {
     /// After a change to `bot`'s knowledge: a run in a few seconds, unless one is already
     /// waiting (it will see this change too) or the set is empty.
     pub async fn knowledge_changed(&self, org: Uuid, bot: BotId) -> Result<()> {
-        if self.questions(org, bot).await?.is_empty() {
+        let held = question::Entity::find()
+            .filter(question::Column::OrganizationId.eq(org))
+            .filter(question::Column::BotId.eq(bot.0))
+            .count(&self.db)
+            .await?;
+        if held == 0 {
             return Ok(());
         }
         self.enqueue(org, bot, RunTrigger::Knowledge, None, AFTER_CHANGE_SECS).await?;

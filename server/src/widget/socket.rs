@@ -31,15 +31,12 @@ pub fn visitor_id_or_new(kept: Option<&str>) -> Arc<str> {
     }
 }
 
-/// Seconds after which the widget sends a new conversation's first message again when the
-/// server was too busy to take it.
-const BUSY_RETRY_SECS: u64 = 5;
-
 /// The widget's "busy" answer to a new conversation's first message: a rate-limit error that
-/// names the message, so the widget keeps it and sends it again after `retry_after_secs`.
-fn busy(client_msg_id: String) -> ServerMsg {
+/// names the message, so the widget keeps it and sends it again after `retry_after_secs`
+/// (5–60 s, as long as answers now wait for their turn).
+fn busy(client_msg_id: String, retry_after_secs: u64) -> ServerMsg {
     ServerMsg::Error {
-        error: ApiError::RateLimited { retry_after_secs: BUSY_RETRY_SECS },
+        error: ApiError::RateLimited { retry_after_secs },
         message:
             "We're answering a great many questions right now. Your message will be sent in a few seconds."
                 .into(),
@@ -170,7 +167,7 @@ async fn handle_frame(state: &super::WidgetState, bot: &Bot, visitor: &str, text
             // Beyond capacity a new conversation waits (its message not stored, so not lost:
             // the widget keeps it and sends it again); conversations under way go on.
             if conversation_id.is_none() && state.answering.busy() {
-                return vec![busy(client_msg_id)];
+                return vec![busy(client_msg_id, state.answering.retry_after_secs())];
             }
             let input = NewVisitorMessage {
                 client_msg_id: client_msg_id.clone(),
