@@ -360,13 +360,18 @@ impl Evaluations {
 
     /// Asks every question of the run's set and records how each fared.
     async fn execute(&self, ctx: &JobContext, id: Uuid) -> std::result::Result<(), JobError> {
-        let Some(found) = run::Entity::find_by_id(id).one(&self.db).await? else {
+        // The job belongs to the run's organization: read the run only within it.
+        let Some(org) = ctx.job.organization_id else {
+            return Err(JobError::Fatal("an evaluation run's job names no organization".into()));
+        };
+        let Some(found) =
+            run::Entity::find_by_id(id).filter(run::Column::OrganizationId.eq(org)).one(&self.db).await?
+        else {
             return Err(JobError::Fatal("the run is gone (its bot was deleted)".into()));
         };
         if found.status == RunStatus::Completed.as_str() || found.status == RunStatus::Failed.as_str() {
             return Ok(());
         }
-        let org = found.organization_id;
         let bot_id = BotId(found.bot_id);
         let bot = match crate::bots::find(&self.db, app::dto::OrganizationId(org), bot_id).await {
             Ok(bot) => bot,
