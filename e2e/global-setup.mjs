@@ -1,7 +1,7 @@
 // Starts the server under test (fresh data dir, free port, demo data) and the third-party
 // page (another origin), and hands their URLs to the tests through the environment.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -28,6 +28,8 @@ function startChatSupport(dataDir) {
     child.on("exit", (code) => reject(new Error(`chatsupport exited with ${code}:\n${out}`)));
     child.stdout.on("data", (chunk) => {
       out += chunk;
+      // CHATSUPPORT_E2E_SERVER_LOG=/tmp/server.log (with RUST_LOG=debug): what the server said.
+      if (process.env.CHATSUPPORT_E2E_SERVER_LOG) appendFileSync(process.env.CHATSUPPORT_E2E_SERVER_LOG, chunk);
       const match = out.match(/serving on (http:\/\/[\d.:]+)/);
       if (match) {
         clearTimeout(timer);

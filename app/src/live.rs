@@ -123,10 +123,17 @@ impl LiveFeed {
         })
     }
 
-    /// Opens the socket (browser only).
+    /// Opens the socket (browser only) for as long as the calling owner lives: when the page
+    /// goes, its socket closes and stops reconnecting (left open, each visit to a page added a
+    /// socket, and one closing later wrote to the gone page's signals).
     pub fn connect(self) {
         #[cfg(feature = "hydrate")]
-        socket::open(self, 0);
+        {
+            let link = socket::Link::default();
+            socket::open(self, link.clone(), 0);
+            let held = send_wrapper::SendWrapper::new(link);
+            on_cleanup(move || held.take().stop());
+        }
     }
 }
 
@@ -138,31 +145,71 @@ impl Default for LiveFeed {
 
 #[cfg(feature = "hydrate")]
 mod socket {
+    use std::{cell::RefCell, rc::Rc};
+
     use super::{LinkState, LiveFeed};
     use crate::socket;
     use leptos::prelude::*;
+    use web_sys::WebSocket;
 
-    pub(super) fn open(feed: LiveFeed, attempt: u32) {
-        let Some(url) = socket::url("/api/v1/ws/dashboard") else { return };
-        let opened = socket::open(
-            &url,
-            super::LiveFrame::parse,
-            move || feed.state.set(LinkState::Live),
-            move |msg| feed.apply(msg),
-            move || {
-                // A socket that had been open starts the backoff over.
-                let next = if feed.state.get_untracked() == LinkState::Live { 0 } else { attempt + 1 };
-                feed.state.set(LinkState::Reconnecting);
-                retry(feed, next);
-            },
-        );
-        if opened.is_none() {
-            retry(feed, attempt + 1);
+    /// The page's current socket, and whether the page has gone.
+    #[derive(Clone, Default)]
+    pub(super) struct Link(Rc<RefCell<(bool, Option<WebSocket>)>>);
+
+    impl Link {
+        fn stopped(&self) -> bool {
+            self.0.borrow().0
+        }
+
+        pub(super) fn stop(self) {
+            let socket = {
+                let mut link = self.0.borrow_mut();
+                link.0 = true;
+                link.1.take()
+            };
+            if let Some(socket) = socket {
+                let _ = socket.close();
+            }
         }
     }
 
-    fn retry(feed: LiveFeed, attempt: u32) {
-        set_timeout(move || open(feed, attempt), socket::backoff(attempt));
+    pub(super) fn open(feed: LiveFeed, link: Link, attempt: u32) {
+        if link.stopped() {
+            return;
+        }
+        let Some(url) = socket::url("/api/v1/ws/dashboard") else { return };
+        let (on_open, on_frame, on_close) = (link.clone(), link.clone(), link.clone());
+        let opened = socket::open(
+            &url,
+            super::LiveFrame::parse,
+            move || {
+                if !on_open.stopped() {
+                    feed.state.set(LinkState::Live);
+                }
+            },
+            move |msg| {
+                if !on_frame.stopped() {
+                    feed.apply(msg);
+                }
+            },
+            move || {
+                if on_close.stopped() {
+                    return;
+                }
+                // A socket that had been open starts the backoff over.
+                let next = if feed.state.get_untracked() == LinkState::Live { 0 } else { attempt + 1 };
+                feed.state.set(LinkState::Reconnecting);
+                retry(feed, on_close.clone(), next);
+            },
+        );
+        match opened {
+            Some(socket) => link.0.borrow_mut().1 = Some(socket),
+            None => retry(feed, link, attempt + 1),
+        }
+    }
+
+    fn retry(feed: LiveFeed, link: Link, attempt: u32) {
+        set_timeout(move || open(feed, link, attempt), socket::backoff(attempt));
     }
 }
 

@@ -9,6 +9,12 @@ import { docx, pdf } from "./files.mjs";
 const app = process.env.CHATSUPPORT_URL;
 
 test("a new owner's bot learns from a PDF, a DOCX, a CSV, typed and imported FAQs, live, and finds each", async ({ page }) => {
+  // A page that fails to hydrate stops moving without a word: none may (the import's reload
+  // once did, which left every bar where the server had drawn it). Each page keeps one socket.
+  const pageErrors = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  let sockets = 0;
+  page.on("websocket", (ws) => { sockets += 1; ws.on("close", () => { sockets -= 1; }); });
   await registerAndVerify(page, app, { name: "Kai Keeper", email: "kai@keeper.example", company: "Keeper Tools" });
   await page.goto(`${app}/bots/new`);
   await page.getByLabel("Bot name").fill("Keeper Helper");
@@ -19,6 +25,7 @@ test("a new owner's bot learns from a PDF, a DOCX, a CSV, typed and imported FAQ
   await page.getByRole("link", { name: "Open the Knowledge page" }).click();
   await expect(page.getByRole("heading", { name: "Knowledge of Keeper Helper" })).toBeVisible();
   await expect(page.getByText("This bot knows nothing yet")).toBeVisible();
+  await expect.poll(() => sockets, { message: "the guided flow's socket closes when its page goes" }).toBe(1);
 
   await page.getByLabel("Files").setInputFiles([
     { name: "manual.pdf", mimeType: "application/pdf", buffer: pdf(["Welcome to the Keeper manual.", "Oil the hinge with walnut oil twice a year."]) },
@@ -84,4 +91,5 @@ test("a new owner's bot learns from a PDF, a DOCX, a CSV, typed and imported FAQ
   await page.setViewportSize({ width: 360, height: 740 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+  expect(pageErrors).toEqual([]);
 });

@@ -22,7 +22,15 @@ const PAGE: usize = 50;
 const POLL_MS: u64 = 1_500;
 
 #[component]
-pub fn Evaluation(bot: BotId) -> impl IntoView {
+pub fn Evaluation(
+    bot: BotId,
+    /// From the Knowledge page's own load: read from this panel's resource outside its
+    /// `Transition`, the add form was drawn by the browser where the server had drawn nothing
+    /// (the resource not read yet), and hydration stopped the page.
+    can_manage: bool,
+    /// The bot's sources a question may expect (the Knowledge page's list, live).
+    choices: Signal<Vec<crate::evaluation::SourceChoice>>,
+) -> impl IntoView {
     let changes = RwSignal::new(0_u32);
     let add = FormAction::<AddEvalQuestion>::new();
     let saved = crate::load::saves(add);
@@ -63,9 +71,6 @@ pub fn Evaluation(bot: BotId) -> impl IntoView {
     });
     let only_failed = RwSignal::new(false);
     let shown = RwSignal::new(PAGE);
-    let loaded = move || set.get().and_then(Result::ok);
-    let can_manage = Memo::new(move |_| loaded().is_some_and(|s| s.can_manage));
-    let sources = Memo::new(move |_| loaded().map(|s| s.sources).unwrap_or_default());
     view! {
         <section class="evaluation" aria-labelledby="evaluation-heading">
             <h2 id="evaluation-heading">"Evaluation set"</h2>
@@ -76,7 +81,7 @@ pub fn Evaluation(bot: BotId) -> impl IntoView {
                     Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
                 })}
             </Transition>
-            {move || can_manage.get().then(|| view! { <AddQuestion bot sources add /> })}
+            {can_manage.then(|| view! { <AddQuestion bot sources=choices add /> })}
         </section>
     }
 }
@@ -286,7 +291,7 @@ fn Question(q: EvalQuestion, bot: BotId, can_manage: bool, changes: RwSignal<u32
 #[component]
 fn AddQuestion(
     bot: BotId,
-    sources: Memo<Vec<crate::evaluation::SourceChoice>>,
+    sources: Signal<Vec<crate::evaluation::SourceChoice>>,
     add: FormAction<AddEvalQuestion>,
 ) -> impl IntoView {
     let expects = RwSignal::new(Expectation::Answered);

@@ -108,6 +108,16 @@ fn Knowledge(
     };
     let can_manage = data.can_manage;
     let passages = move || visible().iter().map(|s| s.chunks).sum::<u32>();
+    // What an evaluation question may expect to be cited: every source that is not broken.
+    let choices = Signal::derive(move || {
+        let mut all: Vec<_> = visible()
+            .into_iter()
+            .filter(|s| s.status != SourceStatus::Failed)
+            .map(|s| crate::evaluation::SourceChoice { id: s.id, title: s.title })
+            .collect();
+        all.sort_by_key(|c| c.title.to_lowercase());
+        all
+    });
     let files = match data.max_files {
         Some(max) => format!("{} of {max} files", data.files),
         None => format!("{} files", data.files),
@@ -124,7 +134,7 @@ fn Knowledge(
         <SearchKnowledge bot />
         <TestBot bot />
         <Gaps bot can_manage live />
-        <super::evaluation::Evaluation bot />
+        <super::evaluation::Evaluation bot can_manage choices />
         {can_manage.then(|| view! {
             <div class="knowledge-add">
                 <UploadFiles bot max_bytes=data.max_file_bytes live />

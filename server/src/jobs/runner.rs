@@ -143,8 +143,15 @@ impl Runner {
     }
 
     async fn execute(&self, job: Job, stop: &CancellationToken) {
+        use tracing::Instrument;
+        // Instrumented, not entered: a span held across `.await` would wrap whatever else the
+        // thread polls meanwhile (other jobs' lines logged inside this job's span).
         let span = tracing::info_span!("job", id = %job.id, kind = %job.kind, attempt = job.attempts);
-        let _entered = span.enter();
+        self.execute_in_span(job, stop).instrument(span).await;
+    }
+
+    async fn execute_in_span(&self, job: Job, stop: &CancellationToken) {
+        let started = std::time::Instant::now();
         let Some(handler) = self.registry.get(&job.kind) else {
             let reason = format!("no handler runs jobs of kind `{}`", job.kind);
             self.finish(&job, Outcome::Dead(reason)).await;
@@ -181,8 +188,11 @@ impl Runner {
                 }
             }
         };
-        if !matches!(outcome, Outcome::Succeeded) {
-            tracing::info!(outcome = ?outcome, "job did not succeed");
+        let ms = started.elapsed().as_millis();
+        if matches!(outcome, Outcome::Succeeded) {
+            tracing::debug!(ms, "job succeeded");
+        } else {
+            tracing::info!(outcome = ?outcome, ms, "job did not succeed");
         }
         self.finish(&job, outcome).await;
     }

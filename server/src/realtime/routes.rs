@@ -1,7 +1,7 @@
 //! `/api/v1/ws/dashboard`: the dashboard's live feed, the viewer's organization's events.
 //! Refused before the upgrade without a session or from another origin (`http::origin`).
 
-use app::{auth::Permission, dto::OrganizationId, protocol::ServerMsg};
+use app::{auth::Permission, protocol::ServerMsg};
 use axum::{
     Router,
     extract::{FromRef, State, WebSocketUpgrade, ws::Message},
@@ -12,7 +12,7 @@ use axum::{
 use futures::{SinkExt, StreamExt};
 use tokio::sync::broadcast;
 
-use super::{Hub, Topic, configure_socket};
+use super::{Hub, Subscription, Topic, configure_socket};
 use crate::{
     error::Result,
     http::{Authenticator, Credential, client_of, cookies::session_token},
@@ -37,16 +37,19 @@ async fn dashboard_socket(
     let token = session_token(&request.headers).ok_or(app::ApiError::Unauthenticated)?;
     let viewer = state.auth.viewer(Credential::Session(&token), &client_of(&request)).await?;
     viewer.require(Permission::ViewConversations)?;
-    let organization = viewer.organization_id;
-    let hub = state.hub.clone();
-    Ok(configure_socket(upgrade).on_upgrade(move |ws| forward(hub, organization, ws)))
+    // Subscribed before the upgrade is answered: a page reloads what it shows when its socket
+    // opens, and a change published between that reload and a subscription taken later (in
+    // the upgraded task) would never reach it — a source stuck at "Indexing" until a reload.
+    let events = state.hub.subscribe(Topic::Organization(viewer.organization_id));
+    Ok(configure_socket(upgrade).on_upgrade(move |ws| forward(events, ws)))
 }
 
 /// Forwards the organization's frames until either side closes. Client frames other than
-/// `ping` are ignored: the dashboard acts through server functions.
-async fn forward(hub: Hub, organization: OrganizationId, socket: axum::extract::ws::WebSocket) {
+/// `ping` are ignored: the dashboard acts through server functions. A socket that fell behind
+/// by more than the hub buffers is closed: the page reconnects and reloads what it shows,
+/// instead of going on without the frames it missed.
+async fn forward(mut events: Subscription, socket: axum::extract::ws::WebSocket) {
     let (mut sink, mut stream) = socket.split();
-    let mut events = hub.subscribe(Topic::Organization(organization));
     loop {
         tokio::select! {
             incoming = stream.next() => match incoming {
@@ -59,7 +62,9 @@ async fn forward(hub: Hub, organization: OrganizationId, socket: axum::extract::
             event = events.recv() => match event {
                 Ok(frame) => if sink.send(Message::Text(frame.as_ref().into())).await.is_err() { break },
                 Err(broadcast::error::RecvError::Lagged(skipped)) => {
-                    tracing::debug!(skipped, "a dashboard socket lagged");
+                    tracing::debug!(skipped, "a dashboard socket lagged; closing it so the page reloads");
+                    let _ = sink.send(Message::Close(None)).await;
+                    break;
                 }
                 Err(broadcast::error::RecvError::Closed) => break,
             },
