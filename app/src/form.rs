@@ -200,3 +200,19 @@ pub fn clear(form: leptos::prelude::NodeRef<leptos::html::Form>) {
     #[cfg(not(feature = "browser"))]
     let _ = form;
 }
+
+/// A `<textarea>`'s starting text. Tachys writes a textarea's children into the server's HTML
+/// unescaped (as for `<script>`; leptos-rs/leptos#4819), so text holding `</textarea>` — a
+/// passage read from a crawled site, a bio — closed the field and went on as live markup. The
+/// server escapes it; the browser parses it back to the same text, which is what hydration and
+/// the browser's own render see.
+pub fn textarea_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        text
+    }
+}

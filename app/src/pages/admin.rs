@@ -180,7 +180,7 @@ fn StandingFields(
         <label>"Reason (shown to them)" <input type="text" name="reason" maxlength="500" value=reason.unwrap_or_default() /></label>
         <label>"Suspended until" <input type="date" name="suspended_until" value=until.map(|u| u.chars().take(10).collect::<String>()).unwrap_or_default() /></label>
         <label>"Tags (comma-separated)" <input type="text" name="tags" maxlength="400" value=tags.join(", ") /></label>
-        <label class="wide">"Admin notes" <textarea name="admin_notes" maxlength="5000" rows="3">{notes.unwrap_or_default()}</textarea></label>
+        <label class="wide">"Admin notes" <textarea name="admin_notes" maxlength="5000" rows="3">{crate::form::textarea_text(notes.unwrap_or_default())}</textarea></label>
     }
 }
 

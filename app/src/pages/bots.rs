@@ -130,7 +130,7 @@ pub fn Snippet(code: String, bot_name: String, id: String) -> impl IntoView {
     };
     view! {
         <label for=id.clone()>"Embed snippet: paste it before </body> on your site"</label>
-        <textarea id=id class="snippet" readonly rows="2">{code}</textarea>
+        <textarea id=id class="snippet" readonly rows="2">{crate::form::textarea_text(code)}</textarea>
         // The accessible name starts with the visible words (WCAG 2.5.3), then says which bot.
         <button type="button" on:click=copy>
             {move || if copied.get() { "Copied" } else { "Copy snippet" }}

@@ -496,7 +496,7 @@ fn Gap(g: crate::knowledge::KnowledgeGap, bot: BotId, can_manage: bool, live: Li
                     <ServerForm action=add node_ref=form>
                         <input type="hidden" name="chatbot_id" value=bot.to_string() />
                         <label>"Question" <input name="question" required maxlength="500" value=question.clone() /></label>
-                        <label>"Answer" <textarea name="answer" required rows="5" maxlength="10000">{draft.clone()}</textarea></label>
+                        <label>"Answer" <textarea name="answer" required rows="5" maxlength="10000">{crate::form::textarea_text(draft.clone())}</textarea></label>
                         <button type="submit" disabled=move || add.pending().get()>"Add FAQ"</button>
                     </ServerForm>
                     {move || outcome(add)}

