@@ -113,6 +113,7 @@ async fn main() -> anyhow::Result<()> {
             let (heading, content) = passage(n);
             IndexedPassage {
                 chunk_id: uuid::Uuid::now_v7(),
+                ordinal: u32::try_from(n).unwrap_or(u32::MAX),
                 organization_id: bot.organization_id,
                 bot_id: bot.id,
                 source_id: source,

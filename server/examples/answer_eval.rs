@@ -308,12 +308,13 @@ async fn main() -> anyhow::Result<()> {
             )
         };
         let hit_retrieval = results.iter().take(3).any(|r| holds(&content(r), &expect));
-        // The passage the answer is (or would be) made from: the result its snippet opens.
+        // The passage the answer is (or would be) made from: the result whose text holds its
+        // snippet (a result reads its neighbours with it, so the snippet may be inside).
         let signals = evidence(q.clone()).await;
         let snippet = signals.as_ref().map(|e| e.snippet.clone()).unwrap_or_default();
         let used = results
             .iter()
-            .find(|r| !snippet.is_empty() && r["content"].as_str().unwrap_or_default().starts_with(&snippet));
+            .find(|r| !snippet.is_empty() && r["content"].as_str().unwrap_or_default().contains(&snippet));
         let correct = used.is_some_and(|r| holds(&content(r), &expect));
         samples.push(Sample { evidence: signals.clone(), correct });
         let hit_read = hit_retrieval || correct;

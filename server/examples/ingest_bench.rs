@@ -179,8 +179,10 @@ async fn main() -> anyhow::Result<()> {
         let source = SourceId(uuid::Uuid::now_v7());
         let mut indexed: Vec<IndexedPassage> = passages
             .into_iter()
-            .map(|p| IndexedPassage {
+            .enumerate()
+            .map(|(i, p)| IndexedPassage {
                 chunk_id: uuid::Uuid::now_v7(),
+                ordinal: u32::try_from(i).unwrap_or(u32::MAX),
                 organization_id: org,
                 bot_id: bot,
                 source_id: source,

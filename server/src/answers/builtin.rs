@@ -204,14 +204,16 @@ pub fn sentences(text: &str) -> Vec<String> {
 /// The answer `passage` gives to a question whose content stems are `question`; `stems`
 /// reads a text's stems as the index does.
 pub fn draft(question: &[String], passage: &Passage, stems: &dyn Fn(&str) -> Vec<String>) -> Draft {
-    let whole = format!("{} {} {}", passage.title, passage.heading_path, passage.content);
+    // The passage with the ones beside it in its section (`Passage::read_text`).
+    let read = passage.read_text();
+    let whole = format!("{} {} {}", passage.title, passage.heading_path, read);
     let found = stems(&whole);
     let coverage = if question.is_empty() {
         0.0
     } else {
         question.iter().filter(|q| found.contains(q)).count() as f32 / question.len() as f32
     };
-    let content = passage.content.trim();
+    let content = read.trim();
     if passage.kind == app::knowledge::SourceKind::Faq || content.chars().count() <= WHOLE_PASSAGE_CHARS {
         return Draft { text: tidy(content), coverage };
     }
@@ -267,6 +269,9 @@ mod tests {
             page: None,
             url: None,
             content: content.into(),
+            ordinal: 0,
+            context_before: None,
+            context_after: None,
             score: 1.0,
             keyword: 1.0,
             bm25: 1.0,

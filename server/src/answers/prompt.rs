@@ -65,7 +65,7 @@ pub fn build(
         if i > 0 {
             user.push_str("\n---\n");
         }
-        user.push_str(&format!("[Source {}]: {}\n{}\n", i + 1, super::cited_title(p), p.content.trim()));
+        user.push_str(&format!("[Source {}]: {}\n{}\n", i + 1, super::cited_title(p), p.read_text().trim()));
         if let Some(url) = &p.url {
             user.push_str(&format!("URL: {url}\n"));
         }
@@ -117,6 +117,9 @@ mod tests {
             page: None,
             url: Some("https://shop.example/shipping".into()),
             content: "Parcels take 2-4 working days.".into(),
+            ordinal: 0,
+            context_before: None,
+            context_after: None,
             score: 1.0,
             keyword: 1.0,
             bm25: 1.0,

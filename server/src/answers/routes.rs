@@ -132,7 +132,7 @@ pub async fn test_knowledge(
                 score: p.score,
                 source_type: p.kind,
                 source_id: p.source_id,
-                content: p.content,
+                content: p.read_text(),
                 metadata: TestMetadata {
                     title: p.title,
                     heading_path: p.heading_path,

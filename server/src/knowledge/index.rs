@@ -71,6 +71,7 @@ pub struct Fields {
     content: Field,
     page: Field,
     url: Field,
+    ordinal: Field,
     stemmed: [Stemmed; 6],
 }
 
@@ -82,6 +83,8 @@ pub struct IndexedPassage {
     pub bot_id: BotId,
     pub source_id: SourceId,
     pub kind: SourceKind,
+    /// Its place in its source (0 first): a passage is read with the ones beside it.
+    pub ordinal: u32,
     pub title: String,
     pub heading_path: String,
     /// An FAQ's question (weighted above the rest).
@@ -188,6 +191,7 @@ fn add(w: &mut IndexWriter, f: Fields, passages: Vec<IndexedPassage>) {
             f.organization_id => p.organization_id.to_string(),
             f.bot_id => p.bot_id.to_string(),
             f.kind => p.kind.as_str(),
+            f.ordinal => u64::from(p.ordinal),
             f.language => code,
             stemmed.title => p.title.clone(),
             stemmed.heading => p.heading_path.clone(),
@@ -223,13 +227,16 @@ pub struct KnowledgeIndex {
 impl KnowledgeIndex {
     /// Opens (or creates) the index under `dir` and starts its writer task.
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
-        // v2: a set of stemmed fields per language. The index is derived data: an older one is
-        // removed and rebuilt from the database at startup.
-        let old = dir.join("knowledge");
-        if old.exists() {
-            let _ = std::fs::remove_dir_all(&old);
+        // v2: a set of stemmed fields per language; v3: each passage's place in its source. The
+        // index is derived data: an older one is removed and rebuilt from the database at
+        // startup.
+        for old in ["knowledge", "knowledge-v2"] {
+            let old = dir.join(old);
+            if old.exists() {
+                let _ = std::fs::remove_dir_all(&old);
+            }
         }
-        let dir = dir.join("knowledge-v2");
+        let dir = dir.join("knowledge-v3");
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let mut b = Schema::builder();
         let stemmed: Vec<Stemmed> = LANGUAGES
@@ -262,6 +269,7 @@ impl KnowledgeIndex {
             content: b.add_text_field("content", STORED),
             page: b.add_u64_field("page", INDEXED | STORED),
             url: b.add_text_field("url", STRING | STORED),
+            ordinal: b.add_u64_field("ordinal", INDEXED | STORED),
             stemmed,
         };
         let directory = MmapDirectory::open(&dir).with_context(|| format!("opening {}", dir.display()))?;
@@ -416,7 +424,127 @@ impl KnowledgeIndex {
         for ranked in &found.ranked {
             passages.extend(self.passage(&found.searcher, ranked)?);
         }
-        Ok(passages)
+        self.with_neighbours(&found.searcher, organization, bot, passages)
+    }
+
+    /// Each passage of a document or website read with the passages beside it in the same
+    /// section (the answer often sits one passage on from the one that matched the question:
+    /// "write output to a log file" finds the Commentary's opening, `--log-file` is in the
+    /// next). A passage already read within a better one's window is left out, so the first
+    /// few are different places in the knowledge. FAQs are read as they are.
+    fn with_neighbours(
+        &self,
+        searcher: &tantivy::Searcher,
+        organization: OrganizationId,
+        bot: BotId,
+        passages: Vec<Passage>,
+    ) -> Result<Vec<Passage>> {
+        let f = self.fields;
+        let widened = |p: &Passage| p.kind != SourceKind::Faq;
+        let wanted: Vec<(SourceId, u32)> = passages
+            .iter()
+            .filter(|p| widened(p))
+            .flat_map(|p| {
+                let before = p.ordinal.checked_sub(1).map(|o| (p.source_id, o));
+                std::iter::once((p.source_id, p.ordinal + 1)).chain(before)
+            })
+            .collect();
+        // (source, place) → (chunk, url, section, text): a website's pages each count from 0.
+        type Beside = (uuid::Uuid, String, String, String);
+        let mut beside: HashMap<(SourceId, u32), Vec<Beside>> = HashMap::new();
+        if !wanted.is_empty() {
+            let term = |field: Field, value: String| -> Box<dyn tantivy::query::Query> {
+                Box::new(TermQuery::new(Term::from_field_text(field, &value), IndexRecordOption::Basic))
+            };
+            let any_of: Vec<(Occur, Box<dyn tantivy::query::Query>)> = wanted
+                .iter()
+                .map(|(source, ordinal)| {
+                    let place = Term::from_field_u64(f.ordinal, u64::from(*ordinal));
+                    let one: Box<dyn tantivy::query::Query> = Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, term(f.source_id, source.to_string())),
+                        (Occur::Must, Box::new(TermQuery::new(place, IndexRecordOption::Basic))),
+                    ]));
+                    (Occur::Should, one)
+                })
+                .collect();
+            let scoped = BooleanQuery::new(vec![
+                (Occur::Must, term(f.organization_id, organization.to_string())),
+                (Occur::Must, term(f.bot_id, bot.to_string())),
+                (Occur::Must, Box::new(BooleanQuery::new(any_of))),
+            ]);
+            // Each wanted place may be on several pages of one website.
+            let limit = wanted.len() * 8;
+            for (_, address) in searcher.search(&scoped, &TopDocs::with_limit(limit).order_by_score())? {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                let text = |field: Field| {
+                    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned()
+                };
+                let (Ok(source), Ok(chunk), Some(ordinal)) = (
+                    text(f.source_id).parse::<SourceId>(),
+                    text(f.chunk_id).parse::<uuid::Uuid>(),
+                    doc.get_first(f.ordinal).and_then(|v| v.as_u64()).and_then(|o| u32::try_from(o).ok()),
+                ) else {
+                    continue;
+                };
+                beside.entry((source, ordinal)).or_default().push((
+                    chunk,
+                    text(f.url),
+                    text(f.heading),
+                    text(f.content),
+                ));
+            }
+        }
+        // Each place read once; the passages of one section found more than once are read
+        // together (in the document's order) under the best of them.
+        let mut read: std::collections::HashSet<uuid::Uuid> = std::collections::HashSet::new();
+        let mut out: Vec<(Passage, std::collections::BTreeMap<u32, String>)> =
+            Vec::with_capacity(passages.len());
+        for p in passages {
+            if !widened(&p) {
+                out.push((p, std::collections::BTreeMap::new()));
+                continue;
+            }
+            if !read.insert(p.chunk_id) {
+                continue;
+            }
+            let (source, url, section, at) =
+                (p.source_id, p.url.clone().unwrap_or_default(), p.heading_path.clone(), p.ordinal);
+            let mut neighbour = |ordinal: u32| -> Option<(u32, String)> {
+                let (chunk, _, _, content) = beside
+                    .get(&(source, ordinal))?
+                    .iter()
+                    .find(|(_, u, heading, _)| *u == url && *heading == section)?;
+                read.insert(*chunk).then(|| (ordinal, content.clone()))
+            };
+            let mut parts: Vec<(u32, String)> = Vec::with_capacity(3);
+            parts.extend(at.checked_sub(1).and_then(&mut neighbour));
+            parts.extend(neighbour(at + 1));
+            let same_section = out.iter_mut().find(|(q, parts)| {
+                widened(q)
+                    && q.source_id == source
+                    && q.url.as_deref().unwrap_or_default() == url
+                    && q.heading_path == section
+                    && parts.len() < SECTION_PARTS
+            });
+            match same_section {
+                Some((_, window)) => {
+                    window.insert(at, p.content);
+                    window.extend(parts);
+                }
+                None => out.push((p, parts.into_iter().collect())),
+            }
+        }
+        let out = out
+            .into_iter()
+            .map(|(mut p, parts)| {
+                let join = |texts: Vec<String>| Some(texts.join("\n\n")).filter(|t| !t.is_empty());
+                let (before, after): (Vec<_>, Vec<_>) = parts.into_iter().partition(|(o, _)| *o < p.ordinal);
+                p.context_before = join(before.into_iter().map(|(_, t)| t).collect());
+                p.context_after = join(after.into_iter().map(|(_, t)| t).collect());
+                p
+            })
+            .collect();
+        Ok(out)
     }
 
     fn passage(&self, searcher: &tantivy::Searcher, ranked: &Ranked) -> Result<Option<Passage>> {
@@ -439,7 +567,14 @@ impl KnowledgeIndex {
             heading_path: text(f.heading),
             page: doc.get_first(f.page).and_then(|v| v.as_u64()).and_then(|p| u32::try_from(p).ok()),
             url: Some(text(f.url)).filter(|u| !u.is_empty()),
+            ordinal: doc
+                .get_first(f.ordinal)
+                .and_then(|v| v.as_u64())
+                .and_then(|o| u32::try_from(o).ok())
+                .unwrap_or(0),
             content: text(f.content),
+            context_before: None,
+            context_after: None,
             score: ranked.score,
             keyword: ranked.keyword,
             bm25: ranked.bm25,
@@ -578,8 +713,14 @@ pub struct Passage {
     pub heading_path: String,
     pub page: Option<u32>,
     pub url: Option<String>,
+    /// Its place in its source.
+    pub ordinal: u32,
     /// The passage's text (an FAQ's answer).
     pub content: String,
+    /// The passages just before and after it in the same section, read with it (documents
+    /// and websites; see [`KnowledgeIndex::retrieve`]).
+    pub context_before: Option<String>,
+    pub context_after: Option<String>,
     /// The fused score it was ranked by.
     pub score: f32,
     /// Its BM25 score over the best one's (0 when found by meaning alone).
@@ -588,6 +729,17 @@ pub struct Passage {
     pub bm25: f32,
     /// Its cosine to the query, with a query vector and its own.
     pub cosine: Option<f32>,
+}
+
+impl Passage {
+    /// What is read of it: the passage with the ones beside it, in order.
+    pub fn read_text(&self) -> String {
+        [self.context_before.as_deref(), Some(self.content.as_str()), self.context_after.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
 }
 
 struct Ranked {
@@ -609,6 +761,10 @@ struct Found {
 /// 0.3 and 0.5 on the Valgrind evaluation set (`examples/answer_eval.rs`: hybrid hit@3 70.9,
 /// 77.3, 78.2, 67.3, 58.2 %); BENCHMARKS.md "Answer engine evaluation".
 const KEYWORD_WEIGHT: f32 = 0.15;
+
+/// At most this many passages read beside one found passage (its neighbours, and other
+/// passages of its section found after it with theirs).
+const SECTION_PARTS: usize = 6;
 /// A passage found by meaning alone must be at least this close (MiniLM puts unrelated
 /// English text at about 0–0.2).
 const MEANING_FLOOR: f32 = 0.3;
@@ -624,7 +780,92 @@ pub fn plain_words(query: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::plain_words;
+    use super::*;
+
+    fn passage(
+        org: OrganizationId,
+        bot: BotId,
+        source: SourceId,
+        ordinal: u32,
+        heading: &str,
+        content: &str,
+    ) -> IndexedPassage {
+        IndexedPassage {
+            chunk_id: uuid::Uuid::now_v7(),
+            organization_id: org,
+            bot_id: bot,
+            source_id: source,
+            kind: SourceKind::Document,
+            ordinal,
+            title: "manual.html".into(),
+            heading_path: heading.into(),
+            question: None,
+            content: content.into(),
+            page: None,
+            url: None,
+            vector: None,
+            language: 0,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_passage_is_read_with_its_section_around_it_and_its_section_once() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let index = KnowledgeIndex::open(dir.path()).expect("the index opens");
+        let (org, bot, source) = (
+            OrganizationId(uuid::Uuid::now_v7()),
+            BotId(uuid::Uuid::now_v7()),
+            SourceId(uuid::Uuid::now_v7()),
+        );
+        let logging = "Core › The Commentary";
+        index
+            .replace_source(
+                source,
+                vec![
+                    passage(
+                        org,
+                        bot,
+                        source,
+                        0,
+                        "Core › Getting started",
+                        "Compile your program with -g first.",
+                    ),
+                    passage(org, bot, source, 1, logging, "The commentary goes to the terminal by default."),
+                    passage(org, bot, source, 2, logging, "To send it elsewhere use --log-file=filename."),
+                    passage(org, bot, source, 3, logging, "A commentary line starts with the process id."),
+                    passage(
+                        org,
+                        bot,
+                        source,
+                        4,
+                        "Core › Suppressions",
+                        "Suppression files hide known errors.",
+                    ),
+                ],
+            )
+            .await;
+        index.flush().await;
+
+        let found = index.retrieve(org, bot, 0, "where does the commentary go", None, 5).expect("retrieves");
+        let first = found.first().expect("a passage");
+        assert_eq!(first.heading_path, logging);
+        assert_eq!(
+            first.read_text(),
+            "The commentary goes to the terminal by default.\n\nTo send it elsewhere use --log-file=filename.\n\nA commentary line starts with the process id.",
+            "the section's passages in order (the neighbour holding --log-file read with it), no other section's"
+        );
+        assert!(
+            found.iter().filter(|p| p.heading_path == logging).count() == 1,
+            "the section is one passage, not three: {found:?}"
+        );
+        assert!(
+            index
+                .retrieve(OrganizationId(uuid::Uuid::now_v7()), bot, 0, "commentary", None, 5)
+                .expect("retrieves")
+                .is_empty(),
+            "another organization reads none of it"
+        );
+    }
 
     #[test]
     fn a_question_reaches_the_parser_as_words_without_query_syntax() {

@@ -267,8 +267,10 @@ pub(super) fn records(
     let indexed = ids
         .iter()
         .zip(passages)
-        .map(|(id, p)| IndexedPassage {
+        .enumerate()
+        .map(|(i, (id, p))| IndexedPassage {
             chunk_id: *id,
+            ordinal: u32::try_from(i).unwrap_or(u32::MAX),
             organization_id: OrganizationId(row.organization_id),
             bot_id: app::dto::BotId(row.bot_id),
             source_id: SourceId(row.id),
@@ -413,6 +415,7 @@ fn passages_of_source(s: &source::Model) -> sea_orm::Select<chunk::Entity> {
 fn indexed_of(s: &source::Model, c: chunk::Model, language: usize) -> IndexedPassage {
     IndexedPassage {
         chunk_id: c.id,
+        ordinal: u32::try_from(c.ordinal).unwrap_or(0),
         organization_id: OrganizationId(s.organization_id),
         bot_id: app::dto::BotId(s.bot_id),
         source_id: SourceId(s.id),
