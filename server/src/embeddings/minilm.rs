@@ -1,8 +1,9 @@
 //! all-MiniLM-L6-v2 on the CPU: the `BertModel` of its `model.safetensors` (6 layers, 384
 //! wide, 12 heads), run by hand with ndarray's matrix products, its `tokenizer.json` read by
 //! `tokenizers`, mean-pooled over the real tokens and L2-normalised — what
-//! sentence-transformers computes. No padding (each text runs alone, so no work is wasted on
-//! pad tokens) and at most [`MAX_TOKENS`] word pieces, the most the model reads.
+//! sentence-transformers computes. Texts embedded together are stacked (see
+//! [`MiniLm::embed_batch`]): no padding, so no work is wasted on pad tokens; at most
+//! [`MAX_TOKENS`] word pieces each, the most the model reads.
 
 use std::path::Path;
 
@@ -156,36 +157,62 @@ impl MiniLm {
 
     /// The unit vector of `text`.
     pub fn embed(&self, text: &str) -> anyhow::Result<Vec<f32>> {
-        let encoding = self.tokenizer.encode(text, true).map_err(|e| anyhow!("tokenizing: {e}"))?;
-        let ids = encoding.get_ids();
-        let types = encoding.get_type_ids();
-        let n = ids.len().min(MAX_TOKENS);
-        let mut h = Array2::<f32>::zeros((n, DIMS));
-        for (i, mut row) in h.rows_mut().into_iter().enumerate() {
-            let id = ids[i] as usize;
-            let ty = types.get(i).copied().unwrap_or(0) as usize;
+        self.embed_batch(&[text])?.pop().ok_or_else(|| anyhow!("nothing to embed"))
+    }
+
+    /// The unit vector of each text, in order, in one pass: the texts' word pieces are
+    /// stacked into one matrix, so every dense layer is one matrix product over all of them
+    /// (a product of 10 rows uses the cores far worse than one of 200), and attention runs
+    /// within each text's rows — no padding, so no work on pad tokens.
+    pub fn embed_batch(&self, texts: &[&str]) -> anyhow::Result<Vec<Vec<f32>>> {
+        let mut spans = Vec::with_capacity(texts.len());
+        let mut pieces: Vec<(usize, usize, usize)> = Vec::new(); // (word id, position, type)
+        for text in texts {
+            let encoding = self.tokenizer.encode(*text, true).map_err(|e| anyhow!("tokenizing: {e}"))?;
+            let ids = encoding.get_ids();
+            let types = encoding.get_type_ids();
+            let n = ids.len().min(MAX_TOKENS);
+            if n == 0 {
+                bail!("nothing to embed");
+            }
+            spans.push(pieces.len()..pieces.len() + n);
+            for (i, id) in ids.iter().take(n).enumerate() {
+                pieces.push((*id as usize, i, types.get(i).copied().unwrap_or(0) as usize));
+            }
+        }
+        let mut h = Array2::<f32>::zeros((pieces.len(), DIMS));
+        for (mut row, &(id, position, ty)) in h.rows_mut().into_iter().zip(&pieces) {
             if id >= self.word.nrows() || ty >= self.token_type.nrows() {
                 bail!("token {id} is outside the vocabulary");
             }
             row.assign(&self.word.row(id));
-            row += &self.position.row(i);
+            row += &self.position.row(position);
             row += &self.token_type.row(ty);
         }
         self.embeddings_norm.apply(&mut h);
         for layer in &self.layers {
-            h = layer.forward(h);
+            h = layer.forward(h, &spans);
         }
-        let mut pooled = h.mean_axis(Axis(0)).ok_or_else(|| anyhow!("nothing to embed"))?;
-        let length = pooled.dot(&pooled).sqrt();
-        if length > 0.0 {
-            pooled /= length;
-        }
-        Ok(pooled.to_vec())
+        spans
+            .into_iter()
+            .map(|span| {
+                let mut pooled = h
+                    .slice_axis(Axis(0), Slice::from(span))
+                    .mean_axis(Axis(0))
+                    .ok_or_else(|| anyhow!("nothing to embed"))?;
+                let length = pooled.dot(&pooled).sqrt();
+                if length > 0.0 {
+                    pooled /= length;
+                }
+                Ok(pooled.to_vec())
+            })
+            .collect()
     }
 }
 
 impl Layer {
-    fn forward(&self, h: Array2<f32>) -> Array2<f32> {
+    /// One layer over stacked texts; `spans` are each text's rows (attention stays within).
+    fn forward(&self, h: Array2<f32>, spans: &[std::ops::Range<usize>]) -> Array2<f32> {
         let x = h.view();
         let q = self.query.forward(&x);
         let k = self.key.forward(&x);
@@ -193,17 +220,25 @@ impl Layer {
         let width = DIMS / HEADS;
         let scale = 1.0 / (width as f32).sqrt();
         let mut context = Array2::<f32>::zeros(h.raw_dim());
-        for head in 0..HEADS {
-            // (`s![]` expands to code that allows `unsafe`, which this crate forbids.)
-            let cols = Slice::from(head * width..(head + 1) * width);
-            let mut scores = q.slice_axis(Axis(1), cols).dot(&k.slice_axis(Axis(1), cols).t()) * scale;
-            for mut row in scores.rows_mut() {
-                let max = row.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-                row.mapv_inplace(|v| (v - max).exp());
-                let sum = row.sum();
-                row /= sum;
+        for span in spans {
+            let rows = Slice::from(span.clone());
+            let (q, k, v) =
+                (q.slice_axis(Axis(0), rows), k.slice_axis(Axis(0), rows), v.slice_axis(Axis(0), rows));
+            for head in 0..HEADS {
+                // (`s![]` expands to code that allows `unsafe`, which this crate forbids.)
+                let cols = Slice::from(head * width..(head + 1) * width);
+                let mut scores = q.slice_axis(Axis(1), cols).dot(&k.slice_axis(Axis(1), cols).t()) * scale;
+                for mut row in scores.rows_mut() {
+                    let max = row.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+                    row.mapv_inplace(|v| (v - max).exp());
+                    let sum = row.sum();
+                    row /= sum;
+                }
+                context
+                    .slice_axis_mut(Axis(0), rows)
+                    .slice_axis_mut(Axis(1), cols)
+                    .assign(&scores.dot(&v.slice_axis(Axis(1), cols)));
             }
-            context.slice_axis_mut(Axis(1), cols).assign(&scores.dot(&v.slice_axis(Axis(1), cols)));
         }
         let mut attended = self.attention_out.forward(&context.view()) + &h;
         self.attention_norm.apply(&mut attended);

@@ -152,17 +152,13 @@ impl Embedder {
 fn embed_on_every_core(model: &minilm::MiniLm, texts: &[String]) -> anyhow::Result<Vec<Vec<f32>>> {
     let threads =
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get).clamp(1, texts.len().max(1));
+    let batch = |part: &[String]| model.embed_batch(&part.iter().map(String::as_str).collect::<Vec<_>>());
     if threads == 1 {
-        return texts.iter().map(|t| model.embed(t)).collect();
+        return batch(texts);
     }
     let per_thread = texts.len().div_ceil(threads);
     std::thread::scope(|scope| {
-        let parts: Vec<_> = texts
-            .chunks(per_thread)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|t| model.embed(t)).collect::<anyhow::Result<Vec<_>>>())
-            })
-            .collect();
+        let parts: Vec<_> = texts.chunks(per_thread).map(|part| scope.spawn(move || batch(part))).collect();
         let mut out = Vec::with_capacity(texts.len());
         for part in parts {
             out.extend(part.join().map_err(|_| anyhow::anyhow!("an embedding thread panicked"))??);

@@ -361,3 +361,23 @@ async fn with_the_local_model_every_passage_fits_what_it_reads_and_keeps_its_hea
     }
     assert!(rows.last().is_some_and(|r| r.content.ends_with("keep the receipt.")), "nothing is cut off");
 }
+
+#[tokio::test]
+async fn texts_embedded_together_get_the_vectors_they_get_alone() {
+    use chatsupport::embeddings::minilm::MiniLm;
+    let model = MiniLm::load(&model_dir()).expect("the model loads");
+    let texts = [
+        "How long does shipping take?",
+        "Returns › Refunds\nRefunds reach your card within five working days of the parcel arriving back with us.",
+        "ok",
+        "Crème brûlée, naïve café — ÄÖÜ straße!",
+    ];
+    let together = model.embed_batch(&texts).expect("a batch embeds");
+    assert_eq!(together.len(), texts.len());
+    for (text, batched) in texts.iter().zip(&together) {
+        let alone = model.embed(text).expect("a text embeds");
+        let furthest = alone.iter().zip(batched).map(|(a, b)| (a - b).abs()).fold(0.0_f32, f32::max);
+        assert!(furthest < 1e-5, "{text}: a batch moved the vector by {furthest}");
+    }
+    assert!(model.embed_batch(&[]).expect("nothing to do").is_empty());
+}
