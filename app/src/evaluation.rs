@@ -106,6 +106,10 @@ pub struct EvalQuestion {
     /// Its result in the latest finished run that asked it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<EvalResult>,
+    /// It passed in the finished run before the latest and fails in the latest: what the
+    /// change between them (often to the knowledge) broke.
+    #[serde(default)]
+    pub newly_failing: bool,
 }
 
 /// How one question fared in one run.

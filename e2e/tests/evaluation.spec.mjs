@@ -3,7 +3,7 @@
 // inbox, and every FAQ at once; "Run now" shows its progress and then what passed and why;
 // a second run draws the pass rate over time. Works at 360 px too.
 import { expect, test } from "@playwright/test";
-import { signInAsDemoOwner } from "./people.mjs";
+import { registerAndVerify, signInAsDemoOwner } from "./people.mjs";
 import { openWidget, say } from "./chat.mjs";
 
 const app = () => process.env.CHATSUPPORT_URL;
@@ -91,4 +91,39 @@ test("an owner keeps an evaluation set, runs it and sees what passed and the pas
   expect(overflow).toBeLessThanOrEqual(0);
   await set.getByRole("button", { name: "Run now" }).scrollIntoViewIfNeeded();
   await expect(set.getByRole("button", { name: "Run now" })).toBeInViewport();
+});
+
+test("a knowledge change that breaks a question is named on the Knowledge page", async ({ page }) => {
+  // An owner of their own (the demo bot's knowledge is shared by every spec).
+  await registerAndVerify(page, app(), { name: "Eva Valen", email: "eva@valen.example", company: "Valen Post" });
+  await page.goto(`${app()}/bots/new`);
+  await page.getByLabel("Bot name").fill("Valen Helper");
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Create bot" }).click();
+  await page.getByRole("button", { name: "Next: install" }).click();
+  await page.getByRole("link", { name: "Open the Knowledge page" }).click();
+  await page.getByText("Add an FAQ").click();
+  await page.getByLabel("Question", { exact: true }).fill("Do you deliver on Sundays?");
+  await page.getByLabel("Answer", { exact: true }).fill("Yes: Sunday deliveries arrive before noon.");
+  await page.getByRole("button", { name: "Add FAQ" }).click();
+  await expect(page.getByRole("progressbar", { name: "Do you deliver on Sundays?: Ready" })).toHaveAttribute("aria-valuenow", "100");
+
+  const set = page.getByRole("region", { name: "Evaluation set" });
+  const question = "Do you deliver parcels on a Sunday?";
+  await set.getByText("Add a question").click();
+  await set.getByRole("textbox", { name: "Test question" }).fill(question);
+  await set.getByRole("combobox", { name: "A right answer…" }).selectOption("source");
+  await set.getByRole("combobox", { name: "Source" }).selectOption({ label: "Do you deliver on Sundays?" });
+  await set.getByRole("button", { name: "Add question" }).click();
+  await set.getByRole("button", { name: "Run now" }).click();
+  await expect(set).toContainText("last run: 100 % passed (1 of 1)", { timeout: 60_000 });
+  await expect(set.getByRole("alert")).toHaveCount(0);
+
+  // The FAQ goes: the set runs again by itself and says what the change broke.
+  await page.getByRole("button", { name: "Delete Do you deliver on Sundays?" }).click();
+  await expect(set.getByRole("alert")).toContainText(
+    `1 question passed before and fail since the last change to the knowledge: “${question}”`,
+    { timeout: 60_000 },
+  );
+  await expect(set.getByRole("listitem").filter({ hasText: question })).toContainText("Newly failing");
 });

@@ -111,8 +111,26 @@ fn Loaded(
     };
     let can_manage = data.can_manage;
     let empty = data.questions.is_empty();
+    // What the change before the last run broke, said where the owner looks first.
+    let broken: Vec<String> =
+        data.questions.iter().filter(|q| q.newly_failing).map(|q| q.question.clone()).collect();
+    let broke = (!broken.is_empty()).then(|| {
+        let cause = match finished.as_ref().map(|r| r.trigger) {
+            Some(crate::evaluation::RunTrigger::Knowledge) => "since the last change to the knowledge",
+            _ => "since the run before",
+        };
+        let named = broken.iter().take(3).map(|q| format!("“{q}”")).collect::<Vec<_>>().join(", ");
+        let more = if broken.len() > 3 { format!(" and {} more", broken.len() - 3) } else { String::new() };
+        view! {
+            <p class="notice" role="alert">
+                {format!("{} passed before and fail {cause}: {named}{more}. Check what changed before visitors ask.",
+                    plural(broken.len() as u32, "question"))}
+            </p>
+        }
+    });
     view! {
         <p>{summary}</p>
+        {broke}
         {latest.clone().filter(EvalRun::is_working).map(|r| view! { <RunProgress r /> })}
         {latest.filter(|r| r.status == RunStatus::Failed).and_then(|r| r.error).map(|e| view! {
             <p class="error" role="alert">{format!("The last run failed: {e}")}</p>
@@ -268,6 +286,8 @@ fn Question(q: EvalQuestion, bot: BotId, can_manage: bool, changes: RwSignal<u32
                 {origin.map(|o| view! { <span class="badge badge-muted">{o}</span> })}
                 {result.as_ref().map(|r| if r.passed {
                     view! { <span class="badge badge-ok">"Passed"</span> }.into_any()
+                } else if q.newly_failing {
+                    view! { <span class="badge badge-danger">"Newly failing"</span> }.into_any()
                 } else {
                     view! { <span class="badge badge-danger">"Failed"</span> }.into_any()
                 })}

@@ -86,12 +86,14 @@ impl Evaluations {
             .limit(RUNS_LISTED)
             .all(&self.db)
             .await?;
-        // Each question's result in the newest finished run.
-        let last: HashMap<EvalQuestionId, EvalResult> = runs
-            .iter()
-            .find(|r| r.status == RunStatus::Completed.as_str())
-            .map(|r| results_of(r).into_iter().map(|x| (x.question_id, x)).collect())
-            .unwrap_or_default();
+        // Each question's result in the newest finished run, and whether it passed in the one
+        // before (what the change between them broke).
+        let mut finished = runs.iter().filter(|r| r.status == RunStatus::Completed.as_str());
+        let results = |r: Option<&run::Model>| -> HashMap<EvalQuestionId, EvalResult> {
+            r.map(|r| results_of(r).into_iter().map(|x| (x.question_id, x)).collect()).unwrap_or_default()
+        };
+        let last = results(finished.next());
+        let before = results(finished.next());
         let questions = self
             .questions(org, bot)
             .await?
@@ -99,6 +101,8 @@ impl Evaluations {
             .map(|q| {
                 let mut view = question_view(q, &titles);
                 view.last = last.get(&view.id).cloned();
+                view.newly_failing = view.last.as_ref().is_some_and(|r| !r.passed)
+                    && before.get(&view.id).is_some_and(|r| r.passed);
                 view
             })
             .collect();
@@ -581,6 +585,7 @@ fn question_view(q: question::Model, titles: &HashMap<SourceId, String>) -> Eval
         created_at: rfc3339(q.created_at),
         question: q.question,
         last: None,
+        newly_failing: false,
     }
 }
 

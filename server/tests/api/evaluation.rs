@@ -26,6 +26,22 @@ async fn settled_set(app: &TestApp, owner: &str, bot: &str, runs: usize) -> Valu
     panic!("the evaluation run did not finish");
 }
 
+/// The demo owner's session, the demo bot, and the id of its source titled `title`.
+async fn demo_source(app: &TestApp, title: &str) -> (String, String, String) {
+    app.knowledge_jobs_done().await;
+    let owner = app.demo_owner().await;
+    let bot = crate::knowledge::demo_bot(app, &owner).await;
+    let (_, sources) =
+        app.get_json(&format!("/api/v1/knowledge-base/sources?chatbot_id={bot}"), &owner).await;
+    let id = sources["sources"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["title"] == title))
+        .and_then(|s| s["id"].as_str())
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("the demo source “{title}”"));
+    (owner, bot, id)
+}
+
 fn question_in<'a>(set: &'a Value, text: &str) -> &'a Value {
     set["questions"].as_array().and_then(|q| q.iter().find(|q| q["question"] == text)).expect("the question")
 }
@@ -33,16 +49,7 @@ fn question_in<'a>(set: &'a Value, text: &str) -> &'a Value {
 #[tokio::test]
 async fn a_run_asks_every_question_records_why_each_passed_and_runs_again_when_the_knowledge_changes() {
     let app = spawn_app().await;
-    app.knowledge_jobs_done().await;
-    let owner = app.demo_owner().await;
-    let bot = crate::knowledge::demo_bot(&app, &owner).await;
-    let (_, sources) =
-        app.get_json(&format!("/api/v1/knowledge-base/sources?chatbot_id={bot}"), &owner).await;
-    let shipping = sources["sources"]
-        .as_array()
-        .and_then(|s| s.iter().find(|s| s["title"] == "How long does shipping take?"))
-        .expect("the shipping FAQ")["id"]
-        .clone();
+    let (owner, bot, shipping) = demo_source(&app, "How long does shipping take?").await;
     let questions_url = format!("/api/v1/chatbots/{bot}/evaluation/questions");
     let add = |body: Value| {
         let (app, owner, url) = (&app, owner.clone(), questions_url.clone());
@@ -203,5 +210,53 @@ async fn a_visitors_message_from_a_transcript_becomes_a_question_and_agents_only
     assert_eq!(
         (set["questions"].as_array().map(Vec::len), set["runs"].as_array().map(Vec::len)),
         (Some(1), Some(0))
+    );
+}
+
+#[tokio::test]
+async fn a_question_a_knowledge_change_broke_is_named_as_newly_failing() {
+    let app = spawn_app().await;
+    let (owner, bot, shipping) = demo_source(&app, "How long does shipping take?").await;
+    let (_, _, returns) = demo_source(&app, "Can I return an item?").await;
+    for (question, source) in
+        [("How many days until my parcel arrives?", &shipping), ("How do I return an item?", &returns)]
+    {
+        let body = json!({ "question": question, "expected_source_id": source });
+        let url = format!("/api/v1/chatbots/{bot}/evaluation/questions");
+        assert_eq!(app.send_json("POST", &url, &owner, body).await.status(), 201);
+    }
+    let run = || {
+        let (app, url, owner) = (&app, format!("/api/v1/chatbots/{bot}/evaluation/runs"), owner.clone());
+        async move { app.send_json("POST", &url, &owner, json!({})).await.status() }
+    };
+    assert_eq!(run().await, 202);
+    let set = settled_set(&app, &owner, &bot, 1).await;
+    assert_eq!(set["runs"][0]["passed"], 2, "{set}");
+    assert!(set["questions"].as_array().is_some_and(|q| q.iter().all(|q| q["newly_failing"] == false)));
+
+    // The shipping FAQ is deleted: the set runs again by itself, and the question that cited
+    // it is named as what the change broke; the other passed both times.
+    let deleted =
+        app.send_json("DELETE", &format!("/api/v1/knowledge-base/faqs/{shipping}"), &owner, json!({})).await;
+    assert_eq!(deleted.status(), 204);
+    let set = settled_set(&app, &owner, &bot, 2).await;
+    assert_eq!(
+        (set["runs"][0]["trigger"].as_str(), set["runs"][0]["passed"].as_u64()),
+        (Some("knowledge"), Some(1))
+    );
+    let parcel = question_in(&set, "How many days until my parcel arrives?");
+    assert_eq!(
+        (parcel["last"]["passed"].as_bool(), parcel["newly_failing"].as_bool()),
+        (Some(false), Some(true))
+    );
+    assert_eq!(question_in(&set, "How do I return an item?")["newly_failing"], false);
+
+    // Run again with nothing changed: still failing, no longer new.
+    assert_eq!(run().await, 202);
+    let set = settled_set(&app, &owner, &bot, 3).await;
+    let parcel = question_in(&set, "How many days until my parcel arrives?");
+    assert_eq!(
+        (parcel["last"]["passed"].as_bool(), parcel["newly_failing"].as_bool()),
+        (Some(false), Some(false))
     );
 }
