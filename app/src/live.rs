@@ -46,6 +46,10 @@ impl LiveFrame {
 #[derive(Clone, Copy)]
 pub struct LiveFeed {
     pub state: RwSignal<LinkState>,
+    /// How many times the socket has opened. What moved before it opened (between the page's
+    /// load and the first open, or while it was away) never comes as a frame: a page keys
+    /// what it loads on this, so it reads again at each open.
+    pub opens: RwSignal<u32>,
     /// Conversations created or changed since the page loaded (latest version of each).
     pub conversations: RwSignal<Vec<ConversationView>>,
     /// Messages received since the page loaded, in arrival order.
@@ -61,6 +65,7 @@ impl LiveFeed {
     pub fn new() -> Self {
         Self {
             state: RwSignal::new(LinkState::Connecting),
+            opens: RwSignal::new(0),
             conversations: RwSignal::new(Vec::new()),
             messages: RwSignal::new(Vec::new()),
             sources: RwSignal::new(Vec::new()),
@@ -185,6 +190,7 @@ mod socket {
             move || {
                 if !on_open.stopped() {
                     feed.state.set(LinkState::Live);
+                    feed.opens.update(|n| *n += 1);
                 }
             },
             move |msg| {

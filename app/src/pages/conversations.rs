@@ -59,7 +59,8 @@ pub fn ConversationsPage() -> impl IntoView {
         n => format!("({n}) Conversations · ChatSupport"),
     };
 
-    let conversations = crate::load::resource(|| (), |_| list_conversations());
+    // Read again each time the socket opens: what moved while it was away never comes as a frame.
+    let conversations = crate::load::resource(move || live.opens.get(), |_| list_conversations());
     let actions = Actions::new();
     // Read again after each action and each live move or rating of the open conversation (its
     // history grew); messages arrive live without a reload.
@@ -69,8 +70,8 @@ pub fn ConversationsPage() -> impl IntoView {
             .with(|all| all.iter().rev().find(|c| c.id == id).map(|c| (c.status, c.satisfaction.is_some())))
     };
     let detail = crate::load::resource(
-        move || (selected.get(), actions.version(), moved()),
-        |(id, _, _)| async move {
+        move || (selected.get(), actions.version(), moved(), live.opens.get()),
+        |(id, _, _, _)| async move {
             match id {
                 Some(id) => conversation_detail(id).await.map(Some),
                 None => Ok(None),

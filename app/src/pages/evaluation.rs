@@ -337,7 +337,11 @@ fn AddQuestion(
                 <label hidden=move || expects.get() != Expectation::Source>"Source"
                     <select name="expected_source_id">
                         <option value="">"Choose a source…"</option>
-                        {move || sources.get().into_iter().map(|s| view! { <option value=s.id.to_string()>{s.title}</option> }).collect_view()}
+                        // Keyed: a source arriving or leaving while the form is open does not
+                        // move the chosen option onto another source.
+                        <For each=move || sources.get() key=|s| s.id let:s>
+                            <option value=s.id.to_string()>{s.title}</option>
+                        </For>
                     </select>
                 </label>
                 <label hidden=move || expects.get() != Expectation::Answer>"Expected answer"

@@ -14,7 +14,7 @@ use crate::{
     dto::BotId,
     form::{FormAction, ServerForm},
     knowledge::{KnowledgeHit, SourceCard, SourceStatus},
-    live::{LinkState, LiveFeed},
+    live::LiveFeed,
 };
 
 /// Accepted by the file picker (the server tells formats apart by content).
@@ -48,26 +48,17 @@ pub fn KnowledgePage() -> impl IntoView {
 #[component]
 pub fn KnowledgeOf(bot: Signal<Option<BotId>>, in_flow: bool) -> impl IntoView {
     let changes = RwSignal::new(0_u32);
+    let live = LiveFeed::new();
+    Effect::new(move |_| live.connect());
     let page = crate::load::resource(
-        move || (bot.get(), changes.get()),
-        |(bot, _)| async move {
+        move || (bot.get(), changes.get(), live.opens.get()),
+        |(bot, _, _)| async move {
             match bot {
                 Some(bot) => knowledge(bot).await,
                 None => Err(crate::ApiError::not_found("chatbot")),
             }
         },
     );
-    let live = LiveFeed::new();
-    Effect::new(move |_| live.connect());
-    // What moved between the page's load and the socket opening (or while it was away) never
-    // comes as a frame: read the sources again each time the socket (re)opens.
-    Effect::new(move |was_live: Option<bool>| {
-        let now = live.state.get() == LinkState::Live;
-        if now && was_live == Some(false) {
-            changes.update(|n| *n += 1);
-        }
-        now
-    });
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading knowledge…"</p> }>
             {move || page.get().map(|loaded| match loaded {
@@ -109,7 +100,7 @@ fn Knowledge(
     let can_manage = data.can_manage;
     let passages = move || visible().iter().map(|s| s.chunks).sum::<u32>();
     // What an evaluation question may expect to be cited: every source that is not broken.
-    let choices = Signal::derive(move || {
+    let choices = Memo::new(move |_| {
         let mut all: Vec<_> = visible()
             .into_iter()
             .filter(|s| s.status != SourceStatus::Failed)
@@ -134,7 +125,7 @@ fn Knowledge(
         <SearchKnowledge bot />
         <TestBot bot />
         <Gaps bot can_manage live />
-        <super::evaluation::Evaluation bot can_manage choices />
+        <super::evaluation::Evaluation bot can_manage choices=choices.into() />
         {can_manage.then(|| view! {
             <div class="knowledge-add">
                 <UploadFiles bot max_bytes=data.max_file_bytes live />

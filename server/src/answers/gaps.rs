@@ -159,7 +159,7 @@ impl Answerer {
             let best: Vec<GapPassage> = distinct(passages)
                 .into_iter()
                 .take(DRAFT_PASSAGES)
-                .map(|p| GapPassage { place: super::cited_title(&p), content: p.read_text() })
+                .map(|p| GapPassage { place: super::cited_title(&p), content: p.content })
                 .collect();
             let suggested_action = if answered_now {
                 format!(

@@ -441,30 +441,40 @@ impl KnowledgeIndex {
     ) -> Result<Vec<Passage>> {
         let f = self.fields;
         let widened = |p: &Passage| p.kind != SourceKind::Faq;
-        let wanted: Vec<(SourceId, u32)> = passages
+        // (source, page address — empty for a document —, place): a website's pages each count
+        // from 0, so a place is only a place within its page.
+        type Place = (SourceId, String, u32);
+        let place_of = |p: &Passage, ordinal: u32| (p.source_id, p.url.clone().unwrap_or_default(), ordinal);
+        let wanted: Vec<Place> = passages
             .iter()
             .filter(|p| widened(p))
             .flat_map(|p| {
-                let before = p.ordinal.checked_sub(1).map(|o| (p.source_id, o));
-                std::iter::once((p.source_id, p.ordinal + 1)).chain(before)
+                let before = p.ordinal.checked_sub(1).map(|o| place_of(p, o));
+                std::iter::once(place_of(p, p.ordinal + 1)).chain(before)
             })
             .collect();
-        // (source, place) → (chunk, url, section, text): a website's pages each count from 0.
-        type Beside = (uuid::Uuid, String, String, String);
-        let mut beside: HashMap<(SourceId, u32), Vec<Beside>> = HashMap::new();
+        // place → (chunk, section, text).
+        let mut beside: HashMap<Place, (uuid::Uuid, String, String)> = HashMap::new();
         if !wanted.is_empty() {
             let term = |field: Field, value: String| -> Box<dyn tantivy::query::Query> {
                 Box::new(TermQuery::new(Term::from_field_text(field, &value), IndexRecordOption::Basic))
             };
             let any_of: Vec<(Occur, Box<dyn tantivy::query::Query>)> = wanted
                 .iter()
-                .map(|(source, ordinal)| {
+                .map(|(source, url, ordinal)| {
                     let place = Term::from_field_u64(f.ordinal, u64::from(*ordinal));
-                    let one: Box<dyn tantivy::query::Query> = Box::new(BooleanQuery::new(vec![
+                    let mut clauses = vec![
                         (Occur::Must, term(f.source_id, source.to_string())),
-                        (Occur::Must, Box::new(TermQuery::new(place, IndexRecordOption::Basic))),
-                    ]));
-                    (Occur::Should, one)
+                        (
+                            Occur::Must,
+                            Box::new(TermQuery::new(place, IndexRecordOption::Basic))
+                                as Box<dyn tantivy::query::Query>,
+                        ),
+                    ];
+                    if !url.is_empty() {
+                        clauses.push((Occur::Must, term(f.url, url.clone())));
+                    }
+                    (Occur::Should, Box::new(BooleanQuery::new(clauses)) as Box<dyn tantivy::query::Query>)
                 })
                 .collect();
             let scoped = BooleanQuery::new(vec![
@@ -472,9 +482,9 @@ impl KnowledgeIndex {
                 (Occur::Must, term(f.bot_id, bot.to_string())),
                 (Occur::Must, Box::new(BooleanQuery::new(any_of))),
             ]);
-            // Each wanted place may be on several pages of one website.
-            let limit = wanted.len() * 8;
-            for (_, address) in searcher.search(&scoped, &TopDocs::with_limit(limit).order_by_score())? {
+            for (_, address) in
+                searcher.search(&scoped, &TopDocs::with_limit(wanted.len()).order_by_score())?
+            {
                 let doc: TantivyDocument = searcher.doc(address)?;
                 let text = |field: Field| {
                     doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned()
@@ -486,12 +496,7 @@ impl KnowledgeIndex {
                 ) else {
                     continue;
                 };
-                beside.entry((source, ordinal)).or_default().push((
-                    chunk,
-                    text(f.url),
-                    text(f.heading),
-                    text(f.content),
-                ));
+                beside.insert((source, text(f.url), ordinal), (chunk, text(f.heading), text(f.content)));
             }
         }
         // Each place read once; the passages of one section found more than once are read
@@ -510,21 +515,19 @@ impl KnowledgeIndex {
             let (source, url, section, at) =
                 (p.source_id, p.url.clone().unwrap_or_default(), p.heading_path.clone(), p.ordinal);
             let mut neighbour = |ordinal: u32| -> Option<(u32, String)> {
-                let (chunk, _, _, content) = beside
-                    .get(&(source, ordinal))?
-                    .iter()
-                    .find(|(_, u, heading, _)| *u == url && *heading == section)?;
-                read.insert(*chunk).then(|| (ordinal, content.clone()))
+                let (chunk, heading, content) = beside.get(&(source, url.clone(), ordinal))?;
+                (*heading == section && read.insert(*chunk)).then(|| (ordinal, content.clone()))
             };
             let mut parts: Vec<(u32, String)> = Vec::with_capacity(3);
             parts.extend(at.checked_sub(1).and_then(&mut neighbour));
             parts.extend(neighbour(at + 1));
-            let same_section = out.iter_mut().find(|(q, parts)| {
+            let same_section = out.iter_mut().find(|(q, window)| {
                 widened(q)
                     && q.source_id == source
                     && q.url.as_deref().unwrap_or_default() == url
                     && q.heading_path == section
-                    && parts.len() < SECTION_PARTS
+                    // Itself and its neighbours still fit the window beside the passage.
+                    && window.len() + 1 + parts.len() < SECTION_PARTS
             });
             match same_section {
                 Some((_, window)) => {
@@ -808,15 +811,18 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn a_passage_is_read_with_its_section_around_it_and_its_section_once() {
+    /// An empty index in a temporary directory (kept while the test runs), with an
+    /// organization, a bot and a source to fill it for.
+    fn fresh_index() -> (tempfile::TempDir, KnowledgeIndex, OrganizationId, BotId, SourceId) {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let index = KnowledgeIndex::open(dir.path()).expect("the index opens");
-        let (org, bot, source) = (
-            OrganizationId(uuid::Uuid::now_v7()),
-            BotId(uuid::Uuid::now_v7()),
-            SourceId(uuid::Uuid::now_v7()),
-        );
+        let id = || uuid::Uuid::now_v7();
+        (dir, index, OrganizationId(id()), BotId(id()), SourceId(id()))
+    }
+
+    #[tokio::test]
+    async fn a_passage_is_read_with_its_section_around_it_and_its_section_once() {
+        let (_dir, index, org, bot, source) = fresh_index();
         let logging = "Core › The Commentary";
         index
             .replace_source(
@@ -864,6 +870,34 @@ mod tests {
                 .expect("retrieves")
                 .is_empty(),
             "another organization reads none of it"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_website_page_is_read_with_its_own_neighbours_not_another_pages() {
+        let (_dir, index, org, bot, site) = fresh_index();
+        // Every page counts its passages from 0, under the same heading.
+        let page = |url: &str, ordinal: u32, content: &str| {
+            let mut p = passage(org, bot, site, ordinal, "Help", content);
+            p.kind = SourceKind::Url;
+            p.url = Some(url.into());
+            p
+        };
+        let mut passages = Vec::new();
+        for n in 0..30 {
+            let url = format!("https://help.example/page-{n}");
+            passages.push(page(&url, 0, &format!("Page {n} opens here.")));
+            passages.push(page(&url, 1, &format!("Page {n} says more.")));
+        }
+        passages.push(page("https://help.example/otters", 0, "Otters hold hands while they sleep."));
+        passages.push(page("https://help.example/otters", 1, "They float on their backs in kelp."));
+        index.replace_source(site, passages).await;
+        index.flush().await;
+        let found = index.retrieve(org, bot, 0, "do otters hold hands", None, 3).expect("retrieves");
+        assert_eq!(
+            found.first().map(Passage::read_text).as_deref(),
+            Some("Otters hold hands while they sleep.\n\nThey float on their backs in kelp."),
+            "{found:?}"
         );
     }
 
