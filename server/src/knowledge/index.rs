@@ -456,9 +456,6 @@ impl KnowledgeIndex {
         // place → (chunk, section, text).
         let mut beside: HashMap<Place, (uuid::Uuid, String, String)> = HashMap::new();
         if !wanted.is_empty() {
-            let term = |field: Field, value: String| -> Box<dyn tantivy::query::Query> {
-                Box::new(TermQuery::new(Term::from_field_text(field, &value), IndexRecordOption::Basic))
-            };
             let any_of: Vec<(Occur, Box<dyn tantivy::query::Query>)> = wanted
                 .iter()
                 .map(|(source, url, ordinal)| {
@@ -477,11 +474,9 @@ impl KnowledgeIndex {
                     (Occur::Should, Box::new(BooleanQuery::new(clauses)) as Box<dyn tantivy::query::Query>)
                 })
                 .collect();
-            let scoped = BooleanQuery::new(vec![
-                (Occur::Must, term(f.organization_id, organization.to_string())),
-                (Occur::Must, term(f.bot_id, bot.to_string())),
-                (Occur::Must, Box::new(BooleanQuery::new(any_of))),
-            ]);
+            let mut scoped = within_bot(f, organization, bot);
+            scoped.push((Occur::Must, Box::new(BooleanQuery::new(any_of))));
+            let scoped = BooleanQuery::new(scoped);
             for (_, address) in
                 searcher.search(&scoped, &TopDocs::with_limit(wanted.len()).order_by_score())?
             {
@@ -607,15 +602,7 @@ impl KnowledgeIndex {
         parser.set_field_boost(lang.heading, 1.5);
         parser.set_field_boost(lang.title, 1.2);
         let (user_query, _ignored) = parser.parse_query_lenient(&plain_words(query));
-        let term = |field: Field, value: String| -> Box<dyn tantivy::query::Query> {
-            Box::new(TermQuery::new(Term::from_field_text(field, &value), IndexRecordOption::Basic))
-        };
-        let scope = || {
-            vec![
-                (Occur::Must, term(f.organization_id, organization.to_string())),
-                (Occur::Must, term(f.bot_id, bot.to_string())),
-            ]
-        };
+        let scope = || within_bot(f, organization, bot);
         let mut scoped = scope();
         scoped.push((Occur::Must, user_query.box_clone()));
         let wide = if query_vector.is_some() { limit.max(10) * 3 } else { limit };
@@ -764,6 +751,23 @@ struct Found {
 /// 0.3 and 0.5 on the Valgrind evaluation set (`examples/answer_eval.rs`: hybrid hit@3 70.9,
 /// 77.3, 78.2, 67.3, 58.2 %); BENCHMARKS.md "Answer engine evaluation".
 const KEYWORD_WEIGHT: f32 = 0.15;
+
+/// A query for documents whose `field` is exactly `value`.
+fn term(field: Field, value: String) -> Box<dyn tantivy::query::Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, &value), IndexRecordOption::Basic))
+}
+
+/// The clauses every read of a bot's knowledge starts with: its organization and the bot.
+fn within_bot(
+    f: Fields,
+    organization: OrganizationId,
+    bot: BotId,
+) -> Vec<(Occur, Box<dyn tantivy::query::Query>)> {
+    vec![
+        (Occur::Must, term(f.organization_id, organization.to_string())),
+        (Occur::Must, term(f.bot_id, bot.to_string())),
+    ]
+}
 
 /// At most this many passages read beside one found passage (its neighbours, and other
 /// passages of its section found after it with theirs).
