@@ -58,10 +58,9 @@ async fn completions(State(plan): State<Plan>) -> Response {
         .expect("a response")
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
+#[path = "support/stats.rs"]
+mod stats;
+use stats::percentile;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

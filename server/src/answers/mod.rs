@@ -7,7 +7,6 @@
 //! not know. Two "don't know"s in a row hand over.
 
 pub mod builtin;
-pub mod format;
 pub mod gaps;
 pub mod gate;
 pub mod llm;
@@ -496,7 +495,7 @@ impl Answerer {
             Some(_) => (v.handing_over.to_owned(), AnswerOutcome::HandedOver),
             None => (text, outcome),
         };
-        let formatted = format::blocks_if_formatted(&text);
+        let formatted = crate::shared::markdown::blocks_if_formatted(&text);
         Reply {
             text,
             streamed: written.streamed,

@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod input;
+pub mod markdown;
 pub mod stored;
 pub mod time;
 pub mod tokens;

@@ -1,6 +1,7 @@
-//! An answer's Markdown (a model writes it; an owner may put it in an FAQ) read into the small
-//! structure the widget and the inbox draw ([`app::format`]): paragraphs, bullet and numbered
-//! lists, links, bold, inline code and code blocks. Anything else is kept as its text —
+//! Markdown — an answer's (a model writes it; an owner may put it in an FAQ), a teammate's
+//! internal note — read into the small structure the widget and the inbox draw
+//! ([`app::format`]): paragraphs, bullet and numbered lists, links, bold, inline code and code
+//! blocks. Anything else is kept as its text —
 //! headings become bold paragraphs, emphasis plain text, images their alt text — and raw
 //! HTML is dropped, so an answer can never carry markup or a script. Links keep only
 //! `http(s):` and `mailto:` addresses.
