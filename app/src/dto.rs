@@ -66,6 +66,13 @@ impl ConversationStatus {
         }
     }
 
+    /// The statuses of a conversation still under way (the inbox's "mine" and "unassigned").
+    pub const OPEN: [Self; 4] = [Self::Active, Self::Waiting, Self::Escalated, Self::AgentHandling];
+
+    pub fn is_open(self) -> bool {
+        Self::OPEN.contains(&self)
+    }
+
     /// Words for a badge in the dashboard.
     pub fn label(self) -> &'static str {
         match self {
@@ -386,16 +393,6 @@ pub struct AnswerSource {
     pub snippet: String,
 }
 
-/// The inbox's order: escalated conversations first (someone waits for a person), then by
-/// when the visitor or an agent last wrote, newest first. The server lists in this order too.
-pub fn inbox_order(a: &ConversationView, b: &ConversationView) -> std::cmp::Ordering {
-    let escalated = |c: &ConversationView| c.status != ConversationStatus::Escalated;
-    escalated(a)
-        .cmp(&escalated(b))
-        .then_with(|| b.last_activity_at.cmp(&a.last_activity_at))
-        .then_with(|| b.updated_at.cmp(&a.updated_at))
-}
-
 /// One of twelve avatar colours, the same for the same name everywhere (`avatar-hue-N`).
 pub fn avatar_hue(name: &str) -> u32 {
     // FNV-1a: stable across builds and targets, unlike std's hasher.
@@ -438,6 +435,12 @@ pub struct ConversationView {
     /// The visitor's answer to the survey after resolution.
     #[serde(default)]
     pub satisfaction: Option<Satisfaction>,
+    /// The mood of the visitor's latest message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<Sentiment>,
+    /// The team's tags, in the order they were added.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// A member of the team as a visitor and the inbox see them in a conversation.
@@ -488,6 +491,28 @@ pub struct ConversationDetail {
     pub conversation: ConversationView,
     pub messages: Vec<MessageView>,
     pub events: Vec<ConversationEventView>,
+    /// The team's internal notes, oldest first (never the visitor's to see).
+    #[serde(default)]
+    pub notes: Vec<NoteView>,
+}
+
+/// An internal note on a conversation: Markdown by a teammate, `@mentions` resolved to the
+/// teammates named (who are told live). Only the team ever reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NoteView {
+    pub id: uuid::Uuid,
+    pub conversation_id: ConversationId,
+    pub author: AgentRef,
+    /// As written (Markdown).
+    pub content: String,
+    /// The note drawn: paragraphs, lists, links, bold, code (`app::format`), never raw HTML.
+    #[serde(default)]
+    pub formatted: Vec<crate::format::Block>,
+    #[serde(default)]
+    pub mentions: Vec<AgentRef>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
 }
 
 /// What an agent does with a conversation from the inbox or the REST API.

@@ -172,14 +172,21 @@ fn form_fields(ev: &web_sys::SubmitEvent) -> Option<String> {
     Some(params.to_string().into())
 }
 
-/// A `GET` form that searches: submitting it navigates (client-side) to `action?fields`, the
-/// page reading its filters from the query. Without the bundle the browser does the same.
+/// A `GET` form that searches: submitting it navigates (client-side) to `action?fields` (the
+/// fields with a value), the page reading its filters from the query. Without the bundle the
+/// browser does the same, empty fields included.
 #[component]
 pub fn SearchForm(action: &'static str, children: Children) -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     let on_submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
         let Some(query) = form_fields(&ev) else { return };
+        // Filters left at "any" say nothing: the URL keeps only what is set.
+        let query = query
+            .split('&')
+            .filter(|pair| !pair.is_empty() && !pair.ends_with('='))
+            .collect::<Vec<_>>()
+            .join("&");
         let to = if query.is_empty() { action.to_owned() } else { format!("{action}?{query}") };
         navigate(&to, Default::default());
     };

@@ -15,6 +15,7 @@ pub mod evaluation;
 pub mod form;
 pub mod format;
 pub mod ids;
+pub mod inbox;
 pub mod knowledge;
 pub mod live;
 pub mod load;

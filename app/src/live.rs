@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    dto::{ConversationId, ConversationView, MessageView},
+    dto::{ConversationId, ConversationView, MessageView, NoteView},
     knowledge::SourceCard,
 };
 
@@ -16,8 +16,9 @@ pub enum LinkState {
     Reconnecting,
 }
 
-/// The two `ServerMsg` frames the dashboard acts on (`message:receive`, `conversation:updated`),
-/// read from the same JSON as one flat struct: decoding the whole `ServerMsg` enum put ~30 KB
+/// The `ServerMsg` frames the dashboard acts on (`message:receive|updated`,
+/// `conversation:updated`, `note:created`, the knowledge sources'), read from the same JSON as
+/// one flat struct: decoding the whole `ServerMsg` enum put ~30 KB
 /// brotli of serde into the dashboard's bundle. Other frames read with both fields empty (an
 /// `error` frame, whose `message` is text, does not read at all) and are ignored.
 #[derive(Debug, serde::Deserialize)]
@@ -32,6 +33,9 @@ pub struct LiveFrame {
     /// source as it is now.
     #[serde(default)]
     pub source: Option<SourceCard>,
+    /// `note:created`: a teammate's internal note.
+    #[serde(default)]
+    pub note: Option<NoteView>,
 }
 
 impl LiveFrame {
@@ -59,6 +63,8 @@ pub struct LiveFeed {
     /// Messages changed since the page loaded (a bot answer's thumbs or review), latest
     /// version of each.
     pub changed: RwSignal<Vec<MessageView>>,
+    /// Internal notes written since the page loaded, in arrival order.
+    pub notes: RwSignal<Vec<NoteView>>,
 }
 
 impl LiveFeed {
@@ -70,6 +76,7 @@ impl LiveFeed {
             messages: RwSignal::new(Vec::new()),
             sources: RwSignal::new(Vec::new()),
             changed: RwSignal::new(Vec::new()),
+            notes: RwSignal::new(Vec::new()),
         }
     }
 
@@ -91,6 +98,7 @@ impl LiveFeed {
                     all.push(conversation);
                 })
             }
+            LiveFrame { kind, note: Some(note), .. } if kind == "note:created" => self.note(note),
             LiveFrame { kind, source: Some(source), .. }
                 if kind.starts_with("document:") || kind.starts_with("crawl:") =>
             {
@@ -111,6 +119,15 @@ impl LiveFeed {
     /// The message as it is now: its latest change, if it changed since the page loaded.
     pub fn latest(&self, message: MessageView) -> MessageView {
         self.changed.with(|all| all.iter().find(|m| m.id == message.id).cloned()).unwrap_or(message)
+    }
+
+    /// Keeps a note once (the writer's own page adds it from the answer too).
+    pub fn note(&self, note: NoteView) {
+        self.notes.update(|all| {
+            if !all.iter().any(|n| n.id == note.id) {
+                all.push(note);
+            }
+        })
     }
 
     /// Puts a source's latest version in place of the one before.

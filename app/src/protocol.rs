@@ -118,6 +118,9 @@ pub enum ServerMsg {
     TypingStart { conversation_id: ConversationId, sender: Sender },
     #[serde(rename = "typing:stop")]
     TypingStop { conversation_id: ConversationId, sender: Sender },
+    /// A teammate wrote an internal note (dashboard subscribers only; `mentions` are told).
+    #[serde(rename = "note:created")]
+    NoteCreated { note: crate::dto::NoteView },
     /// A conversation was created or changed (dashboard subscribers).
     #[serde(rename = "conversation:updated")]
     ConversationUpdated { conversation: ConversationView },

@@ -24,6 +24,8 @@ mod m20261203_000018_message_answers;
 mod m20261203_000019_answer_feedback;
 mod m20261207_000020_message_insights;
 mod m20261207_000021_evaluation_sets;
+mod m20261207_000022_inbox_filters;
+mod m20261207_000023_notes_and_tags;
 
 pub struct Migrator;
 
@@ -52,6 +54,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000019_answer_feedback::Migration),
             Box::new(m20261207_000020_message_insights::Migration),
             Box::new(m20261207_000021_evaluation_sets::Migration),
+            Box::new(m20261207_000022_inbox_filters::Migration),
+            Box::new(m20261207_000023_notes_and_tags::Migration),
         ]
     }
 }

@@ -38,8 +38,11 @@ pub enum DomainEvent {
     AnswerRated { organization_id: OrganizationId, bot_id: BotId, visitor_id: Arc<str>, message: MessageView },
     /// A visitor's message was read again (its intent, by its vector): for the team only.
     MessageUnderstood { organization_id: OrganizationId, message: MessageView },
-    /// The visitor left an email for the team (nobody was online to answer).
-    ContactLeft { organization_id: OrganizationId, conversation: ConversationView },
+    /// Something only the team sees changed on a conversation: the visitor left an email
+    /// (nobody was online to answer), a teammate tagged it.
+    TeamChanged { organization_id: OrganizationId, conversation: ConversationView },
+    /// A teammate wrote an internal note (the team's dashboards only).
+    NoteAdded { organization_id: OrganizationId, note: app::dto::NoteView },
     /// A bot's settings changed; its open widgets redraw with `profile`.
     BotUpdated { bot_id: BotId, profile: app::dto::BotProfile },
     /// A knowledge source was added or moved in its processing (`knowledge::`).

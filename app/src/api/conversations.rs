@@ -8,9 +8,11 @@ use crate::{
 };
 
 #[server(prefix = "/api/fn", endpoint = "conversations")]
-pub async fn list_conversations() -> Result<Vec<ConversationView>, ApiError> {
+pub async fn list_conversations(
+    #[server(default)] filters: crate::inbox::InboxQuery,
+) -> Result<crate::inbox::InboxListing, ApiError> {
     let (ports, viewer) = crate::ssr::context().await?;
-    ports.dashboard.list_conversations(&viewer).await
+    ports.dashboard.list_conversations(&viewer, filters).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "conversation_messages")]
@@ -80,4 +82,25 @@ pub async fn review_answer(
 pub async fn search_messages(query: String) -> Result<Vec<SearchHit>, ApiError> {
     let (ports, viewer) = crate::ssr::context().await?;
     ports.dashboard.search_messages(&viewer, &query).await
+}
+
+/// Writes an internal note on a conversation (only the team reads it; `@name` tells a teammate).
+#[server(prefix = "/api/fn", endpoint = "add_note")]
+pub async fn add_note(id: ConversationId, content: String) -> Result<crate::dto::NoteView, ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.add_note(&viewer, id, content).await
+}
+
+/// Adds a tag to a conversation (a new name joins the organization's tags).
+#[server(prefix = "/api/fn", endpoint = "tag_conversation")]
+pub async fn tag_conversation(id: ConversationId, tag: String) -> Result<ConversationView, ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.tag_conversation(&viewer, id, tag, true).await
+}
+
+/// Takes a tag off a conversation.
+#[server(prefix = "/api/fn", endpoint = "untag_conversation")]
+pub async fn untag_conversation(id: ConversationId, tag: String) -> Result<ConversationView, ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.tag_conversation(&viewer, id, tag, false).await
 }

@@ -10,13 +10,15 @@ use super::short_time;
 use crate::form::{FormAction, SearchForm, ServerForm};
 use crate::{
     api::{
-        ReplyToConversation, ResolveConversation, ReturnConversationToBot, ReviewAnswer,
-        TakeOverConversation, conversation_detail, list_conversations, search_messages,
+        AddNote, ReplyToConversation, ResolveConversation, ReturnConversationToBot, ReviewAnswer,
+        TagConversation, TakeOverConversation, UntagConversation, conversation_detail, list_conversations,
+        search_messages,
     },
     dto::{
         ConversationDetail, ConversationEventView, ConversationId, ConversationStatus, ConversationView,
-        MessageView, SearchHit, SenderKind, avatar_hue, inbox_order, initials,
+        MessageView, NoteView, SearchHit, SenderKind, Sentiment, avatar_hue, initials,
     },
+    inbox::{InboxBot, InboxCounts, InboxListing, InboxQuery, InboxSort, InboxView, TagView},
     live::{LinkState, LiveFeed},
 };
 
@@ -25,9 +27,17 @@ pub fn ConversationsPage() -> impl IntoView {
     let query = use_query_map();
     let selected = Memo::new(move |_| query.read().get("c").and_then(|id| id.parse::<ConversationId>().ok()));
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    // The view, filters, order and page, from the URL (a value that does not fit is ignored).
+    let filters = Memo::new(move |_| {
+        let q = query.read();
+        InboxQuery::parse(|key| q.get(key)).0
+    });
 
     let live = LiveFeed::new();
     Effect::new(move |_| live.connect());
+    // Who is looking and the organization's tags, as the list last loaded them.
+    let team = TeamContext { me: RwSignal::new(None), tags: RwSignal::new(Vec::new()) };
+    provide_context(team);
 
     // Unread: conversations a visitor wrote in since the page loaded, not open since then.
     // The count is in the tab's title, so a background tab still tells the agent.
@@ -42,7 +52,7 @@ pub fn ConversationsPage() -> impl IntoView {
             });
         }
     });
-    let unread = move || {
+    let unread = Memo::new(move |_| {
         let open = selected.get();
         let read = read_up_to.read();
         live.messages.with(|all| {
@@ -51,16 +61,16 @@ pub fn ConversationsPage() -> impl IntoView {
                 .filter(|m| read.get(&m.conversation_id).is_none_or(|seq| m.seq > *seq))
                 .map(|m| m.conversation_id)
                 .collect::<std::collections::HashSet<_>>()
-                .len()
         })
-    };
-    let title = move || match unread() {
+    });
+    let title = move || match unread.read().len() {
         0 => "Conversations · ChatSupport".to_owned(),
         n => format!("({n}) Conversations · ChatSupport"),
     };
 
     // Read again each time the socket opens: what moved while it was away never comes as a frame.
-    let conversations = crate::load::resource(move || live.opens.get(), |_| list_conversations());
+    let conversations =
+        crate::load::resource(move || (filters.get(), live.opens.get()), |(f, _)| list_conversations(f));
     let actions = Actions::new();
     // Read again after each action and each live move or rating of the open conversation (its
     // history grew); messages arrive live without a reload.
@@ -85,6 +95,7 @@ pub fn ConversationsPage() -> impl IntoView {
 
     view! {
         <Title text=title />
+        <Mentions live team />
         <div class="conversations-page">
             <section class="conversation-list" aria-labelledby="conversations-heading">
                 <div class="list-header">
@@ -112,7 +123,11 @@ pub fn ConversationsPage() -> impl IntoView {
                 </Transition>
                 <Transition fallback=|| view! { <p class="muted">"Loading conversations…"</p> }>
                     {move || conversations.get().map(|loaded| match loaded {
-                        Ok(list) => view! { <ConversationList loaded=list live selected /> }.into_any(),
+                        Ok(list) => view! {
+                            <InboxViews counts=list.counts filters />
+                            <InboxFilters bots=list.bots.clone() tags=list.tags.clone() filters />
+                            <ConversationList loaded=list live selected filters unread />
+                        }.into_any(),
                         Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
                     })}
                 </Transition>
@@ -120,7 +135,7 @@ pub fn ConversationsPage() -> impl IntoView {
             <section class="conversation-detail" aria-label="Conversation">
                 <Transition fallback=|| view! { <p class="muted">"Loading messages…"</p> }>
                     {move || detail.get().map(|loaded| match (loaded, selected.get()) {
-                        (Ok(Some(detail)), Some(_)) => view! { <ConversationPane detail live actions /> }.into_any(),
+                        (Ok(Some(detail)), Some(_)) => view! { <ConversationPane detail live actions team /> }.into_any(),
                         (Err(err), _) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
                         _ => view! {
                             <div class="empty">
@@ -148,45 +163,191 @@ fn LinkBadge(state: RwSignal<LinkState>) -> impl IntoView {
     view! { <span class=class role="status">{text}</span> }
 }
 
-/// Loaded conversations with live updates laid over them, newest activity first.
+/// The inbox's tabs, each with how many conversations it holds.
+#[component]
+fn InboxViews(counts: InboxCounts, filters: Memo<InboxQuery>) -> impl IntoView {
+    let current = filters.get_untracked().view;
+    view! {
+        <nav class="inbox-views" aria-label="Views">
+            {InboxView::ALL.iter().map(|&view| {
+                let href = match view {
+                    InboxView::All => "/conversations".to_owned(),
+                    v => format!("/conversations?view={}", v.as_str()),
+                };
+                view! {
+                    <a href=href class:current=view == current aria-current=(view == current).then_some("page")>
+                        {view.label()} " " <span class="count">{counts.of(view)}</span>
+                    </a>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+/// The filters and the order, as a GET form: the URL says what the agent is looking at.
+#[component]
+fn InboxFilters(bots: Vec<InboxBot>, tags: Vec<TagView>, filters: Memo<InboxQuery>) -> impl IntoView {
+    let f = filters.get_untracked();
+    let tag = f.tag.clone().unwrap_or_default();
+    let status = f.status.map(|s| s.as_str()).unwrap_or_default();
+    let bot = f.bot.map(|b| b.to_string()).unwrap_or_default();
+    let assignee = f.assignee.map(|a| a.as_param()).unwrap_or_default();
+    let mood = f.sentiment.map(|s| s.as_str()).unwrap_or_default();
+    let (filtered, view_name, sort) = (f.is_filtered(), f.view, f.sort);
+    let (from, to) = (f.from.unwrap_or_default(), f.to.unwrap_or_default());
+    let view_only = match view_name {
+        InboxView::All => "/conversations".to_owned(),
+        v => format!("/conversations?view={}", v.as_str()),
+    };
+    let option = |value: String, label: String, current: &str| {
+        let selected = value == current;
+        view! { <option value=value selected=selected>{label}</option> }
+    };
+    view! {
+        <details class="inbox-filters" open=filtered || sort != InboxSort::Priority>
+            <summary>{if filtered { "Filters (on)" } else { "Filters" }}</summary>
+            <SearchForm action="/conversations">
+                {(view_name != InboxView::All).then(|| view! { <input type="hidden" name="view" value=view_name.as_str() /> })}
+                <label>"Status"
+                    <select name="status">
+                        {option(String::new(), "Any status".into(), status)}
+                        {ConversationStatus::ALL.iter().map(|s| option(s.as_str().into(), s.label().into(), status)).collect_view()}
+                    </select>
+                </label>
+                <label>"Bot"
+                    <select name="bot">
+                        {option(String::new(), "Any bot".into(), &bot)}
+                        {bots.into_iter().map(|b| option(b.id.to_string(), b.name, &bot)).collect_view()}
+                    </select>
+                </label>
+                <label>"Assignee"
+                    <select name="assignee">
+                        {option(String::new(), "Anyone".into(), &assignee)}
+                        {option("me".into(), "Me".into(), &assignee)}
+                        {option("unassigned".into(), "Unassigned".into(), &assignee)}
+                    </select>
+                </label>
+                <label>"Sentiment"
+                    <select name="sentiment">
+                        {option(String::new(), "Any mood".into(), mood)}
+                        {Sentiment::ALL.iter().map(|s| option(s.as_str().into(), s.label().into(), mood)).collect_view()}
+                    </select>
+                </label>
+                <label>"Tag"
+                    <select name="tag">
+                        {option(String::new(), "Any tag".into(), &tag)}
+                        {tags.into_iter().map(|t| option(t.name.clone(), t.name, &tag)).collect_view()}
+                    </select>
+                </label>
+                <label>"Started from" <input type="date" name="from" value=from /></label>
+                <label>"Started until" <input type="date" name="to" value=to /></label>
+                <label>"Sort"
+                    <select name="sort">
+                        {[InboxSort::Priority, InboxSort::Recent, InboxSort::Waiting].into_iter()
+                            .map(|s| option(s.as_str().into(), s.label().into(), sort.as_str())).collect_view()}
+                    </select>
+                </label>
+                <div class="filter-actions">
+                    <button type="submit">"Apply"</button>
+                    {filtered.then(|| view! { <a href=view_only>"Clear filters"</a> })}
+                </div>
+            </SearchForm>
+        </details>
+    }
+}
+
+/// A link into the inbox that keeps what the agent is looking at.
+fn inbox_link(filters: &InboxQuery, extra: &str) -> String {
+    let params = filters.to_params();
+    match (params.is_empty(), extra.is_empty()) {
+        (true, true) => "/conversations".into(),
+        (true, false) => format!("/conversations?{extra}"),
+        (false, true) => format!("/conversations?{params}"),
+        (false, false) => format!("/conversations?{params}&{extra}"),
+    }
+}
+
+/// One page of the inbox with live updates laid over it: a conversation that starts fitting
+/// the view arrives (on the first page), one that stops fitting leaves, in the view's order.
 #[component]
 fn ConversationList(
-    loaded: Vec<ConversationView>,
+    loaded: InboxListing,
     live: LiveFeed,
     selected: Memo<Option<ConversationId>>,
+    filters: Memo<InboxQuery>,
+    unread: Memo<std::collections::HashSet<ConversationId>>,
 ) -> impl IntoView {
-    let merged = move || {
-        let mut all = loaded.clone();
-        live.conversations.with(|updates| {
-            for update in updates {
-                all.retain(|c| c.id != update.id);
-                all.push(update.clone());
-            }
-        });
-        all.sort_by(inbox_order);
-        all
+    let InboxListing { conversations: loaded, pagination, viewer_id, tags, .. } = loaded;
+    if let Some(team) = use_context::<TeamContext>() {
+        team.me.set(Some(viewer_id));
+        team.tags.set(tags);
+    }
+    let query = filters.get_untracked();
+    let first_page = pagination.page == 1;
+    let merged = {
+        let query = query.clone();
+        move || {
+            let mut all = loaded.clone();
+            live.conversations.with(|updates| {
+                for update in updates {
+                    let was_here = all.iter().any(|c| c.id == update.id);
+                    all.retain(|c| c.id != update.id);
+                    if query.matches(update, viewer_id) && (was_here || first_page) {
+                        all.push(update.clone());
+                    }
+                }
+            });
+            all.sort_by(|a, b| query.sort.compare(a, b));
+            all
+        }
     };
-    move || {
+    let page_link = {
+        let query = query.clone();
+        move |page: u64| inbox_link(&query, &format!("page={page}"))
+    };
+    let open_link = {
+        let query = query.clone();
+        let page = pagination.page;
+        move |id: ConversationId| {
+            let extra = if page > 1 { format!("page={page}&c={id}") } else { format!("c={id}") };
+            inbox_link(&query, &extra)
+        }
+    };
+    let filtered = query.is_filtered() || query.view != InboxView::All;
+    let list = move || {
         let all = merged();
         if all.is_empty() {
-            return view! {
-                <div class="empty">
-                    <p>"No conversations yet."</p>
-                    <p class="muted">"They appear here, live, as soon as a visitor writes in the chat widget."</p>
-                </div>
-            }
-            .into_any();
+            return if filtered {
+                view! {
+                    <div class="empty">
+                        <p>"Nothing here."</p>
+                        <p class="muted">"No conversation fits this view and these filters."</p>
+                    </div>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <div class="empty">
+                        <p>"No conversations yet."</p>
+                        <p class="muted">"They appear here, live, as soon as a visitor writes in the chat widget."</p>
+                    </div>
+                }
+                .into_any()
+            };
         }
+        let open_link = open_link.clone();
         view! {
             <ul class="conversations" aria-label="Conversations">
                 {all.into_iter().map(|c| {
                     let id = c.id;
                     let current = move || selected.get() == Some(id);
+                    let fresh = move || unread.read().contains(&id);
                     view! {
                         <li>
                             <a
-                                href=format!("/conversations?c={id}")
+                                href=open_link(id)
                                 class:selected=current
+                                class:unread=fresh
                                 aria-current=move || current().then_some("true")
                             >
                                 <span
@@ -197,11 +358,17 @@ fn ConversationList(
                                 </span>
                                 <span class="row">
                                     <strong class="visitor">{c.visitor_name.clone()}</strong>
+                                    {move || fresh().then(|| view! { <span class="unread-dot" aria-label="New messages">"●"</span> })}
                                     <span class=format!("status status-{}", c.status.as_str())>{c.status.label()}</span>
                                 </span>
                                 <span class="preview">{c.preview}</span>
+                                {(!c.tags.is_empty()).then(|| view! { <TagChips tags=c.tags.clone() /> })}
                                 <span class="meta">
                                     {c.bot_name} " · " {plural(c.message_count, "message")} " · " {short_time(&c.last_activity_at)}
+                                    {c.assigned_agent.filter(|_| c.status.is_open()).map(|a| format!(" · with {}", a.name))}
+                                    {c.sentiment.filter(|s| matches!(s, Sentiment::Negative | Sentiment::VeryNegative)).map(|s| view! {
+                                        " · " <span class=format!("mood mood-{}", s.as_str())>{s.label()}</span>
+                                    })}
                                 </span>
                             </a>
                         </li>
@@ -210,16 +377,40 @@ fn ConversationList(
             </ul>
         }
         .into_any()
+    };
+    let pages = pagination.total_pages;
+    view! {
+        {list}
+        {(pagination.total > 0).then(|| view! {
+            <nav class="pager" aria-label="Pages">
+                {(pagination.page > 1).then(|| view! { <a href=page_link(pagination.page - 1)>"Previous"</a> })}
+                <span>{format!("Page {} of {pages} · {}", pagination.page, plural(i64::try_from(pagination.total).unwrap_or(i64::MAX), "conversation"))}</span>
+                {(pagination.page < pages).then(|| view! { <a href=page_link(pagination.page + 1)>"Next"</a> })}
+            </nav>
+        })}
     }
 }
 
 #[component]
 fn MessageLog(
     loaded: Vec<MessageView>,
+    notes: Vec<NoteView>,
     live: LiveFeed,
     conversation: ConversationId,
     bot: crate::dto::BotId,
 ) -> impl IntoView {
+    // The notes loaded and those written since, once each, oldest first.
+    let all_notes = move || {
+        let mut all = notes.clone();
+        live.notes.with(|more| {
+            for n in more.iter().filter(|n| n.conversation_id == conversation) {
+                if !all.iter().any(|m| m.id == n.id) {
+                    all.push(n.clone());
+                }
+            }
+        });
+        all
+    };
     let last_loaded = loaded.iter().map(|m| m.seq).max().unwrap_or(0);
     let all = move || {
         let mut all = loaded.clone();
@@ -248,13 +439,18 @@ fn MessageLog(
         <ol class="messages">
             {move || {
                 let mut asked: Option<(crate::dto::MessageId, String)> = None;
-                all().into_iter().map(|m| {
+                let mut notes = all_notes().into_iter().peekable();
+                let mut items = Vec::new();
+                for m in all() {
+                    while let Some(note) = notes.next_if(|n| n.created_at < m.created_at) {
+                        items.push(note_item(note));
+                    }
                     let class = format!("message from-{}", m.sender.kind.as_str());
                     if m.sender.kind == SenderKind::Visitor {
                         asked = Some((m.id, m.content.clone()));
                     }
                     let review = m.answer.is_some().then(|| view! { <AnswerReview message=m.clone() asked=asked.clone() bot live /> });
-                    view! {
+                    items.push(view! {
                         <li class=class>
                             <span class="who">{m.sender.name}</span>
                             {match m.answer.as_ref().filter(|a| !a.formatted.is_empty()) {
@@ -268,12 +464,26 @@ fn MessageLog(
                             {review}
                             <time datetime=m.created_at.clone()>{short_time(&m.created_at)}</time>
                         </li>
-                    }
-                }).collect_view()
+                    }.into_any());
+                }
+                items.extend(notes.map(note_item));
+                items
             }}
         </ol>
         </div>
     }
+}
+
+/// An internal note in the timeline: marked as the team's only.
+fn note_item(n: NoteView) -> AnyView {
+    view! {
+        <li class="message note" aria-label=format!("Internal note by {}", n.author.name)>
+            <span class="who">{format!("{} · internal note", n.author.name)}</span>
+            <div class="text rich">{crate::format::blocks_view(n.formatted)}</div>
+            <time datetime=n.created_at.clone()>{short_time(&n.created_at)}</time>
+        </li>
+    }
+    .into_any()
 }
 
 /// What an agent can do to the open conversation, as server actions (plain forms without JS).
@@ -316,8 +526,13 @@ impl Actions {
 /// The open conversation: who and where it stands, the agent's actions, the messages, the
 /// reply box and the history.
 #[component]
-fn ConversationPane(detail: ConversationDetail, live: LiveFeed, actions: Actions) -> impl IntoView {
-    let ConversationDetail { conversation: loaded, messages, events } = detail;
+fn ConversationPane(
+    detail: ConversationDetail,
+    live: LiveFeed,
+    actions: Actions,
+    team: TeamContext,
+) -> impl IntoView {
+    let ConversationDetail { conversation: loaded, messages, events, notes } = detail;
     let id = loaded.id;
     let loaded_bot = loaded.bot_id;
     // The live feed carries every later change of this conversation.
@@ -379,7 +594,8 @@ fn ConversationPane(detail: ConversationDetail, live: LiveFeed, actions: Actions
         </div>
         {move || actions.error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
         <History events />
-        <MessageLog loaded=messages live conversation=id bot=loaded_bot />
+        <ConversationTags conversation=current live team />
+        <MessageLog loaded=messages notes live conversation=id bot=loaded_bot />
         {move || open().then(|| view! {
             <ServerForm action=actions.reply node_ref=reply_form>
                 <div class="reply">
@@ -392,6 +608,139 @@ fn ConversationPane(detail: ConversationDetail, live: LiveFeed, actions: Actions
                 </div>
             </ServerForm>
         })}
+        <NoteForm conversation=id live />
+    }
+}
+
+/// Who is looking and the organization's tags (set by the list as it loads).
+#[derive(Clone, Copy)]
+struct TeamContext {
+    me: RwSignal<Option<uuid::Uuid>>,
+    tags: RwSignal<Vec<TagView>>,
+}
+
+/// Tags as coloured chips.
+#[component]
+fn TagChips(tags: Vec<String>) -> impl IntoView {
+    view! {
+        <span class="tags">
+            {tags.into_iter().map(|t| {
+                let class = format!("tag avatar-hue-{}", avatar_hue(&t));
+                view! { <span class=class>{t}</span> }
+            }).collect_view()}
+        </span>
+    }
+}
+
+/// The open conversation's tags: each with a button that takes it off, and a field that adds
+/// one (the organization's tags offered as you type).
+#[component]
+fn ConversationTags(
+    conversation: Memo<ConversationView>,
+    live: LiveFeed,
+    team: TeamContext,
+) -> impl IntoView {
+    let add = FormAction::<TagConversation>::new();
+    let remove = ServerAction::<UntagConversation>::new();
+    let form = NodeRef::<leptos::html::Form>::new();
+    // The answer is the conversation after: laid over the list at once (the socket says it too).
+    let keep = move |done: Option<Result<ConversationView, crate::ApiError>>| {
+        if let Some(Ok(after)) = done {
+            live.conversations.update(|all| {
+                all.retain(|c| c.id != after.id);
+                all.push(after);
+            });
+        }
+    };
+    Effect::new(move |_| {
+        let done = add.value().get();
+        if matches!(done, Some(Ok(_))) {
+            crate::form::clear(form);
+        }
+        keep(done);
+    });
+    Effect::new(move |_| keep(remove.value().get()));
+    let id = move || conversation.read().id;
+    let error = move || {
+        add.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| remove.value().get().and_then(Result::err))
+            .map(|e| e.to_string())
+    };
+    view! {
+        <div class="conversation-tags" role="group" aria-label="Tags">
+            <ul class="tags">
+                {move || conversation.read().tags.clone().into_iter().map(|t| {
+                    let name = t.clone();
+                    let class = format!("tag avatar-hue-{}", avatar_hue(&t));
+                    view! {
+                        <li class=class>
+                            {t.clone()}
+                            <button type="button" class="untag" aria-label=format!("Remove tag {t}")
+                                on:click=move |_| { remove.dispatch(UntagConversation { id: id(), tag: name.clone() }); }>"×"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <ServerForm action=add node_ref=form>
+                <input type="hidden" name="id" value=move || id().to_string() />
+                <input name="tag" list="tag-choices" required maxlength="32" aria-label="Add a tag" placeholder="Add a tag" autocomplete="off" />
+                <datalist id="tag-choices">
+                    {move || team.tags.get().into_iter().map(|t| view! { <option value=t.name></option> }).collect_view()}
+                </datalist>
+                <button type="submit" class="secondary small" disabled=move || add.pending().get()>"Add"</button>
+            </ServerForm>
+            {move || error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+        </div>
+    }
+}
+
+/// The internal-note box: only the team reads notes; `@name` tells a teammate.
+#[component]
+fn NoteForm(conversation: ConversationId, live: LiveFeed) -> impl IntoView {
+    let add = FormAction::<AddNote>::new();
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(note)) = add.value().get() {
+            live.note(note);
+            crate::form::clear(form);
+        }
+    });
+    view! {
+        <ServerForm action=add node_ref=form>
+            <div class="reply note-box">
+                <input type="hidden" name="id" value=conversation.to_string() />
+                <textarea name="content" rows="2" required maxlength="5000"
+                    aria-label="Internal note"
+                    placeholder="Internal note: only your team sees it. @name tells a teammate."
+                ></textarea>
+                <button type="submit" class="secondary" disabled=move || add.pending().get()>"Add note"</button>
+            </div>
+        </ServerForm>
+        {move || add.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
+    }
+}
+
+/// Tells the signed-in teammate, live, when a note names them (with a link to the
+/// conversation), whatever conversation they have open.
+#[component]
+fn Mentions(live: LiveFeed, team: TeamContext) -> impl IntoView {
+    let mine = move || {
+        let me = team.me.get()?;
+        live.notes.with(|all| {
+            all.iter().rev().find(|n| n.author.id != me && n.mentions.iter().any(|m| m.id == me)).cloned()
+        })
+    };
+    view! {
+        <aside class="mentions" aria-live="polite" aria-label="Mentions">
+            {move || mine().map(|n| view! {
+                <p class="toast">
+                    {format!("{} mentioned you: “{}” ", n.author.name, n.content.chars().take(80).collect::<String>())}
+                    <a href=format!("/conversations?c={}", n.conversation_id)>"Open the conversation"</a>
+                </p>
+            })}
+        </aside>
     }
 }
 

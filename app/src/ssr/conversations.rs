@@ -10,7 +10,12 @@ use crate::{
 pub trait DashboardPort: Send + Sync + 'static {
     /// Resolves who is calling from the request's session cookie.
     async fn caller(&self, request: &http::request::Parts) -> Result<Caller, ApiError>;
-    async fn list_conversations(&self, viewer: &Viewer) -> Result<Vec<ConversationView>, ApiError>;
+    /// One page of the inbox: a view, filters, an order; with every view's count.
+    async fn list_conversations(
+        &self,
+        viewer: &Viewer,
+        query: crate::inbox::InboxQuery,
+    ) -> Result<crate::inbox::InboxListing, ApiError>;
     async fn conversation_messages(
         &self,
         viewer: &Viewer,
@@ -37,5 +42,20 @@ pub trait DashboardPort: Send + Sync + 'static {
         caller: &Caller,
         conversation: ConversationId,
         action: crate::dto::ConversationAction,
+    ) -> Result<ConversationView, ApiError>;
+    /// An internal note by the viewer (mentions resolved and told).
+    async fn add_note(
+        &self,
+        viewer: &Viewer,
+        conversation: ConversationId,
+        content: String,
+    ) -> Result<crate::dto::NoteView, ApiError>;
+    /// Adds (`add`) or removes a tag of the conversation.
+    async fn tag_conversation(
+        &self,
+        viewer: &Viewer,
+        conversation: ConversationId,
+        tag: String,
+        add: bool,
     ) -> Result<ConversationView, ApiError>;
 }

@@ -43,6 +43,7 @@ impl ConversationService {
         let found = load_conversation(&self.db, viewer.organization_id, id).await?;
         let bot_name = bot_name(&self.db, &found).await?;
         Ok(ConversationDetail {
+            notes: self.notes(viewer, id).await?,
             messages: self.messages(viewer.organization_id, id, 0).await?,
             events: history::list(&self.db, viewer.organization_id, id).await?,
             conversation: conversation_view(found, &bot_name)?,
@@ -371,7 +372,10 @@ async fn agent_of(db: &sea_orm::DatabaseConnection, viewer: &Viewer) -> Result<A
     Ok(AgentRef { id: member.id, name: member.name, avatar_url: member.avatar_url, title: member.job_title })
 }
 
-async fn bot_name(db: &sea_orm::DatabaseConnection, found: &conversation::Model) -> Result<String> {
+pub(super) async fn bot_name(
+    db: &sea_orm::DatabaseConnection,
+    found: &conversation::Model,
+) -> Result<String> {
     Ok(bot::Entity::find_by_id(found.bot_id)
         .filter(bot::Column::OrganizationId.eq(found.organization_id))
         .one(db)

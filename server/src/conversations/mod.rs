@@ -6,10 +6,13 @@ pub mod content;
 pub mod feedback;
 pub mod handoff;
 pub mod history;
+pub mod inbox;
 pub mod lifecycle;
 pub mod limits;
 pub mod names;
+pub mod notes;
 pub mod routes;
+pub mod tags;
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -23,7 +26,8 @@ use app::{
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
@@ -169,7 +173,7 @@ impl ConversationService {
         txn.commit().await?;
         let view = conversation_view(after.clone(), &bot.name)?;
         self.events
-            .publish(DomainEvent::ContactLeft { organization_id: bot.organization_id, conversation: view })
+            .publish(DomainEvent::TeamChanged { organization_id: bot.organization_id, conversation: view })
             .await;
         Ok(email.as_str().to_owned())
     }
@@ -383,34 +387,35 @@ impl ConversationService {
             .collect())
     }
 
-    /// An organization's conversations: escalated ones first (someone is waiting for a
-    /// person), then by when the visitor or an agent last wrote, newest first.
+    /// An organization's conversations in the inbox's first order (`InboxSort::Priority`):
+    /// escalated ones first, then by when the visitor or an agent last wrote, newest first.
     #[tracing::instrument(skip(self))]
     pub async fn list(&self, organization: OrganizationId, limit: u64) -> Result<Vec<ConversationView>> {
-        let escalated_first =
-            Expr::case(Expr::col(conversation::Column::Status).eq(ConversationStatus::Escalated.as_str()), 0)
-                .finally(1);
-        let rows = conversation::Entity::find()
-            .filter(conversation::Column::OrganizationId.eq(organization.0))
-            .order_by(sea_orm::sea_query::SimpleExpr::Case(Box::new(escalated_first)), sea_orm::Order::Asc)
-            .order_by_desc(conversation::Column::LastActivityAt)
-            .order_by_desc(conversation::Column::UpdatedAt)
-            .limit(limit)
-            .all(&self.db)
-            .await?;
-        let bot_names: HashMap<Uuid, String> = bot::Entity::find()
-            .filter(bot::Column::OrganizationId.eq(organization.0))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|b| (b.id, b.name))
-            .collect();
+        let rows = inbox::ordered(
+            conversation::Entity::find().filter(conversation::Column::OrganizationId.eq(organization.0)),
+            app::inbox::InboxSort::Priority,
+        )
+        .limit(limit)
+        .all(&self.db)
+        .await?;
+        let bot_names = self.bot_names(organization).await?;
         rows.into_iter()
             .map(|c| {
                 let name = bot_names.get(&c.bot_id).cloned().unwrap_or_default();
                 conversation_view(c, &name)
             })
             .collect()
+    }
+
+    /// The organization's bots' names by id.
+    async fn bot_names(&self, organization: OrganizationId) -> Result<HashMap<Uuid, String>> {
+        Ok(bot::Entity::find()
+            .filter(bot::Column::OrganizationId.eq(organization.0))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|b| (b.id, b.name))
+            .collect())
     }
 
     /// Messages of a conversation of this organization with `seq > after_seq`, in order.
@@ -452,6 +457,22 @@ impl ConversationService {
             .filter(message::Column::OrganizationId.eq(organization.0))
             .exec(&self.db)
             .await?;
+        // The conversation's mood (the inbox's filter) is its latest visitor message's.
+        let newer = message::Entity::find()
+            .filter(message::Column::ConversationId.eq(message.conversation_id.0))
+            .filter(message::Column::OrganizationId.eq(organization.0))
+            .filter(message::Column::SenderKind.eq(SenderKind::Visitor.as_str()))
+            .filter(message::Column::Seq.gt(message.seq))
+            .count(&self.db)
+            .await?;
+        if newer == 0 {
+            conversation::Entity::update_many()
+                .col_expr(conversation::Column::Sentiment, Expr::value(insight.sentiment.as_str()))
+                .filter(conversation::Column::Id.eq(message.conversation_id.0))
+                .filter(conversation::Column::OrganizationId.eq(organization.0))
+                .exec(&self.db)
+                .await?;
+        }
         self.events
             .publish(DomainEvent::MessageUnderstood {
                 organization_id: organization,
@@ -790,6 +811,10 @@ async fn append_message(
     if kind == SenderKind::Visitor {
         let preview: String = content.chars().take(PREVIEW_CHARS).collect();
         update = update.col_expr(conversation::Column::Preview, Expr::value(preview));
+        if let Some(insight) = insight {
+            update =
+                update.col_expr(conversation::Column::Sentiment, Expr::value(insight.sentiment.as_str()));
+        }
     }
     if matches!(kind, SenderKind::Visitor | SenderKind::Agent) {
         update = update.col_expr(conversation::Column::LastActivityAt, Expr::value(now));
@@ -892,6 +917,8 @@ pub fn conversation_view(model: conversation::Model, bot_name: &str) -> Result<C
             comment: model.satisfaction_comment,
             rated_at: model.satisfaction_rated_at.map(rfc3339).unwrap_or_default(),
         }),
+        sentiment: model.sentiment.and_then(|s| s.parse().ok()),
+        tags: tags::read_tags(model.tags.as_deref()),
     })
 }
 

@@ -2,12 +2,14 @@
 //! history, and an agent's actions — take over, reply, return to AI, resolve. Scoped by the
 //! caller's organization; the same service calls the dashboard's server functions make.
 
+use std::collections::HashMap;
+
 use app::{
-    auth::Permission,
     dto::{
         AnswerVerdict, ConversationAction, ConversationDetail, ConversationId, ConversationView, MessageId,
-        MessageView,
+        MessageView, NoteView,
     },
+    inbox::{InboxListing, InboxQuery, TagView},
 };
 use axum::{
     Json,
@@ -21,7 +23,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::ConversationService;
 use crate::{
     error::Result,
-    http::{ApiCaller, ApiJson, Authenticator, client_of},
+    http::{ApiCaller, ApiJson, ApiQuery, Authenticator, client_of},
 };
 
 #[derive(Clone, FromRef)]
@@ -29,9 +31,6 @@ pub struct ConversationRoutes {
     pub conversations: ConversationService,
     pub auth: Authenticator,
 }
-
-/// How many conversations the list returns, most recent activity first.
-const LIST_LIMIT: u64 = 100;
 
 pub fn router(state: ConversationRoutes) -> OpenApiRouter {
     OpenApiRouter::default()
@@ -42,12 +41,10 @@ pub fn router(state: ConversationRoutes) -> OpenApiRouter {
         .routes(routes!(return_route))
         .routes(routes!(resolve_route))
         .routes(routes!(review_route))
+        .routes(routes!(notes_route, add_note_route))
+        .routes(routes!(set_tags_route))
+        .routes(routes!(tags_route))
         .with_state(state)
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ConversationsResponse {
-    pub conversations: Vec<ConversationView>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -68,16 +65,29 @@ pub struct ResolveRequest {
     pub resolution_note: Option<String>,
 }
 
-/// The organization's conversations, most recent activity first (100).
+/// One page of the organization's conversations (PRD §5.3.3): a view, filters and an order,
+/// with every view's count. Values that do not fit are refused with the field named (422).
 #[utoipa::path(get, path = "/api/v1/conversations", tag = "conversations", security(("bearer" = [])),
-    responses((status = 200, body = ConversationsResponse)))]
+    params(
+        ("view" = Option<String>, Query, description = "all (default), mine, unassigned or escalated"),
+        ("status" = Option<String>, Query, description = "active, waiting, escalated, agent_handling, resolved, abandoned or archived"),
+        ("chatbot_id" = Option<uuid::Uuid>, Query, description = "Only this bot's (also `bot`)"),
+        ("assignee" = Option<String>, Query, description = "me, unassigned or a teammate's id"),
+        ("sentiment" = Option<String>, Query, description = "The mood of the visitor's latest message: very_negative … very_positive"),
+        ("from" = Option<String>, Query, description = "Started on or after this day, YYYY-MM-DD (UTC)"),
+        ("to" = Option<String>, Query, description = "Started on or before this day, YYYY-MM-DD (UTC)"),
+        ("sort" = Option<String>, Query, description = "priority (default: escalated first, then latest activity), recent (also -updated_at) or waiting (longest wait first)"),
+        ("page" = Option<u64>, Query, description = "1-based"),
+        ("limit" = Option<u64>, Query, description = "1–100, default 25"),
+    ),
+    responses((status = 200, body = InboxListing), (status = 422, body = app::error::ErrorBody)))]
 pub async fn list_route(
     State(state): State<ConversationRoutes>,
     caller: ApiCaller,
-) -> Result<Json<ConversationsResponse>> {
-    caller.viewer.require(Permission::ViewConversations)?;
-    let conversations = state.conversations.list(caller.viewer.organization_id, LIST_LIMIT).await?;
-    Ok(Json(ConversationsResponse { conversations }))
+    ApiQuery(params): ApiQuery<HashMap<String, String>>,
+) -> Result<Json<InboxListing>> {
+    let query = InboxQuery::parse_strict(|key| params.get(key).cloned())?;
+    Ok(Json(state.conversations.inbox(&caller.viewer, &query).await?))
 }
 
 /// One conversation with its messages and its history (created, escalated, agent_joined…).
@@ -182,6 +192,84 @@ pub async fn review_route(
         body.verdict,
     );
     Ok(Json(reviewed.await?))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotesResponse {
+    pub notes: Vec<NoteView>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteRequest {
+    /// Markdown; `@name` mentions a teammate (first name, full name without spaces, or the part
+    /// of their email before the `@`).
+    pub content: String,
+}
+
+/// The conversation's internal notes, oldest first (never shown to the visitor).
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/notes", tag = "conversations",
+    security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = NotesResponse), (status = 404, body = app::error::ErrorBody)))]
+pub async fn notes_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Json<NotesResponse>> {
+    Ok(Json(NotesResponse { notes: state.conversations.notes(&caller.viewer, ConversationId(id)).await? }))
+}
+
+/// Writes an internal note; the teammates it mentions are told live (`note:created`).
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/notes", tag = "conversations",
+    security(("bearer" = [])), params(("id" = uuid::Uuid, Path)), request_body = NoteRequest,
+    responses((status = 201, body = NoteView), (status = 404, body = app::error::ErrorBody),
+              (status = 422, body = app::error::ErrorBody)))]
+pub async fn add_note_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    Path(id): Path<uuid::Uuid>,
+    ApiJson(body): ApiJson<NoteRequest>,
+) -> Result<(axum::http::StatusCode, Json<NoteView>)> {
+    let note = state.conversations.add_note(&caller.viewer, ConversationId(id), &body.content).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(note)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TagsRequest {
+    /// The conversation's tags from now on (at most 10; letters, digits and `-`, lower-cased;
+    /// a name new to the organization joins its catalogue).
+    pub tags: Vec<String>,
+}
+
+/// Sets the conversation's tags; open inboxes get `conversation:updated`.
+#[utoipa::path(put, path = "/api/v1/conversations/{id}/tags", tag = "conversations",
+    security(("bearer" = [])), params(("id" = uuid::Uuid, Path)), request_body = TagsRequest,
+    responses((status = 200, body = ConversationView), (status = 404, body = app::error::ErrorBody),
+              (status = 422, body = app::error::ErrorBody)))]
+pub async fn set_tags_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    Path(id): Path<uuid::Uuid>,
+    ApiJson(body): ApiJson<TagsRequest>,
+) -> Result<Json<ConversationView>> {
+    let change = super::tags::TagChange::Set(body.tags);
+    Ok(Json(state.conversations.change_tags(&caller.viewer, ConversationId(id), change).await?))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TagsResponse {
+    pub tags: Vec<TagView>,
+}
+
+/// The organization's tags, by name.
+#[utoipa::path(get, path = "/api/v1/tags", tag = "conversations", security(("bearer" = [])),
+    responses((status = 200, body = TagsResponse)))]
+pub async fn tags_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+) -> Result<Json<TagsResponse>> {
+    Ok(Json(TagsResponse { tags: state.conversations.tag_catalogue(&caller.viewer).await? }))
 }
 
 /// A JSON body that may be left out entirely.

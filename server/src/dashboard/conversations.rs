@@ -11,9 +11,6 @@ use axum::http::request::Parts;
 
 use crate::{accounts::AccountService, conversations::ConversationService, search::MessageSearch};
 
-/// How many conversations the list shows (pagination arrives with the inbox).
-const LIST_LIMIT: u64 = 100;
-
 pub struct Dashboard {
     pub accounts: AccountService,
     pub conversations: ConversationService,
@@ -26,9 +23,12 @@ impl DashboardPort for Dashboard {
         super::caller(&self.accounts, request).await
     }
 
-    async fn list_conversations(&self, viewer: &Viewer) -> Result<Vec<ConversationView>, ApiError> {
-        viewer.require(Permission::ViewConversations)?;
-        Ok(self.conversations.list(viewer.organization_id, LIST_LIMIT).await?)
+    async fn list_conversations(
+        &self,
+        viewer: &Viewer,
+        query: app::inbox::InboxQuery,
+    ) -> Result<app::inbox::InboxListing, ApiError> {
+        Ok(self.conversations.inbox(viewer, &query).await?)
     }
 
     async fn conversation_messages(
@@ -79,5 +79,26 @@ impl DashboardPort for Dashboard {
         action: app::dto::ConversationAction,
     ) -> Result<ConversationView, ApiError> {
         Ok(self.conversations.act(&caller.viewer, conversation, action, &super::client(caller)).await?)
+    }
+
+    async fn add_note(
+        &self,
+        viewer: &Viewer,
+        conversation: ConversationId,
+        content: String,
+    ) -> Result<app::dto::NoteView, ApiError> {
+        Ok(self.conversations.add_note(viewer, conversation, &content).await?)
+    }
+
+    async fn tag_conversation(
+        &self,
+        viewer: &Viewer,
+        conversation: ConversationId,
+        tag: String,
+        add: bool,
+    ) -> Result<ConversationView, ApiError> {
+        use crate::conversations::tags::TagChange;
+        let change = if add { TagChange::Add(tag) } else { TagChange::Remove(tag) };
+        Ok(self.conversations.change_tags(viewer, conversation, change).await?)
     }
 }

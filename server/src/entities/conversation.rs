@@ -31,6 +31,11 @@ pub struct Model {
     pub satisfaction_rated_at: Option<DateTimeUtc>,
     /// When the visitor or an agent last wrote (not the bot, not a sweep): the inbox's order.
     pub last_activity_at: Option<DateTimeUtc>,
+    /// The mood of the visitor's latest message (`messages.sentiment`), for the inbox's filter.
+    pub sentiment: Option<String>,
+    /// The conversation's tags, `,billing,urgent,` (the inbox filters with `LIKE '%,name,%'`).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub tags: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -191,9 +191,13 @@ pub async fn listen(hub: Hub, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
                     &ServerMsg::MessageUpdated { message: message.clone() },
                 );
             }
-            DomainEvent::ContactLeft { organization_id, conversation } => hub.publish(
+            DomainEvent::TeamChanged { organization_id, conversation } => hub.publish(
                 Topic::Organization(*organization_id),
                 &ServerMsg::ConversationUpdated { conversation: conversation.clone() },
+            ),
+            DomainEvent::NoteAdded { organization_id, note } => hub.publish(
+                Topic::Organization(*organization_id),
+                &ServerMsg::NoteCreated { note: note.clone() },
             ),
             DomainEvent::BotUpdated { bot_id, profile } => {
                 hub.publish(Topic::Bot(*bot_id), &ServerMsg::WidgetConfig { bot: profile.clone() });

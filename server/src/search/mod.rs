@@ -243,7 +243,8 @@ pub async fn listen(search: MessageSearch, mut events: mpsc::Receiver<Arc<Domain
             | DomainEvent::Rated { .. }
             | DomainEvent::AnswerRated { .. }
             | DomainEvent::MessageUnderstood { .. }
-            | DomainEvent::ContactLeft { .. }
+            | DomainEvent::TeamChanged { .. }
+            | DomainEvent::NoteAdded { .. }
             | DomainEvent::BotUpdated { .. }
             | DomainEvent::KnowledgeChanged { .. }
             | DomainEvent::KnowledgeRemoved { .. }

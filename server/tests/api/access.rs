@@ -140,6 +140,7 @@ async fn every_server_function_refuses_anonymous_callers_unless_it_is_public() {
                         ("days", "30".into()),
                         ("run_id", uuid::Uuid::nil().to_string()),
                         ("expects", "answered".into()),
+                        ("tag", "x".into()),
                     ][..],
                 )
                 .send()

@@ -35,9 +35,10 @@ async fn a_new_owner_is_signed_in_and_sees_nothing_of_other_organizations() {
     assert_eq!(me["user"]["organization_name"], "NewCo");
 
     // Acme's conversations exist, but not for NewCo.
-    let listed: Vec<app::dto::ConversationView> =
+    let listed: app::inbox::InboxListing =
         app.server_fn("conversations", &cookie, &[]).await.json().await.expect("list");
-    assert!(listed.is_empty(), "{listed:?}");
+    assert!(listed.conversations.is_empty(), "{listed:?}");
+    assert_eq!(listed.counts.all, 0);
     let acme_conversation =
         app.state.conversations.list(app.demo_org().await, 10).await.expect("acme list")[0].id;
     let response =

@@ -96,3 +96,281 @@ async fn escalations_come_first_then_the_latest_a_person_wrote_and_a_sweep_bumps
         "the sweep changed the idle one last, but a person wrote in the other later: {list}"
     );
 }
+
+/// Every conversation of the organization, read page by page (`limit=100`).
+async fn everything(app: &crate::helpers::TestApp, cookie: &str, query: &str) -> Vec<serde_json::Value> {
+    let mut all = Vec::new();
+    for page in 1.. {
+        let (status, list) =
+            app.get_json(&format!("/api/v1/conversations?{query}&limit=100&page={page}"), cookie).await;
+        assert_eq!(status, 200, "{list}");
+        all.extend(list["conversations"].as_array().expect("a list").iter().cloned());
+        if page >= list["pagination"]["total_pages"].as_u64().expect("pages") {
+            break;
+        }
+    }
+    all
+}
+
+fn ids(list: &[serde_json::Value]) -> Vec<String> {
+    list.iter().map(|c| c["id"].as_str().expect("id").to_owned()).collect()
+}
+
+#[tokio::test]
+async fn views_filters_and_pages_list_exactly_the_conversations_that_fit() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let (_, me) = app.get_json("/api/v1/auth/me", &owner).await;
+    let me = me["user"]["id"].as_str().or(me["id"].as_str()).expect("my id").to_owned();
+    let (_, _, bots) = chatting(&app, "v-1").await;
+    let (_, _, mine) = chatting(&app, "v-2").await;
+    let (mut asking, _, escalated) = chatting(&app, "v-3").await;
+    let (mut angry, _, upset) = chatting(&app, "v-4").await;
+    asking.send(&ClientMsg::Escalate { conversation_id: escalated }).await;
+    asking.recv_until(|m| matches!(m, ServerMsg::ConversationEscalated { .. })).await;
+    let taken = app
+        .send_json("POST", &format!("/api/v1/conversations/{mine}/takeover"), &owner, serde_json::json!({}))
+        .await;
+    assert_eq!(taken.status(), 200);
+    angry
+        .send(&crate::helpers::send(
+            "v-4b",
+            Some(upset),
+            "This is useless and I am furious, terrible service",
+        ))
+        .await;
+    angry.recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.seq >= 5)).await;
+
+    // Each view lists what fits it, and its count is its length.
+    let all = everything(&app, &owner, "view=all").await;
+    let (_, first) = app.get_json("/api/v1/conversations", &owner).await;
+    let counts = &first["counts"];
+    assert_eq!(counts["all"].as_u64(), Some(all.len() as u64), "{counts}");
+    for (view, with, without) in [
+        ("mine", vec![mine], vec![bots, escalated, upset]),
+        ("unassigned", vec![bots, escalated, upset], vec![mine]),
+        // Frustration hands over too (the answer engine's escalation).
+        ("escalated", vec![escalated, upset], vec![bots, mine]),
+    ] {
+        let listed = ids(&everything(&app, &owner, &format!("view={view}")).await);
+        assert_eq!(counts[view].as_u64(), Some(listed.len() as u64), "{view}: {counts}");
+        for id in with {
+            assert!(listed.contains(&id.to_string()), "{view} lists {id}");
+        }
+        for id in without {
+            assert!(!listed.contains(&id.to_string()), "{view} leaves out {id}");
+        }
+    }
+    let held = everything(&app, &owner, &format!("assignee={me}&status=agent_handling")).await;
+    assert_eq!(ids(&held), [mine.to_string()], "a teammate's id and a status");
+
+    // The mood of the visitor's latest message.
+    let mood = row(&first, upset)["sentiment"].as_str().expect("a mood").to_owned();
+    assert!(mood.ends_with("negative"), "{mood}");
+    let moody = ids(&everything(&app, &owner, &format!("sentiment={mood}")).await);
+    assert!(moody.contains(&upset.to_string()) && !moody.contains(&bots.to_string()), "{moody:?}");
+
+    // Days are the day the conversation started (UTC), both ends included.
+    let today = Utc::now().date_naive();
+    let on = |from: chrono::NaiveDate, to: chrono::NaiveDate| format!("from={from}&to={to}");
+    assert!(ids(&everything(&app, &owner, &on(today, today)).await).contains(&bots.to_string()));
+    let tomorrow = today.succ_opt().expect("a day");
+    assert!(!ids(&everything(&app, &owner, &on(tomorrow, tomorrow)).await).contains(&bots.to_string()));
+
+    // Pages: one conversation each, together every conversation once, in the view's order.
+    let (_, page1) = app.get_json("/api/v1/conversations?limit=1", &owner).await;
+    assert_eq!(page1["pagination"]["total"].as_u64(), Some(all.len() as u64));
+    assert_eq!(page1["pagination"]["total_pages"].as_u64(), Some(all.len() as u64));
+    let mut paged = Vec::new();
+    for page in 1..=all.len() {
+        let (_, list) = app.get_json(&format!("/api/v1/conversations?limit=1&page={page}"), &owner).await;
+        paged.extend(ids(list["conversations"].as_array().expect("list")));
+    }
+    assert_eq!(paged, ids(&all), "pages neither overlap nor skip");
+    assert_eq!(paged[..2], [upset.to_string(), escalated.to_string()], "escalated first, the latest first");
+
+    // Longest waiting first: the open conversation a person wrote in longest ago leads.
+    let waiting = ids(&everything(&app, &owner, "view=unassigned&sort=waiting").await);
+    let at = |id: ConversationId| waiting.iter().position(|w| *w == id.to_string()).expect("listed");
+    assert!(at(bots) < at(upset), "{waiting:?}");
+}
+
+#[tokio::test]
+async fn filters_that_do_not_fit_are_refused_with_the_field_named() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    for (query, field) in [
+        ("status=lost", "status"),
+        ("view=everyone", "view"),
+        ("from=01/12/2026", "from"),
+        ("from=2026-12-07&to=2026-12-01", "to"),
+        ("limit=0", "limit"),
+        ("page=0", "page"),
+        ("assignee=somebody", "assignee"),
+    ] {
+        let (status, body) = app.get_json(&format!("/api/v1/conversations?{query}"), &owner).await;
+        assert_eq!(status, 422, "{query}: {body}");
+        assert_eq!(body["error"]["fields"][0]["field"], field, "{query}: {body}");
+        assert!(!body["message"].as_str().unwrap_or_default().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn another_organization_filtering_by_our_bot_or_agent_finds_nothing() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let (_, _, id) = chatting(&app, "t-1").await;
+    let taken = app
+        .send_json("POST", &format!("/api/v1/conversations/{id}/takeover"), &owner, serde_json::json!({}))
+        .await;
+    assert_eq!(taken.status(), 200);
+    let (_, detail) = app.get_json(&format!("/api/v1/conversations/{id}"), &owner).await;
+    let (bot, agent) = (
+        detail["conversation"]["bot_id"].as_str().or(detail["bot_id"].as_str()).expect("bot").to_owned(),
+        detail["conversation"]["assigned_agent"]["id"]
+            .as_str()
+            .or(detail["assigned_agent"]["id"].as_str())
+            .expect("agent")
+            .to_owned(),
+    );
+    let stranger = app.register_verified("boss@initech.example", "Initech").await;
+    for query in [format!("chatbot_id={bot}"), format!("assignee={agent}"), "view=all".into()] {
+        let (status, list) = app.get_json(&format!("/api/v1/conversations?{query}"), &stranger).await;
+        assert_eq!(status, 200, "{list}");
+        assert_eq!(list["conversations"].as_array().map(Vec::len), Some(0), "{query}: {list}");
+        assert_eq!(list["counts"]["all"], 0, "{list}");
+        assert_eq!(list["pagination"]["total"], 0, "{list}");
+        assert!(!list.to_string().contains(&id.to_string()));
+    }
+}
+
+#[tokio::test]
+async fn a_note_stays_with_the_team_and_the_teammate_it_names_hears_of_it_live() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let agent = app.member_with_role(app::auth::Role::Agent).await;
+    let (_, me) = app.get_json("/api/v1/auth/me", &agent).await;
+    let (agent_id, email) = (
+        me["user"]["id"].as_str().expect("id").to_owned(),
+        me["user"]["email"].as_str().expect("email").to_owned(),
+    );
+    let handle = email.split('@').next().expect("local part").to_owned();
+    let mut agents_dashboard = app.authed_socket("/api/v1/ws/dashboard", &agent).await;
+    let (mut visitor, _, id) = chatting(&app, "n-1").await;
+
+    let text = format!("@{handle}, can you check **the tracking number**? The visitor seems upset.");
+    let written = app
+        .send_json(
+            "POST",
+            &format!("/api/v1/conversations/{id}/notes"),
+            &owner,
+            serde_json::json!({ "content": text }),
+        )
+        .await;
+    assert_eq!(written.status(), 201);
+    let note: serde_json::Value = written.json().await.expect("note");
+    assert_eq!(note["mentions"][0]["id"], agent_id, "{note}");
+    assert_eq!(note["mentions"].as_array().map(Vec::len), Some(1));
+    assert_eq!(note["author"]["name"], "Acme Corp Owner", "{note}");
+    assert!(note["formatted"].to_string().contains("the tracking number"), "drawn as blocks: {note}");
+
+    // The named teammate's dashboard hears of it live.
+    let heard = agents_dashboard.recv_until(|m| matches!(m, ServerMsg::NoteCreated { .. })).await;
+    let ServerMsg::NoteCreated { note: live } = heard else { unreachable!() };
+    assert_eq!(live.mentions[0].id.to_string(), agent_id);
+    assert_eq!(live.conversation_id, id);
+
+    // Never the visitor's: nothing on their socket, nothing in what they can read back.
+    assert!(visitor.is_silent_for(std::time::Duration::from_millis(500)).await, "the widget heard of a note");
+    let (_, detail) = app.get_json(&format!("/api/v1/conversations/{id}"), &owner).await;
+    assert!(
+        detail["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .all(|m| !m.to_string().contains("tracking number")),
+        "a note is not a message"
+    );
+    assert_eq!(detail["notes"][0]["content"], text, "the detail carries it for the team");
+    let (_, notes) = app.get_json(&format!("/api/v1/conversations/{id}/notes"), &agent).await;
+    assert_eq!(notes["notes"].as_array().map(Vec::len), Some(1));
+
+    // A viewer reads but cannot write; an empty note is refused and nothing is stored.
+    let viewer = app.member_with_role(app::auth::Role::Viewer).await;
+    let refused = app
+        .send_json(
+            "POST",
+            &format!("/api/v1/conversations/{id}/notes"),
+            &viewer,
+            serde_json::json!({ "content": "hi" }),
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+    let (status, error, _) = crate::helpers::api_error(
+        app.send_json(
+            "POST",
+            &format!("/api/v1/conversations/{id}/notes"),
+            &owner,
+            serde_json::json!({ "content": "  " }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422, "{error:?}");
+    let (_, notes) = app.get_json(&format!("/api/v1/conversations/{id}/notes"), &viewer).await;
+    assert_eq!(notes["notes"].as_array().map(Vec::len), Some(1), "nothing more stored");
+}
+
+#[tokio::test]
+async fn tags_are_read_into_one_form_filtered_on_and_kept_within_the_organization() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let (_, _, id) = chatting(&app, "g-1").await;
+    let (_, _, other) = chatting(&app, "g-2").await;
+    let path = format!("/api/v1/conversations/{id}/tags");
+
+    let set = app
+        .send_json(
+            "PUT",
+            &path,
+            &owner,
+            serde_json::json!({ "tags": ["Billing", "needs refund", "billing"] }),
+        )
+        .await;
+    assert_eq!(set.status(), 200);
+    let after: serde_json::Value = set.json().await.expect("conversation");
+    assert_eq!(after["tags"], serde_json::json!(["billing", "needs-refund"]));
+
+    let (_, catalogue) = app.get_json("/api/v1/tags", &owner).await;
+    let names: Vec<&str> =
+        catalogue["tags"].as_array().expect("tags").iter().filter_map(|t| t["name"].as_str()).collect();
+    assert_eq!(names, ["billing", "needs-refund"]);
+
+    let tagged = ids(&everything(&app, &owner, "tag=needs-refund").await);
+    assert_eq!(tagged, [id.to_string()], "only the tagged one");
+    assert!(ids(&everything(&app, &owner, "tag=need").await).is_empty(), "a whole tag, not part of one");
+    let (_, list) = app.get_json("/api/v1/conversations?tag=billing", &owner).await;
+    assert_eq!(row(&list, id)["tags"], serde_json::json!(["billing", "needs-refund"]));
+    assert!(!ids(list["conversations"].as_array().expect("list")).contains(&other.to_string()));
+
+    // What does not fit is refused and changes nothing.
+    for tags in [
+        serde_json::json!(["a,b"]),
+        serde_json::json!(["%"]),
+        serde_json::json!((0..11).map(|n| format!("t{n}")).collect::<Vec<_>>()),
+    ] {
+        let refused = app.send_json("PUT", &path, &owner, serde_json::json!({ "tags": tags })).await;
+        assert_eq!(refused.status(), 422, "{tags}");
+    }
+    let (_, detail) = app.get_json(&format!("/api/v1/conversations/{id}"), &owner).await;
+    assert_eq!(detail["conversation"]["tags"], serde_json::json!(["billing", "needs-refund"]));
+
+    // Another organization sees none of it and cannot tag it.
+    let stranger = app.register_verified("boss@tagless.example", "Tagless").await;
+    let (_, theirs) = app.get_json("/api/v1/tags", &stranger).await;
+    assert_eq!(theirs["tags"], serde_json::json!([]));
+    let foreign = app.send_json("PUT", &path, &stranger, serde_json::json!({ "tags": ["mine"] })).await;
+    assert_eq!(foreign.status(), 404);
+    let (_, list) = app.get_json("/api/v1/conversations?tag=billing", &stranger).await;
+    assert_eq!(list["pagination"]["total"], 0);
+}

@@ -183,6 +183,8 @@ fn id_kind_of_route(path: &str) -> Option<&'static str> {
         | "/api/v1/conversations/{id}/messages"
         | "/api/v1/conversations/{id}/return-to-ai"
         | "/api/v1/conversations/{id}/resolve"
+        | "/api/v1/conversations/{id}/notes"
+        | "/api/v1/conversations/{id}/tags"
         | "/api/v1/conversations/{id}/messages/{message_id}/review" => Some("conversation"),
         _ => None,
     }
@@ -201,7 +203,10 @@ fn id_kind_of_server_fn(name: &str, argument: &str) -> Option<&'static str> {
             | "reply_to_conversation"
             | "return_conversation_to_bot"
             | "resolve_conversation"
-            | "review_answer",
+            | "review_answer"
+            | "add_note"
+            | "tag_conversation"
+            | "untag_conversation",
             "id",
         ) => Some("conversation"),
         ("review_answer", "message_id") => Some("message"),

@@ -1,0 +1,123 @@
+// The agent inbox at volume (issue "The agent inbox"): views with counts, filters kept in the
+// URL, pages, and live updates that respect the view — a visitor asking for a person arrives in
+// "Escalated" without a reload, leaves it when the agent takes it over, and is found in "Mine".
+import { expect, test } from "@playwright/test";
+import { signInAsDemoOwner } from "./people.mjs";
+import { openWidget, say } from "./chat.mjs";
+import { linkFromMail } from "./mail.mjs";
+
+const app = () => process.env.CHATSUPPORT_URL;
+// Said only here: the e2e server is shared by every spec.
+const ASK = "My parcel to Lisbon is lost, I want a person please";
+
+test("views, filters and pages: an escalation arrives live, leaves on takeover and is in Mine", async ({ browser }) => {
+  const owner = await browser.newPage();
+  const errors = [];
+  owner.on("pageerror", (e) => errors.push(e.message));
+  await signInAsDemoOwner(owner, app());
+  await owner.goto(`${app()}/conversations`);
+  const views = owner.getByRole("navigation", { name: "Views" });
+  await expect(views.getByRole("link", { name: /^All \d+$/ })).toHaveAttribute("aria-current", "page");
+  await expect(owner.getByRole("navigation", { name: "Pages" })).toContainText(/Page 1 of \d+ · \d+ conversations?/);
+
+  await views.getByRole("link", { name: /^Escalated \d+$/ }).click();
+  await expect(owner).toHaveURL(/view=escalated/);
+  await expect(views.getByRole("link", { name: /^Escalated \d+$/ })).toHaveAttribute("aria-current", "page");
+  await expect(owner.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
+  await owner.evaluate(() => (window.__notReloaded = true));
+
+  const visitor = await browser.newPage();
+  const chat = await openWidget(visitor);
+  await say(chat, ASK);
+  await expect(chat.getByRole("log")).toContainText("A person from the team will reply here as soon as they can.");
+
+  // Arrives in the Escalated view over the socket.
+  const list = owner.getByRole("list", { name: "Conversations" });
+  const row = list.getByRole("link", { name: /parcel to Lisbon/ });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText("Escalated");
+  await row.click();
+  await expect(owner).toHaveURL(/view=escalated&c=/);
+  const pane = owner.getByRole("region", { name: "Conversation", exact: true });
+  await pane.getByRole("button", { name: "Take over" }).click();
+  await expect(pane.getByText("With ")).toBeVisible();
+  // Held by an agent now: no longer escalated, so it leaves this view (the pane stays open).
+  await expect(row).toHaveCount(0);
+  await expect(pane.getByRole("log", { name: "Messages" })).toContainText(ASK);
+  expect(await owner.evaluate(() => window.__notReloaded)).toBe(true);
+
+  await views.getByRole("link", { name: /^Mine \d+$/ }).click();
+  await expect(owner).toHaveURL(/view=mine/);
+  await expect(list.getByRole("link", { name: /parcel to Lisbon/ })).toBeVisible();
+
+  // Filters are a GET form: the URL keeps them, the list obeys them, one link clears them.
+  await owner.getByText("Filters", { exact: true }).click();
+  await owner.getByRole("combobox", { name: "Status" }).selectOption("resolved");
+  await owner.getByRole("button", { name: "Apply" }).click();
+  await expect(owner).toHaveURL(/view=mine&status=resolved/);
+  await expect(list.getByRole("link", { name: /parcel to Lisbon/ })).toHaveCount(0);
+  await owner.getByRole("combobox", { name: "Status" }).selectOption("agent_handling");
+  await owner.getByRole("combobox", { name: "Sort" }).selectOption("waiting");
+  await owner.getByRole("button", { name: "Apply" }).click();
+  await expect(owner).toHaveURL(/status=agent_handling&sort=waiting/);
+  await expect(owner.getByRole("list", { name: "Conversations" }).getByRole("link", { name: /parcel to Lisbon/ })).toBeVisible();
+  await owner.getByRole("link", { name: "Clear filters" }).click();
+  await expect(owner).toHaveURL(/\/conversations\?view=mine$/);
+  expect(errors).toEqual([]);
+});
+
+test("tags, an internal note and a mention: the named teammate hears of it live, the visitor never", async ({ browser }) => {
+  const ORDER = "Can I change the delivery address of order 5521?";
+  const visitor = await browser.newPage();
+  const chat = await openWidget(visitor);
+  await say(chat, ORDER);
+  await expect(chat.getByRole("log").locator("li.from-bot").last()).toBeVisible();
+
+  // A new agent, invited by the owner, has the inbox open on no conversation in particular.
+  const owner = await browser.newPage();
+  const errors = [];
+  owner.on("pageerror", (e) => errors.push(e.message));
+  await signInAsDemoOwner(owner, app());
+  const handle = `kim${Date.now()}`;
+  await owner.goto(`${app()}/team`);
+  await owner.getByLabel("Email").fill(`${handle}@acme.com`);
+  await owner.getByRole("combobox", { name: "Role", exact: true }).selectOption("agent");
+  await owner.getByRole("button", { name: "Send invitation" }).click();
+  await expect(owner.getByRole("status").filter({ hasText: "Invitation sent" })).toBeVisible();
+  const kim = await browser.newPage();
+  await kim.goto(linkFromMail(`${handle}@acme.com`));
+  await kim.getByLabel("Your name").fill("Kim Inbox");
+  await kim.getByLabel("Password", { exact: true }).fill("K1m!inbox");
+  await kim.getByRole("button", { name: "Join" }).click();
+  await expect(kim).toHaveURL(/\/conversations$/);
+  await expect(kim.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
+
+  await owner.goto(`${app()}/conversations`);
+  await owner.getByRole("list", { name: "Conversations" }).getByRole("link", { name: /delivery address of order 5521/ }).click();
+  const pane = owner.getByRole("region", { name: "Conversation", exact: true });
+  const tags = pane.getByRole("group", { name: "Tags" });
+  await tags.getByRole("combobox", { name: "Add a tag" }).fill("Address change");
+  await tags.getByRole("button", { name: "Add" }).click();
+  await expect(tags.getByRole("listitem")).toHaveText(["address-change×"]);
+  await expect(owner.getByRole("list", { name: "Conversations" }).getByRole("link", { name: /order 5521/ })).toContainText("address-change");
+
+  await pane.getByRole("textbox", { name: "Internal note" }).fill(`@${handle} can you check **this order**?`);
+  await pane.getByRole("button", { name: "Add note" }).click();
+  const note = pane.getByRole("listitem", { name: "Internal note by Acme Corp Owner" });
+  await expect(note).toContainText("this order");
+  await expect(note.locator("strong")).toHaveText("this order");
+
+  // Kim is told live, wherever she is in the inbox, and the link opens the conversation.
+  const mention = kim.getByRole("complementary", { name: "Mentions" });
+  await expect(mention).toContainText("Acme Corp Owner mentioned you");
+  await mention.getByRole("link", { name: "Open the conversation" }).click();
+  await expect(kim.getByRole("region", { name: "Conversation", exact: true }).getByRole("listitem", { name: /Internal note/ })).toContainText("this order");
+
+  // The visitor sees nothing of it.
+  await expect(chat.getByRole("log")).not.toContainText("this order");
+
+  // The tag filters the inbox.
+  await owner.goto(`${app()}/conversations?tag=address-change`);
+  await expect(owner.getByRole("list", { name: "Conversations" }).getByRole("link")).toHaveCount(1);
+  expect(errors).toEqual([]);
+});
