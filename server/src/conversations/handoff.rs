@@ -20,7 +20,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 
 use super::{
     ConversationService, MessageContent, NewMessage, append_message, conversation_view, history,
-    history::Actor, load_conversation, message_view, set_status, status_of,
+    history::Actor, load_conversation, lock_conversation, message_view, set_status, status_of,
 };
 use crate::{
     audit,
@@ -88,7 +88,7 @@ impl ConversationService {
         let agent = agent_of(&self.db, viewer).await?;
         let actor = Actor::Agent { id: agent.id, name: agent.name.clone() };
         let txn = crate::db::begin_write(&self.db).await?;
-        let found = load_conversation(&txn, viewer.organization_id, id).await?;
+        let found = lock_conversation(&txn, viewer.organization_id, id).await?;
         let from = status_of(&found)?;
         let mine = found.assigned_agent_id == Some(agent.id);
         match from {
@@ -238,7 +238,7 @@ impl ConversationService {
         let agent = agent_of(&self.db, viewer).await?;
         let actor = Actor::Agent { id: agent.id, name: agent.name };
         let txn = crate::db::begin_write(&self.db).await?;
-        let found = load_conversation(&txn, viewer.organization_id, id).await?;
+        let found = lock_conversation(&txn, viewer.organization_id, id).await?;
         let now = status_of(&found)?;
         if now != from {
             let verb = if to == ConversationStatus::Resolved { "resolved" } else { "given back to the bot" };
@@ -318,7 +318,7 @@ impl ConversationService {
             .into());
         }
         let txn = crate::db::begin_write(&self.db).await?;
-        let found = load_conversation(&txn, bot.organization_id, id).await?;
+        let found = lock_conversation(&txn, bot.organization_id, id).await?;
         if found.visitor_id != visitor_id || found.bot_id != bot.id.0 {
             return Err(ApiError::not_found("conversation").into());
         }

@@ -3,6 +3,7 @@
 //! organization. Publishes `MessageCreated` after each commit.
 
 pub mod content;
+pub mod export;
 pub mod feedback;
 pub mod handoff;
 pub mod history;
@@ -160,7 +161,7 @@ impl ConversationService {
     ) -> Result<String> {
         let email = crate::shared::input::EmailAddress::try_from(email.to_owned())?;
         let txn = crate::db::begin_write(&self.db).await?;
-        let found = load_conversation(&txn, bot.organization_id, conversation_id).await?;
+        let found = lock_conversation(&txn, bot.organization_id, conversation_id).await?;
         if found.visitor_id != visitor_id || found.bot_id != bot.id.0 {
             return Err(ApiError::not_found("conversation").into());
         }
@@ -192,7 +193,7 @@ impl ConversationService {
     ) -> Result<ConversationView> {
         use ConversationStatus::*;
         let txn = crate::db::begin_write(&self.db).await?;
-        let found = load_conversation(&txn, bot.organization_id, conversation_id).await?;
+        let found = lock_conversation(&txn, bot.organization_id, conversation_id).await?;
         if found.visitor_id != visitor_id || found.bot_id != bot.id.0 {
             return Err(ApiError::not_found("conversation").into());
         }
@@ -249,7 +250,7 @@ impl ConversationService {
     ) -> Result<Option<ConversationView>> {
         use ConversationStatus::*;
         let txn = crate::db::begin_write(&self.db).await?;
-        let found = load_conversation(&txn, bot.organization_id, conversation_id).await?;
+        let found = lock_conversation(&txn, bot.organization_id, conversation_id).await?;
         if found.bot_id != bot.id.0 {
             return Err(ApiError::not_found("conversation").into());
         }
@@ -290,7 +291,7 @@ impl ConversationService {
                 let (name, content, answer) = (name.clone(), content.clone(), answer.clone());
                 Box::pin(async move {
                     use ConversationStatus::*;
-                    let found = load_conversation(txn, organization, conversation_id).await?;
+                    let found = lock_conversation(txn, organization, conversation_id).await?;
                     if found.bot_id != bot_id.0 {
                         return Err(ApiError::not_found("conversation").into());
                     }
@@ -607,7 +608,7 @@ impl VisitorWrite {
         let mut stored = Vec::new();
         let conversation = match (input.conversation_id, intake) {
             (Some(id), _) => {
-                let found = load_conversation(txn, bot.organization_id, id).await?;
+                let found = lock_conversation(txn, bot.organization_id, id).await?;
                 if *found.visitor_id != *visitor_id || found.bot_id != bot.id.0 {
                     return Err(ApiError::not_found("conversation").into());
                 }
@@ -689,6 +690,23 @@ async fn load_conversation<C: sea_orm::ConnectionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("conversation").into())
+}
+
+/// [`load_conversation`] for a write that reads the row and then changes it: the row stays
+/// locked until the transaction ends (`FOR UPDATE` on PostgreSQL; SQLite's writers already
+/// take turns, `db::begin_write`), so of two people acting at the same moment the second reads
+/// what the first wrote — two agents taking over at once: one holds it, the other is told who.
+async fn lock_conversation<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    organization: OrganizationId,
+    id: ConversationId,
+) -> Result<conversation::Model> {
+    let mut find = conversation::Entity::find_by_id(id.0)
+        .filter(conversation::Column::OrganizationId.eq(organization.0));
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        find = find.lock_exclusive();
+    }
+    find.one(txn).await?.ok_or_else(|| ApiError::not_found("conversation").into())
 }
 
 /// Who opens a new conversation, checked against what the bot's pre-chat form asks, and

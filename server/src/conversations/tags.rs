@@ -14,7 +14,7 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::{ConversationService, conversation_view, handoff::bot_name, load_conversation};
+use super::{ConversationService, conversation_view, handoff::bot_name, lock_conversation};
 use crate::{
     entities::{conversation, tag},
     error::Result,
@@ -57,7 +57,7 @@ impl ConversationService {
         viewer.require(Permission::RespondToConversations)?;
         let org = viewer.organization_id;
         let txn = crate::db::begin_write(&self.db).await?;
-        let found = load_conversation(&txn, org, id).await?;
+        let found = lock_conversation(&txn, org, id).await?;
         let mut tags = read_tags(found.tags.as_deref());
         let named =
             |raw: &[String]| raw.iter().map(|t| tag_name(t)).collect::<std::result::Result<Vec<_>, _>>();

@@ -353,3 +353,33 @@ async fn when_the_bot_hands_over_with_nobody_online_the_visitor_is_asked_for_an_
     .await;
     assert!(later.is_err(), "a teammate is online: no team:offline, got {later:?}");
 }
+
+#[tokio::test]
+async fn two_agents_taking_over_at_the_same_moment_one_holds_it_and_the_other_is_told_who() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let agent = app.member_with_role(Role::Agent).await;
+    for round in 0..5 {
+        let (_visitor, _, id) = chatting(&app, &format!("race-{round}")).await;
+        let path = format!("/api/v1/conversations/{id}/takeover");
+        let (a, b) = tokio::join!(
+            post(&app, &owner, path.clone(), serde_json::json!({ "message": "Hi, Acme Corp Owner here." })),
+            post(&app, &agent, path.clone(), serde_json::json!({ "message": "Hi, Test Agent here." })),
+        );
+        let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 409], "round {round}: exactly one wins");
+        let after = detail(&app, &owner, id).await;
+        let holder = after["conversation"]["assigned_agent"]["name"].as_str().expect("a holder").to_owned();
+        let greetings: Vec<String> = after["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .filter(|m| m["sender"]["type"] == "agent")
+            .map(|m| m["content"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        assert_eq!(greetings.len(), 1, "round {round}: only the holder wrote: {greetings:?}");
+        assert!(greetings[0].contains(&holder), "round {round}: {holder} wrote {greetings:?}");
+        assert_eq!(kinds(&after).iter().filter(|k| *k == "agent_joined").count(), 1, "round {round}");
+    }
+}
