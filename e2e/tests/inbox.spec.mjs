@@ -1,6 +1,7 @@
 // The agent inbox at volume (issue "The agent inbox"): views with counts, filters kept in the
 // URL, pages, and live updates that respect the view — a visitor asking for a person arrives in
 // "Escalated" without a reload, leaves it when the agent takes it over, and is found in "Mine".
+import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { signInAsDemoOwner } from "./people.mjs";
 import { openWidget, say } from "./chat.mjs";
@@ -106,6 +107,13 @@ test("tags, an internal note and a mention: the named teammate hears of it live,
   const note = pane.getByRole("listitem", { name: "Internal note by Acme Corp Owner" });
   await expect(note).toContainText("this order");
   await expect(note.locator("strong")).toHaveText("this order");
+
+  // The transcript downloads with the visitor's words and without the team's note.
+  const [download] = await Promise.all([owner.waitForEvent("download"), pane.getByRole("link", { name: "CSV" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^conversation-.*\.csv$/);
+  const transcript = readFileSync(await download.path(), "utf8");
+  expect(transcript).toContain(ORDER);
+  expect(transcript).not.toContain("this order");
 
   // Kim is told live, wherever she is in the inbox, and the link opens the conversation.
   const mention = kim.getByRole("complementary", { name: "Mentions" });

@@ -567,6 +567,12 @@ fn ConversationPane(
             {move || current.read().assigned_agent.clone().filter(|_| status() == ConversationStatus::AgentHandling).map(|agent| view! {
                 <span class="muted">{format!("With {}", agent.name)}</span>
             })}
+            <span class="downloads muted">
+                "Transcript: "
+                <a href=format!("/api/v1/conversations/{id}/transcript?format=csv") download>"CSV"</a>
+                " · "
+                <a href=format!("/api/v1/conversations/{id}/transcript?format=json") download>"JSON"</a>
+            </span>
             {move || current.read().satisfaction.clone().map(|rated| view! {
                 <span class="rating" aria-label=format!("Rated {} of 5", rated.score)>
                     {stars(rated.score)} {rated.comment.map(|c| format!(" “{c}”"))}

@@ -44,6 +44,7 @@ pub fn router(state: ConversationRoutes) -> OpenApiRouter {
         .routes(routes!(notes_route, add_note_route))
         .routes(routes!(set_tags_route))
         .routes(routes!(tags_route))
+        .routes(routes!(transcript_route))
         .with_state(state)
 }
 
@@ -270,6 +271,33 @@ pub async fn tags_route(
     caller: ApiCaller,
 ) -> Result<Json<TagsResponse>> {
     Ok(Json(TagsResponse { tags: state.conversations.tag_catalogue(&caller.viewer).await? }))
+}
+
+/// The conversation's transcript to download: `format=csv` (one row per message) or `json`
+/// (default: the conversation and its messages). Internal notes are never in it.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/transcript", tag = "conversations",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path), ("format" = Option<String>, Query, description = "csv or json (default)")),
+    responses((status = 200, description = "The transcript as an attachment (text/csv, or application/json for json)", content_type = "text/csv"),
+              (status = 404, body = app::error::ErrorBody), (status = 422, body = app::error::ErrorBody)))]
+pub async fn transcript_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    Path(id): Path<uuid::Uuid>,
+    ApiQuery(params): ApiQuery<HashMap<String, String>>,
+) -> Result<axum::response::Response> {
+    use axum::{http::header, response::IntoResponse};
+    let format = super::export::TranscriptFormat::parse(params.get("format").map(String::as_str))?;
+    let file = state.conversations.transcript(&caller.viewer, ConversationId(id), format).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", file.filename)),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        file.body,
+    )
+        .into_response())
 }
 
 /// A JSON body that may be left out entirely.

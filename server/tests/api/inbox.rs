@@ -374,3 +374,62 @@ async fn tags_are_read_into_one_form_filtered_on_and_kept_within_the_organizatio
     let (_, list) = app.get_json("/api/v1/conversations?tag=billing", &stranger).await;
     assert_eq!(list["pagination"]["total"], 0);
 }
+
+#[tokio::test]
+async fn a_transcript_downloads_as_csv_or_json_with_every_message_once_and_no_note() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let (mut visitor, _, id) = chatting(&app, "x-1").await;
+    visitor.send(&crate::helpers::send("x-2", Some(id), "=HYPERLINK(\"http://evil.example\")")).await;
+    visitor.recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.seq >= 5)).await;
+    let noted = app
+        .send_json(
+            "POST",
+            &format!("/api/v1/conversations/{id}/notes"),
+            &owner,
+            serde_json::json!({ "content": "secret team note" }),
+        )
+        .await;
+    assert_eq!(noted.status(), 201);
+    let (_, detail) = app.get_json(&format!("/api/v1/conversations/{id}"), &owner).await;
+    let messages = detail["messages"].as_array().expect("messages").len();
+
+    let csv = app
+        .http
+        .get(app.url(&format!("/api/v1/conversations/{id}/transcript?format=csv")))
+        .header("cookie", &owner)
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/csv"));
+    let disposition = csv.headers()["content-disposition"].to_str().unwrap_or_default().to_owned();
+    assert!(
+        disposition.starts_with("attachment; filename=\"conversation-") && disposition.ends_with(".csv\""),
+        "{disposition}"
+    );
+    let text = csv.text().await.expect("text");
+    let mut rows = ::csv::Reader::from_reader(text.as_bytes());
+    let read: Vec<::csv::StringRecord> = rows.records().map(|r| r.expect("a row")).collect();
+    assert_eq!(read.len(), messages, "one row per message: {text}");
+    let seqs: Vec<&str> = read.iter().map(|r| &r[0]).collect();
+    let expected: Vec<String> = (1..=messages).map(|n| n.to_string()).collect();
+    assert_eq!(seqs, expected, "in order, each once");
+    assert!(read.iter().any(|r| &r[4] == "My order has not arrived" && &r[2] == "visitor"));
+    assert!(read.iter().any(|r| r[4].starts_with("'=HYPERLINK")), "a formula stays text: {text}");
+    assert!(!text.contains("secret team note"), "internal notes stay out");
+
+    let (status, json) = app.get_json(&format!("/api/v1/conversations/{id}/transcript"), &owner).await;
+    assert_eq!(status, 200);
+    assert_eq!(json["messages"].as_array().map(Vec::len), Some(messages));
+    assert_eq!(json["conversation"]["id"], id.to_string());
+    assert!(!json.to_string().contains("secret team note"));
+
+    let (status, _) =
+        app.get_json(&format!("/api/v1/conversations/{id}/transcript?format=pdfx"), &owner).await;
+    assert_eq!(status, 422);
+    let stranger = app.register_verified("boss@export.example", "Exportless").await;
+    let (status, _) =
+        app.get_json(&format!("/api/v1/conversations/{id}/transcript?format=csv"), &stranger).await;
+    assert_eq!(status, 404);
+}

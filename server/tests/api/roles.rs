@@ -78,6 +78,7 @@ pub const REST: &[(&str, &str, Option<Permission>, &str)] = &[
         r#"{"tags":["vip"]}"#,
     ),
     ("GET", "/api/v1/tags", Some(Permission::ViewConversations), ""),
+    ("GET", "/api/v1/conversations/{id}/transcript", Some(Permission::ViewConversations), ""),
     ("PATCH", "/api/v1/workspaces/{id}", Some(Permission::ManageBilling), r#"{"plan":"growth"}"#),
     ("GET", "/api/v1/profile", None, ""),
     ("PATCH", "/api/v1/profile", None, r#"{"job_title":"Tester"}"#),

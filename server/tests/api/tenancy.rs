@@ -185,6 +185,7 @@ fn id_kind_of_route(path: &str) -> Option<&'static str> {
         | "/api/v1/conversations/{id}/resolve"
         | "/api/v1/conversations/{id}/notes"
         | "/api/v1/conversations/{id}/tags"
+        | "/api/v1/conversations/{id}/transcript"
         | "/api/v1/conversations/{id}/messages/{message_id}/review" => Some("conversation"),
         _ => None,
     }
