@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    dto::{ConversationId, ConversationView, MessageView, NoteView},
+    dto::{AgentRef, ConversationId, ConversationView, MessageView, NoteView},
     knowledge::SourceCard,
 };
 
@@ -36,6 +36,11 @@ pub struct LiveFrame {
     /// `note:created`: a teammate's internal note.
     #[serde(default)]
     pub note: Option<NoteView>,
+    /// `presence:changed`: the conversation and who of the team has it open.
+    #[serde(default)]
+    pub conversation_id: Option<ConversationId>,
+    #[serde(default)]
+    pub viewers: Option<Vec<AgentRef>>,
 }
 
 impl LiveFrame {
@@ -65,6 +70,12 @@ pub struct LiveFeed {
     pub changed: RwSignal<Vec<MessageView>>,
     /// Internal notes written since the page loaded, in arrival order.
     pub notes: RwSignal<Vec<NoteView>>,
+    /// Who of the team has each conversation open, as last told.
+    pub presence: RwSignal<Vec<(ConversationId, Vec<AgentRef>)>>,
+    /// What this page shows (sent as `viewing`, again at each open).
+    pub viewing: RwSignal<Option<ConversationId>>,
+    /// Whether the teammate is writing a reply in a conversation (sent as `typing`).
+    pub typing: RwSignal<Option<(ConversationId, bool)>>,
 }
 
 impl LiveFeed {
@@ -77,6 +88,9 @@ impl LiveFeed {
             sources: RwSignal::new(Vec::new()),
             changed: RwSignal::new(Vec::new()),
             notes: RwSignal::new(Vec::new()),
+            presence: RwSignal::new(Vec::new()),
+            viewing: RwSignal::new(None),
+            typing: RwSignal::new(None),
         }
     }
 
@@ -99,6 +113,14 @@ impl LiveFeed {
                 })
             }
             LiveFrame { kind, note: Some(note), .. } if kind == "note:created" => self.note(note),
+            LiveFrame { kind, conversation_id: Some(id), viewers: Some(viewers), .. }
+                if kind == "presence:changed" =>
+            {
+                self.presence.update(|all| {
+                    all.retain(|(c, _)| *c != id);
+                    all.push((id, viewers));
+                })
+            }
             LiveFrame { kind, source: Some(source), .. }
                 if kind.starts_with("document:") || kind.starts_with("crawl:") =>
             {
@@ -119,6 +141,20 @@ impl LiveFeed {
     /// The message as it is now: its latest change, if it changed since the page loaded.
     pub fn latest(&self, message: MessageView) -> MessageView {
         self.changed.with(|all| all.iter().find(|m| m.id == message.id).cloned()).unwrap_or(message)
+    }
+
+    /// Who of the team has `conversation` open, as last told.
+    pub fn viewers(&self, conversation: ConversationId) -> Vec<AgentRef> {
+        self.presence
+            .with(|all| all.iter().find(|(c, _)| *c == conversation).map(|(_, v)| v.clone()))
+            .unwrap_or_default()
+    }
+
+    /// Says that the teammate is (or stopped) writing in `conversation`, once per change.
+    pub fn set_typing(&self, conversation: ConversationId, typing: bool) {
+        if self.typing.get_untracked() != Some((conversation, typing)) {
+            self.typing.set(Some((conversation, typing)));
+        }
     }
 
     /// Keeps a note once (the writer's own page adds it from the answer too).
@@ -153,6 +189,18 @@ impl LiveFeed {
         {
             let link = socket::Link::default();
             socket::open(self, link.clone(), 0);
+            // What the teammate is doing, sent as it changes and again at each open.
+            let (viewing, typing) = (link.clone(), link.clone());
+            Effect::new(move |_| {
+                self.opens.track();
+                let id = self.viewing.get().map_or_else(|| "null".to_owned(), |id| format!("\"{id}\""));
+                viewing.send(&format!(r#"{{"type":"viewing","conversation_id":{id}}}"#));
+            });
+            Effect::new(move |_| {
+                if let Some((id, on)) = self.typing.get() {
+                    typing.send(&format!(r#"{{"type":"typing","conversation_id":"{id}","typing":{on}}}"#));
+                }
+            });
             let held = send_wrapper::SendWrapper::new(link);
             on_cleanup(move || held.take().stop());
         }
@@ -181,6 +229,15 @@ mod socket {
     impl Link {
         fn stopped(&self) -> bool {
             self.0.borrow().0
+        }
+
+        /// Sends `text` if the socket is open (what is lost is sent again at the next open).
+        pub(super) fn send(&self, text: &str) {
+            if let Some(socket) = self.0.borrow().1.as_ref()
+                && socket.ready_state() == WebSocket::OPEN
+            {
+                let _ = socket.send_with_str(text);
+            }
         }
 
         pub(super) fn stop(self) {

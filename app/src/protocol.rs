@@ -96,6 +96,23 @@ impl Survey {
     }
 }
 
+/// Frames a dashboard sends on its socket (`/api/v1/ws/dashboard`); it acts through server
+/// functions, these only say what the teammate is doing now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(tag = "type")]
+pub enum DashboardMsg {
+    /// The conversation the page shows (none: the list alone). Others see who is viewing.
+    #[serde(rename = "viewing")]
+    Viewing { conversation_id: Option<ConversationId> },
+    /// The teammate started or stopped writing a reply; the visitor sees "… is typing" when
+    /// the teammate holds the conversation.
+    #[serde(rename = "typing")]
+    Typing { conversation_id: ConversationId, typing: bool },
+    #[serde(rename = "ping")]
+    Ping,
+}
+
 /// Frames the server sends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -118,6 +135,9 @@ pub enum ServerMsg {
     TypingStart { conversation_id: ConversationId, sender: Sender },
     #[serde(rename = "typing:stop")]
     TypingStop { conversation_id: ConversationId, sender: Sender },
+    /// Who of the team has the conversation open now (dashboard subscribers only).
+    #[serde(rename = "presence:changed")]
+    PresenceChanged { conversation_id: ConversationId, viewers: Vec<AgentRef> },
     /// A teammate wrote an internal note (dashboard subscribers only; `mentions` are told).
     #[serde(rename = "note:created")]
     NoteCreated { note: crate::dto::NoteView },

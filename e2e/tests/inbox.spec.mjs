@@ -9,7 +9,8 @@ import { linkFromMail } from "./mail.mjs";
 
 const app = () => process.env.CHATSUPPORT_URL;
 // Said only here: the e2e server is shared by every spec.
-const ASK = "My parcel to Lisbon is lost, I want a person please";
+const PARCEL = `parcel ${Date.now() % 100000} to Lisbon`;
+const ASK = `My ${PARCEL} is lost, I want a person please`;
 
 test("views, filters and pages: an escalation arrives live, leaves on takeover and is in Mine", async ({ browser }) => {
   const owner = await browser.newPage();
@@ -34,7 +35,7 @@ test("views, filters and pages: an escalation arrives live, leaves on takeover a
 
   // Arrives in the Escalated view over the socket.
   const list = owner.getByRole("list", { name: "Conversations" });
-  const row = list.getByRole("link", { name: /parcel to Lisbon/ });
+  const row = list.getByRole("link", { name: new RegExp(PARCEL) });
   await expect(row).toBeVisible();
   await expect(row).toContainText("Escalated");
   await row.click();
@@ -49,26 +50,27 @@ test("views, filters and pages: an escalation arrives live, leaves on takeover a
 
   await views.getByRole("link", { name: /^Mine \d+$/ }).click();
   await expect(owner).toHaveURL(/view=mine/);
-  await expect(list.getByRole("link", { name: /parcel to Lisbon/ })).toBeVisible();
+  await expect(list.getByRole("link", { name: new RegExp(PARCEL) })).toBeVisible();
 
   // Filters are a GET form: the URL keeps them, the list obeys them, one link clears them.
   await owner.getByText("Filters", { exact: true }).click();
   await owner.getByRole("combobox", { name: "Status" }).selectOption("resolved");
   await owner.getByRole("button", { name: "Apply" }).click();
   await expect(owner).toHaveURL(/view=mine&status=resolved/);
-  await expect(list.getByRole("link", { name: /parcel to Lisbon/ })).toHaveCount(0);
+  await expect(list.getByRole("link", { name: new RegExp(PARCEL) })).toHaveCount(0);
   await owner.getByRole("combobox", { name: "Status" }).selectOption("agent_handling");
   await owner.getByRole("combobox", { name: "Sort" }).selectOption("waiting");
   await owner.getByRole("button", { name: "Apply" }).click();
   await expect(owner).toHaveURL(/status=agent_handling&sort=waiting/);
-  await expect(owner.getByRole("list", { name: "Conversations" }).getByRole("link", { name: /parcel to Lisbon/ })).toBeVisible();
+  await expect(owner.getByRole("list", { name: "Conversations" }).getByRole("link", { name: new RegExp(PARCEL) })).toBeVisible();
   await owner.getByRole("link", { name: "Clear filters" }).click();
   await expect(owner).toHaveURL(/\/conversations\?view=mine$/);
   expect(errors).toEqual([]);
 });
 
 test("tags, an internal note and a mention: the named teammate hears of it live, the visitor never", async ({ browser }) => {
-  const ORDER = "Can I change the delivery address of order 5521?";
+  const number = Date.now() % 100000;
+  const ORDER = `Can I change the delivery address of order ${number}?`;
   const visitor = await browser.newPage();
   const chat = await openWidget(visitor);
   await say(chat, ORDER);
@@ -85,22 +87,25 @@ test("tags, an internal note and a mention: the named teammate hears of it live,
   await owner.getByRole("combobox", { name: "Role", exact: true }).selectOption("agent");
   await owner.getByRole("button", { name: "Send invitation" }).click();
   await expect(owner.getByRole("status").filter({ hasText: "Invitation sent" })).toBeVisible();
+  // Kim joins (the Join page itself is team.spec's), and opens the inbox.
   const kim = await browser.newPage();
-  await kim.goto(linkFromMail(`${handle}@acme.com`));
-  await kim.getByLabel("Your name").fill("Kim Inbox");
-  await kim.getByLabel("Password", { exact: true }).fill("K1m!inbox");
-  await kim.getByRole("button", { name: "Join" }).click();
-  await expect(kim).toHaveURL(/\/conversations$/);
+  const token = new URL(linkFromMail(`${handle}@acme.com`)).searchParams.get("token");
+  const joined = await kim.request.post(`${app()}/api/v1/auth/accept-invitation`, {
+    data: { token, name: "Kim Inbox", password: "K1m!inbox" },
+  });
+  expect(joined.status()).toBe(200);
+  await kim.goto(`${app()}/conversations`);
   await expect(kim.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
 
   await owner.goto(`${app()}/conversations`);
-  await owner.getByRole("list", { name: "Conversations" }).getByRole("link", { name: /delivery address of order 5521/ }).click();
+  await owner.getByRole("list", { name: "Conversations" }).getByRole("link", { name: new RegExp(`order ${number}`) }).click();
   const pane = owner.getByRole("region", { name: "Conversation", exact: true });
   const tags = pane.getByRole("group", { name: "Tags" });
-  await tags.getByRole("combobox", { name: "Add a tag" }).fill("Address change");
+  const tag = `address-change-${handle.slice(-6)}`;
+  await tags.getByRole("combobox", { name: "Add a tag" }).fill(`Address Change ${handle.slice(-6)}`);
   await tags.getByRole("button", { name: "Add" }).click();
-  await expect(tags.getByRole("listitem")).toHaveText(["address-change×"]);
-  await expect(owner.getByRole("list", { name: "Conversations" }).getByRole("link", { name: /order 5521/ })).toContainText("address-change");
+  await expect(tags.getByRole("listitem")).toHaveText([`${tag}×`]);
+  await expect(owner.getByRole("list", { name: "Conversations" }).getByRole("link", { name: new RegExp(`order ${number}`) })).toContainText(tag);
 
   await pane.getByRole("textbox", { name: "Internal note" }).fill(`@${handle} can you check **this order**?`);
   await pane.getByRole("button", { name: "Add note" }).click();
@@ -124,8 +129,25 @@ test("tags, an internal note and a mention: the named teammate hears of it live,
   // The visitor sees nothing of it.
   await expect(chat.getByRole("log")).not.toContainText("this order");
 
+  // Kim has it open: the owner sees her there, live.
+  await expect(pane.getByRole("group", { name: "Also viewing" })).toContainText("Kim Inbox also viewing");
+  // The owner takes over: Kim is told who holds it and has no reply box.
+  await pane.getByRole("button", { name: "Take over" }).click();
+  await expect(pane.getByText("With Acme Corp Owner")).toBeVisible();
+  const kimPane = kim.getByRole("region", { name: "Conversation", exact: true });
+  await expect(kimPane.getByRole("note")).toContainText("Acme Corp Owner is handling this conversation");
+  await expect(kimPane.getByRole("textbox", { name: "Reply to the visitor" })).toHaveCount(0);
+  // The owner writes: the visitor sees them typing, then the reply.
+  const reply = pane.getByRole("textbox", { name: "Reply to the visitor" });
+  await reply.pressSequentially("Yes, ");
+  await expect(chat.getByRole("listitem", { name: "Acme Corp Owner is typing" })).toBeVisible();
+  await reply.pressSequentially("I changed it.");
+  await pane.getByRole("button", { name: "Send" }).click();
+  await expect(chat.getByRole("log")).toContainText("Yes, I changed it.");
+  await expect(chat.getByRole("listitem", { name: "Acme Corp Owner is typing" })).toHaveCount(0);
+
   // The tag filters the inbox.
-  await owner.goto(`${app()}/conversations?tag=address-change`);
+  await owner.goto(`${app()}/conversations?tag=${tag}`);
   await expect(owner.getByRole("list", { name: "Conversations" }).getByRole("link")).toHaveCount(1);
   expect(errors).toEqual([]);
 });

@@ -294,7 +294,12 @@ fn routes(state: &AppState, wired: Wired) -> Router {
     document.merge(upload_document);
 
     let api = api
-        .merge(realtime::routes::router(RealtimeRoutes { hub: h.hub.clone(), auth: h.auth.clone() }))
+        .merge(realtime::routes::router(RealtimeRoutes {
+            hub: h.hub.clone(),
+            auth: h.auth.clone(),
+            db: h.db.clone(),
+            presence: realtime::presence::Presence::default(),
+        }))
         .merge(openapi::router(document))
         .merge(assets::router(&h.config.site_dir))
         .merge(h.files.public_router());

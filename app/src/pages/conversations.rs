@@ -38,6 +38,8 @@ pub fn ConversationsPage() -> impl IntoView {
     // Who is looking and the organization's tags, as the list last loaded them.
     let team = TeamContext { me: RwSignal::new(None), tags: RwSignal::new(Vec::new()) };
     provide_context(team);
+    // The team sees who has which conversation open.
+    Effect::new(move |_| live.viewing.set(selected.get()));
 
     // Unread: conversations a visitor wrote in since the page loaded, not open since then.
     // The count is in the tab's title, so a background tab still tells the agent.
@@ -554,8 +556,19 @@ fn ConversationPane(
             && let Some(form) = reply_form.get()
         {
             form.reset();
+            live.set_typing(id, false);
         }
     });
+    // Another teammate holds it: only they may write to the visitor.
+    let held_by_other = move || {
+        let holder = current
+            .read()
+            .assigned_agent
+            .as_ref()
+            .filter(|_| status() == ConversationStatus::AgentHandling)
+            .map(|a| a.id);
+        matches!((holder, team.me.get()), (Some(h), Some(me)) if h != me)
+    };
     let id_field = move || view! { <input type="hidden" name="id" value=id.to_string() /> };
     view! {
         <header class="conversation-head">
@@ -567,6 +580,21 @@ fn ConversationPane(
             {move || current.read().assigned_agent.clone().filter(|_| status() == ConversationStatus::AgentHandling).map(|agent| view! {
                 <span class="muted">{format!("With {}", agent.name)}</span>
             })}
+            {move || {
+                let me = team.me.get();
+                let others: Vec<_> = live.viewers(id).into_iter().filter(|v| Some(v.id) != me).collect();
+                (!others.is_empty()).then(|| {
+                    let names = others.iter().map(|v| v.name.clone()).collect::<Vec<_>>().join(", ");
+                    view! {
+                        <span class="viewers" role="group" aria-label="Also viewing">
+                            {others.into_iter().map(|v| view! {
+                                <span class=format!("avatar small avatar-hue-{}", avatar_hue(&v.name)) title=v.name.clone()>{initials(&v.name)}</span>
+                            }).collect_view()}
+                            <span class="muted">{format!("{names} also viewing")}</span>
+                        </span>
+                    }
+                })
+            }}
             <span class="downloads muted">
                 "Transcript: "
                 <a href=format!("/api/v1/conversations/{id}/transcript?format=csv") download>"CSV"</a>
@@ -586,7 +614,7 @@ fn ConversationPane(
                     <button type="submit" disabled=move || actions.take.pending().get()>"Take over"</button>
                 </ServerForm>
             })}
-            {move || (status() == ConversationStatus::AgentHandling).then(|| view! {
+            {move || (status() == ConversationStatus::AgentHandling && !held_by_other()).then(|| view! {
                 <ServerForm action=actions.give_back>
                     {id_field()}
                     <button type="submit" class="secondary" disabled=move || actions.give_back.pending().get()>"Return to bot"</button>
@@ -602,11 +630,19 @@ fn ConversationPane(
         <History events />
         <ConversationTags conversation=current live team />
         <MessageLog loaded=messages notes live conversation=id bot=loaded_bot />
-        {move || open().then(|| view! {
+        {move || {
+            let holder = current.read().assigned_agent.clone().filter(|_| status() == ConversationStatus::AgentHandling);
+            holder.filter(|h| team.me.get().is_some_and(|me| me != h.id)).map(|h| view! {
+                <p class="held-by" role="note">{format!("{} is handling this conversation: only they can reply. Write a note to reach them.", h.name)}</p>
+            })
+        }}
+        {move || (open() && !held_by_other()).then(|| view! {
             <ServerForm action=actions.reply node_ref=reply_form>
                 <div class="reply">
                     {id_field()}
                     <textarea name="content" rows="2" required maxlength=crate::protocol::MAX_MESSAGE_CHARS.to_string()
+                        on:input=move |_| live.set_typing(id, true)
+                        on:blur=move |_| live.set_typing(id, false)
                         aria-label="Reply to the visitor"
                         placeholder=move || if status() == ConversationStatus::AgentHandling { "Write a reply…" } else { "Write a reply (you take the conversation over)…" }
                     ></textarea>

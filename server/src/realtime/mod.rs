@@ -13,6 +13,7 @@ use app::{
 };
 use tokio::sync::{broadcast, mpsc};
 
+pub mod presence;
 pub mod routes;
 
 use axum::extract::WebSocketUpgrade;

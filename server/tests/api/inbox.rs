@@ -139,7 +139,8 @@ async fn views_filters_and_pages_list_exactly_the_conversations_that_fit() {
             "This is useless and I am furious, terrible service",
         ))
         .await;
-    angry.recv_until(|m| matches!(m, ServerMsg::MessageReceive { message } if message.seq >= 5)).await;
+    // The bot hands it over (frustration) after its answer: wait for the move itself.
+    angry.recv_until(|m| matches!(m, ServerMsg::ConversationEscalated { .. })).await;
 
     // Each view lists what fits it, and its count is its length.
     let all = everything(&app, &owner, "view=all").await;
@@ -432,4 +433,57 @@ async fn a_transcript_downloads_as_csv_or_json_with_every_message_once_and_no_no
     let (status, _) =
         app.get_json(&format!("/api/v1/conversations/{id}/transcript?format=csv"), &stranger).await;
     assert_eq!(status, 404);
+}
+
+fn dashboard_frame(msg: &app::protocol::DashboardMsg) -> String {
+    serde_json::to_string(msg).expect("json")
+}
+
+#[tokio::test]
+async fn the_team_sees_who_has_a_conversation_open_and_the_visitor_sees_only_the_holder_typing() {
+    use app::protocol::DashboardMsg;
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let agent = app.member_with_role(app::auth::Role::Agent).await;
+    let (mut visitor, _, id) = chatting(&app, "p-1").await;
+    let mut owners = app.authed_socket("/api/v1/ws/dashboard", &owner).await;
+    let mut agents = app.authed_socket("/api/v1/ws/dashboard", &agent).await;
+    let stranger = app.register_verified("boss@presence.example", "Elsewhere").await;
+    let mut strangers = app.authed_socket("/api/v1/ws/dashboard", &stranger).await;
+
+    // The agent opens the conversation: the owner's inbox hears who.
+    agents.send_text(&dashboard_frame(&DashboardMsg::Viewing { conversation_id: Some(id) })).await;
+    let seen = owners.recv_until(|m| matches!(m, ServerMsg::PresenceChanged { .. })).await;
+    let ServerMsg::PresenceChanged { conversation_id, viewers } = seen else { unreachable!() };
+    assert_eq!(conversation_id, id);
+    assert_eq!(viewers.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["Test Agent"]);
+
+    // The owner takes over and writes: the visitor sees the owner typing; the agent's typing
+    // (not the holder) reaches nobody.
+    let taken = app
+        .send_json("POST", &format!("/api/v1/conversations/{id}/takeover"), &owner, serde_json::json!({}))
+        .await;
+    assert_eq!(taken.status(), 200);
+    visitor.recv_until(|m| matches!(m, ServerMsg::AgentJoined { .. })).await;
+    agents.send_text(&dashboard_frame(&DashboardMsg::Typing { conversation_id: id, typing: true })).await;
+    assert!(visitor.is_silent_for(std::time::Duration::from_millis(400)).await, "a non-holder's typing");
+    owners.send_text(&dashboard_frame(&DashboardMsg::Typing { conversation_id: id, typing: true })).await;
+    let typing = visitor.recv_until(|m| matches!(m, ServerMsg::TypingStart { .. })).await;
+    let ServerMsg::TypingStart { sender, .. } = typing else { unreachable!() };
+    assert_eq!((sender.kind, sender.name.as_str()), (app::dto::SenderKind::Agent, "Acme Corp Owner"));
+    owners.send_text(&dashboard_frame(&DashboardMsg::Typing { conversation_id: id, typing: false })).await;
+    visitor.recv_until(|m| matches!(m, ServerMsg::TypingStop { .. })).await;
+
+    // The agent closes the page: the owner hears that nobody else has it open.
+    drop(agents);
+    let left = owners
+        .recv_until(|m| matches!(m, ServerMsg::PresenceChanged { viewers, .. } if viewers.is_empty()))
+        .await;
+    assert!(matches!(left, ServerMsg::PresenceChanged { conversation_id, .. } if conversation_id == id));
+
+    // Another organization heard none of it.
+    while !strangers.is_silent_for(std::time::Duration::from_millis(300)).await {
+        let frame = strangers.recv().await;
+        assert!(!matches!(frame, ServerMsg::PresenceChanged { .. }), "{frame:?}");
+    }
 }
