@@ -441,6 +441,31 @@ pub struct InboxListing {
     /// The organization's tags, by name (the tag filter's choices and the autocomplete).
     #[serde(default)]
     pub tags: Vec<TagView>,
+    /// The caller's saved filters and the team's shared ones, by name.
+    #[serde(default)]
+    pub saved: Vec<SavedFilter>,
+}
+
+/// A saved inbox filter (PRD §5.3.4): opening it opens the inbox at `query`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SavedFilter {
+    pub id: uuid::Uuid,
+    pub name: String,
+    /// The inbox query as URL parameters (`view=mine&tag=billing`).
+    pub query: String,
+    /// Seen by the whole team (otherwise only by who saved it).
+    pub shared: bool,
+    /// Saved by the caller (who may delete it).
+    pub mine: bool,
+}
+
+impl InboxQuery {
+    /// Reads URL parameters (`view=mine&tag=billing`) as [`Self::parse`] does.
+    pub fn from_params(params: &str) -> (Self, Vec<FieldError>) {
+        let pairs: Vec<(&str, &str)> = params.split('&').filter_map(|kv| kv.split_once('=')).collect();
+        Self::parse(|key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| (*v).to_owned()))
+    }
 }
 
 /// A tag of the organization's catalogue.

@@ -63,8 +63,15 @@ test("views, filters and pages: an escalation arrives live, leaves on takeover a
   await owner.getByRole("button", { name: "Apply" }).click();
   await expect(owner).toHaveURL(/status=agent_handling&sort=waiting/);
   await expect(owner.getByRole("list", { name: "Conversations" }).getByRole("link", { name: new RegExp(PARCEL) })).toBeVisible();
+  // Saved under a name, they are one click away.
+  await owner.getByRole("textbox", { name: "Name for these filters" }).fill(`Held ${PARCEL}`);
+  await owner.getByRole("button", { name: "Save filters" }).click();
+  const saved = owner.getByRole("list", { name: "Saved filters" }).getByRole("link", { name: new RegExp(`Held ${PARCEL}`) });
+  await expect(saved).toHaveAttribute("aria-current", "page");
   await owner.getByRole("link", { name: "Clear filters" }).click();
   await expect(owner).toHaveURL(/\/conversations\?view=mine$/);
+  await saved.click();
+  await expect(owner).toHaveURL(/view=mine&status=agent_handling&sort=waiting/);
   expect(errors).toEqual([]);
 });
 

@@ -26,6 +26,7 @@ mod m20261207_000020_message_insights;
 mod m20261207_000021_evaluation_sets;
 mod m20261207_000022_inbox_filters;
 mod m20261207_000023_notes_and_tags;
+mod m20261207_000024_conversation_filters;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_evaluation_sets::Migration),
             Box::new(m20261207_000022_inbox_filters::Migration),
             Box::new(m20261207_000023_notes_and_tags::Migration),
+            Box::new(m20261207_000024_conversation_filters::Migration),
         ]
     }
 }

@@ -104,3 +104,22 @@ pub async fn untag_conversation(id: ConversationId, tag: String) -> Result<Conve
     let (ports, viewer) = crate::ssr::context().await?;
     ports.dashboard.tag_conversation(&viewer, id, tag, false).await
 }
+
+/// Saves the inbox's current view and filters (`query`: its URL parameters) under a name;
+/// `shared` (a checkbox: any value) shows it to the whole team.
+#[server(prefix = "/api/fn", endpoint = "save_inbox_filter")]
+pub async fn save_inbox_filter(
+    name: String,
+    query: String,
+    #[server(default)] shared: Option<String>,
+) -> Result<crate::inbox::SavedFilter, ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.save_inbox_filter(&viewer, name, query, shared.is_some()).await
+}
+
+/// Deletes a saved inbox filter (one's own; owners and admins also shared ones).
+#[server(prefix = "/api/fn", endpoint = "delete_inbox_filter")]
+pub async fn delete_inbox_filter(id: uuid::Uuid) -> Result<(), ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.delete_inbox_filter(&viewer, id).await
+}

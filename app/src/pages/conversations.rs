@@ -10,15 +10,15 @@ use super::short_time;
 use crate::form::{FormAction, SearchForm, ServerForm};
 use crate::{
     api::{
-        AddNote, ReplyToConversation, ResolveConversation, ReturnConversationToBot, ReviewAnswer,
-        TagConversation, TakeOverConversation, UntagConversation, conversation_detail, list_conversations,
-        search_messages,
+        AddNote, DeleteInboxFilter, ReplyToConversation, ResolveConversation, ReturnConversationToBot,
+        ReviewAnswer, SaveInboxFilter, TagConversation, TakeOverConversation, UntagConversation,
+        conversation_detail, list_conversations, search_messages,
     },
     dto::{
         ConversationDetail, ConversationEventView, ConversationId, ConversationStatus, ConversationView,
         MessageView, NoteView, SearchHit, SenderKind, Sentiment, avatar_hue, initials,
     },
-    inbox::{InboxBot, InboxCounts, InboxListing, InboxQuery, InboxSort, InboxView, TagView},
+    inbox::{InboxBot, InboxCounts, InboxListing, InboxQuery, InboxSort, InboxView, SavedFilter, TagView},
     live::{LinkState, LiveFeed},
 };
 
@@ -71,8 +71,14 @@ pub fn ConversationsPage() -> impl IntoView {
     };
 
     // Read again each time the socket opens: what moved while it was away never comes as a frame.
-    let conversations =
-        crate::load::resource(move || (filters.get(), live.opens.get()), |(f, _)| list_conversations(f));
+    // Saving or deleting a filter reads the list again (the saved filters come with it).
+    let save_filter = FormAction::<SaveInboxFilter>::new();
+    let delete_filter = ServerAction::<DeleteInboxFilter>::new();
+    let filters_saved = crate::load::saves(save_filter);
+    let conversations = crate::load::resource(
+        move || (filters.get(), live.opens.get(), filters_saved.get(), delete_filter.version().get()),
+        |(f, ..)| list_conversations(f),
+    );
     let actions = Actions::new();
     // Read again after each action and each live move or rating of the open conversation (its
     // history grew); messages arrive live without a reload.
@@ -126,8 +132,8 @@ pub fn ConversationsPage() -> impl IntoView {
                 <Transition fallback=|| view! { <p class="muted">"Loading conversations…"</p> }>
                     {move || conversations.get().map(|loaded| match loaded {
                         Ok(list) => view! {
-                            <InboxViews counts=list.counts filters />
-                            <InboxFilters bots=list.bots.clone() tags=list.tags.clone() filters />
+                            <InboxViews counts=list.counts filters saved=list.saved.clone() delete=delete_filter />
+                            <InboxFilters bots=list.bots.clone() tags=list.tags.clone() filters save=save_filter />
                             <ConversationList loaded=list live selected filters unread />
                         }.into_any(),
                         Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
@@ -167,9 +173,35 @@ fn LinkBadge(state: RwSignal<LinkState>) -> impl IntoView {
 
 /// The inbox's tabs, each with how many conversations it holds.
 #[component]
-fn InboxViews(counts: InboxCounts, filters: Memo<InboxQuery>) -> impl IntoView {
-    let current = filters.get_untracked().view;
+fn InboxViews(
+    counts: InboxCounts,
+    filters: Memo<InboxQuery>,
+    saved: Vec<SavedFilter>,
+    delete: ServerAction<DeleteInboxFilter>,
+) -> impl IntoView {
+    let query = filters.get_untracked();
+    let current = query.view;
+    let here = query.to_params();
+    let saved_links = (!saved.is_empty()).then(|| view! {
+        <ul class="saved-filters" aria-label="Saved filters">
+            {saved.into_iter().map(|f| {
+                let (id, name) = (f.id, f.name.clone());
+                view! {
+                    <li>
+                        <a href=format!("/conversations?{}", f.query) aria-current=(f.query == here).then_some("page")>
+                            {f.name.clone()} {f.shared.then_some(" · team")}
+                        </a>
+                        {f.mine.then(|| view! {
+                            <button type="button" class="untag" aria-label=format!("Delete the saved filter {name}")
+                                on:click=move |_| { delete.dispatch(DeleteInboxFilter { id }); }>"×"</button>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    });
     view! {
+        {saved_links}
         <nav class="inbox-views" aria-label="Views">
             {InboxView::ALL.iter().map(|&view| {
                 let href = match view {
@@ -188,8 +220,14 @@ fn InboxViews(counts: InboxCounts, filters: Memo<InboxQuery>) -> impl IntoView {
 
 /// The filters and the order, as a GET form: the URL says what the agent is looking at.
 #[component]
-fn InboxFilters(bots: Vec<InboxBot>, tags: Vec<TagView>, filters: Memo<InboxQuery>) -> impl IntoView {
+fn InboxFilters(
+    bots: Vec<InboxBot>,
+    tags: Vec<TagView>,
+    filters: Memo<InboxQuery>,
+    save: FormAction<SaveInboxFilter>,
+) -> impl IntoView {
     let f = filters.get_untracked();
+    let params = f.to_params();
     let tag = f.tag.clone().unwrap_or_default();
     let status = f.status.map(|s| s.as_str()).unwrap_or_default();
     let bot = f.bot.map(|b| b.to_string()).unwrap_or_default();
@@ -254,6 +292,17 @@ fn InboxFilters(bots: Vec<InboxBot>, tags: Vec<TagView>, filters: Memo<InboxQuer
                     {filtered.then(|| view! { <a href=view_only>"Clear filters"</a> })}
                 </div>
             </SearchForm>
+            {(!params.is_empty()).then(|| view! {
+                <ServerForm action=save>
+                    <div class="save-filter">
+                        <input type="hidden" name="query" value=params.clone() />
+                        <input name="name" required maxlength="80" aria-label="Name for these filters" placeholder="Name these filters" />
+                        <label class="check"><input type="checkbox" name="shared" value="on" />" Share with the team"</label>
+                        <button type="submit" class="secondary small" disabled=move || save.pending().get()>"Save filters"</button>
+                    </div>
+                </ServerForm>
+            })}
+            {move || save.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
         </details>
     }
 }

@@ -50,6 +50,15 @@ pub trait DashboardPort: Send + Sync + 'static {
         conversation: ConversationId,
         content: String,
     ) -> Result<crate::dto::NoteView, ApiError>;
+    /// Saves the inbox query (URL parameters) under a name, for the viewer or the team.
+    async fn save_inbox_filter(
+        &self,
+        viewer: &Viewer,
+        name: String,
+        query: String,
+        shared: bool,
+    ) -> Result<crate::inbox::SavedFilter, ApiError>;
+    async fn delete_inbox_filter(&self, viewer: &Viewer, id: uuid::Uuid) -> Result<(), ApiError>;
     /// Adds (`add`) or removes a tag of the conversation.
     async fn tag_conversation(
         &self,

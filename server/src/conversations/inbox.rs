@@ -42,6 +42,7 @@ impl ConversationService {
             bot_names.into_iter().map(|(id, name)| InboxBot { id: app::dto::BotId(id), name }).collect();
         bots.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         Ok(InboxListing {
+            saved: self.saved_filters(viewer).await?,
             tags: self.tag_catalogue(viewer).await?,
             bots,
             conversations,

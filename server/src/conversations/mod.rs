@@ -5,6 +5,7 @@
 pub mod content;
 pub mod export;
 pub mod feedback;
+pub mod filters;
 pub mod handoff;
 pub mod history;
 pub mod inbox;

@@ -9,7 +9,7 @@ use app::{
         AnswerVerdict, ConversationAction, ConversationDetail, ConversationId, ConversationView, MessageId,
         MessageView, NoteView,
     },
-    inbox::{InboxListing, InboxQuery, TagView},
+    inbox::{InboxListing, InboxQuery, SavedFilter, TagView},
 };
 use axum::{
     Json,
@@ -45,6 +45,8 @@ pub fn router(state: ConversationRoutes) -> OpenApiRouter {
         .routes(routes!(set_tags_route))
         .routes(routes!(tags_route))
         .routes(routes!(transcript_route))
+        .routes(routes!(filters_route, save_filter_route))
+        .routes(routes!(delete_filter_route))
         .with_state(state)
 }
 
@@ -80,6 +82,7 @@ pub struct ResolveRequest {
         ("sort" = Option<String>, Query, description = "priority (default: escalated first, then latest activity), recent (also -updated_at) or waiting (longest wait first)"),
         ("page" = Option<u64>, Query, description = "1-based"),
         ("limit" = Option<u64>, Query, description = "1–100, default 25"),
+        ("filter_id" = Option<uuid::Uuid>, Query, description = "A saved filter (`/api/v1/conversation-filters`): its query in place of the filters above"),
     ),
     responses((status = 200, body = InboxListing), (status = 422, body = app::error::ErrorBody)))]
 pub async fn list_route(
@@ -87,7 +90,16 @@ pub async fn list_route(
     caller: ApiCaller,
     ApiQuery(params): ApiQuery<HashMap<String, String>>,
 ) -> Result<Json<InboxListing>> {
-    let query = InboxQuery::parse_strict(|key| params.get(key).cloned())?;
+    let mut query = InboxQuery::parse_strict(|key| params.get(key).cloned())?;
+    // A saved filter is the query; the page and its size stay the caller's.
+    if let Some(id) = params.get("filter_id").filter(|v| !v.trim().is_empty()) {
+        let id = id
+            .trim()
+            .parse()
+            .map_err(|_| app::ApiError::validation("filter_id", "Give the filter as its id."))?;
+        let saved = state.conversations.saved_query(&caller.viewer, id).await?;
+        query = InboxQuery { page: query.page, limit: query.limit, ..saved };
+    }
     Ok(Json(state.conversations.inbox(&caller.viewer, &query).await?))
 }
 
@@ -298,6 +310,60 @@ pub async fn transcript_route(
         file.body,
     )
         .into_response())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FiltersResponse {
+    pub filters: Vec<SavedFilter>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SaveFilterRequest {
+    pub name: String,
+    /// The inbox's parameters as in `GET /api/v1/conversations`: `view`, `status`,
+    /// `chatbot_id`, `assignee`, `sentiment`, `tag`, `from`, `to`, `sort`.
+    pub filters: HashMap<String, String>,
+    /// Seen by the whole team (default: only by you).
+    #[serde(default)]
+    pub shared: bool,
+}
+
+/// Your saved inbox filters and the team's shared ones, by name.
+#[utoipa::path(get, path = "/api/v1/conversation-filters", tag = "conversations", security(("bearer" = [])),
+    responses((status = 200, body = FiltersResponse)))]
+pub async fn filters_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+) -> Result<Json<FiltersResponse>> {
+    Ok(Json(FiltersResponse { filters: state.conversations.saved_filters(&caller.viewer).await? }))
+}
+
+/// Saves a view and filters under a name (PRD §5.3.4); `?filter_id=` on the list applies it.
+#[utoipa::path(post, path = "/api/v1/conversation-filters", tag = "conversations", security(("bearer" = [])),
+    request_body = SaveFilterRequest,
+    responses((status = 201, body = SavedFilter), (status = 422, body = app::error::ErrorBody)))]
+pub async fn save_filter_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    ApiJson(body): ApiJson<SaveFilterRequest>,
+) -> Result<(axum::http::StatusCode, Json<SavedFilter>)> {
+    let query = InboxQuery::parse_strict(|key| body.filters.get(key).cloned())?;
+    let saved = state.conversations.save_filter(&caller.viewer, &body.name, &query, body.shared).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(saved)))
+}
+
+/// Deletes a saved filter: your own, or (owners and admins) a shared one.
+#[utoipa::path(delete, path = "/api/v1/conversation-filters/{id}", tag = "conversations",
+    security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
+    responses((status = 204), (status = 403, body = app::error::ErrorBody), (status = 404, body = app::error::ErrorBody)))]
+pub async fn delete_filter_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<axum::http::StatusCode> {
+    state.conversations.delete_filter(&caller.viewer, id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 /// A JSON body that may be left out entirely.

@@ -90,6 +90,24 @@ impl DashboardPort for Dashboard {
         Ok(self.conversations.add_note(viewer, conversation, &content).await?)
     }
 
+    async fn save_inbox_filter(
+        &self,
+        viewer: &Viewer,
+        name: String,
+        query: String,
+        shared: bool,
+    ) -> Result<app::inbox::SavedFilter, ApiError> {
+        let (query, errors) = app::inbox::InboxQuery::from_params(&query);
+        if !errors.is_empty() {
+            return Err(ApiError::Validation { fields: errors });
+        }
+        Ok(self.conversations.save_filter(viewer, &name, &query, shared).await?)
+    }
+
+    async fn delete_inbox_filter(&self, viewer: &Viewer, id: uuid::Uuid) -> Result<(), ApiError> {
+        Ok(self.conversations.delete_filter(viewer, id).await?)
+    }
+
     async fn tag_conversation(
         &self,
         viewer: &Viewer,

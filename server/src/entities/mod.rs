@@ -8,6 +8,7 @@ pub mod bot;
 pub mod bot_version;
 pub mod conversation;
 pub mod conversation_event;
+pub mod conversation_filter;
 pub mod conversation_note;
 pub mod evaluation_question;
 pub mod evaluation_run;

@@ -487,3 +487,66 @@ async fn the_team_sees_who_has_a_conversation_open_and_the_visitor_sees_only_the
         assert!(!matches!(frame, ServerMsg::PresenceChanged { .. }), "{frame:?}");
     }
 }
+
+#[tokio::test]
+async fn saved_filters_are_personal_or_shared_apply_by_id_and_stay_in_the_organization() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let agent = app.member_with_role(app::auth::Role::Agent).await;
+    let (mut asking, _, escalated) = chatting(&app, "f-1").await;
+    let (_, _, calm) = chatting(&app, "f-2").await;
+    asking.send(&ClientMsg::Escalate { conversation_id: escalated }).await;
+    asking.recv_until(|m| matches!(m, ServerMsg::ConversationEscalated { .. })).await;
+
+    let save = |cookie: String, body: serde_json::Value| {
+        let app = &app;
+        async move { app.send_json("POST", "/api/v1/conversation-filters", &cookie, body).await }
+    };
+    let shared = save(owner.clone(), serde_json::json!({ "name": "Waiting for us", "filters": { "view": "escalated", "sort": "waiting" }, "shared": true })).await;
+    assert_eq!(shared.status(), 201);
+    let shared: serde_json::Value = shared.json().await.expect("filter");
+    assert_eq!(shared["query"], "view=escalated&sort=waiting");
+    let personal =
+        save(owner.clone(), serde_json::json!({ "name": "My own", "filters": { "view": "mine" } })).await;
+    assert_eq!(personal.status(), 201);
+
+    // The team sees the shared one, not the personal one; the list carries them too.
+    let (_, theirs) = app.get_json("/api/v1/conversation-filters", &agent).await;
+    let names: Vec<&str> =
+        theirs["filters"].as_array().expect("filters").iter().filter_map(|f| f["name"].as_str()).collect();
+    assert_eq!(names, ["Waiting for us"]);
+    assert_eq!(theirs["filters"][0]["mine"], false);
+    let (_, listing) = app.get_json("/api/v1/conversations", &owner).await;
+    assert_eq!(listing["saved"].as_array().map(Vec::len), Some(2));
+
+    // Applying it by id gives what its query gives.
+    let id = shared["id"].as_str().expect("id");
+    let applied = ids(&everything(&app, &agent, &format!("filter_id={id}")).await);
+    assert!(applied.contains(&escalated.to_string()) && !applied.contains(&calm.to_string()), "{applied:?}");
+
+    // What does not fit is refused; the agent may not delete the owner's shared filter.
+    let refused =
+        save(owner.clone(), serde_json::json!({ "name": "Bad", "filters": { "status": "lost" } })).await;
+    assert_eq!(refused.status(), 422);
+    let unnamed =
+        save(owner.clone(), serde_json::json!({ "name": " ", "filters": { "view": "mine" } })).await;
+    assert_eq!(unnamed.status(), 422);
+    let denied = app
+        .send_json("DELETE", &format!("/api/v1/conversation-filters/{id}"), &agent, serde_json::json!({}))
+        .await;
+    assert_eq!(denied.status(), 403);
+
+    // Another organization neither sees nor applies it.
+    let stranger = app.register_verified("boss@filters.example", "Filterless").await;
+    let (_, none) = app.get_json("/api/v1/conversation-filters", &stranger).await;
+    assert_eq!(none["filters"], serde_json::json!([]));
+    let (status, _) = app.get_json(&format!("/api/v1/conversations?filter_id={id}"), &stranger).await;
+    assert_eq!(status, 404);
+
+    let deleted = app
+        .send_json("DELETE", &format!("/api/v1/conversation-filters/{id}"), &owner, serde_json::json!({}))
+        .await;
+    assert_eq!(deleted.status(), 204);
+    let (_, after) = app.get_json("/api/v1/conversation-filters", &agent).await;
+    assert_eq!(after["filters"], serde_json::json!([]));
+}

@@ -79,6 +79,14 @@ pub const REST: &[(&str, &str, Option<Permission>, &str)] = &[
     ),
     ("GET", "/api/v1/tags", Some(Permission::ViewConversations), ""),
     ("GET", "/api/v1/conversations/{id}/transcript", Some(Permission::ViewConversations), ""),
+    ("GET", "/api/v1/conversation-filters", Some(Permission::ViewConversations), ""),
+    (
+        "POST",
+        "/api/v1/conversation-filters",
+        Some(Permission::ViewConversations),
+        r#"{"name":"Mine of {role}","filters":{"view":"mine"}}"#,
+    ),
+    ("DELETE", "/api/v1/conversation-filters/{id}", Some(Permission::ViewConversations), ""),
     ("PATCH", "/api/v1/workspaces/{id}", Some(Permission::ManageBilling), r#"{"plan":"growth"}"#),
     ("GET", "/api/v1/profile", None, ""),
     ("PATCH", "/api/v1/profile", None, r#"{"job_title":"Tester"}"#),
@@ -308,6 +316,12 @@ pub const SERVER_FNS: &[ServerFnRule] = &[
     ),
     ("add_note", Some(Permission::RespondToConversations), &[("id", NIL), ("content", "Checked")]),
     ("tag_conversation", Some(Permission::RespondToConversations), &[("id", NIL), ("tag", "vip")]),
+    (
+        "save_inbox_filter",
+        Some(Permission::ViewConversations),
+        &[("name", "F {role}"), ("query", "view=mine")],
+    ),
+    ("delete_inbox_filter", Some(Permission::ViewConversations), &[("id", NIL)]),
     ("untag_conversation", Some(Permission::RespondToConversations), &[("id", NIL), ("tag", "vip")]),
     ("knowledge", Some(Permission::ViewKnowledge), &[("chatbot_id", NIL)]),
     (

@@ -152,6 +152,18 @@ async fn other_tenant(app: &TestApp) -> Other {
         .await
         .expect("evaluation run");
     ids.insert("eval_run", run["id"].as_str().expect("run id").to_owned());
+    let saved: serde_json::Value = app
+        .send_json(
+            "POST",
+            "/api/v1/conversation-filters",
+            &owner,
+            serde_json::json!({ "name": "Globex escalations", "filters": { "view": "escalated" }, "shared": true }),
+        )
+        .await
+        .json()
+        .await
+        .expect("saved filter");
+    ids.insert("filter", saved["id"].as_str().expect("filter id").to_owned());
     Other { owner, ids }
 }
 
@@ -187,6 +199,7 @@ fn id_kind_of_route(path: &str) -> Option<&'static str> {
         | "/api/v1/conversations/{id}/tags"
         | "/api/v1/conversations/{id}/transcript"
         | "/api/v1/conversations/{id}/messages/{message_id}/review" => Some("conversation"),
+        "/api/v1/conversation-filters/{id}" => Some("filter"),
         _ => None,
     }
 }
@@ -211,6 +224,7 @@ fn id_kind_of_server_fn(name: &str, argument: &str) -> Option<&'static str> {
             "id",
         ) => Some("conversation"),
         ("review_answer", "message_id") => Some("message"),
+        ("delete_inbox_filter", "id") => Some("filter"),
         ("change_plan", "workspace") => Some("workspace"),
         (
             "knowledge"
