@@ -129,7 +129,7 @@ fn filtered(
 }
 
 /// `InboxSort::compare` as SQL; the id last, so pages never overlap.
-pub(super) fn ordered(find: Select<conversation::Entity>, sort: InboxSort) -> Select<conversation::Entity> {
+fn ordered(find: Select<conversation::Entity>, sort: InboxSort) -> Select<conversation::Entity> {
     use conversation::Column as C;
     let first_when = |cond: SimpleExpr| SimpleExpr::Case(Box::new(Expr::case(cond, 0).finally(1)));
     let find = match sort {

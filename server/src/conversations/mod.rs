@@ -389,28 +389,8 @@ impl ConversationService {
             .collect())
     }
 
-    /// An organization's conversations in the inbox's first order (`InboxSort::Priority`):
-    /// escalated ones first, then by when the visitor or an agent last wrote, newest first.
-    #[tracing::instrument(skip(self))]
-    pub async fn list(&self, organization: OrganizationId, limit: u64) -> Result<Vec<ConversationView>> {
-        let rows = inbox::ordered(
-            conversation::Entity::find().filter(conversation::Column::OrganizationId.eq(organization.0)),
-            app::inbox::InboxSort::Priority,
-        )
-        .limit(limit)
-        .all(&self.db)
-        .await?;
-        let bot_names = self.bot_names(organization).await?;
-        rows.into_iter()
-            .map(|c| {
-                let name = bot_names.get(&c.bot_id).cloned().unwrap_or_default();
-                conversation_view(c, &name)
-            })
-            .collect()
-    }
-
     /// The organization's bots' names by id.
-    async fn bot_names(&self, organization: OrganizationId) -> Result<HashMap<Uuid, String>> {
+    pub(super) async fn bot_names(&self, organization: OrganizationId) -> Result<HashMap<Uuid, String>> {
         Ok(bot::Entity::find()
             .filter(bot::Column::OrganizationId.eq(organization.0))
             .all(&self.db)

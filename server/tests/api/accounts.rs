@@ -39,8 +39,7 @@ async fn a_new_owner_is_signed_in_and_sees_nothing_of_other_organizations() {
         app.server_fn("conversations", &cookie, &[]).await.json().await.expect("list");
     assert!(listed.conversations.is_empty(), "{listed:?}");
     assert_eq!(listed.counts.all, 0);
-    let acme_conversation =
-        app.state.conversations.list(app.demo_org().await, 10).await.expect("acme list")[0].id;
+    let acme_conversation = app.demo_conversations().await[0].id;
     let response =
         app.server_fn("conversation_messages", &cookie, &[("id", &acme_conversation.to_string())]).await;
     assert_eq!(response.status(), 404);

@@ -188,7 +188,7 @@ async fn the_pre_chat_form_is_required_when_the_bot_asks_and_names_the_visitor()
 
 /// The demo organization's conversations as the agents' inbox lists them.
 async fn agents_list(app: &TestApp) -> Vec<app::dto::ConversationView> {
-    app.state.conversations.list(app.demo_org().await, 100).await.expect("list")
+    app.demo_conversations().await
 }
 
 async fn conversations_of(app: &TestApp, visitor: &str) -> usize {

@@ -400,6 +400,14 @@ impl TestApp {
         OrganizationId(org.id)
     }
 
+    /// The demo organization's conversations as its inbox lists them (first 100).
+    pub async fn demo_conversations(&self) -> Vec<app::dto::ConversationView> {
+        let owner = self.demo_owner().await;
+        let (status, body) = self.get_json("/api/v1/conversations?limit=100", &owner).await;
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_value::<app::inbox::InboxListing>(body).expect("a listing").conversations
+    }
+
     /// Another tenant with one bot; returns its id and the bot's public key.
     pub async fn second_tenant(&self) -> (OrganizationId, BotId, String) {
         let (org, ws) = (Uuid::now_v7(), Uuid::now_v7());

@@ -93,7 +93,7 @@ async fn an_oversize_message_is_refused_with_a_validation_error_and_nothing_is_s
     }
     visitor.send(&send("blank-1", None, "   ")).await;
     assert!(matches!(visitor.recv().await, ServerMsg::Error { error: ApiError::Validation { .. }, .. }));
-    let conversations = app.state.conversations.list(app.demo_org().await, 100).await.expect("list");
+    let conversations = app.demo_conversations().await;
     assert_eq!(conversations.len(), 1, "only the demo conversation exists");
 }
 
