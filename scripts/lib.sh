@@ -145,11 +145,12 @@ build_all() {
 
   say "building the dashboard's hydrate bundles, one per area ($DASHBOARD_TOOLCHAIN, std rebuilt to abort on panic)"
   # One bundle per area (app/src/areas.rs): crate → its wasm → the name the pages load it by.
-  local areas=("frontend frontend chatsupport" "frontend-bots frontend_bots chatsupport-bots"
+  local areas=("frontend frontend chatsupport" "frontend-inbox frontend_inbox chatsupport-inbox"
+    "frontend-bots frontend_bots chatsupport-bots"
     "frontend-admin frontend_admin chatsupport-admin")
   # RUSTFLAGS replaces .cargo/config.toml's flags, so it repeats `erase_components`.
   RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort" \
-    cargo +"$DASHBOARD_TOOLCHAIN" build -p frontend -p frontend-bots -p frontend-admin \
+    cargo +"$DASHBOARD_TOOLCHAIN" build -p frontend -p frontend-inbox -p frontend-bots -p frontend-admin \
     --target wasm32-unknown-unknown --profile wasm-release -Zbuild-std=std,panic_abort
   mkdir -p "$SITE_DIR/pkg"
   local entry crate artifact name wasm

@@ -20,9 +20,11 @@ use crate::pages;
 /// One bundle's share of the dashboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
-    /// Sign-in and account pages, the inbox, people, team, settings, billing: where agents and
-    /// owners spend their day.
+    /// Sign-in and account pages, people, team, settings, billing: the rest of the dashboard.
     Main,
+    /// The agent inbox (`/conversations`), where agents spend their day: the page that grows
+    /// with every inbox feature, so it pays for them alone.
+    Inbox,
     /// The bot builder: bots, the guided flow, knowledge.
     Bots,
     /// The operators' console (`/admin`).
@@ -30,7 +32,7 @@ pub enum Area {
 }
 
 impl Area {
-    pub const ALL: [Area; 3] = [Area::Main, Area::Bots, Area::Admin];
+    pub const ALL: [Area; 4] = [Area::Main, Area::Inbox, Area::Bots, Area::Admin];
 
     /// The area whose bundle serves `path` (unknown paths: [`Area::Main`], which renders the
     /// 404 page).
@@ -38,7 +40,9 @@ impl Area {
         let under = |prefix: &str| {
             path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
         };
-        if under("/bots") {
+        if under("/conversations") {
+            Area::Inbox
+        } else if under("/bots") {
             Area::Bots
         } else if under("/admin") {
             Area::Admin
@@ -51,6 +55,7 @@ impl Area {
     pub fn build_name(self) -> &'static str {
         match self {
             Area::Main => "chatsupport",
+            Area::Inbox => "chatsupport-inbox",
             Area::Bots => "chatsupport-bots",
             Area::Admin => "chatsupport-admin",
         }
@@ -66,7 +71,7 @@ impl Area {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bundles {
     /// Each area's bundle name, in [`Area::ALL`] order.
-    pub scripts: [String; 3],
+    pub scripts: [String; 4],
     /// The stylesheet's file name in `/pkg`, shared by every area.
     pub stylesheet: String,
 }
@@ -94,6 +99,7 @@ impl Default for Bundles {
 pub fn root(area: Area) -> AnyView {
     match area {
         Area::Main => view! { <MainApp /> }.into_any(),
+        Area::Inbox => view! { <InboxApp /> }.into_any(),
         Area::Bots => view! { <BotsApp /> }.into_any(),
         Area::Admin => view! { <AdminApp /> }.into_any(),
     }
@@ -110,6 +116,7 @@ pub fn App() -> impl IntoView {
                 <AccountRoutes />
                 <ParentRoute path=path!("") view=crate::DashboardLayout>
                     <MainRoutes />
+                    <InboxRoutes />
                     <BotsRoutes />
                     <AdminRoutes />
                 </ParentRoute>
@@ -128,6 +135,21 @@ pub fn MainApp() -> impl IntoView {
                 <AccountRoutes />
                 <ParentRoute path=path!("") view=crate::DashboardLayout>
                     <MainRoutes />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+#[component]
+pub fn InboxApp() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title text="ChatSupport" />
+        <Router>
+            <Routes fallback=|| view! { <Elsewhere here=Area::Inbox /> }>
+                <ParentRoute path=path!("") view=crate::DashboardLayout>
+                    <InboxRoutes />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -182,7 +204,6 @@ fn AccountRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 fn MainRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <Route path=path!("/") view=|| view! { <Redirect path="/conversations" /> } />
-        <Route path=path!("/conversations") view=pages::conversations::ConversationsPage />
         <Route path=path!("/users") view=pages::users::UsersPage />
         <Route path=path!("/team") view=pages::team::TeamPage />
         <Route path=path!("/audit") view=pages::audit::AuditPage />
@@ -193,6 +214,11 @@ fn MainRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     }
     .into_inner()
     .into_any_nested_route()
+}
+
+#[component(transparent)]
+fn InboxRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! { <Route path=path!("/conversations") view=pages::conversations::ConversationsPage /> }.into_inner()
 }
 
 #[component(transparent)]
@@ -249,7 +275,8 @@ mod tests {
         assert_eq!(Area::of("/bots/new"), Area::Bots);
         assert_eq!(Area::of("/bots/3f2a/knowledge"), Area::Bots);
         assert_eq!(Area::of("/admin"), Area::Admin);
-        assert_eq!(Area::of("/conversations"), Area::Main);
+        assert_eq!(Area::of("/conversations"), Area::Inbox);
+        assert_eq!(Area::of("/team"), Area::Main);
         assert_eq!(Area::of("/login"), Area::Main);
         assert_eq!(Area::of("/"), Area::Main);
         // A prefix alone is not the area: /botsfoo is an unknown page of the main bundle.
@@ -261,6 +288,7 @@ mod tests {
     fn without_a_manifest_the_pages_load_the_builds_own_names() {
         let bundles = Bundles::default();
         assert_eq!(bundles.script(Area::Main), "chatsupport");
+        assert_eq!(bundles.script(Area::Inbox), "chatsupport-inbox");
         assert_eq!(bundles.script(Area::Bots), "chatsupport-bots");
         assert_eq!(bundles.script(Area::Admin), "chatsupport-admin");
         assert_eq!(bundles.stylesheet, "chatsupport.css");

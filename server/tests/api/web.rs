@@ -51,9 +51,12 @@ async fn pages_load_the_fingerprinted_bundle_of_their_area_which_is_cached_for_a
         async move { request.send().await.expect("GET").text().await.expect("page") }
     };
     let operator = app.register_verified(OPERATOR, "ChatSupport Operations").await;
+    let anonymous = String::new();
     let cases = [
-        ("/login", Area::Main, &owner),
-        ("/conversations", Area::Main, &owner),
+        // Signed out: signed in, /login takes the owner to the inbox.
+        ("/login", Area::Main, &anonymous),
+        ("/conversations", Area::Inbox, &owner),
+        ("/team", Area::Main, &owner),
         ("/bots/new", Area::Bots, &owner),
         ("/admin", Area::Admin, &operator),
         // The console does not exist for anyone else: the main area's 404, not its bundle.
