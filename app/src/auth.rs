@@ -43,6 +43,10 @@ pub enum Permission {
     /// The PRD's "Admin: manage team, chatbots, settings": the organization's profile and
     /// settings (owners and admins).
     ManageSettings,
+    /// Not a row of the PRD table: giving conversations to teammates, forcing a transfer,
+    /// setting capacities and the routing mode (owners and admins; agents take and hand over
+    /// their own).
+    AssignConversations,
 }
 
 impl Role {
@@ -389,6 +393,7 @@ mod tests {
             (ApiAccess, [true, true, false, false]),
             (ViewAuditLog, [true, true, false, false]),
             (ManageSettings, [true, true, false, false]),
+            (AssignConversations, [true, true, false, false]),
         ];
         for (permission, allowed) in rows {
             for (role, expected) in [Owner, Admin, Agent, Viewer].into_iter().zip(allowed) {

@@ -441,6 +441,9 @@ pub struct ConversationView {
     /// The team's tags, in the order they were added.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// A transfer the holder asked of a teammate, waiting for their answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<crate::assignment::TransferView>,
 }
 
 /// A member of the team as a visitor and the inbox see them in a conversation.
@@ -494,6 +497,10 @@ pub struct ConversationDetail {
     /// The team's internal notes, oldest first (never the visitor's to see).
     #[serde(default)]
     pub notes: Vec<NoteView>,
+    /// The customer's other conversations (the same visitor, or the same email), newest
+    /// first: their history, and what can be merged into this one.
+    #[serde(default)]
+    pub others: Vec<ConversationView>,
 }
 
 /// An internal note on a conversation: Markdown by a teammate, `@mentions` resolved to the

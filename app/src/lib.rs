@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod areas;
+pub mod assignment;
 pub mod auth;
 pub mod billing;
 pub mod bot_settings;

@@ -76,6 +76,9 @@ pub struct LiveFeed {
     pub viewing: RwSignal<Option<ConversationId>>,
     /// Whether the teammate is writing a reply in a conversation (sent as `typing`).
     pub typing: RwSignal<Option<(ConversationId, bool)>>,
+    /// No input for `crate::assignment::IDLE_AFTER_MINUTES` (sent as `idle`): routing treats
+    /// the teammate as away until they are back.
+    pub idle: RwSignal<bool>,
 }
 
 impl LiveFeed {
@@ -91,6 +94,7 @@ impl LiveFeed {
             presence: RwSignal::new(Vec::new()),
             viewing: RwSignal::new(None),
             typing: RwSignal::new(None),
+            idle: RwSignal::new(false),
         }
     }
 
@@ -201,9 +205,54 @@ impl LiveFeed {
                     typing.send(&format!(r#"{{"type":"typing","conversation_id":"{id}","typing":{on}}}"#));
                 }
             });
+            let idle = link.clone();
+            Effect::new(move |_| {
+                self.opens.track();
+                idle.send(&format!(r#"{{"type":"idle","idle":{}}}"#, self.idle.get()));
+            });
+            self.watch_input();
             let held = send_wrapper::SendWrapper::new(link);
             on_cleanup(move || held.take().stop());
         }
+    }
+}
+
+#[cfg(feature = "hydrate")]
+impl LiveFeed {
+    /// The automatic away: idle after minutes without a key, click or pointer move on the
+    /// page; back at the first input.
+    fn watch_input(self) {
+        use std::time::Duration;
+        let last = StoredValue::new(js_sys::Date::now());
+        let active = move || {
+            last.set_value(js_sys::Date::now());
+            if self.idle.get_untracked() {
+                self.idle.set(false);
+            }
+        };
+        let handles = [
+            window_event_listener(leptos::ev::keydown, move |_| active()),
+            window_event_listener(leptos::ev::pointerdown, move |_| active()),
+            window_event_listener(leptos::ev::pointermove, move |_| active()),
+        ];
+        let idle_after = f64::from(crate::assignment::IDLE_AFTER_MINUTES) * 60_000.0;
+        let tick = set_interval_with_handle(
+            move || {
+                if !self.idle.get_untracked() && js_sys::Date::now() - last.get_value() > idle_after {
+                    self.idle.set(true);
+                }
+            },
+            Duration::from_secs(20),
+        )
+        .ok();
+        on_cleanup(move || {
+            for handle in handles {
+                handle.remove();
+            }
+            if let Some(tick) = tick {
+                tick.clear();
+            }
+        });
     }
 }
 

@@ -74,6 +74,9 @@ mod tests {
         round_trips(crate::dto::AnswerVerdict::ALL);
         round_trips(crate::dto::Intent::ALL);
         round_trips(crate::dto::Sentiment::ALL);
+        round_trips(crate::assignment::AgentStatus::ALL);
+        round_trips(crate::assignment::Availability::ALL);
+        round_trips(crate::assignment::AssignmentMode::ALL);
         round_trips(crate::evaluation::Expectation::ALL);
         round_trips(crate::evaluation::EvalOrigin::ALL);
         round_trips(crate::evaluation::RunStatus::ALL);

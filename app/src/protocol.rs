@@ -109,6 +109,10 @@ pub enum DashboardMsg {
     /// the teammate holds the conversation.
     #[serde(rename = "typing")]
     Typing { conversation_id: ConversationId, typing: bool },
+    /// No key or pointer input for a while (`app::assignment::IDLE_AFTER_MINUTES`), or input
+    /// again: an idle dashboard is away for routing.
+    #[serde(rename = "idle")]
+    Idle { idle: bool },
     #[serde(rename = "ping")]
     Ping,
 }
@@ -162,6 +166,10 @@ pub enum ServerMsg {
     /// The visitor's email was kept: the team answers there too.
     #[serde(rename = "visitor:contact_saved")]
     ContactSaved { conversation_id: ConversationId, email: String },
+    /// The visitor's place in the queue for a person, and the estimated wait (sent as the
+    /// queue moves).
+    #[serde(rename = "queue:position")]
+    QueuePosition { conversation_id: ConversationId, position: u32, wait_minutes: u32 },
     /// A person from the team took the conversation over: the bot is silent from now on.
     #[serde(rename = "agent:joined")]
     AgentJoined { conversation_id: ConversationId, agent: AgentRef },
@@ -273,6 +281,11 @@ pub enum WidgetFrame {
     ContactSaved {
         email: String,
     },
+    /// The visitor's place in the queue (`queue:position`), in words.
+    Queue {
+        conversation_id: ConversationId,
+        sentence: String,
+    },
     Other,
 }
 
@@ -379,6 +392,15 @@ impl WidgetFrame {
             "conversation:rated" => stage(TeamStage::Rated),
             "team:offline" => Some(Self::AskContact { conversation_id: id()? }),
             "visitor:contact_saved" => Some(Self::ContactSaved { email: f.text("email")? }),
+            "queue:position" => Some(Self::Queue {
+                conversation_id: id()?,
+                sentence: crate::assignment::QueuePlace {
+                    conversation_id: id()?,
+                    position: f.number("position")? as u32,
+                    wait_minutes: f.number("wait_minutes")? as u32,
+                }
+                .sentence(),
+            }),
             "conversation:status_changed"
                 if matches!(f.text("to").as_deref(), Some("active" | "waiting")) =>
             {

@@ -6,6 +6,7 @@ import { expect, test } from "@playwright/test";
 import { signInAsDemoOwner } from "./people.mjs";
 import { openWidget, say } from "./chat.mjs";
 import { linkFromMail } from "./mail.mjs";
+import { readPdf } from "./pdf.mjs";
 
 const app = () => process.env.CHATSUPPORT_URL;
 // Said only here: the e2e server is shared by every spec.
@@ -152,6 +153,56 @@ test("tags, an internal note and a mention: the named teammate hears of it live,
   await pane.getByRole("button", { name: "Send" }).click();
   await expect(chat.getByRole("log")).toContainText("Yes, I changed it.");
   await expect(chat.getByRole("listitem", { name: "Acme Corp Owner is typing" })).toHaveCount(0);
+
+  // The owner hands it to Kim with a note: she is asked live, accepts, and the visitor sees her join.
+  await pane.locator("details.transfer summary").click();
+  const kimOption = await pane.locator("select[name=agent_id] option", { hasText: "Kim Inbox" }).getAttribute("value");
+  await pane.getByRole("combobox", { name: "Transfer to" }).selectOption(kimOption);
+  await pane.getByRole("textbox", { name: "Transfer note" }).fill("She wants the new address confirmed");
+  await pane.locator("details.transfer button[type=submit]").click();
+  await expect(pane.getByRole("group", { name: "Transfer asked" })).toContainText("Waiting for Kim Inbox to accept");
+  await expect(kim.getByRole("complementary", { name: "Assignments" })).toContainText("Acme Corp Owner asks you to take the conversation");
+  const asked = kimPane.getByRole("group", { name: "Transfer asked of you" });
+  await expect(asked).toContainText("“She wants the new address confirmed”");
+  await asked.getByRole("button", { name: "Accept" }).click();
+  await expect(chat.getByRole("log")).toContainText("You're now chatting with Kim Inbox.");
+  await expect(pane.getByRole("note")).toContainText("Kim Inbox is handling this conversation");
+  await expect(pane.getByRole("textbox", { name: "Reply to the visitor" })).toHaveCount(0);
+
+  // Kim replies, tags it and resolves it; the visitor rates five stars; the owner sees the rating.
+  await kimPane.getByRole("textbox", { name: "Reply to the visitor" }).fill("Kim here: confirmed, it ships to the new address.");
+  await kimPane.getByRole("button", { name: "Send" }).click();
+  await expect(chat.getByRole("log")).toContainText("Kim here: confirmed");
+  const kimTags = kimPane.getByRole("group", { name: "Tags" });
+  await kimTags.getByRole("combobox", { name: "Add a tag" }).fill(`done-${handle.slice(-6)}`);
+  await kimTags.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(kimTags.getByRole("listitem")).toHaveCount(2);
+  await kimPane.getByRole("button", { name: "Resolve" }).click();
+  await expect(chat.getByText("How would you rate your experience?")).toBeVisible();
+  await chat.locator('label[for="star5"]').click();
+  await chat.getByRole("button", { name: "Send rating" }).click();
+  await expect(pane.getByLabel("Rated 5 of 5")).toBeVisible();
+  await pane.getByText(/^History/).click();
+  await expect(pane.locator(".history")).toContainText("Acme Corp Owner asked Kim Inbox to take it: “She wants the new address confirmed”");
+  await expect(pane.locator(".history")).toContainText("Kim Inbox accepted the transfer from Acme Corp Owner");
+
+  // The PDF transcript downloads and opens in a PDF reader, with the visitor's words and Kim's.
+  const [pdf] = await Promise.all([owner.waitForEvent("download"), pane.getByRole("link", { name: "PDF" }).click()]);
+  expect(pdf.suggestedFilename()).toMatch(/^conversation-.*\.pdf$/);
+  const opened = await readPdf(readFileSync(await pdf.path()));
+  expect(opened.pages).toBeGreaterThanOrEqual(1);
+  expect(opened.text).toContain(`order ${number}`);
+  expect(opened.text).toContain("Kim here: confirmed");
+  expect(opened.text).not.toContain("this order");
+
+  // A search for a word of the visitor's message finds it, the word highlighted.
+  const results = owner.getByRole("region", { name: "Search results" });
+  await expect(async () => {
+    await owner.getByRole("searchbox", { name: "Search messages" }).fill(`${number}`);
+    await owner.getByRole("searchbox", { name: "Search messages" }).press("Enter");
+    await expect(results).toContainText(/messages? match/, { timeout: 1000 });
+  }).toPass({ timeout: 15000 });
+  await expect(results.locator("mark").first()).toHaveText(`${number}`);
 
   // The tag filters the inbox.
   await owner.goto(`${app()}/conversations?tag=${tag}`);

@@ -27,6 +27,7 @@ mod m20261207_000021_evaluation_sets;
 mod m20261207_000022_inbox_filters;
 mod m20261207_000023_notes_and_tags;
 mod m20261207_000024_conversation_filters;
+mod m20261208_000025_assignment;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_inbox_filters::Migration),
             Box::new(m20261207_000023_notes_and_tags::Migration),
             Box::new(m20261207_000024_conversation_filters::Migration),
+            Box::new(m20261208_000025_assignment::Migration),
         ]
     }
 }

@@ -88,6 +88,8 @@ async fn main() -> anyhow::Result<()> {
                 last_activity_at: Set(Some(began + Duration::minutes(i64::try_from(n % 60).unwrap_or(0)))),
                 sentiment: Set(Some(MOODS[n % MOODS.len()].into())),
                 tags: Set((n % 7 == 0).then(|| ",billing,".to_owned())),
+                queued_at: Set((status == "escalated").then_some(began)),
+                ..Default::default()
             }
         })
         .collect();

@@ -41,6 +41,19 @@ pub enum DomainEvent {
     /// Something only the team sees changed on a conversation: the visitor left an email
     /// (nobody was online to answer), a teammate tagged it.
     TeamChanged { organization_id: OrganizationId, conversation: ConversationView },
+    /// A conversation was given to another teammate (routing, an admin, a transfer): the
+    /// visitor sees who answers now if a person was answering already.
+    Reassigned {
+        organization_id: OrganizationId,
+        bot_id: BotId,
+        visitor_id: Arc<str>,
+        conversation: ConversationView,
+    },
+    /// Another conversation of the customer was merged into `conversation`: `messages` are all
+    /// of its messages now, numbered again.
+    Merged { organization_id: OrganizationId, conversation: ConversationView, messages: Vec<MessageView> },
+    /// A waiting visitor's place in the queue changed (their widget only).
+    QueueMoved { bot_id: BotId, visitor_id: Arc<str>, place: app::assignment::QueuePlace },
     /// A teammate wrote an internal note (the team's dashboards only).
     NoteAdded { organization_id: OrganizationId, note: app::dto::NoteView },
     /// A bot's settings changed; its open widgets redraw with `profile`.

@@ -30,7 +30,7 @@ use utoipa_swagger_ui::SwaggerUi;
         app::protocol::Survey
     )),
     modifiers(&BearerAuth),
-    tags((name = "system", description = "Health and metadata"), (name = "auth", description = "Sign-up, sign-in, sessions"), (name = "team", description = "Members and invitations"), (name = "chatbots", description = "Workspaces and chatbots"), (name = "conversations", description = "Conversations, agent takeover and resolution"), (name = "organization", description = "The organization's profile and security rules"), (name = "integrations", description = "Third-party credentials, encrypted at rest"), (name = "platform", description = "Platform administration (super admins)"))
+    tags((name = "system", description = "Health and metadata"), (name = "auth", description = "Sign-up, sign-in, sessions"), (name = "team", description = "Members and invitations"), (name = "chatbots", description = "Workspaces and chatbots"), (name = "conversations", description = "Conversations, agent takeover and resolution"), (name = "assignment", description = "Agent status and capacity, routing, assignment and transfer"), (name = "organization", description = "The organization's profile and security rules"), (name = "integrations", description = "Third-party credentials, encrypted at rest"), (name = "platform", description = "Platform administration (super admins)"))
 )]
 pub struct ApiDoc;
 

@@ -298,7 +298,7 @@ fn routes(state: &AppState, wired: Wired) -> Router {
             hub: h.hub.clone(),
             auth: h.auth.clone(),
             db: h.db.clone(),
-            presence: realtime::presence::Presence::default(),
+            presence: realtime::presence::Presence::with(state.conversations.at_work()),
         }))
         .merge(openapi::router(document))
         .merge(assets::router(&h.config.site_dir))

@@ -54,6 +54,8 @@ pub struct Chat {
     /// Nobody from the team was online to take over: `Some(None)` while we ask for an email,
     /// `Some(Some(email))` once it is kept.
     pub contact: RwSignal<Option<Option<String>>>,
+    /// While waiting for a person: the place in the queue and the wait, in words.
+    pub queue: RwSignal<Option<String>>,
 }
 
 impl Chat {
@@ -71,6 +73,7 @@ impl Chat {
             typing: RwSignal::new(None),
             streamed: RwSignal::new(String::new()),
             stage: RwSignal::new(Stage::Bot),
+            queue: RwSignal::new(None),
             link: RwSignal::new(Link::Connecting),
             error: RwSignal::new(None),
             socket: StoredValue::new_local(None),
@@ -240,6 +243,9 @@ impl Chat {
             WidgetFrame::WidgetConfig { bot } => self.profile.set(Some(bot)),
             WidgetFrame::Stage { conversation_id, stage } => {
                 if self.conversation.get_untracked() == Some(conversation_id) {
+                    if stage != Stage::Escalated {
+                        self.queue.set(None);
+                    }
                     self.stage.set(stage);
                     self.typing.set(None);
                     self.streamed.set(String::new());
@@ -269,6 +275,11 @@ impl Chat {
                 }
             }
             WidgetFrame::ContactSaved { email } => self.contact.set(Some(Some(email))),
+            WidgetFrame::Queue { conversation_id, sentence } => {
+                if self.conversation.get_untracked() == Some(conversation_id) {
+                    self.queue.set(Some(sentence));
+                }
+            }
             WidgetFrame::Other => {}
         }
     }

@@ -225,7 +225,10 @@ fn Widget() -> impl IntoView {
                         {move || {
                             let s = t.get();
                             let note = match chat.stage.get() {
-                                Stage::Escalated if !offline_sent() => s.escalated.to_owned(),
+                                Stage::Escalated if !offline_sent() => match chat.queue.get() {
+                                    Some(place) => format!("{} {place}.", s.escalated),
+                                    None => s.escalated.to_owned(),
+                                },
                                 Stage::Agent { name, .. } => format!("{}{name}{}", s.joined.0, s.joined.1),
                                 Stage::Rated => s.rated.to_owned(),
                                 _ => return None,

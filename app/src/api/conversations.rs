@@ -123,3 +123,66 @@ pub async fn delete_inbox_filter(id: uuid::Uuid) -> Result<(), ApiError> {
     let (ports, viewer) = crate::ssr::context().await?;
     ports.dashboard.delete_inbox_filter(&viewer, id).await
 }
+
+/// Hands a conversation to a teammate with a note: asked of them, or (`force`, a checkbox:
+/// owners and admins) moved at once.
+#[server(prefix = "/api/fn", endpoint = "transfer_conversation")]
+pub async fn transfer_conversation(
+    id: ConversationId,
+    agent_id: uuid::Uuid,
+    #[server(default)] note: Option<String>,
+    #[server(default)] force: Option<String>,
+) -> Result<ConversationView, ApiError> {
+    let note = note.filter(|n| !n.trim().is_empty());
+    route(id, crate::assignment::RoutingAction::Transfer { agent_id, note, force: force.is_some() }).await
+}
+
+/// Takes (`accept`) or declines a transfer asked of the signed-in teammate; the holder
+/// withdraws theirs with `accept = false`.
+#[server(prefix = "/api/fn", endpoint = "answer_transfer")]
+pub async fn answer_transfer(id: ConversationId, accept: bool) -> Result<ConversationView, ApiError> {
+    route(id, crate::assignment::RoutingAction::AnswerTransfer { accept }).await
+}
+
+/// Merges another conversation of the same customer into this one.
+#[server(prefix = "/api/fn", endpoint = "merge_conversation")]
+pub async fn merge_conversation(
+    id: ConversationId,
+    source: ConversationId,
+) -> Result<ConversationView, ApiError> {
+    route(id, crate::assignment::RoutingAction::Merge { source }).await
+}
+
+#[cfg(feature = "ssr")]
+async fn route(
+    id: ConversationId,
+    action: crate::assignment::RoutingAction,
+) -> Result<ConversationView, ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.route_conversation(&viewer, id, action).await
+}
+
+/// The team as routing sees it: the mode, each teammate's status and load, the queue.
+#[server(prefix = "/api/fn", endpoint = "team_routing")]
+pub async fn load_team_routing() -> Result<crate::assignment::TeamRouting, ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.team_routing(&viewer).await
+}
+
+/// The signed-in teammate's own switch: online (take conversations) or away.
+#[server(prefix = "/api/fn", endpoint = "set_my_availability")]
+pub async fn set_my_availability(
+    availability: crate::assignment::Availability,
+) -> Result<crate::assignment::TeamAgent, ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.set_availability(&viewer, availability).await
+}
+
+/// How escalated conversations find an agent (owners and admins).
+#[server(prefix = "/api/fn", endpoint = "set_assignment_mode")]
+pub async fn set_assignment_mode(
+    mode: crate::assignment::AssignmentMode,
+) -> Result<crate::assignment::TeamRouting, ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.set_assignment_mode(&viewer, mode).await
+}

@@ -6,13 +6,17 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::short_time;
+use super::{
+    inbox_team::{Assignments, CustomerPanel, Routing, Shortcuts, TeamStatus, TransferBox},
+    short_time,
+};
 use crate::form::{FormAction, SearchForm, ServerForm};
 use crate::{
     api::{
-        AddNote, DeleteInboxFilter, ReplyToConversation, ResolveConversation, ReturnConversationToBot,
-        ReviewAnswer, SaveInboxFilter, TagConversation, TakeOverConversation, UntagConversation,
-        conversation_detail, list_conversations, search_messages,
+        AddNote, AnswerTransfer, DeleteInboxFilter, MergeConversation, ReplyToConversation,
+        ResolveConversation, ReturnConversationToBot, ReviewAnswer, SaveInboxFilter, TagConversation,
+        TakeOverConversation, TransferConversation, UntagConversation, conversation_detail,
+        list_conversations, search_messages,
     },
     dto::{
         ConversationDetail, ConversationEventView, ConversationId, ConversationStatus, ConversationView,
@@ -36,8 +40,14 @@ pub fn ConversationsPage() -> impl IntoView {
     let live = LiveFeed::new();
     Effect::new(move |_| live.connect());
     // Who is looking and the organization's tags, as the list last loaded them.
-    let team = TeamContext { me: RwSignal::new(None), tags: RwSignal::new(Vec::new()) };
+    let team = TeamContext {
+        me: RwSignal::new(None),
+        tags: RwSignal::new(Vec::new()),
+        listed: RwSignal::new(Vec::new()),
+    };
     provide_context(team);
+    let routing = Routing::new();
+    provide_context(routing);
     // The team sees who has which conversation open.
     Effect::new(move |_| live.viewing.set(selected.get()));
 
@@ -101,15 +111,22 @@ pub fn ConversationsPage() -> impl IntoView {
         |q| async move { if q.trim().is_empty() { Ok(None) } else { search_messages(q).await.map(Some) } },
     );
 
+    let take = move |id: ConversationId| actions.take.submit(format!("id={id}"));
+    let resolve = move |id: ConversationId| actions.resolve.submit(format!("id={id}"));
+
     view! {
         <Title text=title />
-        <Mentions live team />
+
         <div class="conversations-page">
             <section class="conversation-list" aria-labelledby="conversations-heading">
                 <div class="list-header">
                     <h1 id="conversations-heading">"Conversations"</h1>
                     <LinkBadge state=live.state />
+                    <Shortcuts listed=team.listed selected take resolve />
                 </div>
+                <TeamStatus live routing />
+                <Mentions live team />
+                <Assignments live routing />
                 <div role="search" class="search">
                     <SearchForm action="/conversations">
                         <input
@@ -329,7 +346,8 @@ fn ConversationList(
     unread: Memo<std::collections::HashSet<ConversationId>>,
 ) -> impl IntoView {
     let InboxListing { conversations: loaded, pagination, viewer_id, tags, .. } = loaded;
-    if let Some(team) = use_context::<TeamContext>() {
+    let team = use_context::<TeamContext>();
+    if let Some(team) = team {
         team.me.set(Some(viewer_id));
         team.tags.set(tags);
     }
@@ -364,6 +382,13 @@ fn ConversationList(
             inbox_link(&query, &extra)
         }
     };
+    // The order j and k walk.
+    if let Some(team) = team {
+        let (merged, open_link) = (merged.clone(), open_link.clone());
+        Effect::new(move |_| {
+            team.listed.set(merged().into_iter().map(|c| (c.id, open_link(c.id))).collect())
+        });
+    }
     let filtered = query.is_filtered() || query.view != InboxView::All;
     let list = move || {
         let all = merged();
@@ -544,6 +569,9 @@ struct Actions {
     reply: FormAction<ReplyToConversation>,
     give_back: FormAction<ReturnConversationToBot>,
     resolve: FormAction<ResolveConversation>,
+    transfer: FormAction<TransferConversation>,
+    answer: ServerAction<AnswerTransfer>,
+    merge: ServerAction<MergeConversation>,
 }
 
 impl Actions {
@@ -553,6 +581,9 @@ impl Actions {
             reply: FormAction::new(),
             give_back: FormAction::new(),
             resolve: FormAction::new(),
+            transfer: FormAction::new(),
+            answer: ServerAction::new(),
+            merge: ServerAction::new(),
         }
     }
 
@@ -561,6 +592,9 @@ impl Actions {
             + self.reply.version().get()
             + self.give_back.version().get()
             + self.resolve.version().get()
+            + self.transfer.version().get()
+            + self.answer.version().get()
+            + self.merge.version().get()
     }
 
     /// The last refusal of any action, in words.
@@ -570,6 +604,8 @@ impl Actions {
             .or_else(|| err(self.reply.value().get()))
             .or_else(|| err(self.give_back.value().get()))
             .or_else(|| err(self.resolve.value().get()))
+            .or_else(|| err(self.transfer.value().get()))
+            .or_else(|| err(self.answer.value().get()))
             .map(|e| e.to_string())
     }
 }
@@ -583,7 +619,8 @@ fn ConversationPane(
     actions: Actions,
     team: TeamContext,
 ) -> impl IntoView {
-    let ConversationDetail { conversation: loaded, messages, events, notes } = detail;
+    let ConversationDetail { conversation: loaded, messages, events, notes, others } = detail;
+    let routing = expect_context::<Routing>();
     let id = loaded.id;
     let loaded_bot = loaded.bot_id;
     // The live feed carries every later change of this conversation.
@@ -649,6 +686,8 @@ fn ConversationPane(
                 <a href=format!("/api/v1/conversations/{id}/transcript?format=csv") download>"CSV"</a>
                 " · "
                 <a href=format!("/api/v1/conversations/{id}/transcript?format=json") download>"JSON"</a>
+                " · "
+                <a href=format!("/api/v1/conversations/{id}/transcript?format=pdf") download>"PDF"</a>
             </span>
             {move || current.read().satisfaction.clone().map(|rated| view! {
                 <span class="rating" aria-label=format!("Rated {} of 5", rated.score)>
@@ -675,7 +714,9 @@ fn ConversationPane(
                 </ServerForm>
             })}
         </div>
+        <TransferBox conversation=current routing transfer=actions.transfer answer=actions.answer />
         {move || actions.error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+        <CustomerPanel conversation=current others merge=actions.merge />
         <History events />
         <ConversationTags conversation=current live team />
         <MessageLog loaded=messages notes live conversation=id bot=loaded_bot />
@@ -708,6 +749,8 @@ fn ConversationPane(
 struct TeamContext {
     me: RwSignal<Option<uuid::Uuid>>,
     tags: RwSignal<Vec<TagView>>,
+    /// The list as shown, with each row's link (the order j and k walk).
+    listed: RwSignal<Vec<(ConversationId, String)>>,
 }
 
 /// Tags as coloured chips.
@@ -817,11 +860,14 @@ fn NoteForm(conversation: ConversationId, live: LiveFeed) -> impl IntoView {
 /// conversation), whatever conversation they have open.
 #[component]
 fn Mentions(live: LiveFeed, team: TeamContext) -> impl IntoView {
+    let dismissed = RwSignal::new(None::<uuid::Uuid>);
     let mine = move || {
         let me = team.me.get()?;
-        live.notes.with(|all| {
-            all.iter().rev().find(|n| n.author.id != me && n.mentions.iter().any(|m| m.id == me)).cloned()
-        })
+        live.notes
+            .with(|all| {
+                all.iter().rev().find(|n| n.author.id != me && n.mentions.iter().any(|m| m.id == me)).cloned()
+            })
+            .filter(|n| dismissed.get() != Some(n.id))
     };
     view! {
         <aside class="mentions" aria-live="polite" aria-label="Mentions">
@@ -829,6 +875,7 @@ fn Mentions(live: LiveFeed, team: TeamContext) -> impl IntoView {
                 <p class="toast">
                     {format!("{} mentioned you: “{}” ", n.author.name, n.content.chars().take(80).collect::<String>())}
                     <a href=format!("/conversations?c={}", n.conversation_id)>"Open the conversation"</a>
+                    <button type="button" class="dismiss" aria-label="Dismiss" on:click=move |_| dismissed.set(Some(n.id))>"×"</button>
                 </p>
             })}
         </aside>
@@ -1003,10 +1050,26 @@ fn describe(e: &ConversationEventView) -> String {
                 comment => format!("{who} rated it {score}/5: “{comment}”"),
             }
         }
+        "assigned" => match field("to") {
+            to if to.is_empty() => format!("{who} put it back in the queue"),
+            to if e.actor_kind == "system" => format!("Routing gave it to {to}"),
+            to => format!("{who} gave it to {to}"),
+        },
+        "transfer_requested" => with_note(format!("{who} asked {} to take it", field("to")), &field("note")),
+        "transfer_declined" => format!("{who} declined the transfer"),
+        "transfer_withdrawn" => format!("{who} withdrew the transfer"),
+        "transferred" => with_note(format!("{who} transferred it to {}", field("to")), &field("note")),
+        "transfer_accepted" => format!("{who} accepted the transfer from {}", field("from")),
+        "merged" => format!("{who} merged another conversation of this customer into it"),
+        "merged_away" => format!("{who} merged it into another conversation"),
         "abandoned" => "The visitor went quiet: abandoned".into(),
         "archived" => "Archived".into(),
         _ => format!("{} → {}", field("from"), field("to")),
     }
+}
+
+fn with_note(line: String, note: &str) -> String {
+    if note.is_empty() { line } else { format!("{line}: “{note}”") }
 }
 
 fn stars(score: u8) -> String {

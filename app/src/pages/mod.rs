@@ -9,6 +9,7 @@ pub mod bot_versions;
 pub mod bots;
 pub mod conversations;
 pub mod evaluation;
+pub mod inbox_team;
 pub mod knowledge;
 pub mod login;
 pub mod new_bot;

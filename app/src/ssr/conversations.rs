@@ -67,4 +67,25 @@ pub trait DashboardPort: Send + Sync + 'static {
         tag: String,
         add: bool,
     ) -> Result<ConversationView, ApiError>;
+    /// Transfer, assignment, merge (`crate::assignment::RoutingAction`).
+    async fn route_conversation(
+        &self,
+        viewer: &Viewer,
+        conversation: ConversationId,
+        action: crate::assignment::RoutingAction,
+    ) -> Result<ConversationView, ApiError>;
+    /// The team as routing sees it.
+    async fn team_routing(&self, viewer: &Viewer) -> Result<crate::assignment::TeamRouting, ApiError>;
+    /// The viewer's own switch.
+    async fn set_availability(
+        &self,
+        viewer: &Viewer,
+        availability: crate::assignment::Availability,
+    ) -> Result<crate::assignment::TeamAgent, ApiError>;
+    /// How escalated conversations find an agent (owners and admins).
+    async fn set_assignment_mode(
+        &self,
+        viewer: &Viewer,
+        mode: crate::assignment::AssignmentMode,
+    ) -> Result<crate::assignment::TeamRouting, ApiError>;
 }

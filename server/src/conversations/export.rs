@@ -1,5 +1,6 @@
 //! A conversation's transcript to download (issue "The agent inbox"): CSV, one row per
-//! message, or JSON, the conversation with its messages as the REST API gives them — the
+//! message; JSON, the conversation with its messages as the REST API gives them; or a PDF to
+//! read and print (`pdf`) — the
 //! visitor's, the bot's and the team's words as they were, never the team's internal notes.
 
 use app::{
@@ -16,6 +17,7 @@ use crate::error::Result;
 pub enum TranscriptFormat {
     Csv,
     Json,
+    Pdf,
 }
 
 impl TranscriptFormat {
@@ -24,7 +26,8 @@ impl TranscriptFormat {
         match name.map(str::trim).filter(|n| !n.is_empty()) {
             None | Some("json") => Ok(Self::Json),
             Some("csv") => Ok(Self::Csv),
-            Some(_) => Err(ApiError::validation("format", "Choose the format csv or json.")),
+            Some("pdf") => Ok(Self::Pdf),
+            Some(_) => Err(ApiError::validation("format", "Choose the format csv, json or pdf.")),
         }
     }
 }
@@ -57,6 +60,11 @@ impl ConversationService {
                     "messages": detail.messages,
                 }))
                 .map_err(anyhow::Error::from)?,
+            },
+            TranscriptFormat::Pdf => Transcript {
+                filename: format!("{stem}.pdf"),
+                content_type: "application/pdf",
+                body: super::pdf::transcript_pdf(&detail.conversation, &detail.messages)?,
             },
             TranscriptFormat::Csv => Transcript {
                 filename: format!("{stem}.csv"),

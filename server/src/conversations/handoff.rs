@@ -43,6 +43,7 @@ impl ConversationService {
         let found = load_conversation(&self.db, viewer.organization_id, id).await?;
         let bot_name = bot_name(&self.db, &found).await?;
         Ok(ConversationDetail {
+            others: super::merge::others_of(&self.db, &found).await?,
             notes: self.notes(viewer, id).await?,
             messages: self.messages(viewer.organization_id, id, 0).await?,
             events: history::list(&self.db, viewer.organization_id, id).await?,
@@ -101,6 +102,18 @@ impl ConversationService {
                 }
                 .into());
             }
+            Escalated
+                if found.assigned_agent_id.is_some_and(|given| given != agent.id)
+                    && !viewer.role.can(Permission::AssignConversations) =>
+            {
+                let given = found.assigned_agent_name.clone().unwrap_or_else(|| "Another agent".into());
+                return Err(ApiError::Conflict {
+                    message: format!(
+                        "{given} was given this conversation. Ask them, or an admin, to transfer it."
+                    ),
+                }
+                .into());
+            }
             Resolved | Abandoned | Archived => {
                 return Err(ApiError::Conflict {
                     message: format!(
@@ -120,6 +133,10 @@ impl ConversationService {
             let mut assign: conversation::ActiveModel = held.into();
             assign.assigned_agent_id = Set(Some(agent.id));
             assign.assigned_agent_name = Set(Some(agent.name.clone()));
+            assign.transfer_to_id = Set(None);
+            assign.transfer_to_name = Set(None);
+            assign.transfer_by_name = Set(None);
+            assign.transfer_note = Set(None);
             // The ten minutes an agent has to answer start now.
             assign.updated_at = Set(Utc::now());
             current = assign.update(&txn).await?;
@@ -253,6 +270,11 @@ impl ConversationService {
         let mut row: conversation::ActiveModel = found.into();
         row.status = Set(to.as_str().to_owned());
         row.updated_at = Set(Utc::now());
+        // A transfer still asked is moot once it closes or goes back to the bot.
+        row.transfer_to_id = Set(None);
+        row.transfer_to_name = Set(None);
+        row.transfer_by_name = Set(None);
+        row.transfer_note = Set(None);
         change(&mut row);
         let after = row.update(&txn).await?;
         history::record_move(&txn, &after, (from, to), &actor, note).await?;
@@ -292,6 +314,10 @@ impl ConversationService {
                 from,
             })
             .await;
+        // The holder has room for one more now.
+        if let Err(err) = self.route(organization_id).await {
+            tracing::warn!(error = %err, "routing after a conversation closed failed");
+        }
         Ok(view)
     }
 

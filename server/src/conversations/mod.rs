@@ -2,6 +2,7 @@
 //! sequence numbers, idempotency by client message id) and reads them back, always scoped by
 //! organization. Publishes `MessageCreated` after each commit.
 
+pub mod assignment;
 pub mod content;
 pub mod export;
 pub mod feedback;
@@ -11,8 +12,10 @@ pub mod history;
 pub mod inbox;
 pub mod lifecycle;
 pub mod limits;
+pub mod merge;
 pub mod names;
 pub mod notes;
+pub mod pdf;
 pub mod routes;
 pub mod tags;
 
@@ -76,6 +79,10 @@ pub struct ConversationService {
     writer: crate::db::Writer,
     events: EventBus,
     pub limits: limits::VisitorLimits,
+    /// Who of the team has a dashboard open and in use (routing's "online").
+    at_work: crate::shared::at_work::AtWork,
+    /// Routing passes take turns (`assignment`).
+    routing: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl ConversationService {
@@ -86,7 +93,14 @@ impl ConversationService {
             db,
             events,
             limits: limits::VisitorLimits::new(quota),
+            at_work: crate::shared::at_work::AtWork::default(),
+            routing: Arc::default(),
         }
+    }
+
+    /// Who has a dashboard open and in use, shared with the dashboard sockets that report it.
+    pub fn at_work(&self) -> crate::shared::at_work::AtWork {
+        self.at_work.clone()
     }
 
     /// Stores a visitor's message, opening a conversation (with the bot's greeting first) when
@@ -236,6 +250,12 @@ impl ConversationService {
                 from,
             })
             .await;
+        if view.status == ConversationStatus::Escalated {
+            // To an agent with room, or a place in the queue; the escalation stands either way.
+            if let Err(err) = self.route(bot.organization_id).await {
+                tracing::warn!(error = %err, "routing an escalated conversation failed");
+            }
+        }
         Ok(view)
     }
 
@@ -765,6 +785,7 @@ async fn create_conversation(
         started_at: Set(now),
         updated_at: Set(now),
         last_activity_at: Set(Some(now)),
+        queued_at: Set((status == ConversationStatus::Escalated).then_some(now)),
         ..Default::default()
     };
     let created = conversation::Entity::insert(model).exec_with_returning(txn).await?;
@@ -884,6 +905,10 @@ async fn set_status_noted(
     }
     let mut active: conversation::ActiveModel = found.into();
     active.status = Set(status.as_str().to_owned());
+    if status == ConversationStatus::Escalated {
+        // Its place in the queue: it joins at the back.
+        active.queued_at = Set(Some(chrono::Utc::now()));
+    }
     let moved = sea_orm::ActiveModelTrait::update(active, txn).await?;
     history::record_move(txn, &moved, (current, status), actor, note).await?;
     Ok(moved)
@@ -918,6 +943,14 @@ pub fn conversation_view(model: conversation::Model, bot_name: &str) -> Result<C
         }),
         sentiment: model.sentiment.and_then(|s| s.parse().ok()),
         tags: tags::read_tags(model.tags.as_deref()),
+        transfer: model.transfer_to_id.zip(model.transfer_to_name).map(|(to_id, to_name)| {
+            app::assignment::TransferView {
+                to_id,
+                to_name,
+                by_name: model.transfer_by_name.unwrap_or_default(),
+                note: model.transfer_note,
+            }
+        }),
     })
 }
 
@@ -961,12 +994,15 @@ pub fn install(w: &mut crate::wiring::Wiring, conversations: &ConversationServic
         auth: h.auth.clone(),
     }));
     w.background("visitor limits cleanup", conversations.limits.clone().run_cleanup(LIMITS_SWEEP));
+    w.background("conversation routing", assignment::run(conversations.clone(), ROUTE_EVERY));
     w.background(
         "conversation lifecycle",
         lifecycle::run(h.db.clone(), h.events.clone(), lifecycle::Policy::default(), SWEEP_EVERY),
     );
 }
 
+/// How often waiting conversations are routed again (teammates arrive or come back).
+const ROUTE_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 /// How often idle conversations are looked for.
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 /// How often expired visitor rate-limit windows are dropped.

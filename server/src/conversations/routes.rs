@@ -47,6 +47,15 @@ pub fn router(state: ConversationRoutes) -> OpenApiRouter {
         .routes(routes!(transcript_route))
         .routes(routes!(filters_route, save_filter_route))
         .routes(routes!(delete_filter_route))
+        .routes(routes!(assign_route))
+        .routes(routes!(transfer_route))
+        .routes(routes!(accept_transfer_route))
+        .routes(routes!(decline_transfer_route))
+        .routes(routes!(merge_route))
+        .routes(routes!(agents_route))
+        .routes(routes!(availability_route))
+        .routes(routes!(capacity_route))
+        .routes(routes!(assignment_mode_route))
         .with_state(state)
 }
 
@@ -285,12 +294,13 @@ pub async fn tags_route(
     Ok(Json(TagsResponse { tags: state.conversations.tag_catalogue(&caller.viewer).await? }))
 }
 
-/// The conversation's transcript to download: `format=csv` (one row per message) or `json`
-/// (default: the conversation and its messages). Internal notes are never in it.
+/// The conversation's transcript to download: `format=csv` (one row per message), `pdf` (to
+/// read and print) or `json` (default: the conversation and its messages). Internal notes are
+/// never in it.
 #[utoipa::path(get, path = "/api/v1/conversations/{id}/transcript", tag = "conversations",
     security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path), ("format" = Option<String>, Query, description = "csv or json (default)")),
-    responses((status = 200, description = "The transcript as an attachment (text/csv, or application/json for json)", content_type = "text/csv"),
+    params(("id" = uuid::Uuid, Path), ("format" = Option<String>, Query, description = "csv, pdf or json (default)")),
+    responses((status = 200, description = "The transcript as an attachment (text/csv, application/pdf, or application/json for json)", content_type = "text/csv"),
               (status = 404, body = app::error::ErrorBody), (status = 422, body = app::error::ErrorBody)))]
 pub async fn transcript_route(
     State(state): State<ConversationRoutes>,
@@ -386,4 +396,160 @@ async fn act(
 ) -> Result<Json<ConversationView>> {
     let client = client_of(request);
     Ok(Json(state.conversations.act(&caller.viewer, ConversationId(id), action, &client).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AssignRequest {
+    /// The teammate to give it to; `null` puts it back in the queue.
+    pub agent_id: Option<uuid::Uuid>,
+}
+
+/// Gives a conversation waiting for a person (or with one) to a teammate, or back to the
+/// queue. Agents take one for themselves; giving to others is for owners and admins.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/assign", tag = "assignment", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path)), request_body = AssignRequest,
+    responses((status = 200, body = ConversationView), (status = 403, body = app::error::ErrorBody),
+              (status = 404, body = app::error::ErrorBody), (status = 409, body = app::error::ErrorBody),
+              (status = 422, body = app::error::ErrorBody)))]
+pub async fn assign_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    Path(id): Path<uuid::Uuid>,
+    ApiJson(body): ApiJson<AssignRequest>,
+) -> Result<Json<ConversationView>> {
+    Ok(Json(state.conversations.assign(&caller.viewer, ConversationId(id), body.agent_id).await?))
+}
+
+/// Hands a conversation to a teammate with a note: the holder asks (they accept or decline);
+/// owners and admins may `force` it.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/transfer", tag = "assignment", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path)), request_body = super::assignment::TransferRequest,
+    responses((status = 200, body = ConversationView), (status = 403, body = app::error::ErrorBody),
+              (status = 404, body = app::error::ErrorBody), (status = 409, body = app::error::ErrorBody),
+              (status = 422, body = app::error::ErrorBody)))]
+pub async fn transfer_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    Path(id): Path<uuid::Uuid>,
+    ApiJson(body): ApiJson<super::assignment::TransferRequest>,
+) -> Result<Json<ConversationView>> {
+    Ok(Json(state.conversations.transfer(&caller.viewer, ConversationId(id), body).await?))
+}
+
+/// The teammate a transfer was asked of takes the conversation.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/transfer/accept", tag = "assignment", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = ConversationView), (status = 404, body = app::error::ErrorBody),
+              (status = 409, body = app::error::ErrorBody)))]
+pub async fn accept_transfer_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Json<ConversationView>> {
+    Ok(Json(state.conversations.answer_transfer(&caller.viewer, ConversationId(id), true).await?))
+}
+
+/// The teammate a transfer was asked of declines it (or the holder withdraws it).
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/transfer/decline", tag = "assignment", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = ConversationView), (status = 404, body = app::error::ErrorBody),
+              (status = 409, body = app::error::ErrorBody)))]
+pub async fn decline_transfer_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Json<ConversationView>> {
+    Ok(Json(state.conversations.answer_transfer(&caller.viewer, ConversationId(id), false).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MergeRequest {
+    /// The other conversation of the same customer; it is archived, its messages move here.
+    pub source_id: uuid::Uuid,
+}
+
+/// Merges another conversation of the same customer into this one: every message once, in
+/// the order written; notes and tags follow.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/merge", tag = "conversations", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path)), request_body = MergeRequest,
+    responses((status = 200, body = ConversationView), (status = 403, body = app::error::ErrorBody),
+              (status = 404, body = app::error::ErrorBody), (status = 409, body = app::error::ErrorBody),
+              (status = 422, body = app::error::ErrorBody)))]
+pub async fn merge_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    Path(id): Path<uuid::Uuid>,
+    ApiJson(body): ApiJson<MergeRequest>,
+) -> Result<Json<ConversationView>> {
+    Ok(Json(
+        state.conversations.merge(&caller.viewer, ConversationId(id), ConversationId(body.source_id)).await?,
+    ))
+}
+
+/// The team as routing sees it: the mode, each teammate's status (online, away, offline), open
+/// conversations and capacity, and how many conversations wait in the queue.
+#[utoipa::path(get, path = "/api/v1/agents", tag = "assignment", security(("bearer" = [])),
+    responses((status = 200, body = app::assignment::TeamRouting)))]
+pub async fn agents_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+) -> Result<Json<app::assignment::TeamRouting>> {
+    Ok(Json(state.conversations.team_routing(&caller.viewer).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AvailabilityRequest {
+    pub availability: app::assignment::Availability,
+}
+
+/// The caller's own switch: `online` (routing gives them conversations while their dashboard
+/// is open and in use) or `away`.
+#[utoipa::path(put, path = "/api/v1/agents/me/status", tag = "assignment", security(("bearer" = [])),
+    request_body = AvailabilityRequest,
+    responses((status = 200, body = app::assignment::TeamAgent), (status = 403, body = app::error::ErrorBody),
+              (status = 422, body = app::error::ErrorBody)))]
+pub async fn availability_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    ApiJson(body): ApiJson<AvailabilityRequest>,
+) -> Result<Json<app::assignment::TeamAgent>> {
+    Ok(Json(state.conversations.set_availability(&caller.viewer, body.availability).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CapacityRequest {
+    pub max_conversations: u32,
+}
+
+/// How many open conversations routing gives a teammate at once (owners and admins).
+#[utoipa::path(put, path = "/api/v1/agents/{id}/capacity", tag = "assignment", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path)), request_body = CapacityRequest,
+    responses((status = 200, body = app::assignment::TeamAgent), (status = 403, body = app::error::ErrorBody),
+              (status = 404, body = app::error::ErrorBody), (status = 422, body = app::error::ErrorBody)))]
+pub async fn capacity_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    Path(id): Path<uuid::Uuid>,
+    ApiJson(body): ApiJson<CapacityRequest>,
+) -> Result<Json<app::assignment::TeamAgent>> {
+    Ok(Json(state.conversations.set_capacity(&caller.viewer, id, body.max_conversations).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AssignmentModeRequest {
+    pub mode: app::assignment::AssignmentMode,
+}
+
+/// How escalated conversations find an agent: `manual`, `round_robin` or `least_loaded`
+/// (owners and admins).
+#[utoipa::path(put, path = "/api/v1/assignment", tag = "assignment", security(("bearer" = [])),
+    request_body = AssignmentModeRequest,
+    responses((status = 200, body = app::assignment::TeamRouting), (status = 403, body = app::error::ErrorBody),
+              (status = 422, body = app::error::ErrorBody)))]
+pub async fn assignment_mode_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    ApiJson(body): ApiJson<AssignmentModeRequest>,
+) -> Result<Json<app::assignment::TeamRouting>> {
+    Ok(Json(state.conversations.set_assignment_mode(&caller.viewer, body.mode).await?))
 }

@@ -119,4 +119,43 @@ impl DashboardPort for Dashboard {
         let change = if add { TagChange::Add(tag) } else { TagChange::Remove(tag) };
         Ok(self.conversations.change_tags(viewer, conversation, change).await?)
     }
+
+    async fn route_conversation(
+        &self,
+        viewer: &Viewer,
+        conversation: ConversationId,
+        action: app::assignment::RoutingAction,
+    ) -> Result<ConversationView, ApiError> {
+        use app::assignment::RoutingAction::*;
+        let service = &self.conversations;
+        Ok(match action {
+            Transfer { agent_id, note, force } => {
+                let request = crate::conversations::assignment::TransferRequest { agent_id, note, force };
+                service.transfer(viewer, conversation, request).await?
+            }
+            AnswerTransfer { accept } => service.answer_transfer(viewer, conversation, accept).await?,
+            Assign { agent_id } => service.assign(viewer, conversation, agent_id).await?,
+            Merge { source } => service.merge(viewer, conversation, source).await?,
+        })
+    }
+
+    async fn team_routing(&self, viewer: &Viewer) -> Result<app::assignment::TeamRouting, ApiError> {
+        Ok(self.conversations.team_routing(viewer).await?)
+    }
+
+    async fn set_availability(
+        &self,
+        viewer: &Viewer,
+        availability: app::assignment::Availability,
+    ) -> Result<app::assignment::TeamAgent, ApiError> {
+        Ok(self.conversations.set_availability(viewer, availability).await?)
+    }
+
+    async fn set_assignment_mode(
+        &self,
+        viewer: &Viewer,
+        mode: app::assignment::AssignmentMode,
+    ) -> Result<app::assignment::TeamRouting, ApiError> {
+        Ok(self.conversations.set_assignment_mode(viewer, mode).await?)
+    }
 }

@@ -36,6 +36,16 @@ pub struct Model {
     /// The conversation's tags, `,billing,urgent,` (the inbox filters with `LIKE '%,name,%'`).
     #[sea_orm(column_type = "Text", nullable)]
     pub tags: Option<String>,
+    /// When it last started waiting for a person (escalated): its place in the queue.
+    pub queued_at: Option<DateTimeUtc>,
+    /// A transfer the holder asked of a teammate, waiting for their answer, with its note.
+    pub transfer_to_id: Option<Uuid>,
+    pub transfer_to_name: Option<String>,
+    pub transfer_by_name: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub transfer_note: Option<String>,
+    /// Merged into this conversation (which holds its messages now); it is archived.
+    pub merged_into_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -32,6 +32,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub ip_allowlist: String,
     pub logo_path: Option<String>,
+    /// How escalated conversations find an agent: `manual`, `round_robin` or `least_loaded`.
+    pub assignment_mode: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

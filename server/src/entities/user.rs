@@ -37,6 +37,13 @@ pub struct Model {
     pub mfa_secret: Option<String>,
     /// When the user confirmed a code; MFA is on from then.
     pub mfa_enabled_at: Option<DateTimeUtc>,
+    /// `online` or `away`: the teammate's own switch for taking conversations (offline is
+    /// having no dashboard open; see the conversations feature's assignment).
+    pub availability: String,
+    /// How many open conversations routing gives them at once.
+    pub max_conversations: i32,
+    /// When routing last gave them a conversation (round-robin takes the longest idle).
+    pub last_assigned_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

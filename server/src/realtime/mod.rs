@@ -192,6 +192,29 @@ pub async fn listen(hub: Hub, mut events: mpsc::Receiver<Arc<DomainEvent>>) {
                     &ServerMsg::MessageUpdated { message: message.clone() },
                 );
             }
+            DomainEvent::Reassigned { organization_id, bot_id, visitor_id, conversation } => {
+                if conversation.status == app::dto::ConversationStatus::AgentHandling
+                    && let Some(stage) = stage_frame(conversation)
+                {
+                    hub.publish(Topic::Visitor(*bot_id, visitor_id.clone()), &stage);
+                }
+                hub.publish(
+                    Topic::Organization(*organization_id),
+                    &ServerMsg::ConversationUpdated { conversation: conversation.clone() },
+                );
+            }
+            DomainEvent::Merged { organization_id, conversation, .. } => hub.publish(
+                Topic::Organization(*organization_id),
+                &ServerMsg::ConversationUpdated { conversation: conversation.clone() },
+            ),
+            DomainEvent::QueueMoved { bot_id, visitor_id, place } => hub.publish(
+                Topic::Visitor(*bot_id, visitor_id.clone()),
+                &ServerMsg::QueuePosition {
+                    conversation_id: place.conversation_id,
+                    position: place.position,
+                    wait_minutes: place.wait_minutes,
+                },
+            ),
             DomainEvent::TeamChanged { organization_id, conversation } => hub.publish(
                 Topic::Organization(*organization_id),
                 &ServerMsg::ConversationUpdated { conversation: conversation.clone() },

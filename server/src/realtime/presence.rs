@@ -2,6 +2,9 @@
 //! Each dashboard socket says what it views (`viewing`); the organization's dashboards get the
 //! conversation's viewers as `presence:changed` whenever they change, a closed socket leaving
 //! what it viewed. In memory: presence is about this moment, and a restart drops every socket.
+//!
+//! Which dashboards are open and in use is `shared::at_work`, which the socket reports into
+//! (routing reads it).
 
 use std::{
     collections::HashMap,
@@ -24,9 +27,16 @@ type Viewers = Vec<(u64, AgentRef)>;
 pub struct Presence {
     next: Arc<AtomicU64>,
     open: Arc<Mutex<HashMap<(OrganizationId, ConversationId), Viewers>>>,
+    /// Who has a dashboard open and in use (shared with routing).
+    pub at_work: crate::shared::at_work::AtWork,
 }
 
 impl Presence {
+    /// Presence that reports open dashboards into `at_work`.
+    pub fn with(at_work: crate::shared::at_work::AtWork) -> Self {
+        Self { at_work, ..Self::default() }
+    }
+
     /// A number for a new socket.
     pub fn socket(&self) -> u64 {
         self.next.fetch_add(1, Ordering::Relaxed)
@@ -55,13 +65,14 @@ impl Presence {
         announce(hub, org, changed);
     }
 
-    /// The socket closed: it views nothing any more.
+    /// The socket closed: it views nothing any more, and its dashboard is gone.
     pub fn close(&self, hub: &Hub, org: OrganizationId, socket: u64) {
         let changed = {
             let mut open = self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             leave(&mut open, org, socket)
         };
         announce(hub, org, changed);
+        self.at_work.close(org, socket);
     }
 }
 

@@ -58,6 +58,7 @@ async fn dashboard_socket(
     let events = state.hub.subscribe(Topic::Organization(viewer.organization_id));
     let teammate = Teammate { viewer, me, socket: state.presence.socket() };
     Ok(configure_socket(upgrade).on_upgrade(move |ws| async move {
+        state.presence.at_work.connect(teammate.viewer.organization_id, teammate.socket, teammate.me.id);
         forward(&state, &teammate, events, ws).await;
         state.presence.close(&state.hub, teammate.viewer.organization_id, teammate.socket);
     }))
@@ -97,6 +98,9 @@ async fn forward(
                             if let Err(err) = typing_to_visitor(state, teammate, conversation_id, typing).await {
                                 tracing::debug!(error = %err, "an agent's typing was not passed on");
                             }
+                        }
+                        Ok(DashboardMsg::Idle { idle }) => {
+                            state.presence.at_work.set_idle(teammate.viewer.organization_id, teammate.socket, idle);
                         }
                         Err(_) => {}
                     }

@@ -239,11 +239,19 @@ pub async fn listen(search: MessageSearch, mut events: mpsc::Receiver<Arc<Domain
             DomainEvent::MessageCreated { organization_id, message, .. } => {
                 search.add(*organization_id, message.clone()).await;
             }
+            // Indexed again under the conversation that holds them now.
+            DomainEvent::Merged { organization_id, messages, .. } => {
+                for message in messages {
+                    search.add(*organization_id, message.clone()).await;
+                }
+            }
             DomainEvent::StatusChanged { .. }
             | DomainEvent::Rated { .. }
             | DomainEvent::AnswerRated { .. }
             | DomainEvent::MessageUnderstood { .. }
             | DomainEvent::TeamChanged { .. }
+            | DomainEvent::Reassigned { .. }
+            | DomainEvent::QueueMoved { .. }
             | DomainEvent::NoteAdded { .. }
             | DomainEvent::BotUpdated { .. }
             | DomainEvent::KnowledgeChanged { .. }

@@ -2,6 +2,7 @@
 //! tokens. A leaf: it imports nothing of the crate but `error`, so every layer may use it and
 //! it never needs a feature.
 
+pub mod at_work;
 pub mod client;
 pub mod input;
 pub mod markdown;

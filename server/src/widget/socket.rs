@@ -225,11 +225,28 @@ async fn handle_frame(state: &super::WidgetState, bot: &Bot, visitor: &str, text
         }
         ClientMsg::Resume { conversation_id, after_seq } => {
             match state.conversations.visitor_resume(bot, visitor, conversation_id, after_seq).await {
-                Ok((conversation, messages)) => messages
-                    .into_iter()
-                    .map(|message| ServerMsg::MessageReceive { message })
-                    .chain(crate::realtime::stage_frame(&conversation))
-                    .collect(),
+                Ok((conversation, messages)) => {
+                    // Still waiting for a person: where in the queue.
+                    let place = match conversation.status {
+                        app::dto::ConversationStatus::Escalated => state
+                            .conversations
+                            .queue_place(bot.organization_id, conversation_id)
+                            .await
+                            .ok()
+                            .flatten(),
+                        _ => None,
+                    };
+                    messages
+                        .into_iter()
+                        .map(|message| ServerMsg::MessageReceive { message })
+                        .chain(crate::realtime::stage_frame(&conversation))
+                        .chain(place.map(|p| ServerMsg::QueuePosition {
+                            conversation_id: p.conversation_id,
+                            position: p.position,
+                            wait_minutes: p.wait_minutes,
+                        }))
+                        .collect()
+                }
                 Err(err) => vec![ServerMsg::error(err.into_api(), None)],
             }
         }

@@ -141,6 +141,11 @@ async fn every_server_function_refuses_anonymous_callers_unless_it_is_public() {
                         ("run_id", uuid::Uuid::nil().to_string()),
                         ("expects", "answered".into()),
                         ("tag", "x".into()),
+                        ("availability", "online".into()),
+                        ("mode", "manual".into()),
+                        ("agent_id", uuid::Uuid::nil().to_string()),
+                        ("accept", "true".into()),
+                        ("source", uuid::Uuid::nil().to_string()),
                     ][..],
                 )
                 .send()

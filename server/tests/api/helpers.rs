@@ -304,12 +304,18 @@ impl TestApp {
     /// A verified, active member of the demo organization with `role`, signed in; returns the
     /// session cookie.
     pub async fn member_with_role(&self, role: app::auth::Role) -> String {
+        self.member_named(role, &format!("Test {}", role.label())).await.0
+    }
+
+    /// [`Self::member_with_role`] named `name`; returns the session cookie and their id.
+    pub async fn member_named(&self, role: app::auth::Role, name: &str) -> (String, Uuid) {
+        let id = Uuid::now_v7();
         let email = format!("{}-{}@acme.com", role.as_str(), Uuid::new_v4().simple());
         let hash = chatsupport::accounts::password::hash("Passw0rd!x").await.expect("hash");
         chatsupport::entities::user::Entity::insert(chatsupport::entities::user::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(id),
             organization_id: Set(self.demo_org().await.0),
-            name: Set(format!("Test {}", role.label())),
+            name: Set(name.to_owned()),
             email: Set(email.clone()),
             password_hash: Set(Some(hash)),
             role: Set(role.as_str().to_owned()),
@@ -322,7 +328,7 @@ impl TestApp {
         .exec(&self.state.handles.db)
         .await
         .expect("member inserted");
-        self.sign_in(&email, "Passw0rd!x").await
+        (self.sign_in(&email, "Passw0rd!x").await, id)
     }
 
     /// Registers a new organization and its owner; returns the session cookie.

@@ -377,7 +377,7 @@ async fn tags_are_read_into_one_form_filtered_on_and_kept_within_the_organizatio
 }
 
 #[tokio::test]
-async fn a_transcript_downloads_as_csv_or_json_with_every_message_once_and_no_note() {
+async fn a_transcript_downloads_as_csv_json_or_pdf_with_every_message_once_and_no_note() {
     let app = spawn_app().await;
     let owner = app.demo_owner().await;
     let (mut visitor, _, id) = chatting(&app, "x-1").await;
@@ -425,6 +425,24 @@ async fn a_transcript_downloads_as_csv_or_json_with_every_message_once_and_no_no
     assert_eq!(json["messages"].as_array().map(Vec::len), Some(messages));
     assert_eq!(json["conversation"]["id"], id.to_string());
     assert!(!json.to_string().contains("secret team note"));
+
+    // The PDF opens (a PDF reader reads its text back) with the visitor's words, not the note.
+    let pdf = app
+        .http
+        .get(app.url(&format!("/api/v1/conversations/{id}/transcript?format=pdf")))
+        .header("cookie", &owner)
+        .send()
+        .await
+        .expect("pdf");
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.headers()["content-disposition"].to_str().unwrap_or_default().ends_with(".pdf\""));
+    let bytes = pdf.bytes().await.expect("bytes");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let read = pdf_extract::extract_text_from_mem(&bytes).expect("a PDF reader opens it");
+    assert!(read.contains("My order has not arrived"), "{read}");
+    assert!(read.contains("=HYPERLINK"), "{read}");
+    assert!(!read.contains("secret team note"), "internal notes stay out");
 
     let (status, _) =
         app.get_json(&format!("/api/v1/conversations/{id}/transcript?format=pdfx"), &owner).await;

@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod answers;
 mod api_keys;
+mod assignment;
 mod billing;
 mod bot_settings;
 mod capacity;

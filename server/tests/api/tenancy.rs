@@ -170,7 +170,7 @@ async fn other_tenant(app: &TestApp) -> Other {
 /// Which of B's ids a REST route with an `{id}` gets.
 fn id_kind_of_route(path: &str) -> Option<&'static str> {
     match path {
-        "/api/v1/team/{id}" => Some("member"),
+        "/api/v1/team/{id}" | "/api/v1/agents/{id}/capacity" => Some("member"),
         "/api/v1/chatbots/{id}"
         | "/api/v1/chatbots/{id}/restore"
         | "/api/v1/chatbots/{id}/clone"
@@ -198,6 +198,11 @@ fn id_kind_of_route(path: &str) -> Option<&'static str> {
         | "/api/v1/conversations/{id}/notes"
         | "/api/v1/conversations/{id}/tags"
         | "/api/v1/conversations/{id}/transcript"
+        | "/api/v1/conversations/{id}/assign"
+        | "/api/v1/conversations/{id}/transfer"
+        | "/api/v1/conversations/{id}/transfer/accept"
+        | "/api/v1/conversations/{id}/transfer/decline"
+        | "/api/v1/conversations/{id}/merge"
         | "/api/v1/conversations/{id}/messages/{message_id}/review" => Some("conversation"),
         "/api/v1/conversation-filters/{id}" => Some("filter"),
         _ => None,
@@ -220,10 +225,15 @@ fn id_kind_of_server_fn(name: &str, argument: &str) -> Option<&'static str> {
             | "review_answer"
             | "add_note"
             | "tag_conversation"
-            | "untag_conversation",
+            | "untag_conversation"
+            | "transfer_conversation"
+            | "answer_transfer"
+            | "merge_conversation",
             "id",
         ) => Some("conversation"),
         ("review_answer", "message_id") => Some("message"),
+        ("merge_conversation", "source") => Some("conversation"),
+        ("transfer_conversation", "agent_id") => Some("member"),
         ("delete_inbox_filter", "id") => Some("filter"),
         ("change_plan", "workspace") => Some("workspace"),
         (
