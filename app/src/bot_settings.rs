@@ -198,6 +198,9 @@ pub struct BehaviorSettings {
     /// How long the bot "types" before it answers, 0–5000 ms.
     pub response_delay_ms: u32,
     pub show_typing_indicator: bool,
+    /// Agents see what a visitor is typing before they send it (draft preview). Off by
+    /// default: a visitor may not expect it.
+    pub share_drafts: bool,
     /// Visitor messages after which the bot offers a person, 0 = never.
     pub max_conversation_length: u32,
     /// What the bot says when it offers a person.
@@ -212,6 +215,7 @@ impl Default for BehaviorSettings {
         Self {
             response_delay_ms: 1_000,
             show_typing_indicator: true,
+            share_drafts: false,
             max_conversation_length: 50,
             handoff_message: "We've covered a lot. Would you like a person from our team to take over? \
                               Press “Talk to a person” below."

@@ -684,6 +684,9 @@ pub struct BotProfile {
     pub show_typing_indicator: bool,
     /// The bot's language; `None` follows the browser.
     pub language: Option<String>,
+    /// Whether the widget sends the visitor's draft to the team while they type.
+    #[serde(default)]
+    pub share_drafts: bool,
 }
 
 /// A message found by full-text search. `highlights` are byte ranges of `snippet` that matched.

@@ -9,6 +9,8 @@ pub mod assignment;
 pub mod auth;
 pub mod billing;
 pub mod bot_settings;
+pub mod canned;
+pub mod conversation_search;
 pub mod csp;
 pub mod dto;
 pub mod error;

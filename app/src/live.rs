@@ -41,6 +41,11 @@ pub struct LiveFrame {
     pub conversation_id: Option<ConversationId>,
     #[serde(default)]
     pub viewers: Option<Vec<AgentRef>>,
+    /// `visitor:typing`: whether the visitor is writing, and their draft when shared.
+    #[serde(default)]
+    pub typing: Option<bool>,
+    #[serde(default)]
+    pub draft: Option<String>,
 }
 
 impl LiveFrame {
@@ -76,6 +81,8 @@ pub struct LiveFeed {
     pub viewing: RwSignal<Option<ConversationId>>,
     /// Whether the teammate is writing a reply in a conversation (sent as `typing`).
     pub typing: RwSignal<Option<(ConversationId, bool)>>,
+    /// Visitors writing now, by conversation, with their draft when the bot shares drafts.
+    pub visitor_typing: RwSignal<Vec<(ConversationId, Option<String>)>>,
     /// No input for `crate::assignment::IDLE_AFTER_MINUTES` (sent as `idle`): routing treats
     /// the teammate as away until they are back.
     pub idle: RwSignal<bool>,
@@ -95,12 +102,17 @@ impl LiveFeed {
             viewing: RwSignal::new(None),
             typing: RwSignal::new(None),
             idle: RwSignal::new(false),
+            visitor_typing: RwSignal::new(Vec::new()),
         }
     }
 
     pub fn apply(&self, frame: LiveFrame) {
         match frame {
             LiveFrame { kind, message: Some(message), .. } if kind == "message:receive" => {
+                // A visitor's message ends their typing.
+                if message.sender.kind == crate::dto::SenderKind::Visitor {
+                    self.visitor_typing.update(|all| all.retain(|(c, _)| *c != message.conversation_id));
+                }
                 self.messages.update(|all| {
                     if !all.iter().any(|m| m.id == message.id) {
                         all.push(message);
@@ -123,6 +135,16 @@ impl LiveFeed {
                 self.presence.update(|all| {
                     all.retain(|(c, _)| *c != id);
                     all.push((id, viewers));
+                })
+            }
+            LiveFrame { kind, conversation_id: Some(id), typing: Some(typing), draft, .. }
+                if kind == "visitor:typing" =>
+            {
+                self.visitor_typing.update(|all| {
+                    all.retain(|(c, _)| *c != id);
+                    if typing {
+                        all.push((id, draft));
+                    }
                 })
             }
             LiveFrame { kind, source: Some(source), .. }
@@ -152,6 +174,11 @@ impl LiveFeed {
         self.presence
             .with(|all| all.iter().find(|(c, _)| *c == conversation).map(|(_, v)| v.clone()))
             .unwrap_or_default()
+    }
+
+    /// Whether the visitor of `conversation` is writing (`Some`), with their draft if shared.
+    pub fn visitor_writing(&self, conversation: ConversationId) -> Option<Option<String>> {
+        self.visitor_typing.with(|all| all.iter().find(|(c, _)| *c == conversation).map(|(_, d)| d.clone()))
     }
 
     /// Says that the teammate is (or stopped) writing in `conversation`, once per change.

@@ -58,6 +58,15 @@ pub enum ClientMsg {
     /// Where the team can answer when nobody is online (after `team:offline`).
     #[serde(rename = "visitor:contact")]
     Contact { conversation_id: ConversationId, email: String },
+    /// The visitor is writing (or stopped). `draft` is what they have typed so far, sent only
+    /// when the bot shares drafts with the team (`BotProfile::share_drafts`, off by default).
+    #[serde(rename = "visitor:typing")]
+    Typing {
+        conversation_id: ConversationId,
+        typing: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        draft: Option<String>,
+    },
     #[serde(rename = "ping")]
     Ping,
 }
@@ -166,6 +175,15 @@ pub enum ServerMsg {
     /// The visitor's email was kept: the team answers there too.
     #[serde(rename = "visitor:contact_saved")]
     ContactSaved { conversation_id: ConversationId, email: String },
+    /// A visitor is writing in a conversation (the team's dashboards only), with their draft
+    /// when the bot shares drafts.
+    #[serde(rename = "visitor:typing")]
+    VisitorTyping {
+        conversation_id: ConversationId,
+        typing: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        draft: Option<String>,
+    },
     /// The visitor's place in the queue for a person, and the estimated wait (sent as the
     /// queue moves).
     #[serde(rename = "queue:position")]
@@ -431,6 +449,7 @@ fn profile<J: JsonFields>(o: &J) -> Option<BotProfile> {
         online: o.flag("online")?,
         offline_message: o.text("offline_message")?,
         show_typing_indicator: o.flag("show_typing_indicator")?,
+        share_drafts: o.flag("share_drafts").unwrap_or(false),
         language: o.text("language"),
     })
 }
@@ -637,6 +656,15 @@ impl ClientMsg {
                 r#"{{"type":"message:feedback","conversation_id":"{conversation_id}","message_id":"{message_id}","helpful":{}}}"#,
                 if *helpful { "true" } else { "false" }
             ),
+            Self::Typing { conversation_id, typing, draft } => {
+                let mut out = format!(
+                    r#"{{"type":"visitor:typing","conversation_id":"{conversation_id}","typing":{}"#,
+                    if *typing { "true" } else { "false" }
+                );
+                opt(&mut out, "draft", draft);
+                out.push('}');
+                out
+            }
             Self::Ping => String::from(r#"{"type":"ping"}"#),
         }
     }
@@ -676,6 +704,7 @@ mod tests {
             online: true,
             offline_message: "Away".into(),
             show_typing_indicator: true,
+            share_drafts: false,
             language: Some("de".into()),
         };
         let message = MessageView {

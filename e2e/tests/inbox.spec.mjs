@@ -200,7 +200,7 @@ test("tags, an internal note and a mention: the named teammate hears of it live,
   await expect(async () => {
     await owner.getByRole("searchbox", { name: "Search messages" }).fill(`${number}`);
     await owner.getByRole("searchbox", { name: "Search messages" }).press("Enter");
-    await expect(results).toContainText(/messages? match/, { timeout: 1000 });
+    await expect(results).toContainText(/conversations? match/, { timeout: 1000 });
   }).toPass({ timeout: 15000 });
   await expect(results.locator("mark").first()).toHaveText(`${number}`);
 

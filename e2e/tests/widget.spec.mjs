@@ -65,7 +65,8 @@ test("the owner turns on the pre-chat form, an open widget asks for it, history 
 
     // The visitor asks for a person: the widget says so, the bot steps aside.
     await chat.getByRole("button", { name: "Talk to a person" }).click();
-    await expect(log.getByRole("status")).toHaveText("A person from the team will reply here as soon as they can.");
+    // …and, with others waiting for a person, where they are in line.
+    await expect(log.getByRole("status")).toHaveText(/^A person from the team will reply here as soon as they can\.( You are (next|number \d+) in line · about (a minute|\d+ minutes)\.)?$/);
     await expect(chat.getByRole("button", { name: "Talk to a person" })).toHaveCount(0);
 
     // The agent's inbox names the visitor and shows the conversation waits for a person.

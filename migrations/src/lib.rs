@@ -28,6 +28,7 @@ mod m20261207_000022_inbox_filters;
 mod m20261207_000023_notes_and_tags;
 mod m20261207_000024_conversation_filters;
 mod m20261208_000025_assignment;
+mod m20261208_000026_canned_replies;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000023_notes_and_tags::Migration),
             Box::new(m20261207_000024_conversation_filters::Migration),
             Box::new(m20261208_000025_assignment::Migration),
+            Box::new(m20261208_000026_canned_replies::Migration),
         ]
     }
 }

@@ -34,8 +34,8 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Reindex { embed_all, config }) => {
             let done = chatsupport::startup::reindex(config, embed_all).await?;
             println!(
-                "reindexed: {} knowledge passages ({} newly embedded), {} messages",
-                done.passages, done.embedded, done.messages
+                "reindexed: {} knowledge passages ({} newly embedded), {} messages, {} conversations",
+                done.passages, done.embedded, done.messages, done.conversations
             );
             Ok(())
         }

@@ -27,7 +27,7 @@ use crate::{
     openapi, organizations, platform, realtime,
     realtime::{Hub, routes::RealtimeRoutes},
     replies,
-    search::{self, MessageSearch},
+    search::{self, ConversationSearch, MessageSearch},
     shared::PublicUrl,
     tasks::Tasks,
     widget,
@@ -74,6 +74,7 @@ impl Application {
 
         let google = accounts::google::GoogleSignIn::from_config(&config, &public_url, &secret)?;
         let search = MessageSearch::open(&config.index_dir())?;
+        let conversation_search = ConversationSearch::open(&config.index_dir())?;
         let quota = crate::conversations::limits::VisitorQuota {
             messages_per_minute: config.visitor_messages_per_minute,
             messages_per_hour: config.visitor_messages_per_hour,
@@ -125,6 +126,7 @@ impl Application {
             handles,
             accounts,
             search,
+            conversation_search,
             answers,
             conversations,
             knowledge,
@@ -176,7 +178,11 @@ impl Application {
                 }
             })
             .await;
-        tasks.shutdown(&state.handles.events, state.search.flush()).await;
+        let flushed = async {
+            state.search.flush().await;
+            state.conversation_search.flush().await;
+        };
+        tasks.shutdown(&state.handles.events, flushed).await;
         served
     }
 }
@@ -185,7 +191,16 @@ impl Application {
 /// and periodic loops (`wiring`); what runs in the background is what these add, plus the
 /// realtime relay, the SQLite checkpoints and the job runners below.
 fn install_features(tasks: &mut Tasks, state: &AppState, mailer: &Mailer) -> Wired {
-    let AppState { handles, accounts, search, conversations, knowledge, answers, connections } = state;
+    let AppState {
+        handles,
+        accounts,
+        search,
+        conversation_search,
+        conversations,
+        knowledge,
+        answers,
+        connections,
+    } = state;
     let mut w = Wiring::new(handles, tasks);
     accounts::install(&mut w, accounts);
     organizations::install(&mut w);
@@ -199,7 +214,7 @@ fn install_features(tasks: &mut Tasks, state: &AppState, mailer: &Mailer) -> Wir
         &crate::evaluation::Evaluations::new(handles.db.clone(), answers.clone(), handles.wakeup.clone()),
     );
     replies::install(&mut w, conversations, answers);
-    search::install(&mut w, search);
+    search::install(&mut w, search, conversation_search, conversations);
     widget::install(&mut w, conversations, connections, answers.gate());
     audit::install(&mut w);
     mail::install(&mut w, mailer);
@@ -247,6 +262,7 @@ fn routes(state: &AppState, wired: Wired) -> Router {
         &state.accounts,
         &state.conversations,
         &state.search,
+        &state.conversation_search,
         &state.knowledge,
         &state.answers,
     );
@@ -365,6 +381,7 @@ pub struct Reindexed {
     pub passages: usize,
     pub embedded: usize,
     pub messages: u64,
+    pub conversations: u64,
 }
 
 /// `chatsupport reindex`: gives every passage without a vector one (every passage with
@@ -385,13 +402,18 @@ pub async fn reindex(config: Config, embed_all: bool) -> anyhow::Result<Reindexe
         ConversationService::new(db.clone(), events, crate::conversations::limits::VisitorQuota::default());
     rebuild_messages(&search, &conversations, true).await?;
     let messages = search.num_docs();
-    Ok(Reindexed { passages, embedded, messages })
+    let conversation_search = ConversationSearch::open(&config.index_dir())
+        .context("opening the conversation index (is the server still running? stop it first)")?;
+    let conversations = search::conversations::rebuild_if_behind(&conversation_search, &db, true).await?;
+    Ok(Reindexed { passages, embedded, messages, conversations })
 }
 
 /// The search index is derived from the database; if it holds fewer documents than there are
 /// messages (first run, a crash between commit and index, a deleted index) it is rebuilt.
 async fn rebuild_index_if_behind(state: &AppState) -> anyhow::Result<()> {
-    rebuild_messages(&state.search, &state.conversations, false).await
+    rebuild_messages(&state.search, &state.conversations, false).await?;
+    search::conversations::rebuild_if_behind(&state.conversation_search, &state.handles.db, false).await?;
+    Ok(())
 }
 
 async fn rebuild_messages(

@@ -3,8 +3,13 @@
 //! gets its part through its `install` (`wiring`), so imports keep pointing one way.
 
 use crate::{
-    accounts::AccountService, answers::Answerer, conversations::ConversationService,
-    knowledge::KnowledgeService, search::MessageSearch, widget::Connections, wiring::Handles,
+    accounts::AccountService,
+    answers::Answerer,
+    conversations::ConversationService,
+    knowledge::KnowledgeService,
+    search::{ConversationSearch, MessageSearch},
+    widget::Connections,
+    wiring::Handles,
 };
 
 /// Cheap to clone: every field is a handle.
@@ -13,6 +18,8 @@ pub struct AppState {
     pub handles: Handles,
     pub accounts: AccountService,
     pub search: MessageSearch,
+    /// Conversations by what was said, noted and tagged, and who the customer is.
+    pub conversation_search: ConversationSearch,
     pub conversations: ConversationService,
     /// What each bot knows (the knowledge page, its REST routes, the answer engine).
     pub knowledge: KnowledgeService,

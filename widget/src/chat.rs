@@ -56,7 +56,18 @@ pub struct Chat {
     pub contact: RwSignal<Option<Option<String>>>,
     /// While waiting for a person: the place in the queue and the wait, in words.
     pub queue: RwSignal<Option<String>>,
+    /// The team was told the visitor is writing; when the draft went last (ms); the pause
+    /// after which they are told it stopped.
+    typing_sent: StoredValue<bool>,
+    draft_sent_at: StoredValue<f64>,
+    typing_pause: StoredValue<Option<TimeoutHandle>>,
 }
+
+/// Longest draft the team is shown, in characters.
+const MAX_DRAFT_CHARS: usize = 500;
+/// At most one draft update in this many ms; "stopped" after this long without a key.
+const DRAFT_EVERY_MS: f64 = 400.0;
+const TYPING_PAUSE: std::time::Duration = std::time::Duration::from_secs(4);
 
 impl Chat {
     pub fn start() -> Self {
@@ -74,6 +85,9 @@ impl Chat {
             streamed: RwSignal::new(String::new()),
             stage: RwSignal::new(Stage::Bot),
             queue: RwSignal::new(None),
+            typing_sent: StoredValue::new(false),
+            draft_sent_at: StoredValue::new(0.0),
+            typing_pause: StoredValue::new(None),
             link: RwSignal::new(Link::Connecting),
             error: RwSignal::new(None),
             socket: StoredValue::new_local(None),
@@ -114,6 +128,40 @@ impl Chat {
         }
     }
 
+    /// The visitor typed `text`: the team hears they are writing — and what, when the bot
+    /// shares drafts — at most every `DRAFT_EVERY_MS`; a pause or an empty box is "stopped".
+    pub fn typed(self, text: &str) {
+        let Some(conversation_id) = self.conversation.get_untracked() else { return };
+        if text.trim().is_empty() {
+            self.stop_typing();
+            return;
+        }
+        let share = self.profile.with_untracked(|p| p.as_ref().is_some_and(|p| p.share_drafts));
+        let now = js_sys::Date::now();
+        if !self.typing_sent.get_value() || (share && now - self.draft_sent_at.get_value() >= DRAFT_EVERY_MS)
+        {
+            self.typing_sent.set_value(true);
+            self.draft_sent_at.set_value(now);
+            let draft = share.then(|| text.chars().take(MAX_DRAFT_CHARS).collect());
+            self.transmit(&ClientMsg::Typing { conversation_id, typing: true, draft });
+        }
+        if let Some(pause) = self.typing_pause.get_value() {
+            pause.clear();
+        }
+        self.typing_pause.set_value(set_timeout_with_handle(move || self.stop_typing(), TYPING_PAUSE).ok());
+    }
+
+    /// Tells the team the visitor stopped writing (if they were told otherwise).
+    pub fn stop_typing(self) {
+        if !self.typing_sent.get_value() {
+            return;
+        }
+        self.typing_sent.set_value(false);
+        if let Some(conversation_id) = self.conversation.get_untracked() {
+            self.transmit(&ClientMsg::Typing { conversation_id, typing: false, draft: None });
+        }
+    }
+
     /// Queues the visitor's text and sends it if connected. Returns false for blank text.
     pub fn send(self, text: String) -> bool {
         let content = text.trim().to_owned();
@@ -123,6 +171,11 @@ impl Chat {
         self.interacted.set_value(true);
         self.remember();
         self.error.set(None);
+        // The message itself ends "typing" for the team.
+        self.typing_sent.set_value(false);
+        if let Some(pause) = self.typing_pause.get_value() {
+            pause.clear();
+        }
         // Writing after a resolution opens the conversation again, with the bot.
         if matches!(self.stage.get_untracked(), Stage::Survey | Stage::Rated) {
             self.stage.set(Stage::Bot);

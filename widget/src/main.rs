@@ -263,7 +263,11 @@ fn Widget() -> impl IntoView {
                             aria-describedby="count"
                             placeholder=move || t.get().placeholder
                             prop:value=move || draft.get()
-                            on:input=move |ev| draft.set(event_target_value(&ev))
+                            on:input=move |ev| {
+                                let text = event_target_value(&ev);
+                                chat.typed(&text);
+                                draft.set(text);
+                            }
                             on:keydown=move |ev| {
                                 if ev.key() == "Enter" && !ev.shift_key() {
                                     ev.prevent_default();

@@ -186,3 +186,49 @@ pub async fn set_assignment_mode(
     let (ports, viewer) = crate::ssr::context().await?;
     ports.dashboard.set_assignment_mode(&viewer, mode).await
 }
+
+/// The organization's canned replies (inserted in the reply box by `/shortcut`).
+#[server(prefix = "/api/fn", endpoint = "canned_replies")]
+pub async fn canned_replies() -> Result<Vec<crate::canned::CannedReply>, ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.canned_replies(&viewer).await
+}
+
+/// Saves a canned reply for the team under `/shortcut`.
+#[server(prefix = "/api/fn", endpoint = "save_canned_reply")]
+pub async fn save_canned_reply(
+    shortcut: String,
+    content: String,
+) -> Result<crate::canned::CannedReply, ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.save_canned_reply(&viewer, shortcut, content).await
+}
+
+/// Deletes a canned reply.
+#[server(prefix = "/api/fn", endpoint = "delete_canned_reply")]
+pub async fn delete_canned_reply(id: uuid::Uuid) -> Result<(), ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    ports.dashboard.delete_canned_reply(&viewer, id).await
+}
+
+/// The inbox's search box: conversations whose messages, notes, customer or tags match `query`
+/// (a typo forgiven), optionally in one status, a page of 20 with counts by status.
+#[server(prefix = "/api/fn", endpoint = "search_conversations")]
+pub async fn search_conversations(
+    query: String,
+    #[server(default)] status: Option<crate::dto::ConversationStatus>,
+    #[server(default)] page: Option<u64>,
+) -> Result<crate::conversation_search::SearchResults, ApiError> {
+    let (ports, viewer) = crate::ssr::context().await?;
+    let request = crate::conversation_search::SearchRequest {
+        query,
+        filters: crate::conversation_search::SearchFilters {
+            status: status.into_iter().collect(),
+            ..Default::default()
+        },
+        page: page.unwrap_or(1),
+        limit: 20,
+        ..Default::default()
+    };
+    ports.dashboard.search_conversations(&viewer, request).await
+}

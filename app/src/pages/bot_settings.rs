@@ -323,6 +323,7 @@ pub fn BotSettingsForm(bot: ChatbotView) -> AnyView {
                 <fieldset>
                     <legend>"Behaviour"</legend>
                     {check_input(s, "Show a typing indicator", |s| s.behavior.show_typing_indicator, |s, v| s.behavior.show_typing_indicator = v)}
+                    {check_input(s, "Let agents see what visitors type before they send it (draft preview)", |s| s.behavior.share_drafts, |s, v| s.behavior.share_drafts = v)}
                     {number_input(s, "Response delay (ms)", (0, 5_000), |s| s.behavior.response_delay_ms, |s, v| s.behavior.response_delay_ms = v)}
                     {number_input(s, "Offer a person after this many messages (0 = never)", (0, 1_000),
                         |s| s.behavior.max_conversation_length, |s, v| s.behavior.max_conversation_length = v)}

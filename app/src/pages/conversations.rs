@@ -7,7 +7,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{
-    inbox_team::{Assignments, CustomerPanel, Routing, Shortcuts, TeamStatus, TransferBox},
+    inbox_team::{
+        Assignments, Canned, CannedReplies, CannedSuggestions, CustomerPanel, Routing, Shortcuts, TeamStatus,
+        TransferBox, first_choice, use_canned,
+    },
     short_time,
 };
 use crate::form::{FormAction, SearchForm, ServerForm};
@@ -16,11 +19,11 @@ use crate::{
         AddNote, AnswerTransfer, DeleteInboxFilter, MergeConversation, ReplyToConversation,
         ResolveConversation, ReturnConversationToBot, ReviewAnswer, SaveInboxFilter, TagConversation,
         TakeOverConversation, TransferConversation, UntagConversation, conversation_detail,
-        list_conversations, search_messages,
+        list_conversations, search_conversations,
     },
     dto::{
         ConversationDetail, ConversationEventView, ConversationId, ConversationStatus, ConversationView,
-        MessageView, NoteView, SearchHit, SenderKind, Sentiment, avatar_hue, initials,
+        MessageView, NoteView, SenderKind, Sentiment, avatar_hue, initials,
     },
     inbox::{InboxBot, InboxCounts, InboxListing, InboxQuery, InboxSort, InboxView, SavedFilter, TagView},
     live::{LinkState, LiveFeed},
@@ -48,6 +51,8 @@ pub fn ConversationsPage() -> impl IntoView {
     provide_context(team);
     let routing = Routing::new();
     provide_context(routing);
+    let canned = Canned::new();
+    provide_context(canned);
     // The team sees who has which conversation open.
     Effect::new(move |_| live.viewing.set(selected.get()));
 
@@ -106,9 +111,15 @@ pub fn ConversationsPage() -> impl IntoView {
             }
         },
     );
+    // The search box: its words, a status chosen from the counts (`qs`) and a page (`qp`).
+    let search_status =
+        Memo::new(move |_| query.read().get("qs").and_then(|s| s.parse::<ConversationStatus>().ok()));
+    let search_page = Memo::new(move |_| query.read().get("qp").and_then(|p| p.parse::<u64>().ok()));
     let hits = crate::load::resource(
-        move || search.get(),
-        |q| async move { if q.trim().is_empty() { Ok(None) } else { search_messages(q).await.map(Some) } },
+        move || (search.get(), search_status.get(), search_page.get()),
+        |(q, status, page)| async move {
+            if q.trim().is_empty() { Ok(None) } else { search_conversations(q, status, page).await.map(Some) }
+        },
     );
 
     let take = move |id: ConversationId| actions.take.submit(format!("id={id}"));
@@ -127,13 +138,14 @@ pub fn ConversationsPage() -> impl IntoView {
                 <TeamStatus live routing />
                 <Mentions live team />
                 <Assignments live routing />
+                <CannedReplies canned />
                 <div role="search" class="search">
                     <SearchForm action="/conversations">
                         <input
                             type="search"
                             name="q"
                             aria-label="Search messages"
-                            placeholder="Search messages"
+                            placeholder="Search conversations, notes, customers"
                             prop:value=move || search.get()
                         />
                         <button type="submit">"Search"</button>
@@ -141,7 +153,7 @@ pub fn ConversationsPage() -> impl IntoView {
                 </div>
                 <Transition fallback=|| ()>
                     {move || hits.get().map(|found| match found {
-                        Ok(Some(found)) => view! { <SearchResults hits=found query=search.get() /> }.into_any(),
+                        Ok(Some(found)) => view! { <SearchResults found query=search.get() status=search_status.get() /> }.into_any(),
                         Ok(None) => ().into_any(),
                         Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
                     })}
@@ -637,11 +649,28 @@ fn ConversationPane(
         )
     };
     let reply_form = NodeRef::<leptos::html::Form>::new();
+    let reply_box = NodeRef::<leptos::html::Textarea>::new();
+    // What the reply box holds, for the canned replies a `/shortcut` offers.
+    let typed = RwSignal::new(String::new());
+    let canned = expect_context::<Canned>();
+    let vars = Signal::derive(move || {
+        let c = current.read();
+        let me = routing.team.with(|t| {
+            t.as_ref().and_then(|t| t.agents.iter().find(|a| a.id == t.me).map(|a| a.name.clone()))
+        });
+        crate::canned::Variables {
+            customer_name: c.visitor_name.clone(),
+            customer_email: c.visitor_email.clone(),
+            agent_name: me,
+            bot_name: c.bot_name.clone(),
+        }
+    });
     Effect::new(move |_| {
         if matches!(actions.reply.value().get(), Some(Ok(_)))
             && let Some(form) = reply_form.get()
         {
             form.reset();
+            typed.set(String::new());
             live.set_typing(id, false);
         }
     });
@@ -660,7 +689,6 @@ fn ConversationPane(
         <header class="conversation-head">
             <div>
                 <h2>{move || current.read().visitor_name.clone()}</h2>
-                {move || current.read().visitor_email.clone().map(|email| view! { <a class="muted" href=format!("mailto:{email}")>{email.clone()}</a> })}
             </div>
             <span class=move || format!("status status-{}", status().as_str())>{move || status().label()}</span>
             {move || current.read().assigned_agent.clone().filter(|_| status() == ConversationStatus::AgentHandling).map(|agent| view! {
@@ -720,6 +748,12 @@ fn ConversationPane(
         <History events />
         <ConversationTags conversation=current live team />
         <MessageLog loaded=messages notes live conversation=id bot=loaded_bot />
+        <p class="visitor-typing" aria-live="polite">
+            {move || live.visitor_writing(id).map(|draft| view! {
+                {format!("{} is typing…", current.read().visitor_name)}
+                {draft.map(|d| view! { " " <q class="draft" title="Draft preview: not sent yet">{d}</q> })}
+            })}
+        </p>
         {move || {
             let holder = current.read().assigned_agent.clone().filter(|_| status() == ConversationStatus::AgentHandling);
             holder.filter(|h| team.me.get().is_some_and(|me| me != h.id)).map(|h| view! {
@@ -730,14 +764,25 @@ fn ConversationPane(
             <ServerForm action=actions.reply node_ref=reply_form>
                 <div class="reply">
                     {id_field()}
-                    <textarea name="content" rows="2" required maxlength=crate::protocol::MAX_MESSAGE_CHARS.to_string()
-                        on:input=move |_| live.set_typing(id, true)
+                    <textarea name="content" id="reply-box" rows="2" required maxlength=crate::protocol::MAX_MESSAGE_CHARS.to_string()
+                        node_ref=reply_box
+                        on:input=move |ev| {
+                            typed.set(event_target_value(&ev));
+                            live.set_typing(id, true);
+                        }
+                        on:keydown=move |ev| {
+                            if ev.key() == "Tab" && let Some(content) = first_choice(canned, &typed.get_untracked()) {
+                                ev.prevent_default();
+                                use_canned(&content, typed, reply_box, vars);
+                            }
+                        }
                         on:blur=move |_| live.set_typing(id, false)
                         aria-label="Reply to the visitor"
-                        placeholder=move || if status() == ConversationStatus::AgentHandling { "Write a reply…" } else { "Write a reply (you take the conversation over)…" }
+                        placeholder=move || if status() == ConversationStatus::AgentHandling { "Write a reply… (/ for canned replies)" } else { "Write a reply (you take the conversation over)…" }
                     ></textarea>
                     <button type="submit" disabled=move || actions.reply.pending().get()>"Send"</button>
                 </div>
+                <CannedSuggestions canned typed reply_box vars />
             </ServerForm>
         })}
         <NoteForm conversation=id live />
@@ -1077,44 +1122,99 @@ fn stars(score: u8) -> String {
 }
 
 #[component]
-fn SearchResults(hits: Vec<SearchHit>, query: String) -> impl IntoView {
-    let count = hits.len();
+fn SearchResults(
+    found: crate::conversation_search::SearchResults,
+    query: String,
+    status: Option<ConversationStatus>,
+) -> impl IntoView {
+    let crate::conversation_search::SearchResults { data, pagination, aggregations, .. } = found;
+    let total = pagination.total;
+    let q = |extra: &str| {
+        let mut link = format!("/conversations?q={}", urlencoding(&query));
+        if !extra.is_empty() {
+            link.push('&');
+            link.push_str(extra);
+        }
+        link
+    };
+    let status_param = status.map(|s| format!("qs={}", s.as_str())).unwrap_or_default();
     view! {
         <section class="search-results" aria-label="Search results">
             <p class="muted">
-                {match count {
-                    0 => format!("No messages match “{query}”."),
-                    1 => format!("1 message matches “{query}”."),
-                    n => format!("{n} messages match “{query}”."),
+                {match total {
+                    0 => format!("No conversations match “{query}”."),
+                    1 => format!("1 conversation matches “{query}”."),
+                    n => format!("{n} conversations match “{query}”."),
                 }}
             </p>
+            {(aggregations.by_status.len() > 1 || status.is_some()).then(|| view! {
+                <nav class="search-facets" aria-label="Matches by status">
+                    <a href=q("") aria-current=status.is_none().then_some("page")>"All"</a>
+                    {aggregations.by_status.iter().filter_map(|(name, n)| {
+                        let s = name.parse::<ConversationStatus>().ok()?;
+                        Some(view! {
+                            <a href=q(&format!("qs={name}")) aria-current=(status == Some(s)).then_some("page")>{format!("{} {n}", s.label())}</a>
+                        })
+                    }).collect_view()}
+                </nav>
+            })}
             <ul>
-                {hits.into_iter().map(|hit| view! {
-                    <li>
-                        <a href=format!("/conversations?c={}", hit.conversation_id)>
-                            <span class="who">
-                                {format!("{} · {}", hit.visitor_name, sender_label(hit.sender_kind))}
-                            </span>
-                            <Highlighted text=hit.snippet ranges=hit.highlights />
-                            <time datetime=hit.created_at.clone()>{short_time(&hit.created_at)}</time>
-                        </a>
-                    </li>
+                {data.into_iter().map(|hit| {
+                    let c = hit.conversation;
+                    let place = match hit.matched_in.as_str() {
+                        "note" => " · in a note",
+                        "customer" => " · the customer",
+                        "tags" => " · a tag",
+                        _ => "",
+                    };
+                    view! {
+                        <li>
+                            <a href=format!("/conversations?c={}", c.id)>
+                                <span class="who">
+                                    {format!("{} · {}{place}", c.visitor_name, c.status.label())}
+                                </span>
+                                <Highlighted text=hit.snippet ranges=hit.highlights />
+                                <time datetime=c.last_activity_at.clone()>{short_time(&c.last_activity_at)}</time>
+                            </a>
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
+            {(pagination.total_pages > 1).then(|| {
+                let page = pagination.page;
+                let at = |n: u64| {
+                    let mut extra = status_param.clone();
+                    if !extra.is_empty() {
+                        extra.push('&');
+                    }
+                    extra.push_str(&format!("qp={n}"));
+                    q(&extra)
+                };
+                view! {
+                    <nav class="pager" aria-label="Search pages">
+                        {(page > 1).then(|| view! { <a href=at(page - 1)>"Previous"</a> })}
+                        <span>{format!("Page {page} of {}", pagination.total_pages)}</span>
+                        {(page < pagination.total_pages).then(|| view! { <a href=at(page + 1)>"Next"</a> })}
+                    </nav>
+                }
+            })}
         </section>
     }
 }
 
-fn plural(count: i64, noun: &str) -> String {
-    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+/// Percent-encodes a query string value (what a form would send).
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
-fn sender_label(kind: SenderKind) -> &'static str {
-    match kind {
-        SenderKind::Visitor => "Visitor",
-        SenderKind::Bot => "Bot",
-        SenderKind::Agent => "Agent",
-    }
+fn plural(count: i64, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
 
 /// Renders `text` with the byte `ranges` wrapped in `<mark>`, as text nodes (never as HTML).

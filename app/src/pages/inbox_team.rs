@@ -9,10 +9,11 @@ use leptos::prelude::*;
 
 use crate::{
     api::{
-        AnswerTransfer, MergeConversation, SetAssignmentMode, SetMyAvailability, TransferConversation,
-        load_team_routing,
+        AnswerTransfer, DeleteCannedReply, MergeConversation, SaveCannedReply, SetAssignmentMode,
+        SetMyAvailability, TransferConversation, canned_replies, load_team_routing,
     },
     assignment::{AgentStatus, AssignmentMode, Availability, TeamRouting},
+    canned::{CannedReply, Variables, expand, insert, typed_shortcut},
     dto::{ConversationId, ConversationStatus, ConversationView},
     form::{FormAction, ServerForm},
     live::LiveFeed,
@@ -367,7 +368,7 @@ pub fn Shortcuts(
                 "e" => selected.get_untracked().into_iter().for_each(&resolve),
                 "r" => {
                     ev.prevent_default();
-                    browser::focus("textarea[name=content]");
+                    browser::focus("#reply-box");
                 }
                 "?" => help.update(|h| *h = !*h),
                 "Escape" => help.set(false),
@@ -393,6 +394,141 @@ pub fn Shortcuts(
             <button type="button" class="secondary small" on:click=move |_| help.set(false)>"Close"</button>
         </div>
     }
+}
+
+/// The organization's canned replies as last read (the manager keeps it; the reply box reads it).
+#[derive(Clone, Copy)]
+pub struct Canned {
+    pub list: RwSignal<Vec<CannedReply>>,
+}
+
+impl Canned {
+    pub fn new() -> Self {
+        Self { list: RwSignal::new(Vec::new()) }
+    }
+}
+
+impl Default for Canned {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The team's canned replies: each `/shortcut` with its text and a delete button, and a form
+/// that adds one. Folded away: agents use them from the reply box.
+#[component]
+pub fn CannedReplies(canned: Canned) -> impl IntoView {
+    let save = FormAction::<SaveCannedReply>::new();
+    let delete = ServerAction::<DeleteCannedReply>::new();
+    let loaded =
+        crate::load::resource(move || (save.version().get(), delete.version().get()), |_| canned_replies());
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = loaded.get() {
+            canned.list.set(list);
+        }
+    });
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(_))) {
+            crate::form::clear(form);
+        }
+    });
+    let error = move || {
+        save.value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| delete.value().get().and_then(|r| r.err()))
+            .map(|e| e.to_string())
+    };
+    view! {
+        <details class="canned">
+            <summary>{move || format!("Canned replies ({})", canned.list.read().len())}</summary>
+            <p class="muted">"Type / and the shortcut in a reply. {customer.name}, {customer.first_name}, {customer.email}, {agent.name} and {bot.name} are filled in."</p>
+            <ul class="canned-list" aria-label="Canned replies">
+                {move || canned.list.get().into_iter().map(|r| {
+                    let id = r.id;
+                    view! {
+                        <li>
+                            <code>{format!("/{}", r.shortcut)}</code>
+                            <span class="muted">{r.content.chars().take(80).collect::<String>()}</span>
+                            <button type="button" class="untag" aria-label=format!("Delete /{}", r.shortcut)
+                                on:click=move |_| { delete.dispatch(DeleteCannedReply { id }); }>"×"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <ServerForm action=save node_ref=form>
+                <input name="shortcut" required maxlength="33" aria-label="Shortcut" placeholder="/thanks" autocomplete="off" />
+                <textarea name="content" rows="2" required maxlength=crate::canned::MAX_CONTENT_CHARS.to_string()
+                    aria-label="Canned reply" placeholder="Thanks {customer.first_name}, glad I could help!"></textarea>
+                <button type="submit" class="secondary small" disabled=move || save.pending().get()>"Save reply"</button>
+            </ServerForm>
+            {move || error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+        </details>
+    }
+}
+
+/// Under the reply box while a `/shortcut` is typed: the canned replies it could be; a click
+/// (or Tab for the first) puts the reply in the box with its variables filled in.
+#[component]
+pub fn CannedSuggestions(
+    canned: Canned,
+    typed: RwSignal<String>,
+    reply_box: NodeRef<leptos::html::Textarea>,
+    vars: Signal<Variables>,
+) -> impl IntoView {
+    let choices = move || {
+        let text = typed.get();
+        let Some(word) = typed_shortcut(&text) else { return Vec::new() };
+        let word = word.to_lowercase().replace('_', "-");
+        canned
+            .list
+            .with(|all| all.iter().filter(|r| r.shortcut.starts_with(&word)).take(8).cloned().collect())
+    };
+    view! {
+        {move || {
+            let found: Vec<CannedReply> = choices();
+            (!found.is_empty()).then(|| view! {
+                <ul class="canned-choices" role="listbox" aria-label="Canned replies to insert">
+                    {found.into_iter().map(|r| {
+                        let content = r.content.clone();
+                        view! {
+                            <li role="option" aria-selected="false">
+                                <button type="button" on:click=move |_| use_canned(&content, typed, reply_box, vars)>
+                                    <code>{format!("/{}", r.shortcut)}</code>
+                                    " "
+                                    {expand(&r.content, &vars.get()).chars().take(100).collect::<String>()}
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })
+        }}
+    }
+}
+
+/// Puts a canned reply in place of the `/shortcut` being typed.
+pub fn use_canned(
+    content: &str,
+    typed: RwSignal<String>,
+    reply_box: NodeRef<leptos::html::Textarea>,
+    vars: Signal<Variables>,
+) {
+    let text = insert(&typed.get_untracked(), &expand(content, &vars.get_untracked()));
+    if let Some(field) = reply_box.get_untracked() {
+        field.set_value(&text);
+        let _ = field.focus();
+    }
+    typed.set(text);
+}
+
+/// The first canned reply the `/shortcut` being typed could be (Tab takes it).
+pub fn first_choice(canned: Canned, typed: &str) -> Option<String> {
+    let word = typed_shortcut(typed)?.to_lowercase().replace('_', "-");
+    canned
+        .list
+        .with_untracked(|all| all.iter().find(|r| r.shortcut.starts_with(&word)).map(|r| r.content.clone()))
 }
 
 #[cfg(feature = "hydrate")]

@@ -88,4 +88,18 @@ pub trait DashboardPort: Send + Sync + 'static {
         viewer: &Viewer,
         mode: crate::assignment::AssignmentMode,
     ) -> Result<crate::assignment::TeamRouting, ApiError>;
+    async fn canned_replies(&self, viewer: &Viewer) -> Result<Vec<crate::canned::CannedReply>, ApiError>;
+    async fn save_canned_reply(
+        &self,
+        viewer: &Viewer,
+        shortcut: String,
+        content: String,
+    ) -> Result<crate::canned::CannedReply, ApiError>;
+    async fn delete_canned_reply(&self, viewer: &Viewer, id: uuid::Uuid) -> Result<(), ApiError>;
+    /// Conversations by words and filters (`crate::conversation_search`).
+    async fn search_conversations(
+        &self,
+        viewer: &Viewer,
+        request: crate::conversation_search::SearchRequest,
+    ) -> Result<crate::conversation_search::SearchResults, ApiError>;
 }

@@ -130,6 +130,7 @@ impl Bot {
             offline_message: s.business_hours.offline_message.clone(),
             show_typing_indicator: s.behavior.show_typing_indicator,
             language: s.language.clone(),
+            share_drafts: s.behavior.share_drafts,
         }
     }
 }

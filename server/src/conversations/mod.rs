@@ -3,6 +3,7 @@
 //! organization. Publishes `MessageCreated` after each commit.
 
 pub mod assignment;
+pub mod canned;
 pub mod content;
 pub mod export;
 pub mod feedback;
@@ -505,6 +506,41 @@ impl ConversationService {
 
     /// Like [`Self::messages`], for the visitor who owns the conversation (widget resume),
     /// with the conversation as it stands.
+    /// The organization's conversations with these ids, as the inbox shows them (any order;
+    /// ids of other organizations or gone are left out).
+    pub async fn views(
+        &self,
+        organization: OrganizationId,
+        ids: &[ConversationId],
+    ) -> Result<Vec<ConversationView>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = conversation::Entity::find()
+            .filter(conversation::Column::OrganizationId.eq(organization.0))
+            .filter(conversation::Column::Id.is_in(ids.iter().map(|id| id.0)))
+            .all(&self.db)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let name = handoff::bot_name(&self.db, &row).await?;
+            out.push(conversation_view(row, &name)?);
+        }
+        Ok(out)
+    }
+
+    /// Whether conversation `id` is this visitor's, with this bot (a typing frame for any
+    /// other is dropped).
+    pub async fn is_visitors(&self, bot: &Bot, visitor_id: &str, id: ConversationId) -> Result<bool> {
+        Ok(conversation::Entity::find_by_id(id.0)
+            .filter(conversation::Column::OrganizationId.eq(bot.organization_id.0))
+            .filter(conversation::Column::BotId.eq(bot.id.0))
+            .filter(conversation::Column::VisitorId.eq(visitor_id))
+            .one(&self.db)
+            .await?
+            .is_some())
+    }
+
     pub async fn visitor_resume(
         &self,
         bot: &Bot,

@@ -56,6 +56,8 @@ pub fn router(state: ConversationRoutes) -> OpenApiRouter {
         .routes(routes!(availability_route))
         .routes(routes!(capacity_route))
         .routes(routes!(assignment_mode_route))
+        .routes(routes!(canned_replies_route, save_canned_reply_route))
+        .routes(routes!(delete_canned_reply_route))
         .with_state(state)
 }
 
@@ -552,4 +554,57 @@ pub async fn assignment_mode_route(
     ApiJson(body): ApiJson<AssignmentModeRequest>,
 ) -> Result<Json<app::assignment::TeamRouting>> {
     Ok(Json(state.conversations.set_assignment_mode(&caller.viewer, body.mode).await?))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CannedRepliesResponse {
+    pub canned_replies: Vec<app::canned::CannedReply>,
+}
+
+/// The organization's canned replies, by shortcut.
+#[utoipa::path(get, path = "/api/v1/canned-replies", tag = "conversations", security(("bearer" = [])),
+    responses((status = 200, body = CannedRepliesResponse)))]
+pub async fn canned_replies_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+) -> Result<Json<CannedRepliesResponse>> {
+    Ok(Json(CannedRepliesResponse {
+        canned_replies: state.conversations.canned_replies(&caller.viewer).await?,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CannedReplyRequest {
+    /// Typed as `/shortcut` in the reply box (letters, digits and -).
+    pub shortcut: String,
+    /// The reply; `{customer.name}`, `{customer.first_name}`, `{customer.email}`,
+    /// `{agent.name}`, `{agent.first_name}` and `{bot.name}` are filled in when inserted.
+    pub content: String,
+}
+
+/// Saves a canned reply for the team (409 when the shortcut is taken).
+#[utoipa::path(post, path = "/api/v1/canned-replies", tag = "conversations", security(("bearer" = [])),
+    request_body = CannedReplyRequest,
+    responses((status = 201, body = app::canned::CannedReply), (status = 403, body = app::error::ErrorBody),
+              (status = 409, body = app::error::ErrorBody), (status = 422, body = app::error::ErrorBody)))]
+pub async fn save_canned_reply_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    ApiJson(body): ApiJson<CannedReplyRequest>,
+) -> Result<(axum::http::StatusCode, Json<app::canned::CannedReply>)> {
+    let saved = state.conversations.save_canned_reply(&caller.viewer, &body.shortcut, &body.content).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(saved)))
+}
+
+/// Deletes a canned reply.
+#[utoipa::path(delete, path = "/api/v1/canned-replies/{id}", tag = "conversations", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 204), (status = 403, body = app::error::ErrorBody), (status = 404, body = app::error::ErrorBody)))]
+pub async fn delete_canned_reply_route(
+    State(state): State<ConversationRoutes>,
+    caller: ApiCaller,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<axum::http::StatusCode> {
+    state.conversations.delete_canned_reply(&caller.viewer, id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

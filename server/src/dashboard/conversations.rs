@@ -15,6 +15,7 @@ pub struct Dashboard {
     pub accounts: AccountService,
     pub conversations: ConversationService,
     pub search: MessageSearch,
+    pub conversation_search: crate::search::ConversationSearch,
 }
 
 #[async_trait::async_trait]
@@ -157,5 +158,31 @@ impl DashboardPort for Dashboard {
         mode: app::assignment::AssignmentMode,
     ) -> Result<app::assignment::TeamRouting, ApiError> {
         Ok(self.conversations.set_assignment_mode(viewer, mode).await?)
+    }
+
+    async fn canned_replies(&self, viewer: &Viewer) -> Result<Vec<app::canned::CannedReply>, ApiError> {
+        Ok(self.conversations.canned_replies(viewer).await?)
+    }
+
+    async fn save_canned_reply(
+        &self,
+        viewer: &Viewer,
+        shortcut: String,
+        content: String,
+    ) -> Result<app::canned::CannedReply, ApiError> {
+        Ok(self.conversations.save_canned_reply(viewer, &shortcut, &content).await?)
+    }
+
+    async fn delete_canned_reply(&self, viewer: &Viewer, id: uuid::Uuid) -> Result<(), ApiError> {
+        Ok(self.conversations.delete_canned_reply(viewer, id).await?)
+    }
+
+    async fn search_conversations(
+        &self,
+        viewer: &Viewer,
+        request: app::conversation_search::SearchRequest,
+    ) -> Result<app::conversation_search::SearchResults, ApiError> {
+        Ok(crate::search::routes::search(&self.conversation_search, &self.conversations, viewer, request)
+            .await?)
     }
 }

@@ -57,6 +57,7 @@ pub fn ports(
     accounts: &AccountService,
     conversations: &ConversationService,
     search: &MessageSearch,
+    conversation_search: &crate::search::ConversationSearch,
     knowledge: &crate::knowledge::KnowledgeService,
     answers: &crate::answers::Answerer,
 ) -> Ports {
@@ -66,6 +67,7 @@ pub fn ports(
             accounts: accounts.clone(),
             conversations: conversations.clone(),
             search: search.clone(),
+            conversation_search: conversation_search.clone(),
         }),
         accounts: Arc::new(accounts::DashboardAccounts { accounts: accounts.clone(), db: db.clone() }),
         organization: Arc::new(organization::DashboardOrganization {

@@ -6,6 +6,7 @@ pub mod api_key;
 pub mod audit_log;
 pub mod bot;
 pub mod bot_version;
+pub mod canned_reply;
 pub mod conversation;
 pub mod conversation_event;
 pub mod conversation_filter;

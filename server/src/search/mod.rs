@@ -20,7 +20,11 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::{error::Result, events::DomainEvent};
 
+pub mod conversations;
+pub mod routes;
 pub mod writer;
+
+pub use conversations::ConversationSearch;
 
 const WRITER_HEAP_BYTES: usize = 20_000_000;
 const MAX_HITS: usize = 50;
@@ -261,10 +265,23 @@ pub async fn listen(search: MessageSearch, mut events: mpsc::Receiver<Arc<Domain
     }
 }
 
-/// Keeps the message index current from committed events.
-pub fn install(w: &mut crate::wiring::Wiring, search: &MessageSearch) {
-    let search = search.clone();
-    w.listener("search", move |events| listen(search, events));
+/// Keeps the message and conversation indexes current from committed events; the
+/// conversation search's REST route.
+pub fn install(
+    w: &mut crate::wiring::Wiring,
+    search: &MessageSearch,
+    conversation_search: &ConversationSearch,
+    conversations: &crate::conversations::ConversationService,
+) {
+    let messages = search.clone();
+    w.listener("search", move |events| listen(messages, events));
+    let (index, db) = (conversation_search.clone(), w.handles().db.clone());
+    w.listener("conversation search", move |events| conversations::listen(index, db, events));
+    w.routes(routes::router(routes::SearchRoutes {
+        search: conversation_search.clone(),
+        conversations: conversations.clone(),
+        auth: w.handles().auth.clone(),
+    }));
 }
 
 #[cfg(test)]

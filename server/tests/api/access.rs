@@ -146,6 +146,7 @@ async fn every_server_function_refuses_anonymous_callers_unless_it_is_public() {
                         ("agent_id", uuid::Uuid::nil().to_string()),
                         ("accept", "true".into()),
                         ("source", uuid::Uuid::nil().to_string()),
+                        ("shortcut", "x".into()),
                     ][..],
                 )
                 .send()

@@ -568,3 +568,94 @@ async fn saved_filters_are_personal_or_shared_apply_by_id_and_stay_in_the_organi
     let (_, after) = app.get_json("/api/v1/conversation-filters", &agent).await;
     assert_eq!(after["filters"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn the_team_sees_a_visitor_typing_and_their_draft_only_when_the_bot_shares_drafts() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let (mut visitor, _, id) = chatting(&app, "vt-1").await;
+    let mut owners = app.authed_socket("/api/v1/ws/dashboard", &owner).await;
+    let stranger = app.register_verified("boss@typing.example", "Elsewhere").await;
+    let mut strangers = app.authed_socket("/api/v1/ws/dashboard", &stranger).await;
+    let typing =
+        |draft: &str| ClientMsg::Typing { conversation_id: id, typing: true, draft: Some(draft.into()) };
+
+    // Off by default: the team hears that the visitor writes, not what.
+    visitor.send(&typing("my card number is")).await;
+    let heard = owners.recv_until(|m| matches!(m, ServerMsg::VisitorTyping { .. })).await;
+    assert_eq!(heard, ServerMsg::VisitorTyping { conversation_id: id, typing: true, draft: None });
+
+    // The owner turns the draft preview on: now the draft comes along.
+    let (_, bots) = app.get_json("/api/v1/chatbots", &owner).await;
+    let bot = bots["chatbots"][0]["id"].as_str().expect("the demo bot").to_owned();
+    let on = app
+        .patch_json(
+            &format!("/api/v1/chatbots/{bot}"),
+            &owner,
+            serde_json::json!({ "settings": { "behavior": { "share_drafts": true } } }),
+        )
+        .await;
+    assert_eq!(on.status(), 200);
+    // The open widget hears of the change (and its socket answers by it from then on).
+    visitor.recv_until(|m| matches!(m, ServerMsg::WidgetConfig { .. })).await;
+    visitor.send(&typing("Where is my")).await;
+    let heard = owners.recv_until(|m| matches!(m, ServerMsg::VisitorTyping { draft: Some(_), .. })).await;
+    assert_eq!(
+        heard,
+        ServerMsg::VisitorTyping { conversation_id: id, typing: true, draft: Some("Where is my".into()) }
+    );
+    visitor.send(&ClientMsg::Typing { conversation_id: id, typing: false, draft: Some("x".into()) }).await;
+    let stopped = owners.recv_until(|m| matches!(m, ServerMsg::VisitorTyping { typing: false, .. })).await;
+    assert_eq!(stopped, ServerMsg::VisitorTyping { conversation_id: id, typing: false, draft: None });
+
+    // Another visitor's conversation cannot be typed into; another organization heard nothing.
+    let (mut other, _) = app.visitor(crate::helpers::DEMO_BOT).await;
+    other.send(&typing("not mine")).await;
+    let refused = other.recv_until(|m| matches!(m, ServerMsg::Error { .. })).await;
+    assert!(matches!(refused, ServerMsg::Error { .. }));
+    while !strangers.is_silent_for(std::time::Duration::from_millis(300)).await {
+        let frame = strangers.recv().await;
+        assert!(!matches!(frame, ServerMsg::VisitorTyping { .. }), "{frame:?}");
+    }
+}
+
+#[tokio::test]
+async fn canned_replies_are_the_teams_one_per_shortcut_and_stay_in_the_organization() {
+    let app = spawn_app().await;
+    let owner = app.demo_owner().await;
+    let agent = app.member_with_role(app::auth::Role::Agent).await;
+    let viewer = app.member_with_role(app::auth::Role::Viewer).await;
+    async fn save(
+        app: &crate::helpers::TestApp,
+        cookie: &str,
+        shortcut: &str,
+        content: &str,
+    ) -> reqwest::Response {
+        let body = serde_json::json!({ "shortcut": shortcut, "content": content });
+        app.send_json("POST", "/api/v1/canned-replies", cookie, body).await
+    }
+    let saved = save(&app, &agent, "/Refund Policy", "Hi {customer.first_name}, refunds take 5 days.").await;
+    assert_eq!(saved.status(), 201);
+    let saved: serde_json::Value = saved.json().await.expect("json");
+    assert_eq!(saved["shortcut"], "refund-policy", "read into one form");
+    assert_eq!(saved["created_by"], "Test Agent");
+    // The whole team sees it; the same shortcut again is a conflict; nonsense is refused.
+    let (_, listed) = app.get_json("/api/v1/canned-replies", &owner).await;
+    assert_eq!(listed["canned_replies"].as_array().map(Vec::len), Some(1));
+    assert_eq!(save(&app, &owner, "refund_policy", "Other").await.status(), 409);
+    assert_eq!(save(&app, &owner, "a/b", "Text").await.status(), 422);
+    assert_eq!(save(&app, &owner, "empty", "  ").await.status(), 422);
+    assert_eq!(save(&app, &viewer, "viewer", "Text").await.status(), 403, "a viewer cannot act");
+    // Another organization neither sees nor deletes it.
+    let stranger = app.register_verified("boss@canned.example", "Elsewhere").await;
+    let (_, theirs) = app.get_json("/api/v1/canned-replies", &stranger).await;
+    assert_eq!(theirs["canned_replies"].as_array().map(Vec::len), Some(0));
+    let id = saved["id"].as_str().expect("id");
+    let path = format!("/api/v1/canned-replies/{id}");
+    let gone = app.http.delete(app.url(&path)).header("cookie", &stranger).send().await.expect("delete");
+    assert_eq!(gone.status(), 404);
+    let deleted = app.http.delete(app.url(&path)).header("cookie", &owner).send().await.expect("delete");
+    assert_eq!(deleted.status(), 204);
+    let (_, listed) = app.get_json("/api/v1/canned-replies", &owner).await;
+    assert_eq!(listed["canned_replies"].as_array().map(Vec::len), Some(0));
+}

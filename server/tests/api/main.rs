@@ -10,6 +10,7 @@ mod billing;
 mod bot_settings;
 mod capacity;
 mod chatbots;
+mod conversation_search;
 mod crawl;
 mod dashboard;
 mod edges;

@@ -164,6 +164,18 @@ async fn other_tenant(app: &TestApp) -> Other {
         .await
         .expect("saved filter");
     ids.insert("filter", saved["id"].as_str().expect("filter id").to_owned());
+    let canned: serde_json::Value = app
+        .send_json(
+            "POST",
+            "/api/v1/canned-replies",
+            &owner,
+            serde_json::json!({ "shortcut": "globex-refund", "content": "Globex refunds take 5 days." }),
+        )
+        .await
+        .json()
+        .await
+        .expect("canned reply");
+    ids.insert("canned", canned["id"].as_str().expect("canned reply id").to_owned());
     Other { owner, ids }
 }
 
@@ -205,6 +217,7 @@ fn id_kind_of_route(path: &str) -> Option<&'static str> {
         | "/api/v1/conversations/{id}/merge"
         | "/api/v1/conversations/{id}/messages/{message_id}/review" => Some("conversation"),
         "/api/v1/conversation-filters/{id}" => Some("filter"),
+        "/api/v1/canned-replies/{id}" => Some("canned"),
         _ => None,
     }
 }
@@ -235,6 +248,7 @@ fn id_kind_of_server_fn(name: &str, argument: &str) -> Option<&'static str> {
         ("merge_conversation", "source") => Some("conversation"),
         ("transfer_conversation", "agent_id") => Some("member"),
         ("delete_inbox_filter", "id") => Some("filter"),
+        ("delete_canned_reply", "id") => Some("canned"),
         ("change_plan", "workspace") => Some("workspace"),
         (
             "knowledge"
