@@ -21,6 +21,8 @@ test("a wrong password is refused, a demo account signs in, signing out ends the
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login$/);
+  // The sign-in page is another area's: it loads whole before the form shows.
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await page.goto(`${app}/conversations`);
   await expect(page).toHaveURL(/\/login$/);
 });
