@@ -529,16 +529,32 @@ impl ConversationService {
         Ok(out)
     }
 
-    /// Whether conversation `id` is this visitor's, with this bot (a typing frame for any
-    /// other is dropped).
-    pub async fn is_visitors(&self, bot: &Bot, visitor_id: &str, id: ConversationId) -> Result<bool> {
-        Ok(conversation::Entity::find_by_id(id.0)
+    /// The visitor is writing in conversation `id` (or stopped): checks it is theirs, with
+    /// this bot (`not_found` otherwise), and returns the draft the team may see — only when the
+    /// bot shares drafts and they are writing, cut to `MAX_DRAFT_CHARS`. Nothing is stored.
+    pub async fn visitor_typing(
+        &self,
+        bot: &Bot,
+        visitor_id: &str,
+        id: ConversationId,
+        typing: bool,
+        draft: Option<String>,
+    ) -> Result<Option<String>> {
+        let theirs = conversation::Entity::find_by_id(id.0)
             .filter(conversation::Column::OrganizationId.eq(bot.organization_id.0))
             .filter(conversation::Column::BotId.eq(bot.id.0))
             .filter(conversation::Column::VisitorId.eq(visitor_id))
             .one(&self.db)
             .await?
-            .is_some())
+            .is_some();
+        if !theirs {
+            return Err(ApiError::not_found("conversation").into());
+        }
+        let share = bot.settings.behavior.share_drafts && typing;
+        Ok(draft
+            .filter(|_| share)
+            .map(|d| d.chars().take(MAX_DRAFT_CHARS).collect::<String>())
+            .filter(|d| !d.trim().is_empty()))
     }
 
     pub async fn visitor_resume(
@@ -1037,6 +1053,8 @@ pub fn install(w: &mut crate::wiring::Wiring, conversations: &ConversationServic
     );
 }
 
+/// Longest draft passed to the team, in characters.
+const MAX_DRAFT_CHARS: usize = 500;
 /// How often waiting conversations are routed again (teammates arrive or come back).
 const ROUTE_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 /// How often idle conversations are looked for.

@@ -143,9 +143,6 @@ pub async fn run(
     }
 }
 
-/// Longest draft passed to the team, in characters.
-const MAX_DRAFT_CHARS: usize = 500;
-
 /// One client frame → the frames to answer with directly. Stored messages also reach the
 /// visitor through the hub; the client drops copies by message id.
 async fn handle_frame(state: &super::WidgetState, bot: &Bot, visitor: &str, text: &str) -> Vec<ServerMsg> {
@@ -221,21 +218,15 @@ async fn handle_frame(state: &super::WidgetState, bot: &Bot, visitor: &str, text
             }
         }
         ClientMsg::Typing { conversation_id, typing, draft } => {
-            // To the team only, and a draft only when the bot shares drafts; never stored.
-            match state.conversations.is_visitors(bot, visitor, conversation_id).await {
-                Ok(true) => {
-                    let share = bot.settings.behavior.share_drafts && typing;
-                    let draft = draft
-                        .filter(|_| share)
-                        .map(|d| d.chars().take(MAX_DRAFT_CHARS).collect::<String>())
-                        .filter(|d| !d.trim().is_empty());
+            // To the team only; never stored.
+            match state.conversations.visitor_typing(bot, visitor, conversation_id, typing, draft).await {
+                Ok(draft) => {
                     state.hub.publish(
                         Topic::Organization(bot.organization_id),
                         &ServerMsg::VisitorTyping { conversation_id, typing, draft },
                     );
                     Vec::new()
                 }
-                Ok(false) => vec![ServerMsg::error(ApiError::not_found("conversation"), None)],
                 Err(err) => vec![ServerMsg::error(err.into_api(), None)],
             }
         }
